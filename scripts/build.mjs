@@ -1,0 +1,28 @@
+// Bundles every runnable part with esbuild: the extension client, the
+// language server, the CLI and the webview script. `--watch` rebuilds on change.
+import * as esbuild from 'esbuild';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', target: 'node20' };
+
+const builds = [
+  { ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', platform: 'node', format: 'cjs', external: ['vscode'] },
+  { ...common, entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server.js', platform: 'node', format: 'cjs' },
+  { ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs' },
+  { ...common, entryPoints: ['client/src/webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022' },
+];
+
+const present = await Promise.all(builds.map(async (b) => {
+  try {
+    await import('node:fs').then((fs) => fs.promises.access(b.entryPoints[0]));
+    return b;
+  } catch {
+    return undefined;
+  }
+}));
+
+for (const b of present.filter(Boolean)) {
+  if (watch) await (await esbuild.context(b)).watch();
+  else await esbuild.build(b);
+}

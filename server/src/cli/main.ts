@@ -1,0 +1,171 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { check } from '../core/check/checker';
+import { formatDiagnostic, hasErrors, type Diagnostic } from '../core/diagnostics';
+import { Simulation } from '../core/sim/engine';
+import { traceToJson } from '../core/sim/json';
+import { allViolations, summarize } from '../core/sim/result';
+import { MAX_FILE_BYTES, parse } from '../core/syntax/parse';
+import { parseDuration } from '../core/units';
+import { ansi, formatSummary, formatTimeline, plain } from './humanOutput';
+
+/**
+ * `dsync`: a thin shell over the core. Exit codes: 0 all invariants hold,
+ * 1 an invariant or expectation failed, 2 bad input or usage. It reads only
+ * the files named on its command line and writes only to stdout/stderr.
+ */
+const USAGE = `usage:
+  dsync check FILE...                      parse and check, print problems
+  dsync run FILE [--seed N] [--until T] [--json] [--max-events N] [--quiet]
+                                           simulate and print the timeline and invariants
+  dsync --version | --help
+
+exit codes: 0 ok, 1 an invariant or expectation failed, 2 bad input or usage`;
+
+export class UsageError extends Error {}
+
+interface Output {
+  out(text: string): void;
+  err(text: string): void;
+  color: boolean;
+}
+
+export function main(argv: readonly string[], io: Output): number {
+  try {
+    const [command, ...rest] = argv;
+    switch (command) {
+      case 'check': return checkCommand(rest, io);
+      case 'run': return runCommand(rest, io);
+      case '--version':
+      case 'version':
+        io.out(readVersion());
+        return 0;
+      case undefined:
+      case '--help':
+      case '-h':
+      case 'help':
+        io.out(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command '${command}'`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`dsync: ${error.message}\n${USAGE}`);
+      return 2;
+    }
+    io.err(`dsync: internal error: ${error instanceof Error ? error.message : String(error)}`);
+    return 2;
+  }
+}
+
+function readSource(file: string): { text: string } | { error: string } {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(file);
+  } catch {
+    return { error: `${file}:1:1: cannot read file: no such file` };
+  }
+  if (!stat.isFile()) return { error: `${file}:1:1: not a regular file` };
+  if (stat.size > MAX_FILE_BYTES) return { error: `${file}:1:1: DS172 file is ${stat.size} bytes; the limit is ${MAX_FILE_BYTES}` };
+  return { text: fs.readFileSync(file, 'utf8') };
+}
+
+function checkCommand(args: readonly string[], io: Output): number {
+  const files = args.filter((a) => !a.startsWith('--'));
+  const unknown = args.find((a) => a.startsWith('--'));
+  if (unknown) throw new UsageError(`unknown option '${unknown}' for check`);
+  if (files.length === 0) throw new UsageError('check needs at least one FILE');
+  let failed = false;
+  for (const file of files) {
+    const source = readSource(file);
+    if ('error' in source) {
+      io.err(source.error);
+      failed = true;
+      continue;
+    }
+    const diagnostics = check(parse(source.text), source.text).diagnostics;
+    printDiagnostics(file, diagnostics, io);
+    if (hasErrors(diagnostics)) failed = true;
+    else io.out(`${file}: ok${diagnostics.length ? ` (${diagnostics.length} warning${diagnostics.length > 1 ? 's' : ''})` : ''}`);
+  }
+  return failed ? 2 : 0;
+}
+
+function runCommand(args: readonly string[], io: Output): number {
+  let file: string | undefined;
+  let seed: number | undefined;
+  let until: number | undefined;
+  let maxEvents: number | undefined;
+  let json = false;
+  let quiet = false;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const value = (): string => {
+      const v = args[++i];
+      if (v === undefined) throw new UsageError(`${a} needs a value`);
+      return v;
+    };
+    if (a === '--json') json = true;
+    else if (a === '--quiet' || a === '-q') quiet = true;
+    else if (a === '--seed') seed = integer(value(), '--seed');
+    else if (a === '--max-events') maxEvents = integer(value(), '--max-events');
+    else if (a === '--until') {
+      const v = value();
+      try {
+        until = parseDuration(v);
+      } catch {
+        throw new UsageError(`--until takes a time such as 500ms or 2s, not '${v}'`);
+      }
+    } else if (a.startsWith('-')) throw new UsageError(`unknown option '${a}' for run`);
+    else if (file === undefined) file = a;
+    else throw new UsageError('run takes one FILE');
+  }
+  if (file === undefined) throw new UsageError('run needs a FILE');
+  const source = readSource(file);
+  if ('error' in source) {
+    io.err(source.error);
+    return 2;
+  }
+  const checked = check(parse(source.text), source.text);
+  printDiagnostics(file, checked.diagnostics, io);
+  if (!checked.model) return 2;
+  const sim = new Simulation(checked.model, { ...(seed !== undefined ? { seed } : {}), ...(until !== undefined ? { until } : {}), ...(maxEvents !== undefined ? { maxEvents } : {}) }).run();
+  const result = summarize(sim);
+  if (json) {
+    io.out(traceToJson(result));
+  } else {
+    const style = io.color ? ansi : plain;
+    if (!quiet) io.out(formatTimeline(result, style).join('\n') + '\n');
+    io.out(formatSummary(result, file, style).join('\n'));
+  }
+  return allViolations(result).length > 0 ? 1 : 0;
+}
+
+function integer(text: string, option: string): number {
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text))) throw new UsageError(`${option} takes a whole number, not '${text}'`);
+  return Number(text);
+}
+
+function printDiagnostics(file: string, diagnostics: readonly Diagnostic[], io: Output): void {
+  for (const d of diagnostics) io.err(formatDiagnostic(file, d));
+}
+
+function readVersion(): string {
+  try {
+    const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { version: string };
+    return pkg.version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+if (require.main === module) {
+  const color = process.stdout.isTTY === true && !process.env['NO_COLOR'];
+  const code = main(process.argv.slice(2), {
+    out: (t) => process.stdout.write(t + '\n'),
+    err: (t) => process.stderr.write(t + '\n'),
+    color,
+  });
+  process.exitCode = code;
+}

@@ -1,0 +1,131 @@
+import { diagnostic } from '../diagnostics';
+import type { InvariantDefinition } from '../invariants/invariant';
+import { INVARIANTS } from '../invariants/registry';
+import type { ExpectOperand, Expectation, InvariantInstance, ProtocolInstance } from '../model';
+import { NODE_PROPERTIES } from '../nodeProperties';
+import type { PropertySpec } from '../protocols/protocol';
+import type * as A from '../syntax/ast';
+import type { CheckContext } from './context';
+import { describeValueKind, expectDuration } from './options';
+import { editDistance } from './nodes';
+
+export function checkInvariant(decl: A.InvariantDecl, text: string, ctx: CheckContext): InvariantInstance | undefined {
+  const definition = INVARIANTS.find((d) => d.name === decl.name.text);
+  if (!definition) {
+    const names = INVARIANTS.map((d) => d.name);
+    const close = names.find((n) => editDistance(n, decl.name.text) <= 2);
+    ctx.diagnostics.push(diagnostic('DS130', `unknown invariant '${decl.name.text}'${close ? `; did you mean '${close}'?` : `; known: ${names.join(', ')}`}`, decl.name.range));
+    return undefined;
+  }
+  const form = definition.form;
+  const bad = (message: string, range = decl.range): undefined => {
+    ctx.diagnostics.push(diagnostic('DS131', `${message}; write it as '${definition.example}'`, range));
+    return undefined;
+  };
+  const argSpec = form.args;
+  if (!argSpec && decl.args.length > 0) return bad(`'${definition.name}' takes no arguments`, decl.args[0]!.range);
+  if (argSpec && (decl.args.length < argSpec.min || decl.args.length > argSpec.max)) {
+    return bad(`'${definition.name}' takes ${argSpec.min === argSpec.max ? argSpec.min : `${argSpec.min} to ${argSpec.max}`} argument(s)`);
+  }
+  let nodeArgs: number[] = [];
+  if (argSpec?.kind === 'node' && decl.args.length > 0) {
+    const resolved = ctx.nodes.resolveValues(decl.args);
+    if (!resolved) return undefined;
+    nodeArgs = resolved.map((n) => ctx.nodes.nodes.findIndex((x) => x.name === n));
+  }
+  if (decl.within && form.within !== 'optional' && form.within !== 'required') return bad(`'${definition.name}' takes no 'within'`, decl.within.range);
+  if (!decl.within && form.within === 'required') return bad(`'${definition.name}' needs 'within T'`);
+  const within = decl.within ? ctx.span(decl.within, "'within'") : undefined;
+  if (decl.within && within === undefined) return undefined;
+  let bound: number | undefined;
+  if (decl.comparator) {
+    if (!form.bound) return bad(`'${definition.name}' takes no comparison`, decl.bound!.range);
+    if (form.comparators && !form.comparators.includes(decl.comparator)) return bad(`'${definition.name}' takes only ${form.comparators.join(' or ')}`);
+    if (form.bound === 'duration') {
+      bound = expectDuration(decl.bound!, definition.name, ctx);
+      if (bound === undefined) return undefined;
+    } else {
+      if (decl.bound!.kind !== 'number') return bad(`'${definition.name}' compares with a number, not ${describeValueKind(decl.bound!)}`, decl.bound!.range);
+      bound = decl.bound!.value;
+    }
+  } else if (form.bound) {
+    return bad(`'${definition.name}' needs a bound`);
+  }
+  return {
+    definition,
+    params: { args: decl.args, nodeArgs, within, comparator: decl.comparator, bound, range: decl.range },
+    range: decl.range,
+    text,
+  };
+}
+
+type OperandType = PropertySpec['type'];
+
+export function checkExpectation(decl: A.ExpectDecl, text: string, protocols: readonly ProtocolInstance[], ctx: CheckContext): Expectation | undefined {
+  const left = operand(decl.left, protocols, ctx);
+  const right = operand(decl.right, protocols, ctx);
+  const at = decl.at === 'end' ? undefined : ctx.time(decl.at, "'expect … at'");
+  if (!left || !right || (decl.at !== 'end' && at === undefined)) return undefined;
+  if (left.type !== right.type) {
+    ctx.diagnostics.push(diagnostic('DS133', `cannot compare ${left.type} with ${right.type}${left.type === 'time' && right.type === 'number' ? '; add a unit to the number' : ''}`, decl.range));
+    return undefined;
+  }
+  const ordered = ['<', '<=', '>', '>='].includes(decl.comparator);
+  if (ordered && (left.type === 'string' || left.type === 'bool')) {
+    ctx.diagnostics.push(diagnostic('DS133', `'${decl.comparator}' needs numbers or times; use == or != for ${left.type}s`, decl.range));
+    return undefined;
+  }
+  return { left: left.operand, comparator: decl.comparator, right: right.operand, at, isTime: left.type === 'time', range: decl.range, text };
+}
+
+function operand(o: A.Operand, protocols: readonly ProtocolInstance[], ctx: CheckContext): { operand: ExpectOperand; type: OperandType } | undefined {
+  if (o.kind === 'literal') {
+    const v = o.value;
+    switch (v.kind) {
+      case 'duration': return { operand: { kind: 'literal', value: v.ns, range: o.range }, type: 'time' };
+      case 'number': return { operand: { kind: 'literal', value: v.value, range: o.range }, type: 'number' };
+      case 'string': return { operand: { kind: 'literal', value: v.value, range: o.range }, type: 'string' };
+      case 'bool': return { operand: { kind: 'literal', value: v.value, range: o.range }, type: 'bool' };
+      default:
+        ctx.diagnostics.push(diagnostic('DS121', `expect compares properties with numbers, times, strings or true/false, not ${describeValueKind(v)}`, v.range));
+        return undefined;
+    }
+  }
+  const node = ctx.node(o.node);
+  if (node === undefined) return undefined;
+  const builtin = NODE_PROPERTIES.find((p) => p.name === o.property.text);
+  const fromProtocol = protocols.filter((p) => p.nodes.includes(node)).flatMap((p) => p.definition.properties).find((p) => p.name === o.property.text);
+  const spec = builtin ?? fromProtocol;
+  if (!spec) {
+    const known = [...NODE_PROPERTIES.map((p) => p.name), ...protocols.filter((p) => p.nodes.includes(node)).flatMap((p) => p.definition.properties.map((x) => x.name))];
+    ctx.diagnostics.push(diagnostic('DS132', `node '${o.node.text}' has no property '${o.property.text}'; it has: ${known.join(', ')}`, o.property.range));
+    return undefined;
+  }
+  const argKind = builtin?.arg;
+  let arg: string | undefined;
+  if (o.args.length > 1 || (o.args.length === 1 && !argKind)) {
+    ctx.diagnostics.push(diagnostic('DS121', `'${spec.name}' takes ${argKind ? 'one argument' : 'no arguments'}`, o.range));
+    return undefined;
+  }
+  if (argKind === 'node' && o.args.length === 0) {
+    ctx.diagnostics.push(diagnostic('DS121', `'${spec.name}' needs a node: ${o.node.text}.${spec.name}(${ctx.nodes.nodes[0]?.name ?? 'A'})`, o.range));
+    return undefined;
+  }
+  if (o.args.length === 1) {
+    const a = o.args[0]!;
+    if (argKind === 'label') {
+      if (a.kind !== 'string') {
+        ctx.diagnostics.push(diagnostic('DS121', `'${spec.name}' takes a quoted label`, a.range));
+        return undefined;
+      }
+      arg = a.value;
+    } else {
+      const names = ctx.nodes.resolveValues([a]);
+      if (!names) return undefined;
+      arg = names[0];
+    }
+  }
+  return { operand: { kind: 'property', node, property: spec.name, arg, range: o.range }, type: spec.type };
+}
+
+export type { InvariantDefinition };

@@ -1,0 +1,241 @@
+import { diagnostic, hasErrors, type Diagnostic } from '../diagnostics';
+import type { ClockModel, Expectation, FaultModel, InvariantInstance, LinkParams, Model, ProtocolInstance, Rule, Stimulus } from '../model';
+import { PROTOCOLS } from '../protocols/registry';
+import type { ParseResult } from '../syntax/parse';
+import type * as A from '../syntax/ast';
+import { MS, SECOND } from '../units';
+import { checkExpectation, checkInvariant } from './assertions';
+import { CheckContext } from './context';
+import { checkFault, checkFaultEffects } from './faults';
+import { checkOptions, type LatencyModel, type OptionSpec, type ParsedOptions } from './options';
+import { checkRule, checkRulesCanFire, checkStimulus } from './script';
+
+export const SCENARIO_OPTIONS: readonly OptionSpec[] = [
+  { key: 'seed', type: 'integer', min: 0, max: Number.MAX_SAFE_INTEGER, doc: 'the seed of every random choice in the run', example: '7' },
+  { key: 'max_events', type: 'integer', min: 1, max: 1e9, doc: 'stop the run after this many events', example: '100000' },
+];
+
+export const NETWORK_OPTIONS: readonly OptionSpec[] = [
+  { key: 'latency', type: 'latency', doc: 'one-way delay: 10ms, 5ms..20ms (uniform), normal(10ms, 2ms), exponential(5ms)', example: '5ms..20ms' },
+  { key: 'loss', type: 'percent', doc: 'chance a message is lost', example: '1%' },
+  { key: 'duplicate', type: 'percent', doc: 'chance a message is delivered twice', example: '0.5%' },
+];
+
+export const CLOCK_OPTIONS: readonly OptionSpec[] = [
+  { key: 'offset', type: 'duration', signed: true, doc: 'the reading at true time 0', example: '+3ms' },
+  { key: 'drift', type: 'ppm', min: -100_000, max: 100_000, doc: 'how fast the clock runs, in parts per million', example: '+50ppm' },
+  { key: 'resolution', type: 'duration', doc: 'readings are rounded down to this tick', example: '1us' },
+];
+
+const DEFAULT_LATENCY: LatencyModel = { kind: 'fixed', ns: 10 * MS };
+
+export interface CheckResult {
+  /** Present only when the file has no errors (warnings allowed). */
+  readonly model: Model | undefined;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** Stage 2: AST → Model plus semantic diagnostics. Reports every problem it can find at once. */
+export function check(parsed: ParseResult, text: string): CheckResult {
+  const ctx = new CheckContext();
+  const statements = parsed.ast.statements;
+  // The statement as written, without its keyword: `max_skew < 10ms`, `B.lamport >= 3 at end`.
+  const sourceText = (r: A.Located, from: A.Located): string => text.slice(from.range.startOffset, r.range.endOffset).replace(/\s+/g, ' ');
+  const optionCtx = { diagnostics: ctx.diagnostics, resolveNodes: (v: readonly A.Value[]) => ctx.nodes.resolveValues(v) };
+
+  // Names first: every later statement refers to them.
+  for (const s of statements) if (s.kind === 'nodes') for (const ref of s.refs) ctx.nodes.declare(ref);
+
+  const headers = statements.filter((s): s is A.ScenarioDecl => s.kind === 'scenario');
+  let seed = 0;
+  let maxEvents: number | undefined;
+  const header = headers[0];
+  if (!header) {
+    ctx.diagnostics.push(diagnostic('DS170', "no scenario header; start the file with 'scenario NAME { seed 1  run for 1s }'", firstLine(parsed)));
+  } else {
+    reportDuplicates(headers, 'scenario header', ctx);
+    const options = checkOptions(header.options, SCENARIO_OPTIONS, `scenario '${header.name.text}'`, optionCtx, header.name.range);
+    seed = (options.values.get('seed') as number | undefined) ?? 0;
+    maxEvents = options.values.get('max_events') as number | undefined;
+    if (!header.duration) {
+      ctx.diagnostics.push(diagnostic('DS127', "the scenario needs a length: add 'run for 2s' to its header", header.name.range));
+    } else {
+      const d = ctx.span(header.duration, "'run for'");
+      if (d !== undefined && d > 366 * 24 * 3600 * SECOND) ctx.diagnostics.push(diagnostic('DS129', "'run for' is limited to one year of simulated time", header.duration.range));
+      else ctx.duration = d;
+    }
+  }
+  if (ctx.nodes.nodes.length === 0 && statements.length > 0) {
+    ctx.diagnostics.push(diagnostic('DS171', "no nodes declared; add e.g. 'nodes A, B, C'", header?.name.range ?? firstLine(parsed)));
+  }
+
+  const networks = statements.filter((s): s is A.NetworkDecl => s.kind === 'network');
+  reportDuplicates(networks, 'network block', ctx);
+  const network = linkParams(networks[0] ? checkOptions(networks[0].options, NETWORK_OPTIONS, 'network', optionCtx, networks[0].range) : undefined, undefined);
+
+  const links = new Map<number, LinkParams & { range: A.Located['range'] }>();
+  const n = ctx.nodes.nodes.length;
+  const clocks = new Map<number, ClockModel>();
+  const stimuli: Stimulus[] = [];
+  const rules: { rule: Rule; stmt: A.OnStmt }[] = [];
+  const faults: FaultModel[] = [];
+  const invariants: InvariantInstance[] = [];
+  const protocols: ProtocolInstance[] = [];
+  const expectDecls: A.ExpectDecl[] = [];
+
+  for (const s of statements) {
+    switch (s.kind) {
+      case 'link': {
+        const from = ctx.node(s.link.from);
+        const to = ctx.node(s.link.to);
+        const options = checkOptions(s.options, NETWORK_OPTIONS, `link ${s.link.from.text}${s.link.bidirectional ? '<->' : '->'}${s.link.to.text}`, optionCtx, s.range);
+        if (from === undefined || to === undefined) break;
+        if (from === to) {
+          ctx.diagnostics.push(diagnostic('DS151', `a link needs two different nodes, not '${s.link.from.text}' twice`, s.link.range));
+          break;
+        }
+        const pairs = s.link.bidirectional ? [[from, to], [to, from]] : [[from, to]];
+        for (const [a, b] of pairs) {
+          const key = a! * n + b!;
+          const previous = links.get(key);
+          if (previous) {
+            ctx.diagnostics.push(diagnostic('DS112', `link ${ctx.nodes.nodes[a!]!.name} -> ${ctx.nodes.nodes[b!]!.name} is configured twice`, s.link.range, [{ message: 'first configured here', range: previous.range }]));
+            continue;
+          }
+          links.set(key, { ...linkParams(options, network), range: s.range });
+        }
+        break;
+      }
+      case 'clock': {
+        const targets = ctx.nodes.resolveRefs(s.nodes);
+        const options = checkOptions(s.options, CLOCK_OPTIONS, 'clock', optionCtx, s.range);
+        for (const t of targets ?? []) {
+          if (clocks.has(t)) {
+            ctx.diagnostics.push(diagnostic('DS112', `the clock of '${ctx.nodes.nodes[t]!.name}' is configured twice`, s.range, [{ message: 'first configured here', range: clocks.get(t)!.range! }]));
+            continue;
+          }
+          clocks.set(t, {
+            offset: (options.values.get('offset') as number | undefined) ?? 0,
+            driftPpm: (options.values.get('drift') as number | undefined) ?? 0,
+            resolution: (options.values.get('resolution') as number | undefined) ?? 0,
+            range: s.range,
+          });
+        }
+        break;
+      }
+      case 'at':
+      case 'every': {
+        const stimulus = checkStimulus(s, ctx);
+        if (stimulus) stimuli.push(stimulus);
+        break;
+      }
+      case 'on': {
+        const rule = checkRule(s, ctx);
+        if (rule) rules.push({ rule, stmt: s });
+        break;
+      }
+      case 'faults':
+        for (const f of s.faults) {
+          const fault = checkFault(f, ctx);
+          if (fault) faults.push(fault);
+        }
+        break;
+      case 'invariant': {
+        const inv = checkInvariant(s, sourceText(s, s.name), ctx);
+        if (inv) invariants.push(inv);
+        break;
+      }
+      case 'nodes':
+        if (s.protocol) {
+          const members = ctx.nodes.resolveRefs(s.refs);
+          const p = checkProtocol(s.protocol, 'nodes', members, ctx, optionCtx);
+          if (p) protocols.push(p);
+        }
+        break;
+      case 'sync': {
+        const p = checkProtocol(s.protocol, 'sync', undefined, ctx, optionCtx);
+        if (p) protocols.push(p);
+        break;
+      }
+      case 'expect':
+        expectDecls.push(s);
+        break;
+      case 'scenario':
+      case 'network':
+        break;
+    }
+  }
+  const expectations: Expectation[] = [];
+  for (const e of expectDecls) {
+    const checked = checkExpectation(e, sourceText(e, e.left), protocols, ctx);
+    if (checked) expectations.push(checked);
+  }
+  checkRulesCanFire(rules, stimuli, ctx);
+  checkFaultEffects(faults, ctx);
+
+  const diagnostics = [...parsed.diagnostics, ...ctx.diagnostics].sort((a, b) => a.range.startOffset - b.range.startOffset);
+  if (hasErrors(diagnostics) || !header || ctx.duration === undefined) return { model: undefined, diagnostics };
+  const model: Model = {
+    name: header.name.text,
+    seed,
+    duration: ctx.duration,
+    maxEvents,
+    nodes: ctx.nodes.nodes.map((node) => ({ index: node.index, name: node.name, range: node.range, clock: clocks.get(node.index) ?? { offset: 0, driftPpm: 0, resolution: 0 } })),
+    network,
+    links,
+    stimuli,
+    rules: rules.map((r) => r.rule),
+    faults: [...faults].sort((a, b) => a.time - b.time),
+    invariants,
+    expectations,
+    protocols,
+    source: parsed.ast,
+  };
+  return { model, diagnostics };
+}
+
+function linkParams(options: ParsedOptions | undefined, defaults: LinkParams | undefined): LinkParams {
+  const get = <T>(key: string): T | undefined => options?.values.get(key) as T | undefined;
+  return {
+    latency: get<LatencyModel>('latency') ?? defaults?.latency ?? DEFAULT_LATENCY,
+    loss: get<number>('loss') ?? defaults?.loss ?? 0,
+    duplicate: get<number>('duplicate') ?? defaults?.duplicate ?? 0,
+  };
+}
+
+function checkProtocol(
+  binding: A.ProtocolBinding,
+  kind: 'nodes' | 'sync',
+  members: number[] | undefined,
+  ctx: CheckContext,
+  optionCtx: Parameters<typeof checkOptions>[3],
+): ProtocolInstance | undefined {
+  const definition = PROTOCOLS.find((p) => p.name === binding.name.text);
+  if (!definition) {
+    const known = PROTOCOLS.filter((p) => p.binding === kind).map((p) => p.name);
+    ctx.diagnostics.push(diagnostic('DS140', `unknown protocol '${binding.name.text}'; ${known.length ? `known here: ${known.join(', ')}` : `no protocol can be bound with '${kind}' yet`}`, binding.name.range));
+    return undefined;
+  }
+  if (definition.binding !== kind) {
+    ctx.diagnostics.push(diagnostic('DS141', `'${definition.name}' is bound with '${definition.binding === 'sync' ? `sync ${definition.name} { … }` : `nodes … run ${definition.name}`}', not '${kind}'`, binding.name.range));
+    return undefined;
+  }
+  const options = checkOptions(binding.options, definition.options, `protocol '${definition.name}'`, optionCtx, binding.range);
+  const allNames = ctx.nodes.nodes.map((x) => x.name);
+  const nodeNames = members ? members.map((i) => allNames[i]!) : (definition.members?.(options.values, allNames) ?? allNames);
+  const before = ctx.diagnostics.length;
+  definition.validate?.({ ast: binding, nodes: nodeNames, options: options.values }, (d) => ctx.diagnostics.push(d));
+  if (ctx.diagnostics.length > before) return undefined;
+  return { definition, nodes: nodeNames.map((x) => allNames.indexOf(x)), options, range: binding.range };
+}
+
+function reportDuplicates(decls: readonly A.Located[], what: string, ctx: CheckContext): void {
+  for (const extra of decls.slice(1)) {
+    ctx.diagnostics.push(diagnostic('DS112', `only one ${what} is allowed; merge this one into the first`, extra.range, [{ message: 'first one here', range: decls[0]!.range }]));
+  }
+}
+
+function firstLine(parsed: ParseResult): A.Located['range'] {
+  const first = parsed.ast.statements[0];
+  return first ? { ...first.range, endLine: first.range.startLine, endOffset: first.range.startOffset + 1, endColumn: first.range.startColumn + 1 } : parsed.ast.range;
+}

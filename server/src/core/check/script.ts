@@ -1,0 +1,98 @@
+import { diagnostic } from '../diagnostics';
+import type { MessageTarget, Rule, ScriptAction, Stimulus } from '../model';
+import type * as A from '../syntax/ast';
+import type { CheckContext } from './context';
+
+/** `at` and `every`: scripted actions that fire by the acting node's clock. */
+export function checkStimulus(stmt: A.AtStmt | A.EveryStmt, ctx: CheckContext): Stimulus | undefined {
+  const node = ctx.node(stmt.action.node);
+  const action = nodeAction(stmt.action, ctx);
+  if (stmt.kind === 'at') {
+    const time = ctx.time(stmt.time, 'this message time');
+    if (node === undefined || action === undefined || time === undefined) return undefined;
+    return { node, start: time, period: undefined, stop: undefined, action, range: stmt.range };
+  }
+  const period = ctx.span(stmt.period, "'every' period");
+  const start = stmt.start ? ctx.time(stmt.start, "'from'") : period;
+  const stop = stmt.stop ? ctx.time(stmt.stop, "'until'") : undefined;
+  if (node === undefined || action === undefined || period === undefined || start === undefined) return undefined;
+  if (stmt.stop && stop === undefined) return undefined;
+  if (stop !== undefined && stop < start) {
+    ctx.diagnostics.push(diagnostic('DS125', "'until' is before the first firing; nothing would be sent", stmt.stop!.range));
+    return undefined;
+  }
+  return { node, start, period, stop, action, range: stmt.range };
+}
+
+function nodeAction(action: A.NodeAction, ctx: CheckContext): ScriptAction | undefined {
+  if (action.kind === 'local') return { kind: 'local', label: action.label.value, range: action.range };
+  if (action.target === 'everyone') return { kind: 'send', target: { kind: 'everyone' }, label: action.label.value, range: action.range };
+  const target = ctx.node(action.target);
+  return target === undefined ? undefined : { kind: 'send', target: { kind: 'node', node: target }, label: action.label.value, range: action.range };
+}
+
+/** `on B receive "x" [from A] { … }` */
+export function checkRule(stmt: A.OnStmt, ctx: CheckContext): Rule | undefined {
+  const node = ctx.node(stmt.node);
+  const sender = stmt.sender ? ctx.node(stmt.sender) : undefined;
+  if (node === undefined || (stmt.sender && sender === undefined)) return undefined;
+  const actions: ScriptAction[] = [];
+  for (const a of stmt.actions) {
+    const built = ruleAction(a, stmt, ctx);
+    if (!built) return undefined;
+    actions.push(built);
+  }
+  return { node, label: stmt.label?.value, sender, actions, range: stmt.range };
+}
+
+function ruleAction(a: A.RuleAction, rule: A.OnStmt, ctx: CheckContext): ScriptAction | undefined {
+  switch (a.kind) {
+    case 'after': {
+      const delay = ctx.span(a.delay, "'after' delay", true);
+      const then = ruleAction(a.then, rule, ctx);
+      return delay === undefined || then === undefined ? undefined : { kind: 'after', delay, then, range: a.range };
+    }
+    case 'send': {
+      if (a.from && a.from.text !== rule.node.text) {
+        ctx.diagnostics.push(diagnostic('DS160', `this rule runs on '${rule.node.text}', so it can only send from '${rule.node.text}'; write 'send ${rule.node.text} -> ${a.target.text} …' or 'send ${a.target.text} …'`, a.from.range));
+        return undefined;
+      }
+      const target = ctx.node(a.target);
+      return target === undefined ? undefined : { kind: 'send', target: { kind: 'node', node: target }, label: a.label.value, range: a.range };
+    }
+    case 'reply':
+    case 'broadcast': {
+      const target: MessageTarget = a.kind === 'reply' ? { kind: 'reply' } : { kind: 'everyone' };
+      return { kind: 'send', target, label: a.label.value, range: a.range };
+    }
+    case 'local':
+      return { kind: 'local', label: a.label.value, range: a.range };
+  }
+}
+
+/**
+ * DS161: a rule for a label that no script ever sends to its node can never
+ * fire (protocol messages do not trigger script rules).
+ */
+export function checkRulesCanFire(rules: readonly { rule: Rule; stmt: A.OnStmt }[], stimuli: readonly Stimulus[], ctx: CheckContext): void {
+  const sent = new Set<string>();
+  const anyLabel = '\u0000any';
+  const collect = (action: ScriptAction, from: number): void => {
+    if (action.kind === 'after') return collect(action.then, from);
+    if (action.kind !== 'send') return;
+    const targets = action.target.kind === 'node' ? [action.target.node] : ctx.nodes.nodes.map((n) => n.index).filter((i) => i !== from);
+    for (const t of targets) {
+      sent.add(`${t}\u0000${action.label}`);
+      sent.add(`${t}\u0000${anyLabel}`);
+    }
+  };
+  for (const s of stimuli) collect(s.action, s.node);
+  for (const { rule } of rules) for (const a of rule.actions) collect(a, rule.node);
+  for (const { rule, stmt } of rules) {
+    const key = `${rule.node}\u0000${rule.label ?? anyLabel}`;
+    if (!sent.has(key)) {
+      const what = rule.label === undefined ? 'any message' : `"${rule.label}"`;
+      ctx.diagnostics.push(diagnostic('DS161', `nothing in this scenario sends ${what} to '${stmt.node.text}', so this rule never fires`, stmt.label?.range ?? stmt.node.range));
+    }
+  }
+}

@@ -1,0 +1,84 @@
+import type { SourceRange } from './source';
+
+export type Severity = 'error' | 'warning' | 'info';
+
+/**
+ * The catalog of every diagnostic DSync reports. Codes are stable: once
+ * published a code keeps its meaning, and each has a fixture named after it in
+ * test/fixtures/diagnostics/. Add new codes at the end of their hundred.
+ */
+export const CATALOG = {
+  // 1xx: the file itself (syntax, names, values)
+  DS101: { severity: 'error', title: 'unexpected character' },
+  DS102: { severity: 'error', title: 'syntax error' },
+  DS103: { severity: 'error', title: 'unterminated string or comment' },
+  DS110: { severity: 'error', title: 'unknown node' },
+  DS111: { severity: 'error', title: 'duplicate node' },
+  DS112: { severity: 'error', title: 'duplicate declaration' },
+  DS113: { severity: 'error', title: 'invalid node range' },
+  DS114: { severity: 'error', title: 'reserved word used as a name' },
+  DS120: { severity: 'error', title: 'missing unit' },
+  DS121: { severity: 'error', title: 'wrong kind of value' },
+  DS122: { severity: 'error', title: 'negative time' },
+  DS123: { severity: 'error', title: 'time after the end of the run' },
+  DS124: { severity: 'error', title: 'percentage out of range' },
+  DS125: { severity: 'error', title: 'empty or inverted range' },
+  DS126: { severity: 'error', title: 'unknown option' },
+  DS127: { severity: 'error', title: 'missing option' },
+  DS128: { severity: 'error', title: 'duplicate option' },
+  DS129: { severity: 'error', title: 'value out of bounds' },
+  DS130: { severity: 'error', title: 'unknown invariant' },
+  DS131: { severity: 'error', title: 'invalid invariant form' },
+  DS132: { severity: 'error', title: 'unknown property' },
+  DS133: { severity: 'error', title: 'incomparable values' },
+  DS140: { severity: 'error', title: 'unknown protocol' },
+  DS141: { severity: 'error', title: 'invalid protocol binding' },
+  DS150: { severity: 'warning', title: 'fault has no effect' },
+  DS151: { severity: 'error', title: 'link from a node to itself' },
+  DS152: { severity: 'error', title: 'node in two partition groups' },
+  DS160: { severity: 'error', title: 'rule sends from another node' },
+  DS161: { severity: 'warning', title: 'rule can never fire' },
+  DS170: { severity: 'error', title: 'missing scenario header' },
+  DS171: { severity: 'error', title: 'no nodes declared' },
+  DS172: { severity: 'error', title: 'file too large' },
+  // 2xx: what happened when the scenario ran
+  DS201: { severity: 'error', title: 'invariant violated' },
+  DS202: { severity: 'error', title: 'expectation failed' },
+  DS203: { severity: 'warning', title: 'simulation budget exhausted' },
+  DS204: { severity: 'error', title: 'simulation failed' },
+} as const satisfies Record<string, { severity: Severity; title: string }>;
+
+export type DiagnosticCode = keyof typeof CATALOG;
+
+export interface RelatedInformation {
+  readonly message: string;
+  readonly range: SourceRange;
+}
+
+export interface Diagnostic {
+  readonly code: DiagnosticCode;
+  readonly severity: Severity;
+  readonly message: string;
+  readonly range: SourceRange;
+  readonly related?: readonly RelatedInformation[];
+}
+
+export function diagnostic(
+  code: DiagnosticCode,
+  message: string,
+  range: SourceRange,
+  related?: readonly RelatedInformation[],
+): Diagnostic {
+  const base = { code, severity: CATALOG[code].severity as Severity, message, range };
+  return related && related.length > 0 ? { ...base, related } : base;
+}
+
+export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
+  return diagnostics.some((d) => d.severity === 'error');
+}
+
+/** `file:line:col: DSxxx message`, the format every CLI error uses. */
+export function formatDiagnostic(file: string, d: Diagnostic): string {
+  const level = d.severity === 'error' ? '' : `${d.severity}: `;
+  return `${file}:${d.range.startLine}:${d.range.startColumn}: ${d.code} ${level}${d.message}`;
+}

@@ -1,0 +1,87 @@
+import type { Comparator, Value } from '../syntax/ast';
+import type { Model } from '../model';
+import type { PropertyValue } from '../protocols/protocol';
+import type { LocalClock } from '../sim/clock';
+import type { TraceEvent } from '../sim/trace';
+import type { SourceRange } from '../source';
+
+/**
+ * The contract every invariant implements (one invariant per file). The
+ * checker validates the written form against `form`; the simulator creates a
+ * monitor per run, feeds it every event after the event took effect, and
+ * keeps the first violation each monitor reports.
+ */
+export interface InvariantDefinition {
+  readonly name: string;
+  readonly summary: string;
+  /** How it is written, for docs and completion: `max_skew < 10ms`. */
+  readonly example: string;
+  readonly form: InvariantForm;
+  create(params: InvariantParams, world: WorldView): InvariantMonitor;
+}
+
+export interface InvariantForm {
+  /** What the bound after the comparator is; absent: the invariant takes no comparison. */
+  readonly bound?: 'duration' | 'number';
+  readonly comparators?: readonly Comparator[];
+  readonly within?: 'none' | 'optional' | 'required';
+  /** Arguments in parentheses: node names, protocol names, … */
+  readonly args?: { readonly min: number; readonly max: number; readonly kind: 'node' | 'name' | 'number' | 'duration' };
+}
+
+export interface InvariantParams {
+  readonly args: readonly Value[];
+  /** Node indices when `form.args.kind` is 'node'. */
+  readonly nodeArgs: readonly number[];
+  readonly within: number | undefined;
+  readonly comparator: Comparator | undefined;
+  readonly bound: number | undefined;
+  readonly range: SourceRange;
+}
+
+export interface Cause {
+  readonly message: string;
+  readonly range: SourceRange;
+}
+
+export interface ViolationReport {
+  readonly message: string;
+  readonly time: number;
+  readonly seq: number;
+  readonly causes: readonly Cause[];
+}
+
+export interface InvariantMonitor {
+  onEvent?(event: TraceEvent): ViolationReport | undefined;
+  atEnd?(): ViolationReport | undefined;
+}
+
+/** What monitors may look at: a read-only view of the running simulation. */
+export interface WorldView {
+  readonly model: Model;
+  now(): number;
+  isAlive(node: number): boolean;
+  clock(node: number): LocalClock;
+  lamport(node: number): number;
+  vc(node: number): Int32Array;
+  inspect(node: number): Readonly<Record<string, PropertyValue>>;
+  /** The recorded event with this seq, when the run records events. */
+  event(seq: number): TraceEvent | undefined;
+  /** Seq of the last event processed so far. */
+  lastSeq(): number;
+  /** The last fault or protocol adjustment that changed the node's clock. */
+  lastClockChange(node: number): Cause | undefined;
+}
+
+export function compare(a: number, op: Comparator, b: number): boolean;
+export function compare(a: PropertyValue, op: Comparator, b: PropertyValue): boolean;
+export function compare(a: PropertyValue, op: Comparator, b: PropertyValue): boolean {
+  switch (op) {
+    case '<': return a < b;
+    case '<=': return a <= b;
+    case '>': return a > b;
+    case '>=': return a >= b;
+    case '==': return a === b;
+    case '!=': return a !== b;
+  }
+}

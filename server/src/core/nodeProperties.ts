@@ -1,0 +1,16 @@
+import type { PropertySpec } from './protocols/protocol';
+
+/**
+ * Properties every node has, for `expect NODE.property …` and hovers.
+ * Protocols add their own (see ProtocolDefinition.properties).
+ */
+export const NODE_PROPERTIES: readonly (PropertySpec & { readonly arg?: 'label' | 'node' })[] = [
+  { name: 'lamport', type: 'number', doc: "the node's Lamport clock" },
+  { name: 'vc', type: 'number', doc: "one entry of the node's vector clock: `B.vc(A)`", arg: 'node' },
+  { name: 'clock', type: 'time', doc: "the node's local clock reading" },
+  { name: 'offset', type: 'time', doc: "the node's clock minus true time" },
+  { name: 'alive', type: 'bool', doc: 'whether the node is up (not crashed)' },
+  { name: 'sent', type: 'number', doc: 'messages the node sent; `A.sent("ping")` counts one label', arg: 'label' },
+  { name: 'received', type: 'number', doc: 'messages the node received; `B.received("ping")` counts one label', arg: 'label' },
+  { name: 'crashes', type: 'number', doc: 'how often the node crashed' },
+];

@@ -1,0 +1,87 @@
+import type { OptionSpec, OptionValueOut } from '../check/options';
+import type { Diagnostic } from '../diagnostics';
+import type { ProtocolBinding } from '../syntax/ast';
+
+/**
+ * The contract every protocol implements (one protocol per file). A protocol
+ * is bound to nodes in the scenario (`nodes n1..n5 run raft { … }` or
+ * `sync ntp { … }`); the simulator creates one `ProtocolNode` per bound node
+ * and drives it with messages and timers. A node sees only its own clock
+ * (`ctx.now()`), never true time, and loses everything but `ctx.stable` when
+ * it crashes.
+ */
+export interface ProtocolDefinition {
+  readonly name: string;
+  readonly summary: string;
+  /** `nodes … run NAME { }` binds nodes directly; `sync NAME { }` names its nodes in options. */
+  readonly binding: 'nodes' | 'sync';
+  readonly options: readonly OptionSpec[];
+  /** Properties `inspect()` reports, usable in `expect n1.NAME …` and shown on hover. */
+  readonly properties: readonly PropertySpec[];
+  /** Extra checks beyond the option schema, e.g. "needs at least 3 nodes". */
+  validate?(binding: BoundProtocol, report: (d: Diagnostic) => void): void;
+  /** Which nodes run it, for `sync` bindings whose nodes come from options. */
+  members?(options: ReadonlyMap<string, OptionValueOut>, allNodes: readonly string[]): readonly string[];
+  createNode(ctx: NodeContext): ProtocolNode;
+}
+
+export interface PropertySpec {
+  readonly name: string;
+  readonly type: 'number' | 'time' | 'string' | 'bool';
+  readonly doc: string;
+}
+
+export interface BoundProtocol {
+  readonly ast: ProtocolBinding;
+  readonly nodes: readonly string[];
+  readonly options: ReadonlyMap<string, OptionValueOut>;
+}
+
+export type PropertyValue = number | string | boolean;
+
+export interface ProtocolNode {
+  /** Called at the start of the run and after every restart (volatile state is fresh). */
+  start(): void;
+  onMessage(from: string, type: string, payload: unknown): void;
+  onTimer(name: string, data: unknown): void;
+  /** The node's state for hover, `expect` and the trace; keys from `properties`. */
+  inspect(): Readonly<Record<string, PropertyValue>>;
+}
+
+export interface SendOptions {
+  /** A short human summary of the payload for the trace, e.g. `term=3 index=7`. */
+  readonly summary?: string;
+}
+
+export interface NodeContext {
+  readonly self: string;
+  /** Every node bound to this protocol instance, in declaration order (self included). */
+  readonly members: readonly string[];
+  readonly options: ReadonlyMap<string, OptionValueOut>;
+  /** This node's local clock reading in nanoseconds. */
+  now(): number;
+  send(to: string, type: string, payload?: unknown, options?: SendOptions): void;
+  /** Fires when the node's own clock has advanced by `localDelay`; lost on crash. Returns an id. */
+  setTimer(name: string, localDelay: number, data?: unknown): number;
+  cancelTimer(id: number): void;
+  /** Survives crashes (a node's disk). */
+  readonly stable: StableStorage;
+  /** Uniform in [0, 1), from this node's own seeded stream. */
+  random(): number;
+  /** Records a protocol-level event in the trace (became leader, committed 3, …). */
+  note(detail: string): void;
+  /** Adjusts this node's clock: for clock synchronisation protocols. */
+  readonly clock: ClockControl;
+}
+
+export interface StableStorage {
+  get<T>(key: string): T | undefined;
+  set(key: string, value: unknown): void;
+}
+
+export interface ClockControl {
+  /** Steps the clock by `delta` ns at once (may go backwards). */
+  step(delta: number, why: string): void;
+  /** Adds `ppm` to the clock's rate until changed again (slewing). */
+  slew(ppm: number, why: string): void;
+}

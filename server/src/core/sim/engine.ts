@@ -1,0 +1,468 @@
+import type { InvariantMonitor, WorldView } from '../invariants/invariant';
+import type { FaultModel, Model, ScriptAction } from '../model';
+import type { NodeContext, PropertyValue } from '../protocols/protocol';
+import type { SourceRange } from '../source';
+import { formatDuration, formatPpm } from '../units';
+import { EventQueue } from './eventQueue';
+import { Network } from './network';
+import { NodeState, type Timer } from './nodeState';
+import { evaluateExpectation, type ExpectationOutcome } from './expectations';
+import { Rng } from './rng';
+import type { DropReason, EventKind, TraceEvent, Violation } from './trace';
+
+export interface SimulationOptions {
+  /** Overrides the scenario's seed. */
+  readonly seed?: number;
+  /** Stops at this true time instead of the scenario's length. */
+  readonly until?: number;
+  /** Stops after this many trace events (default: the scenario's max_events or 1,000,000). */
+  readonly maxEvents?: number;
+  /** Keep every event (default true). Exploration turns it off and keeps only violations. */
+  readonly record?: boolean;
+}
+
+export type StopReason = 'end' | 'max-events' | 'cancelled';
+
+interface Message {
+  readonly id: number;
+  readonly from: number;
+  readonly to: number;
+  /** -1 for the scenario's own messages, else the protocol instance index. */
+  readonly protocol: number;
+  readonly label: string;
+  readonly payload: unknown;
+  readonly summary: string | undefined;
+  readonly lamport: number;
+  readonly vc: Int32Array;
+  readonly sendSeq: number;
+  readonly range: SourceRange;
+}
+
+type Scheduled =
+  | { readonly t: 'deliver'; readonly msg: Message; readonly copy: boolean }
+  | { readonly t: 'timer'; readonly timer: Timer; readonly generation: number }
+  | { readonly t: 'fault'; readonly fault: FaultModel }
+  | { readonly t: 'window-end'; readonly fault: FaultModel; readonly partitionId: number }
+  | { readonly t: 'expect'; readonly index: number };
+
+const DEFAULT_MAX_EVENTS = 1_000_000;
+/** Environment events (partition, heal) happen on no node: node −1. */
+export const ENVIRONMENT = -1;
+const EMPTY_VC = new Int32Array(0);
+
+/**
+ * The discrete-event simulator. Events run in (true time, insertion) order;
+ * all randomness comes from streams seeded by the scenario's seed, so a run
+ * is a pure function of (model, options). Run it to the end with `run()`, or
+ * in slices with `step(n)` so a caller can stay responsive and cancel.
+ */
+export class Simulation implements WorldView {
+  readonly seed: number;
+  readonly endTime: number;
+  readonly events: TraceEvent[] = [];
+  readonly violations: Violation[] = [];
+  readonly expectationOutcomes: (ExpectationOutcome | undefined)[];
+  readonly nodes: NodeState[];
+  stopReason: StopReason | undefined;
+  eventCount = 0;
+  messagesSent = 0;
+  messagesDelivered = 0;
+  messagesDropped = 0;
+  messagesDuplicated = 0;
+
+  private time = 0;
+  private seq = -1;
+  private readonly queue = new EventQueue<Scheduled>();
+  private readonly network: Network;
+  private readonly record: boolean;
+  private readonly maxEvents: number;
+  private readonly monitors: (InvariantMonitor | undefined)[];
+  private nextMessageId = 0;
+  private nextTimerId = 0;
+  private readonly protocolRngs = new Map<string, Rng>();
+  private readonly nodeIndex = new Map<string, number>();
+
+  constructor(readonly model: Model, options: SimulationOptions = {}) {
+    this.seed = options.seed ?? model.seed;
+    this.endTime = Math.min(options.until ?? model.duration, model.duration);
+    this.record = options.record ?? true;
+    this.maxEvents = options.maxEvents ?? model.maxEvents ?? DEFAULT_MAX_EVENTS;
+    this.network = new Network(model, this.seed);
+    this.nodes = model.nodes.map((n) => new NodeState(n, model.nodes.length, model.protocols));
+    model.nodes.forEach((n) => this.nodeIndex.set(n.name, n.index));
+    this.expectationOutcomes = model.expectations.map(() => undefined);
+    this.monitors = model.invariants.map((inv) => inv.definition.create(inv.params, this));
+    for (const f of model.faults) this.queue.push(f.time, { t: 'fault', fault: f });
+    model.expectations.forEach((e, index) => {
+      if (e.at !== undefined) this.queue.push(e.at, { t: 'expect', index }, 1);
+    });
+    model.stimuli.forEach((s, stimulus) => this.addTimer(s.node, s.start, true, { kind: 'stimulus', stimulus, firing: 0 }));
+    for (let i = 0; i < this.nodes.length; i++) this.startProtocols(i);
+  }
+
+  /** Runs to the end (or a budget). */
+  run(): this {
+    while (!this.step(65536));
+    return this;
+  }
+
+  /** Processes up to `budget` queue entries; true when the run is over. */
+  step(budget: number): boolean {
+    if (this.stopReason) return true;
+    for (let i = 0; i < budget; i++) {
+      if (this.eventCount >= this.maxEvents) return this.finish('max-events');
+      if (this.queue.peekTime() > this.endTime) return this.finish('end');
+      const time = this.queue.peekTime();
+      const item = this.queue.pop()!;
+      this.time = time;
+      this.dispatch(item);
+    }
+    return false;
+  }
+
+  cancel(): void {
+    if (!this.stopReason) this.finish('cancelled');
+  }
+
+  // ---- WorldView ----------------------------------------------------------
+
+  now(): number {
+    return this.time;
+  }
+  isAlive(node: number): boolean {
+    return this.nodes[node]!.alive;
+  }
+  clock(node: number): NodeState['clock'] {
+    return this.nodes[node]!.clock;
+  }
+  lamport(node: number): number {
+    return this.nodes[node]!.lamport;
+  }
+  vc(node: number): Int32Array {
+    return this.nodes[node]!.vc;
+  }
+  event(seq: number): TraceEvent | undefined {
+    return this.record ? this.events[seq] : undefined;
+  }
+  lastSeq(): number {
+    return this.seq;
+  }
+  lastClockChange(node: number): NodeState['lastClockCause'] {
+    return this.nodes[node]!.lastClockCause;
+  }
+  inspect(node: number): Readonly<Record<string, PropertyValue>> {
+    const out: Record<string, PropertyValue> = {};
+    for (const p of this.nodes[node]!.protocols) if (p) Object.assign(out, p.inspect());
+    return out;
+  }
+
+  // ---- the loop -------------------------------------------------------------
+
+  private dispatch(item: Scheduled): void {
+    switch (item.t) {
+      case 'deliver': return this.deliver(item.msg, item.copy);
+      case 'timer': {
+        const timer = item.timer;
+        const node = this.nodes[timer.node]!;
+        if (node.timers.get(timer.id) !== timer || item.generation !== timer.generation) return;
+        node.timers.delete(timer.id);
+        return this.fireTimer(timer);
+      }
+      case 'fault': return this.applyFault(item.fault);
+      case 'window-end': return this.endWindow(item.fault, item.partitionId);
+      case 'expect': {
+        this.expectationOutcomes[item.index] = evaluateExpectation(this.model.expectations[item.index]!, this);
+        return;
+      }
+    }
+  }
+
+  private finish(reason: StopReason): true {
+    this.stopReason = reason;
+    if (reason === 'end') this.time = this.endTime;
+    this.monitors.forEach((m, i) => {
+      const report = m?.atEnd?.();
+      if (report) this.addViolation(i, report);
+    });
+    this.model.expectations.forEach((e, i) => {
+      if (e.at === undefined && reason === 'end') this.expectationOutcomes[i] = evaluateExpectation(e, this);
+    });
+    return true;
+  }
+
+  /** Appends an event to the trace and shows it to the invariant monitors. */
+  private emit(kind: EventKind, node: number, range: SourceRange, extra: Partial<TraceEvent> = {}, vc?: Int32Array): TraceEvent {
+    const state = this.nodes[node];
+    const event: TraceEvent = {
+      seq: ++this.seq,
+      time: this.time,
+      node,
+      local: state ? state.clock.read(this.time) : this.time,
+      kind,
+      lamport: state ? state.lamport : 0,
+      vc: vc ?? (state ? state.vc.slice() : EMPTY_VC),
+      range,
+      ...extra,
+    };
+    this.eventCount++;
+    if (this.record) this.events.push(event);
+    for (let i = 0; i < this.monitors.length; i++) {
+      const report = this.monitors[i]?.onEvent?.(event);
+      if (report) this.addViolation(i, report);
+    }
+    return event;
+  }
+
+  private addViolation(index: number, report: NonNullable<ReturnType<NonNullable<InvariantMonitor['onEvent']>>>): void {
+    const inv = this.model.invariants[index]!;
+    this.monitors[index] = undefined; // the first violation of each invariant is the one reported
+    this.violations.push({ invariant: inv.text, code: 'DS201', message: report.message, time: report.time, seq: report.seq, range: inv.range, causes: report.causes });
+  }
+
+  // ---- messages -------------------------------------------------------------
+
+  private send(from: number, to: number, protocol: number, label: string, payload: unknown, summary: string | undefined, range: SourceRange): void {
+    const node = this.nodes[from]!;
+    node.lamport++;
+    node.vc[from]!++;
+    node.sent++;
+    if (protocol < 0) node.count(node.sentByLabel, label);
+    this.messagesSent++;
+    const vc = node.vc.slice();
+    const id = this.nextMessageId++;
+    const sendEvent = this.emit('send', from, range, { msg: id, peer: to, label, protocol: this.protocolName(protocol), ...(summary ? { detail: summary } : {}) }, vc);
+    const msg: Message = { id, from, to, protocol, label, payload, summary, lamport: node.lamport, vc, sendSeq: sendEvent.seq, range };
+    const outcome = this.network.transmit(from, to);
+    if (typeof outcome === 'string') return this.dropped(msg, outcome);
+    this.queue.push(this.time + outcome[0]!, { t: 'deliver', msg, copy: false });
+    if (outcome.length > 1) {
+      this.messagesDuplicated++;
+      this.emit('duplicate', from, range, { msg: id, peer: to, label, cause: msg.sendSeq });
+      this.queue.push(this.time + outcome[1]!, { t: 'deliver', msg, copy: true });
+    }
+  }
+
+  private dropped(msg: Message, reason: DropReason): void {
+    this.messagesDropped++;
+    const node = reason === 'node-down' || reason === 'no-handler' ? msg.to : msg.from;
+    this.emit('drop', node, msg.range, { msg: msg.id, peer: node === msg.to ? msg.from : msg.to, label: msg.label, cause: msg.sendSeq, reason });
+  }
+
+  private deliver(msg: Message, copy: boolean): void {
+    const node = this.nodes[msg.to]!;
+    if (!node.alive) return this.dropped(msg, 'node-down');
+    if (this.network.isPartitioned(msg.from, msg.to)) return this.dropped(msg, 'partition');
+    const handler = msg.protocol >= 0 ? node.protocols[msg.protocol] : undefined;
+    if (msg.protocol >= 0 && !handler) return this.dropped(msg, 'no-handler');
+    node.lamport = Math.max(node.lamport, msg.lamport) + 1;
+    const vc = node.vc;
+    for (let i = 0; i < vc.length; i++) if (msg.vc[i]! > vc[i]!) vc[i] = msg.vc[i]!;
+    vc[msg.to]!++;
+    node.received++;
+    if (msg.protocol < 0) node.count(node.receivedByLabel, msg.label);
+    this.messagesDelivered++;
+    this.emit('receive', msg.to, msg.range, {
+      msg: msg.id, peer: msg.from, label: msg.label, cause: msg.sendSeq, protocol: this.protocolName(msg.protocol),
+      ...(copy ? { detail: 'duplicate copy' } : msg.summary ? { detail: msg.summary } : {}),
+    });
+    if (handler) handler.onMessage(this.model.nodes[msg.from]!.name, msg.label, msg.payload);
+    else this.runRules(msg);
+  }
+
+  // ---- the scenario's own script ------------------------------------------
+
+  private runRules(msg: Message): void {
+    for (const rule of this.model.rules) {
+      if (rule.node !== msg.to) continue;
+      if (rule.label !== undefined && rule.label !== msg.label) continue;
+      if (rule.sender !== undefined && rule.sender !== msg.from) continue;
+      for (const action of rule.actions) this.runAction(msg.to, action, msg.from);
+    }
+  }
+
+  private runAction(node: number, action: ScriptAction, replyTo: number): void {
+    switch (action.kind) {
+      case 'local': {
+        const state = this.nodes[node]!;
+        state.lamport++;
+        state.vc[node]!++;
+        this.emit('local', node, action.range, { label: action.label });
+        return;
+      }
+      case 'after':
+        this.addTimer(node, this.nodes[node]!.clock.exact(this.time) + action.delay, false, { kind: 'after', action: action.then, replyTo });
+        return;
+      case 'send': {
+        const t = action.target;
+        if (t.kind === 'node') this.send(node, t.node, -1, action.label, undefined, undefined, action.range);
+        else if (t.kind === 'reply') this.send(node, replyTo, -1, action.label, undefined, undefined, action.range);
+        else for (let i = 0; i < this.nodes.length; i++) if (i !== node) this.send(node, i, -1, action.label, undefined, undefined, action.range);
+        return;
+      }
+    }
+  }
+
+  // ---- timers ---------------------------------------------------------------
+
+  private addTimer(node: number, deadline: number, persistent: boolean, what: Timer['what']): Timer {
+    const state = this.nodes[node]!;
+    const timer: Timer = { id: this.nextTimerId++, node, deadline, persistent, what, generation: state.clock.generation };
+    state.timers.set(timer.id, timer);
+    this.queue.push(state.clock.trueTimeAt(this.time, deadline), { t: 'timer', timer, generation: timer.generation });
+    return timer;
+  }
+
+  private fireTimer(timer: Timer): void {
+    const node = this.nodes[timer.node]!;
+    const what = timer.what;
+    switch (what.kind) {
+      case 'stimulus': {
+        const s = this.model.stimuli[what.stimulus]!;
+        if (s.period !== undefined) {
+          const next = timer.deadline + s.period;
+          if (s.stop === undefined || next <= s.stop) this.addTimer(timer.node, next, true, { kind: 'stimulus', stimulus: what.stimulus, firing: what.firing + 1 });
+        }
+        if (!node.alive) {
+          this.emit('skip', timer.node, s.range, { detail: `${this.model.nodes[timer.node]!.name} is down` });
+          return;
+        }
+        this.runAction(timer.node, s.action, timer.node);
+        return;
+      }
+      case 'after':
+        if (node.alive) this.runAction(timer.node, what.action, what.replyTo);
+        return;
+      case 'protocol': {
+        const handler = node.protocols[what.protocol];
+        if (!node.alive || !handler) return;
+        this.emit('timer', timer.node, this.model.protocols[what.protocol]!.range, { label: what.name, protocol: this.protocolName(what.protocol) });
+        handler.onTimer(what.name, what.data);
+        return;
+      }
+    }
+  }
+
+  /** After a clock change, every pending timer of the node is planned again by the new clock. */
+  private replanTimers(node: number): void {
+    const state = this.nodes[node]!;
+    for (const timer of state.timers.values()) {
+      timer.generation = state.clock.generation;
+      this.queue.push(state.clock.trueTimeAt(this.time, timer.deadline), { t: 'timer', timer, generation: timer.generation });
+    }
+  }
+
+  // ---- faults ---------------------------------------------------------------
+
+  private applyFault(f: FaultModel): void {
+    const name = (i: number): string => this.model.nodes[i]!.name;
+    switch (f.kind) {
+      case 'crash': {
+        const state = this.nodes[f.node]!;
+        if (!state.alive) return;
+        state.alive = false;
+        state.crashes++;
+        for (const [id, timer] of state.timers) if (!timer.persistent) state.timers.delete(id);
+        state.protocols = [];
+        this.emit('crash', f.node, f.range);
+        return;
+      }
+      case 'restart': {
+        const state = this.nodes[f.node]!;
+        if (state.alive) return;
+        state.alive = true;
+        this.emit('restart', f.node, f.range);
+        this.startProtocols(f.node);
+        return;
+      }
+      case 'partition': {
+        const id = this.network.partition(f.groups);
+        const text = f.groups.map((g) => `{${g.map(name).join(', ')}}`).join(' | ');
+        this.emit('partition', ENVIRONMENT, f.range, { detail: text });
+        if (f.until !== undefined) this.queue.push(f.until, { t: 'window-end', fault: f, partitionId: id });
+        return;
+      }
+      case 'heal':
+        if (this.network.heal()) this.emit('heal', ENVIRONMENT, f.range);
+        return;
+      case 'clock-jump':
+      case 'clock-drift': {
+        const state = this.nodes[f.node]!;
+        const detail = f.kind === 'clock-jump' ? `jump ${formatDuration(f.amount, true)}` : `drift ${formatPpm(f.ppm)}`;
+        if (f.kind === 'clock-jump') state.clock.jump(this.time, f.amount);
+        else state.clock.setDrift(this.time, f.ppm);
+        state.lastClockCause = { message: `clock ${name(f.node)} ${detail}`, range: f.range };
+        this.emit(f.kind, f.node, f.range, { detail });
+        this.replanTimers(f.node);
+        return;
+      }
+      case 'drop':
+      case 'delay': {
+        this.network.window(f, 1);
+        const [a, b] = f.links[0]!;
+        const arrow = f.links.length > 1 ? '<->' : '->';
+        const detail = `${name(a)} ${arrow} ${name(b)}${f.kind === 'delay' ? ` +${formatDuration(f.extra)}` : ''}`;
+        this.emit(f.kind === 'drop' ? 'link-down' : 'link-delay', a, f.range, { detail, peer: b });
+        if (f.until !== undefined) this.queue.push(f.until, { t: 'window-end', fault: f, partitionId: 0 });
+        return;
+      }
+    }
+  }
+
+  private endWindow(f: FaultModel, partitionId: number): void {
+    if (f.kind === 'partition') {
+      if (this.network.heal(partitionId)) this.emit('heal', ENVIRONMENT, f.range, { detail: 'partition window over' });
+    } else if (f.kind === 'drop' || f.kind === 'delay') {
+      this.network.window(f, -1);
+      const [a, b] = f.links[0]!;
+      this.emit('link-up', a, f.range, { peer: b, detail: f.kind === 'drop' ? 'link restored' : 'delay over' });
+    }
+  }
+
+  // ---- protocols ------------------------------------------------------------
+
+  private protocolName(index: number): string {
+    return index < 0 ? 'script' : this.model.protocols[index]!.definition.name;
+  }
+
+  private startProtocols(node: number): void {
+    const state = this.nodes[node]!;
+    state.protocols = this.model.protocols.map((p, index) => (p.nodes.includes(node) ? p.definition.createNode(this.context(node, index)) : undefined));
+    state.protocols.forEach((p) => p?.start());
+  }
+
+  private context(node: number, protocol: number): NodeContext {
+    const instance = this.model.protocols[protocol]!;
+    const state = this.nodes[node]!;
+    const names = this.model.nodes.map((n) => n.name);
+    const streamKey = `protocol:${protocol}:${node}`;
+    let rng = this.protocolRngs.get(streamKey);
+    if (!rng) this.protocolRngs.set(streamKey, (rng = new Rng(this.seed, streamKey)));
+    const stream = rng;
+    const changeClock = (detail: string, why: string, apply: () => void): void => {
+      apply();
+      state.lastClockCause = { message: `${instance.definition.name} on ${names[node]}: ${why}`, range: instance.range };
+      this.emit('clock-adjust', node, instance.range, { detail: `${detail} (${why})`, protocol: instance.definition.name });
+      this.replanTimers(node);
+    };
+    return {
+      self: names[node]!,
+      members: instance.nodes.map((i) => names[i]!),
+      options: instance.options.values,
+      now: () => state.clock.read(this.time),
+      send: (to, type, payload, opts) => {
+        const target = this.nodeIndex.get(to);
+        if (target === undefined) throw new Error(`${instance.definition.name}: unknown node ${to}`);
+        this.send(node, target, protocol, type, payload, opts?.summary, instance.range);
+      },
+      setTimer: (name, localDelay, data) => this.addTimer(node, state.clock.exact(this.time) + localDelay, false, { kind: 'protocol', protocol, name, data }).id,
+      cancelTimer: (id) => void state.timers.delete(id),
+      stable: state.stable[protocol]!,
+      random: () => stream.next(),
+      note: (detail) => void this.emit('note', node, instance.range, { detail, protocol: instance.definition.name }),
+      clock: {
+        step: (delta, why) => changeClock(`step ${formatDuration(delta, true)}`, why, () => state.clock.jump(this.time, delta)),
+        slew: (ppm, why) => changeClock(`slew ${formatPpm(Math.round(ppm * 1000) / 1000)}`, why, () => state.clock.setSlew(this.time, ppm)),
+      },
+    };
+  }
+}

@@ -1,0 +1,67 @@
+import type { SourceRange } from '../source';
+
+/**
+ * What a run records. Times are integer nanoseconds of true (simulated) time;
+ * `local` is the node's own clock reading at that instant. Every event that a
+ * node performs ticks its Lamport clock and vector clock by the textbook
+ * rules; network and environment events (drop, partition, …) carry the
+ * clocks of the node they concern unchanged.
+ */
+export type EventKind =
+  | 'send' // a node sent a message
+  | 'receive' // a message was delivered and handled
+  | 'local' // a local event (`A local "x"`)
+  | 'drop' // the network lost a message (see `reason`)
+  | 'duplicate' // the network duplicated a message (delivered twice)
+  | 'crash'
+  | 'restart'
+  | 'skip' // a scripted action did not run: its node was down
+  | 'partition'
+  | 'heal'
+  | 'link-down'
+  | 'link-up'
+  | 'link-delay'
+  | 'clock-jump'
+  | 'clock-drift'
+  | 'clock-adjust' // a protocol stepped or slewed a clock (NTP, PTP, …)
+  | 'timer' // a protocol timer fired (election timeout, poll, …)
+  | 'note'; // a protocol reported a state change (became leader, committed, …)
+
+export type DropReason = 'loss' | 'partition' | 'link-down' | 'node-down' | 'no-handler';
+
+export interface TraceEvent {
+  readonly seq: number;
+  readonly time: number;
+  /** Index of the node; −1 for environment events (partition, heal), which have no clocks. */
+  readonly node: number;
+  readonly local: number;
+  readonly kind: EventKind;
+  readonly lamport: number;
+  readonly vc: Int32Array;
+  /** The statement in the file that caused this event. */
+  readonly range: SourceRange;
+  readonly msg?: number;
+  /** The other end of a message: receiver for send/drop, sender for receive. */
+  readonly peer?: number;
+  readonly label?: string;
+  /** For receive/drop/duplicate: the seq of the send event. */
+  readonly cause?: number;
+  readonly reason?: DropReason;
+  /** Which protocol produced it ('script' for the scenario's own messages). */
+  readonly protocol?: string;
+  readonly detail?: string;
+}
+
+export interface Violation {
+  readonly invariant: string;
+  /** DS201 for invariants, DS202 for expectations. */
+  readonly code: 'DS201' | 'DS202';
+  readonly message: string;
+  readonly time: number;
+  /** The event at (or just before) which it was detected; -1 at the very start. */
+  readonly seq: number;
+  /** The invariant or expect statement. */
+  readonly range: SourceRange;
+  /** What in the file caused it: messages, faults, clock declarations. */
+  readonly causes: readonly { readonly message: string; readonly range: SourceRange }[];
+}

@@ -1,0 +1,184 @@
+import type { SourceRange } from '../source';
+
+/**
+ * The typed AST. Every node carries the source range it was built from, so
+ * diagnostics, hovers and trace events can point back at the text. Statements
+ * the parser could only partly recover are left out; their syntax error has
+ * already been reported.
+ */
+export interface Located {
+  readonly range: SourceRange;
+}
+
+export interface Name extends Located {
+  readonly text: string;
+}
+
+export interface StringLit extends Located {
+  readonly value: string;
+}
+
+export type Value =
+  | (Located & { readonly kind: 'duration'; readonly ns: number; readonly text: string })
+  | (Located & { readonly kind: 'ppm'; readonly ppm: number; readonly text: string })
+  | (Located & { readonly kind: 'percent'; readonly fraction: number; readonly text: string })
+  | (Located & { readonly kind: 'number'; readonly value: number; readonly text: string })
+  | (Located & { readonly kind: 'string'; readonly value: string })
+  | (Located & { readonly kind: 'bool'; readonly value: boolean })
+  | (Located & { readonly kind: 'name'; readonly name: string; readonly args?: readonly Value[] })
+  | (Located & { readonly kind: 'range'; readonly low: Value; readonly high: Value });
+
+export type ValueKind = Value['kind'];
+
+export interface OptionValue extends Located {
+  readonly value: Value;
+  /** `priority M1 = 1`: `M1` is the value, `1` the assigned part. */
+  readonly assigned?: Value;
+}
+
+export interface OptionSetting extends Located {
+  readonly key: Name;
+  readonly values: readonly OptionValue[];
+}
+
+export interface NodeRef extends Located {
+  readonly first: Name;
+  /** `n1..n5`: the last name of a numbered range. */
+  readonly last?: Name;
+}
+
+export interface LinkRef extends Located {
+  readonly from: Name;
+  readonly to: Name;
+  readonly bidirectional: boolean;
+}
+
+export interface ScenarioDecl extends Located {
+  readonly kind: 'scenario';
+  readonly name: Name;
+  readonly duration?: Value;
+  readonly options: readonly OptionSetting[];
+}
+
+export interface ProtocolBinding extends Located {
+  readonly name: Name;
+  readonly options: readonly OptionSetting[];
+}
+
+export interface NodesDecl extends Located {
+  readonly kind: 'nodes';
+  readonly refs: readonly NodeRef[];
+  readonly protocol?: ProtocolBinding;
+}
+
+export interface NetworkDecl extends Located {
+  readonly kind: 'network';
+  readonly options: readonly OptionSetting[];
+}
+
+export interface LinkDecl extends Located {
+  readonly kind: 'link';
+  readonly link: LinkRef;
+  readonly options: readonly OptionSetting[];
+}
+
+export interface ClockDecl extends Located {
+  readonly kind: 'clock';
+  readonly nodes: readonly NodeRef[];
+  readonly options: readonly OptionSetting[];
+}
+
+export interface SyncDecl extends Located {
+  readonly kind: 'sync';
+  readonly protocol: ProtocolBinding;
+}
+
+export type NodeAction =
+  | (Located & { readonly kind: 'send'; readonly node: Name; readonly target: Name | 'everyone'; readonly label: StringLit })
+  | (Located & { readonly kind: 'local'; readonly node: Name; readonly label: StringLit });
+
+export interface AtStmt extends Located {
+  readonly kind: 'at';
+  readonly time: Value;
+  readonly action: NodeAction;
+}
+
+export interface EveryStmt extends Located {
+  readonly kind: 'every';
+  readonly period: Value;
+  readonly action: NodeAction;
+  readonly start?: Value;
+  readonly stop?: Value;
+}
+
+export type RuleAction =
+  | (Located & { readonly kind: 'send'; readonly from?: Name; readonly target: Name; readonly label: StringLit })
+  | (Located & { readonly kind: 'reply' | 'broadcast' | 'local'; readonly label: StringLit })
+  | (Located & { readonly kind: 'after'; readonly delay: Value; readonly then: RuleAction });
+
+export interface OnStmt extends Located {
+  readonly kind: 'on';
+  readonly node: Name;
+  /** Undefined for `receive any`. */
+  readonly label?: StringLit;
+  readonly sender?: Name;
+  readonly actions: readonly RuleAction[];
+}
+
+export type FaultAction =
+  | { readonly kind: 'partition'; readonly groups: readonly (readonly NodeRef[])[]; readonly window?: Value }
+  | { readonly kind: 'heal' }
+  | { readonly kind: 'crash' | 'restart'; readonly node: Name }
+  | { readonly kind: 'clock-jump'; readonly node: Name; readonly amount: Value }
+  | { readonly kind: 'clock-drift'; readonly node: Name; readonly amount: Value }
+  | { readonly kind: 'drop'; readonly link: LinkRef; readonly window?: Value }
+  | { readonly kind: 'delay'; readonly link: LinkRef; readonly extra: Value; readonly window?: Value };
+
+export type Fault = Located & { readonly time: Value } & FaultAction;
+
+export interface FaultsBlock extends Located {
+  readonly kind: 'faults';
+  readonly faults: readonly Fault[];
+}
+
+export type Comparator = '<' | '<=' | '>' | '>=' | '==' | '!=';
+
+export interface InvariantDecl extends Located {
+  readonly kind: 'invariant';
+  readonly name: Name;
+  readonly args: readonly Value[];
+  readonly within?: Value;
+  readonly comparator?: Comparator;
+  readonly bound?: Value;
+}
+
+export type Operand =
+  | (Located & { readonly kind: 'property'; readonly node: Name; readonly property: Name; readonly args: readonly Value[] })
+  | (Located & { readonly kind: 'literal'; readonly value: Value });
+
+export interface ExpectDecl extends Located {
+  readonly kind: 'expect';
+  readonly left: Operand;
+  readonly comparator: Comparator;
+  readonly right: Operand;
+  /** `at end` (the default) or a true time. */
+  readonly at: 'end' | Value;
+}
+
+export type Statement =
+  | ScenarioDecl
+  | NodesDecl
+  | NetworkDecl
+  | LinkDecl
+  | ClockDecl
+  | SyncDecl
+  | AtStmt
+  | EveryStmt
+  | OnStmt
+  | FaultsBlock
+  | InvariantDecl
+  | ExpectDecl;
+
+export interface DsyncFile extends Located {
+  readonly statements: readonly Statement[];
+}

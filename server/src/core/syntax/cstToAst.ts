@@ -1,0 +1,345 @@
+import type { CstElement, CstNode, IToken } from 'chevrotain';
+import type { SourceRange } from '../source';
+import { parseDuration, parsePercent, parsePpm } from '../units';
+import type * as A from './ast';
+
+/**
+ * Builds the typed AST from Chevrotain's CST. Kept apart from the grammar so
+ * the parser stays a pure recogniser. Any piece the parser had to invent or
+ * skip during error recovery makes its statement `undefined`: the AST holds
+ * only what the user really wrote.
+ */
+export function cstToAst(file: CstNode): A.DsyncFile {
+  const statements: A.Statement[] = [];
+  for (const stmt of nodes(file, 'statement')) {
+    const built = buildStatement(stmt);
+    if (built) statements.push(built);
+  }
+  return { statements, range: nodeRange(file) };
+}
+
+class Missing extends Error {}
+
+function buildStatement(stmt: CstNode): A.Statement | undefined {
+  const inner = Object.values(stmt.children).flat().find(isNode);
+  if (!inner || inner.recoveredNode) return undefined;
+  try {
+    switch (inner.name) {
+      case 'scenarioDecl': return scenario(inner);
+      case 'nodesDecl': return nodesDecl(inner);
+      case 'networkDecl': return { kind: 'network', options: optionBlock(need(node(inner, 'optionBlock'))), range: nodeRange(inner) };
+      case 'linkDecl': return { kind: 'link', link: linkRef(need(node(inner, 'linkRef'))), options: optionBlock(need(node(inner, 'optionBlock'))), range: nodeRange(inner) };
+      case 'clockDecl': return { kind: 'clock', nodes: nodes(inner, 'nodeRef').map(nodeRef), options: optionBlock(need(node(inner, 'optionBlock'))), range: nodeRange(inner) };
+      case 'syncDecl': return { kind: 'sync', protocol: binding(inner), range: nodeRange(inner) };
+      case 'atStmt': return { kind: 'at', time: value(need(node(inner, 'time'))), action: nodeAction(need(node(inner, 'nodeAction'))), range: nodeRange(inner) };
+      case 'everyStmt': return everyStmt(inner);
+      case 'onStmt': return onStmt(inner);
+      case 'faultsBlock': return { kind: 'faults', faults: nodes(inner, 'faultStmt').flatMap(optional(fault)), range: nodeRange(inner) };
+      case 'invariantDecl': return invariantDecl(inner);
+      case 'expectDecl': return expectDecl(inner);
+      default: return undefined;
+    }
+  } catch (error) {
+    if (error instanceof Missing) return undefined;
+    throw error;
+  }
+}
+
+/** Runs a builder, turning a missing piece into an empty list. */
+function optional<T>(build: (n: CstNode) => T): (n: CstNode) => T[] {
+  return (n) => {
+    if (n.recoveredNode) return [];
+    try {
+      return [build(n)];
+    } catch (error) {
+      if (error instanceof Missing) return [];
+      throw error;
+    }
+  };
+}
+
+function scenario(n: CstNode): A.ScenarioDecl {
+  const duration = node(n, 'duration');
+  return {
+    kind: 'scenario',
+    name: name(need(token(n, 'Name'))),
+    ...(duration ? { duration: value(duration) } : {}),
+    options: nodes(n, 'optionItem').flatMap(optional(optionItem)),
+    range: nodeRange(n),
+  };
+}
+
+function nodesDecl(n: CstNode): A.NodesDecl {
+  const protocol = token(n, 'protocol');
+  return {
+    kind: 'nodes',
+    refs: nodes(n, 'nodeRef').map(nodeRef),
+    ...(protocol ? { protocol: binding(n) } : {}),
+    range: nodeRange(n),
+  };
+}
+
+function binding(n: CstNode): A.ProtocolBinding {
+  const protocol = name(need(token(n, 'protocol')));
+  const block = node(n, 'optionBlock');
+  return {
+    name: protocol,
+    options: block ? optionBlock(block) : [],
+    range: block ? spanTo(protocol.range, nodeRange(block)) : protocol.range,
+  };
+}
+
+function everyStmt(n: CstNode): A.EveryStmt {
+  const start = node(n, 'start');
+  const stop = node(n, 'stop');
+  return {
+    kind: 'every',
+    period: value(need(node(n, 'period'))),
+    action: nodeAction(need(node(n, 'nodeAction'))),
+    ...(start ? { start: value(start) } : {}),
+    ...(stop ? { stop: value(stop) } : {}),
+    range: nodeRange(n),
+  };
+}
+
+function nodeAction(n: CstNode): A.NodeAction {
+  const actor = name(need(token(n, 'node')));
+  const label = stringLit(need(token(n, 'label')));
+  if (token(n, 'Kw_local')) return { kind: 'local', node: actor, label, range: nodeRange(n) };
+  const target = token(n, 'target');
+  return { kind: 'send', node: actor, target: target ? name(target) : 'everyone', label, range: nodeRange(n) };
+}
+
+function onStmt(n: CstNode): A.OnStmt {
+  const label = token(n, 'label');
+  const sender = token(n, 'sender');
+  need(token(n, 'RCurly'));
+  return {
+    kind: 'on',
+    node: name(need(token(n, 'node'))),
+    ...(label ? { label: stringLit(label) } : {}),
+    ...(sender ? { sender: name(sender) } : {}),
+    actions: nodes(n, 'ruleAction').flatMap(optional(ruleAction)),
+    range: nodeRange(n),
+  };
+}
+
+function ruleAction(n: CstNode): A.RuleAction {
+  const range = nodeRange(n);
+  if (token(n, 'Kw_after')) {
+    return { kind: 'after', delay: value(need(node(n, 'delay'))), then: ruleAction(need(node(n, 'then'))), range };
+  }
+  const label = stringLit(need(token(n, 'label')));
+  if (token(n, 'Kw_send')) {
+    const first = name(need(token(n, 'target')));
+    const second = token(n, 'target2');
+    return second ? { kind: 'send', from: first, target: name(second), label, range } : { kind: 'send', target: first, label, range };
+  }
+  const verb = need(token(n, 'verb')).image as 'reply' | 'broadcast' | 'local';
+  return { kind: verb, label, range };
+}
+
+function fault(n: CstNode): A.Fault {
+  const base = { time: value(need(node(n, 'time'))), range: nodeRange(n) };
+  const window = node(n, 'forWindow');
+  const windowPart = window ? { window: value(need(node(window, 'length'))) } : {};
+  if (token(n, 'Kw_partition')) {
+    const groups = nodes(n, 'nodeGroup').map((g) => {
+      need(token(g, 'RCurly'));
+      return nodes(g, 'nodeRef').map(nodeRef);
+    });
+    return { ...base, kind: 'partition', groups, ...windowPart };
+  }
+  if (token(n, 'Kw_heal')) return { ...base, kind: 'heal' };
+  const verb = token(n, 'verb');
+  if (verb) return { ...base, kind: verb.image as 'crash' | 'restart', node: name(need(token(n, 'node'))) };
+  const change = token(n, 'change');
+  if (change) {
+    const kind = change.image === 'jump' ? 'clock-jump' : 'clock-drift';
+    return { ...base, kind, node: name(need(token(n, 'node'))), amount: value(need(node(n, 'amount'))) };
+  }
+  const link = linkRef(need(node(n, 'linkRef')));
+  if (token(n, 'Kw_drop')) return { ...base, kind: 'drop', link, ...windowPart };
+  return { ...base, kind: 'delay', link, extra: value(need(node(n, 'extra'))), ...windowPart };
+}
+
+function invariantDecl(n: CstNode): A.InvariantDecl {
+  const args = node(n, 'argList');
+  const within = node(n, 'within');
+  const comparatorNode = node(n, 'comparator');
+  return {
+    kind: 'invariant',
+    name: name(need(token(n, 'name'))),
+    args: args ? argList(args) : [],
+    ...(within ? { within: value(within) } : {}),
+    ...(comparatorNode ? { comparator: comparator(comparatorNode), bound: value(need(node(n, 'bound'))) } : {}),
+    range: nodeRange(n),
+  };
+}
+
+function expectDecl(n: CstNode): A.ExpectDecl {
+  const time = node(n, 'time');
+  return {
+    kind: 'expect',
+    left: operand(need(node(n, 'left'))),
+    comparator: comparator(need(node(n, 'comparator'))),
+    right: operand(need(node(n, 'right'))),
+    at: time ? value(time) : 'end',
+    range: nodeRange(n),
+  };
+}
+
+function operand(n: CstNode): A.Operand {
+  const owner = token(n, 'node');
+  if (owner) {
+    const args = node(n, 'argList');
+    return {
+      kind: 'property',
+      node: name(owner),
+      property: name(need(token(n, 'property'))),
+      args: args ? argList(args) : [],
+      range: nodeRange(n),
+    };
+  }
+  return { kind: 'literal', value: value(need(node(n, 'value'))), range: nodeRange(n) };
+}
+
+function comparator(n: CstNode): A.Comparator {
+  const t = Object.values(n.children).flat().find(isToken);
+  return need(t).image as A.Comparator;
+}
+
+function optionBlock(n: CstNode): A.OptionSetting[] {
+  need(token(n, 'RCurly'));
+  return nodes(n, 'optionItem').flatMap(optional(optionItem));
+}
+
+function optionItem(n: CstNode): A.OptionSetting {
+  const values = nodes(n, 'optionValue').map((v): A.OptionValue => {
+    const assigned = node(v, 'assigned');
+    return { value: value(need(node(v, 'value'))), ...(assigned ? { assigned: value(assigned) } : {}), range: nodeRange(v) };
+  });
+  if (values.length === 0) throw new Missing();
+  return { key: name(need(token(n, 'key'))), values, range: nodeRange(n) };
+}
+
+function argList(n: CstNode): A.Value[] {
+  need(token(n, 'RParen'));
+  return nodes(n, 'value').map(value);
+}
+
+function nodeRef(n: CstNode): A.NodeRef {
+  const last = token(n, 'last');
+  return { first: name(need(token(n, 'first'))), ...(last ? { last: name(last) } : {}), range: nodeRange(n) };
+}
+
+function linkRef(n: CstNode): A.LinkRef {
+  return {
+    from: name(need(token(n, 'from'))),
+    to: name(need(token(n, 'to'))),
+    bidirectional: token(n, 'BiArrow') !== undefined,
+    range: nodeRange(n),
+  };
+}
+
+function value(n: CstNode): A.Value {
+  const low = atom(need(node(n, 'low')));
+  const high = node(n, 'high');
+  if (!high) return low;
+  return { kind: 'range', low, high: atom(high), range: nodeRange(n) };
+}
+
+function atom(n: CstNode): A.Value {
+  if (n.recoveredNode) throw new Missing();
+  const t = need(Object.values(n.children).flat().find(isToken));
+  const range = tokenRange(t);
+  const text = t.image;
+  switch (t.tokenType.name) {
+    case 'Duration': return { kind: 'duration', ns: parseDuration(text), text, range };
+    case 'Ppm': return { kind: 'ppm', ppm: parsePpm(text), text, range };
+    case 'Percent': return { kind: 'percent', fraction: parsePercent(text), text, range };
+    case 'NumberLiteral': return { kind: 'number', value: Number(text), text, range };
+    case 'StringLiteral': return { kind: 'string', value: unquote(text), range };
+    case 'Kw_true': return { kind: 'bool', value: true, range };
+    case 'Kw_false': return { kind: 'bool', value: false, range };
+    default: {
+      const args = node(n, 'argList');
+      return args ? { kind: 'name', name: text, args: argList(args), range: nodeRange(n) } : { kind: 'name', name: text, range };
+    }
+  }
+}
+
+function name(t: IToken): A.Name {
+  return { text: t.image, range: tokenRange(t) };
+}
+
+function stringLit(t: IToken): A.StringLit {
+  return { value: unquote(t.image), range: tokenRange(t) };
+}
+
+/** Strips the quotes and resolves `\"`, `\\`, `\n` and `\t`. */
+export function unquote(image: string): string {
+  return image.slice(1, -1).replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : c));
+}
+
+// ---- CST access --------------------------------------------------------
+
+function isNode(e: CstElement): e is CstNode {
+  return (e as CstNode).children !== undefined;
+}
+
+function isToken(e: CstElement): e is IToken {
+  return (e as IToken).image !== undefined;
+}
+
+function isReal(t: IToken): boolean {
+  return !t.isInsertedInRecovery && Number.isFinite(t.startOffset);
+}
+
+function token(n: CstNode, key: string): IToken | undefined {
+  const t = n.children[key]?.find(isToken);
+  return t && isReal(t) ? t : undefined;
+}
+
+function node(n: CstNode, key: string): CstNode | undefined {
+  return n.children[key]?.find(isNode);
+}
+
+function nodes(n: CstNode, key: string): CstNode[] {
+  return (n.children[key] ?? []).filter(isNode);
+}
+
+function need<T>(x: T | undefined): T {
+  if (x === undefined) throw new Missing();
+  return x;
+}
+
+export function tokenRange(t: IToken): SourceRange {
+  return {
+    startOffset: t.startOffset,
+    endOffset: (t.endOffset ?? t.startOffset) + 1,
+    startLine: t.startLine ?? 1,
+    startColumn: t.startColumn ?? 1,
+    endLine: t.endLine ?? t.startLine ?? 1,
+    endColumn: (t.endColumn ?? t.startColumn ?? 1) + 1,
+  };
+}
+
+function nodeRange(n: CstNode): SourceRange {
+  const l = n.location;
+  if (!l || !Number.isFinite(l.startOffset) || l.endOffset === undefined || !Number.isFinite(l.endOffset)) {
+    throw new Missing();
+  }
+  return {
+    startOffset: l.startOffset,
+    endOffset: l.endOffset + 1,
+    startLine: l.startLine ?? 1,
+    startColumn: l.startColumn ?? 1,
+    endLine: l.endLine ?? 1,
+    endColumn: (l.endColumn ?? 1) + 1,
+  };
+}
+
+function spanTo(a: SourceRange, b: SourceRange): SourceRange {
+  return { ...a, endOffset: b.endOffset, endLine: b.endLine, endColumn: b.endColumn };
+}

@@ -1,0 +1,135 @@
+import { createToken, Lexer, type TokenType } from 'chevrotain';
+
+/**
+ * The DSync lexer. Every keyword belongs to the `Name` category as well, so
+ * positions that take any name (option keys, properties after `.`) accept
+ * keywords too; positions that declare nodes accept only `Identifier`.
+ */
+function matchSticky(regex: RegExp): (text: string, offset: number) => RegExpExecArray | null {
+  return (text, offset) => {
+    regex.lastIndex = offset;
+    return regex.exec(text);
+  };
+}
+
+export const Name = createToken({ name: 'Name', pattern: Lexer.NA });
+
+export const Identifier = createToken({
+  name: 'Identifier',
+  // A custom matcher: Chevrotain's own regex analysis drops the `u` flag, and
+  // names may be any Unicode letters (`nodes Zürich, 北京`).
+  pattern: matchSticky(/[\p{L}_][\p{L}\p{N}_]*/uy),
+  line_breaks: false,
+  categories: [Name],
+});
+
+/** Keywords, in the order the TextMate grammar test compares against. */
+export const KEYWORD_NAMES = [
+  'scenario', 'seed', 'run', 'for', 'nodes', 'network', 'link', 'clock',
+  'at', 'every', 'from', 'until', 'on', 'receive', 'send', 'local', 'reply',
+  'broadcast', 'after', 'any', 'faults', 'partition', 'heal', 'crash',
+  'restart', 'jump', 'drift', 'drop', 'delay', 'by', 'invariant', 'expect',
+  'end', 'sync', 'true', 'false', 'within',
+] as const;
+export type Keyword = (typeof KEYWORD_NAMES)[number];
+
+export const keywordTokens: Record<Keyword, TokenType> = Object.fromEntries(
+  KEYWORD_NAMES.map((word) => [
+    word,
+    createToken({
+      name: `Kw_${word}`,
+      pattern: new RegExp(word),
+      longer_alt: Identifier,
+      categories: [Name],
+    }),
+  ]),
+) as Record<Keyword, TokenType>;
+
+const NUMBER = String.raw`[+-]?\d+(?:\.\d+)?`;
+const NOT_NAME_CHAR = String.raw`(?![\p{L}\p{N}_])`;
+
+export const Duration = createToken({
+  name: 'Duration',
+  pattern: new RegExp(`${NUMBER}(?:ns|us|µs|ms|min|s)${NOT_NAME_CHAR}`, 'u'),
+  start_chars_hint: [...'+-0123456789'],
+});
+export const Ppm = createToken({ name: 'Ppm', pattern: new RegExp(`${NUMBER}ppm${NOT_NAME_CHAR}`, 'u'), start_chars_hint: [...'+-0123456789'] });
+export const Percent = createToken({ name: 'Percent', pattern: new RegExp(`${NUMBER}%`), start_chars_hint: [...'+-0123456789'] });
+export const NumberLiteral = createToken({ name: 'NumberLiteral', pattern: new RegExp(NUMBER) });
+
+export const StringLiteral = createToken({ name: 'StringLiteral', pattern: /"(?:[^"\\\r\n]|\\.)*"/ });
+/** Matched only when the string has no closing quote on its line; the checker reports DS103. */
+export const UnterminatedString = createToken({ name: 'UnterminatedString', pattern: /"(?:[^"\\\r\n]|\\.)*/ });
+
+export const LineComment = createToken({ name: 'LineComment', pattern: /\/\/[^\r\n]*/, group: 'comments' });
+export const BlockComment = createToken({ name: 'BlockComment', pattern: /\/\*[\s\S]*?\*\//, group: 'comments', line_breaks: true });
+export const UnterminatedComment = createToken({ name: 'UnterminatedComment', pattern: /\/\*[\s\S]*/, line_breaks: true });
+export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\n\u00a0\ufeff]+/, group: Lexer.SKIPPED, line_breaks: true });
+
+export const BiArrow = createToken({ name: 'BiArrow', pattern: /<->/ });
+export const Arrow = createToken({ name: 'Arrow', pattern: /->/ });
+export const DotDot = createToken({ name: 'DotDot', pattern: /\.\./ });
+export const Dot = createToken({ name: 'Dot', pattern: /\./ });
+export const LessEqual = createToken({ name: 'LessEqual', pattern: /<=/ });
+export const GreaterEqual = createToken({ name: 'GreaterEqual', pattern: /=>|>=/ });
+export const EqualEqual = createToken({ name: 'EqualEqual', pattern: /==/ });
+export const NotEqual = createToken({ name: 'NotEqual', pattern: /!=/ });
+export const Less = createToken({ name: 'Less', pattern: /</ });
+export const Greater = createToken({ name: 'Greater', pattern: />/ });
+export const Equals = createToken({ name: 'Equals', pattern: /=/ });
+export const Pipe = createToken({ name: 'Pipe', pattern: /\|/ });
+export const Comma = createToken({ name: 'Comma', pattern: /,/ });
+export const Semicolon = createToken({ name: 'Semicolon', pattern: /;/ });
+export const Colon = createToken({ name: 'Colon', pattern: /:/ });
+export const Star = createToken({ name: 'Star', pattern: /\*/ });
+export const LCurly = createToken({ name: 'LCurly', pattern: /\{/ });
+export const RCurly = createToken({ name: 'RCurly', pattern: /\}/ });
+export const LParen = createToken({ name: 'LParen', pattern: /\(/ });
+export const RParen = createToken({ name: 'RParen', pattern: /\)/ });
+export const LBracket = createToken({ name: 'LBracket', pattern: /\[/ });
+export const RBracket = createToken({ name: 'RBracket', pattern: /\]/ });
+
+/** Order matters: Chevrotain takes the first pattern that matches. */
+export const allTokens: TokenType[] = [
+  WhiteSpace,
+  LineComment,
+  BlockComment,
+  UnterminatedComment,
+  StringLiteral,
+  UnterminatedString,
+  BiArrow,
+  Arrow,
+  Duration,
+  Ppm,
+  Percent,
+  NumberLiteral,
+  DotDot,
+  Dot,
+  LessEqual,
+  GreaterEqual,
+  EqualEqual,
+  NotEqual,
+  Less,
+  Greater,
+  Equals,
+  Pipe,
+  Comma,
+  Semicolon,
+  Colon,
+  Star,
+  LCurly,
+  RCurly,
+  LParen,
+  RParen,
+  LBracket,
+  RBracket,
+  ...KEYWORD_NAMES.map((k) => keywordTokens[k]),
+  Identifier,
+  Name,
+];
+
+/** One lexer for the process: building it analyses every pattern once. */
+export const dsyncLexer = new Lexer(allTokens, {
+  positionTracking: 'full',
+  ensureOptimizations: false,
+});

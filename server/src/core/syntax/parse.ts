@@ -1,0 +1,111 @@
+import type { IRecognitionException, IToken } from 'chevrotain';
+import { diagnostic, type Diagnostic } from '../diagnostics';
+import type { SourceRange } from '../source';
+import type { DsyncFile } from './ast';
+import { cstToAst, tokenRange } from './cstToAst';
+import { dsyncLexer } from './lexer';
+import { dsyncParser } from './parser';
+
+/** Files larger than this are refused before lexing (DS172). */
+export const MAX_FILE_BYTES = 8 * 1024 * 1024;
+
+export interface ParseResult {
+  readonly ast: DsyncFile;
+  readonly diagnostics: readonly Diagnostic[];
+  /** Every token including comments, in order: for semantic tokens and the formatter. */
+  readonly tokens: readonly IToken[];
+  readonly comments: readonly IToken[];
+}
+
+/** Stage 1: text → AST plus syntax diagnostics (DS101–DS103, DS172). Never throws. */
+export function parse(text: string): ParseResult {
+  if (text.length > MAX_FILE_BYTES) {
+    const range = { startOffset: 0, endOffset: 0, startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 };
+    return {
+      ast: { statements: [], range },
+      diagnostics: [diagnostic('DS172', `file is ${text.length} characters; the limit is ${MAX_FILE_BYTES}. Split the scenario.`, range)],
+      tokens: [],
+      comments: [],
+    };
+  }
+  const lexed = dsyncLexer.tokenize(text);
+  const diagnostics: Diagnostic[] = [];
+  for (const e of lexed.errors) {
+    const range = {
+      startOffset: e.offset,
+      endOffset: e.offset + e.length,
+      startLine: e.line ?? 1,
+      startColumn: e.column ?? 1,
+      endLine: e.line ?? 1,
+      endColumn: (e.column ?? 1) + e.length,
+    };
+    const shown = text.slice(e.offset, e.offset + Math.min(e.length, 20));
+    diagnostics.push(diagnostic('DS101', `unexpected character ${JSON.stringify(shown)}; names use letters, digits and _`, range));
+  }
+  const tokens: IToken[] = [];
+  for (const t of lexed.tokens) {
+    if (t.tokenType.name === 'UnterminatedString') {
+      diagnostics.push(diagnostic('DS103', 'string has no closing quote on this line; add "', tokenRange(t)));
+    } else if (t.tokenType.name === 'UnterminatedComment') {
+      diagnostics.push(diagnostic('DS103', 'block comment is never closed; add */', { ...tokenRange(t), endLine: t.startLine ?? 1, endColumn: (t.startColumn ?? 1) + 2, endOffset: t.startOffset + 2 }));
+    } else {
+      tokens.push(t);
+    }
+  }
+  dsyncParser.input = tokens;
+  const cst = dsyncParser.file();
+  for (const error of dsyncParser.errors) diagnostics.push(syntaxDiagnostic(error, tokens, text));
+  const comments = (lexed.groups['comments'] ?? []) as IToken[];
+  return { ast: cstToAst(cst), diagnostics, tokens, comments };
+}
+
+const TOKEN_TEXT: Readonly<Record<string, string>> = {
+  RCurly: "'}'", LCurly: "'{'", RParen: "')'", LParen: "'('", Comma: "','", Arrow: "'->'", BiArrow: "'<->'",
+  DotDot: "'..'", Dot: "'.'", Pipe: "'|'", Equals: "'='", Semicolon: "';'", Identifier: 'a name', Name: 'a name',
+  StringLiteral: 'a quoted label', Duration: 'a time such as 10ms', NumberLiteral: 'a number', Percent: 'a percentage',
+  Ppm: 'a drift such as +50ppm', EOF: 'end of file',
+};
+
+const RULE_TEXT: Readonly<Record<string, string>> = {
+  file: 'a statement (scenario, nodes, network, link, clock, at, every, on, faults, sync, invariant, expect)',
+  statement: 'a statement (scenario, nodes, network, link, clock, at, every, on, faults, sync, invariant, expect)',
+  faultStmt: 'a fault: partition, heal, crash, restart, clock … jump/drift, drop, delay',
+  ruleAction: 'an action: send, reply, broadcast, local, after',
+  nodeAction: "a message 'A -> B \"label\"' or 'A local \"label\"'",
+  atom: 'a value',
+  value: 'a value',
+  comparator: 'a comparison (<, <=, >, >=, ==, !=)',
+  operand: "a property such as 'B.lamport' or a value",
+};
+
+function describeToken(t: IToken): string {
+  if (t.tokenType.name === 'EOF') return 'end of file';
+  return `'${t.image.length > 24 ? `${t.image.slice(0, 24)}…` : t.image}'`;
+}
+
+function syntaxDiagnostic(error: IRecognitionException, tokens: readonly IToken[], text: string): Diagnostic {
+  const found = error.token;
+  const range = rangeOf(found, tokens, text);
+  const ruleStack = error.context?.ruleStack ?? [];
+  const rule = ruleStack[ruleStack.length - 1] ?? 'file';
+  const expectedMatch = /-->\s*(\w+)\s*<--/.exec(error.message);
+  let message: string;
+  if (error.name === 'MismatchedTokenException' && expectedMatch) {
+    const expected = TOKEN_TEXT[expectedMatch[1]!] ?? `'${expectedMatch[1]!.replace(/^Kw_/, '')}'`;
+    message = `expected ${expected} but found ${describeToken(found)}`;
+  } else if (error.name === 'NotAllInputParsedException') {
+    message = `unexpected ${describeToken(found)}: expected ${RULE_TEXT.statement}`;
+  } else {
+    message = `unexpected ${describeToken(found)}: expected ${RULE_TEXT[rule] ?? rule}`;
+  }
+  return diagnostic('DS102', message, range);
+}
+
+/** EOF and recovery tokens have no position; point just after the last real token. */
+function rangeOf(t: IToken, tokens: readonly IToken[], text: string): SourceRange {
+  if (Number.isFinite(t.startOffset) && t.tokenType.name !== 'EOF') return tokenRange(t);
+  const last = tokens[tokens.length - 1];
+  if (!last) return { startOffset: text.length, endOffset: text.length, startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 };
+  const r = tokenRange(last);
+  return { startOffset: r.endOffset, endOffset: r.endOffset, startLine: r.endLine, startColumn: r.endColumn, endLine: r.endLine, endColumn: r.endColumn };
+}
