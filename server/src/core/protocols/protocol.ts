@@ -68,8 +68,14 @@ export interface NodeContext {
   readonly stable: StableStorage;
   /** Uniform in [0, 1), from this node's own seeded stream. */
   random(): number;
-  /** Records a protocol-level event in the trace (became leader, committed 3, …). */
-  note(detail: string): void;
+  /**
+   * Records a protocol-level event in the trace (became leader, committed 3,
+   * …). `data` is structured and read by invariants and charts, e.g.
+   * `{ role: 'leader', term: 3 }` or `{ estimatedOffset: -1200 }`.
+   */
+  note(detail: string, data?: Readonly<Record<string, PropertyValue>>): void;
+  /** True time, for oracles only (a GPS-like reference clock); ordinary nodes must not use it. */
+  readonly oracle: { trueTime(): number };
   /** Adjusts this node's clock: for clock synchronisation protocols. */
   readonly clock: ClockControl;
 }

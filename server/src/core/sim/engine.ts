@@ -458,7 +458,8 @@ export class Simulation implements WorldView {
       cancelTimer: (id) => void state.timers.delete(id),
       stable: state.stable[protocol]!,
       random: () => stream.next(),
-      note: (detail) => void this.emit('note', node, instance.range, { detail, protocol: instance.definition.name }),
+      note: (detail, data) => void this.emit('note', node, instance.range, { detail, protocol: instance.definition.name, ...(data ? { data } : {}) }),
+      oracle: { trueTime: () => this.time },
       clock: {
         step: (delta, why) => changeClock(`step ${formatDuration(delta, true)}`, why, () => state.clock.jump(this.time, delta)),
         slew: (ppm, why) => changeClock(`slew ${formatPpm(Math.round(ppm * 1000) / 1000)}`, why, () => state.clock.setSlew(this.time, ppm)),

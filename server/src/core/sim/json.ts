@@ -34,6 +34,7 @@ export function traceToJson(result: RunResult): string {
       ...(e.reason !== undefined ? { reason: e.reason } : {}),
       ...(e.cause !== undefined ? { cause: e.cause } : {}),
       ...(e.detail !== undefined ? { detail: e.detail } : {}),
+      ...(e.data !== undefined ? { data: e.data } : {}),
       lamport: e.lamport,
       vc: vcObject(e.vc),
       line: e.range.startLine,

@@ -50,6 +50,8 @@ export interface TraceEvent {
   /** Which protocol produced it ('script' for the scenario's own messages). */
   readonly protocol?: string;
   readonly detail?: string;
+  /** Structured data of a protocol note (see NodeContext.note). */
+  readonly data?: Readonly<Record<string, number | string | boolean>>;
 }
 
 export interface Violation {

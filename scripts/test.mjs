@@ -1,0 +1,59 @@
+// The whole test suite, the one command README and .ci/run use:
+//   1. strict type check of every TypeScript file,
+//   2. unit and language-server tests (node:test), bundled with esbuild,
+//   3. the extension tests in a real VS Code (code-server + headless Chromium).
+// `--unit` stops after step 2 (fast inner loop). Exit code: non-zero if anything failed.
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as esbuild from 'esbuild';
+
+const root = path.dirname(path.dirname(new URL(import.meta.url).pathname));
+const unitOnly = process.argv.includes('--unit');
+process.chdir(root);
+
+function run(label, command, args, options = {}) {
+  console.log(`\n▶ ${label}`);
+  const result = spawnSync(command, args, { stdio: 'inherit', ...options });
+  if (result.status !== 0) {
+    console.error(`✗ ${label} failed (exit ${result.status ?? result.signal})`);
+    process.exit(result.status || 1);
+  }
+}
+
+function findTests(dir) {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) return e.name === 'e2e' || e.name === 'fixtures' ? [] : findTests(p);
+    return e.name.endsWith('.test.ts') ? [p] : [];
+  });
+}
+
+run('type check', process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json']);
+run('build', process.execPath, ['scripts/build.mjs']);
+
+fs.rmSync('out/test', { recursive: true, force: true });
+const tests = findTests('test');
+await esbuild.build({
+  entryPoints: tests,
+  outdir: 'out/test',
+  outbase: 'test',
+  outExtension: { '.js': '.cjs' },
+  entryNames: '[dir]/[name]',
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: 'inline',
+  external: ['vscode'],
+  logLevel: 'warning',
+  define: { 'import.meta.dirname': '__dirname' },
+});
+const bundled = tests.map((t) => path.join('out/test', path.relative('test', t)).replace(/\.test\.ts$/, '.test.cjs'));
+run(`unit and language-server tests (${bundled.length} files)`, process.execPath, ['--test', '--test-reporter=spec', ...bundled], { env: { ...process.env, DSYNC_ROOT: root } });
+
+if (!unitOnly) {
+  if (fs.existsSync('test/e2e/run.mjs')) run('extension tests in a real VS Code', process.execPath, ['test/e2e/run.mjs']);
+  else console.log('\n(no extension tests yet)');
+}
