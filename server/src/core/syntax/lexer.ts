@@ -46,14 +46,16 @@ export const keywordTokens: Record<Keyword, TokenType> = Object.fromEntries(
 ) as Record<Keyword, TokenType>;
 
 const NUMBER = String.raw`[+-]?\d+(?:\.\d+)?`;
-const NOT_NAME_CHAR = String.raw`(?![\p{L}\p{N}_])`;
+// Chevrotain compiles token patterns without the `u` flag, so `\p{…}` classes
+// cannot be used here; every non-ASCII character counts as a name character.
+const NOT_NAME_CHAR = String.raw`(?![A-Za-z0-9_\u00AA-\uFFFF])`;
 
 export const Duration = createToken({
   name: 'Duration',
-  pattern: new RegExp(`${NUMBER}(?:ns|us|µs|ms|min|s)${NOT_NAME_CHAR}`, 'u'),
+  pattern: new RegExp(`${NUMBER}(?:ns|us|µs|ms|min|s)${NOT_NAME_CHAR}`),
   start_chars_hint: [...'+-0123456789'],
 });
-export const Ppm = createToken({ name: 'Ppm', pattern: new RegExp(`${NUMBER}ppm${NOT_NAME_CHAR}`, 'u'), start_chars_hint: [...'+-0123456789'] });
+export const Ppm = createToken({ name: 'Ppm', pattern: new RegExp(`${NUMBER}ppm${NOT_NAME_CHAR}`), start_chars_hint: [...'+-0123456789'] });
 export const Percent = createToken({ name: 'Percent', pattern: new RegExp(`${NUMBER}%`), start_chars_hint: [...'+-0123456789'] });
 export const NumberLiteral = createToken({ name: 'NumberLiteral', pattern: new RegExp(NUMBER) });
 

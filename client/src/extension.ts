@@ -1,0 +1,93 @@
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import {
+  FollowTimelineNotification, RunScenarioRequest, StatusNotification, TimelineUpdateNotification, type RunScenarioResult, type StatusParams,
+} from '../../server/src/shared/requests';
+import { StatusBar } from './statusBar';
+import { TimelinePanel, registerTimelineSerializer } from './timelinePanel';
+
+let client: LanguageClient | undefined;
+
+/** What the extension hands to its tests (and to other extensions). */
+export interface DsyncApi {
+  readonly client: LanguageClient;
+  status(uri: vscode.Uri): StatusParams | undefined;
+  readonly timeline: () => TimelinePanel | undefined;
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<DsyncApi> {
+  const serverModule = context.asAbsolutePath('dist/server.js');
+  const serverOptions: ServerOptions = {
+    run: { module: serverModule, transport: TransportKind.ipc },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [{ language: 'dsync' }],
+    synchronize: { configurationSection: 'dsync' },
+  };
+  const languageClient = new LanguageClient('dsync', 'DSync Language Server', serverOptions, clientOptions);
+  client = languageClient;
+  const output = vscode.window.createOutputChannel('DSync');
+  const statusBar = new StatusBar();
+  context.subscriptions.push(output, statusBar);
+
+  registerTimelineSerializer(context);
+
+  const documentUri = (arg: unknown): vscode.Uri | undefined => {
+    if (arg instanceof vscode.Uri) return arg;
+    if (typeof arg === 'string') return vscode.Uri.parse(arg);
+    const editor = vscode.window.activeTextEditor;
+    return editor?.document.languageId === 'dsync' ? editor.document.uri : undefined;
+  };
+
+  const run = async (uri: vscode.Uri | undefined, seed: number | undefined, reveal: boolean): Promise<RunScenarioResult | undefined> => {
+    if (!uri) {
+      void vscode.window.showWarningMessage('DSync: open a .dsync file first.');
+      return undefined;
+    }
+    const result = await languageClient.sendRequest(RunScenarioRequest, { uri: uri.toString(), ...(seed !== undefined ? { seed } : {}) });
+    if (!result.ok) {
+      void vscode.window.showErrorMessage(`DSync: ${result.message}`);
+      return result;
+    }
+    output.appendLine(result.summary);
+    TimelinePanel.show(context, uri, result.timeline, reveal);
+    void languageClient.sendNotification(FollowTimelineNotification, { uri: uri.toString() });
+    if (!result.passed && reveal) void vscode.window.showWarningMessage(`DSync: ${result.summary}`);
+    return result;
+  };
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand('dsync.runScenario', (arg?: unknown) => run(documentUri(arg), undefined, true)),
+    vscode.commands.registerCommand('dsync.showTimeline', (arg?: unknown) => run(documentUri(arg), undefined, false)),
+    vscode.commands.registerCommand('dsync.runWithSeed', async (arg?: unknown) => {
+      const uri = documentUri(arg);
+      const text = await vscode.window.showInputBox({
+        title: 'Run with seed',
+        prompt: 'A seed picks one history: latencies, losses and orders. Same seed, same run.',
+        placeHolder: '42',
+        validateInput: (v) => (/^\d+$/.test(v.trim()) && Number.isSafeInteger(Number(v)) ? undefined : 'a whole number ≥ 0'),
+      });
+      return text === undefined ? undefined : run(uri, Number(text.trim()), true);
+    }),
+  );
+
+  const statuses = new Map<string, StatusParams>();
+  languageClient.onNotification(StatusNotification, (params) => {
+    statuses.set(params.uri, params);
+    statusBar.update(vscode.window.activeTextEditor?.document, statuses);
+  });
+  languageClient.onNotification(TimelineUpdateNotification, (params) => {
+    const panel = TimelinePanel.current;
+    if (panel && panel.uri.toString() === params.uri) panel.update(vscode.Uri.parse(params.uri), params.timeline);
+  });
+  context.subscriptions.push(vscode.window.onDidChangeActiveTextEditor((editor) => statusBar.update(editor?.document, statuses)));
+
+  await languageClient.start();
+  statusBar.update(vscode.window.activeTextEditor?.document, statuses);
+  return { client: languageClient, status: (uri) => statuses.get(uri.toString()), timeline: () => TimelinePanel.current };
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+}

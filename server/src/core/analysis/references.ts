@@ -1,0 +1,110 @@
+import type { SourceRange } from '../source';
+import type * as A from '../syntax/ast';
+
+export interface NodeOccurrence {
+  readonly name: string;
+  readonly range: SourceRange;
+  /** True where the node is declared (`nodes A, B`). */
+  readonly declaration: boolean;
+  /** True inside a numbered range `n1..n5`, which cannot be renamed name by name. */
+  readonly inRange: boolean;
+}
+
+/**
+ * Every place a node name is written, found by walking the AST (not by text
+ * search, so labels, option keys and properties that happen to spell a node
+ * name are not mistaken for it). Option values and invariant arguments count
+ * when they spell a declared node.
+ */
+export function nodeOccurrences(file: A.DsyncFile): NodeOccurrence[] {
+  const declared = new Set<string>();
+  const out: NodeOccurrence[] = [];
+  const ref = (r: A.NodeRef, declaration: boolean): void => {
+    const inRange = r.last !== undefined;
+    if (declaration && !inRange) declared.add(r.first.text);
+    out.push({ name: r.first.text, range: r.first.range, declaration, inRange });
+    if (r.last) out.push({ name: r.last.text, range: r.last.range, declaration, inRange });
+  };
+  const name = (n: A.Name | undefined): void => {
+    if (n) out.push({ name: n.text, range: n.range, declaration: false, inRange: false });
+  };
+  const valueNames = (values: readonly A.Value[]): void => {
+    for (const v of values) {
+      if (v.kind === 'name' && !v.args) out.push({ name: v.name, range: v.range, declaration: false, inRange: false });
+      if (v.kind === 'range') valueNames([v.low, v.high]);
+    }
+  };
+  const options = (settings: readonly A.OptionSetting[]): void => {
+    for (const s of settings) valueNames(s.values.map((v) => v.value));
+  };
+  const ruleAction = (a: A.RuleAction): void => {
+    if (a.kind === 'after') return ruleAction(a.then);
+    if (a.kind === 'send') {
+      name(a.from);
+      name(a.target);
+    }
+  };
+  const nodeAction = (a: A.NodeAction): void => {
+    name(a.node);
+    if (a.kind === 'send' && a.target !== 'everyone') name(a.target);
+  };
+  const link = (l: A.LinkRef): void => {
+    name(l.from);
+    name(l.to);
+  };
+  for (const s of file.statements) {
+    switch (s.kind) {
+      case 'nodes':
+        s.refs.forEach((r) => ref(r, true));
+        if (s.protocol) options(s.protocol.options);
+        break;
+      case 'link': link(s.link); break;
+      case 'clock': s.nodes.forEach((r) => ref(r, false)); break;
+      case 'sync': options(s.protocol.options); break;
+      case 'at':
+      case 'every': nodeAction(s.action); break;
+      case 'on':
+        name(s.node);
+        name(s.sender);
+        s.actions.forEach(ruleAction);
+        break;
+      case 'faults':
+        for (const f of s.faults) {
+          if (f.kind === 'partition') f.groups.forEach((g) => g.forEach((r) => ref(r, false)));
+          else if (f.kind === 'crash' || f.kind === 'restart' || f.kind === 'clock-jump' || f.kind === 'clock-drift') name(f.node);
+          else if (f.kind === 'drop' || f.kind === 'delay') link(f.link);
+        }
+        break;
+      case 'invariant': valueNames(s.args); break;
+      case 'expect':
+        for (const o of [s.left, s.right]) {
+          if (o.kind === 'property') {
+            name(o.node);
+            valueNames(o.args);
+          }
+        }
+        break;
+      case 'scenario':
+      case 'network':
+        break;
+    }
+  }
+  // Names in option values and arguments count only when they spell a declared node.
+  const declaredAll = new Set([...declared, ...out.filter((o) => o.declaration).map((o) => o.name)]);
+  return out.filter((o) => declaredAll.has(o.name) || !isValueName(o, file));
+}
+
+/** Value names (option values, invariant args) are kept only when declared; everything else always. */
+function isValueName(o: NodeOccurrence, file: A.DsyncFile): boolean {
+  for (const s of file.statements) {
+    const settings = s.kind === 'nodes' ? s.protocol?.options ?? [] : s.kind === 'sync' ? s.protocol.options : [];
+    for (const setting of settings) for (const v of setting.values) if (contains(v.range, o.range)) return true;
+    if (s.kind === 'invariant') for (const v of s.args) if (contains(v.range, o.range)) return true;
+    if (s.kind === 'expect') for (const side of [s.left, s.right]) if (side.kind === 'property') for (const v of side.args) if (contains(v.range, o.range)) return true;
+  }
+  return false;
+}
+
+function contains(outer: SourceRange, inner: SourceRange): boolean {
+  return inner.startOffset >= outer.startOffset && inner.endOffset <= outer.endOffset;
+}

@@ -1,0 +1,86 @@
+import type { IToken } from 'chevrotain';
+import { parse } from '../syntax/parse';
+
+/**
+ * The DSync formatter, shared by `dsync fmt` and the language server.
+ *
+ * Contract: it keeps the user's line structure (statements stay on the lines
+ * they are on, at most one blank line in a row) and comments, and normalises
+ * everything else: indentation by brace depth (2 spaces), one space between
+ * tokens except around `. .. ( ) ,` and before `;`, no trailing spaces, one
+ * final newline. It is idempotent, and it refuses (returns undefined) files
+ * with syntax errors, since their structure is not known.
+ */
+export function format(text: string): string | undefined {
+  const parsed = parse(text);
+  if (parsed.diagnostics.some((d) => d.code === 'DS101' || d.code === 'DS102' || d.code === 'DS103' || d.code === 'DS172')) return undefined;
+  const tokens = [...parsed.tokens, ...parsed.comments].sort((a, b) => a.startOffset - b.startOffset);
+  const lines: string[] = [];
+  let current = '';
+  let depth = 0;
+  let lineDepth = 0;
+  let previous: IToken | undefined;
+  let blankPending = false;
+  // Braces of partition groups (`partition {A, B} | {C}`) hug their names.
+  const groupBraces: boolean[] = [];
+  const flush = (): void => {
+    if (current.length > 0 || lines.length > 0) {
+      if (blankPending && lines.length > 0) lines.push('');
+      lines.push(`${'  '.repeat(Math.max(0, lineDepth))}${current}`);
+    }
+    current = '';
+    blankPending = false;
+  };
+  for (const token of tokens) {
+    const kind = token.tokenType.name;
+    if (previous) {
+      const gap = text.slice(previous.endOffset! + 1, token.startOffset);
+      const newlines = countNewlines(gap);
+      if (newlines > 0) {
+        flush();
+        blankPending = newlines > 1;
+      } else if (needsSpace(previous, token) && !(previous.tokenType.name === 'LCurly' && groupBraces[groupBraces.length - 1]) && !(kind === 'RCurly' && groupBraces[groupBraces.length - 1])) {
+        current += ' ';
+      }
+    }
+    if (current.length === 0) {
+      // A line's indentation is the depth at its start, one less when it opens with `}`.
+      lineDepth = kind === 'RCurly' ? depth - 1 : depth;
+    }
+    current += kind === 'BlockComment' ? reindentBlockComment(token.image) : token.image;
+    if (kind === 'LCurly') {
+      groupBraces.push(previous?.tokenType.name === 'Kw_partition' || previous?.tokenType.name === 'Pipe');
+      depth++;
+    }
+    if (kind === 'RCurly') {
+      groupBraces.pop();
+      depth = Math.max(0, depth - 1);
+    }
+    previous = token;
+  }
+  flush();
+  while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+  return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
+}
+
+const TIGHT_AFTER = new Set(['Dot', 'DotDot', 'LParen', 'LBracket']);
+const TIGHT_BEFORE = new Set(['Dot', 'DotDot', 'RParen', 'RBracket', 'Comma', 'Semicolon', 'Colon']);
+
+function needsSpace(previous: IToken, next: IToken): boolean {
+  const a = previous.tokenType.name;
+  const b = next.tokenType.name;
+  if (TIGHT_AFTER.has(a) || TIGHT_BEFORE.has(b)) return false;
+  // `normal(10ms)`, `B.received("x")`, `max_skew(A, B)`: a call binds to its name.
+  if (b === 'LParen' && (a === 'Identifier' || a.startsWith('Kw_'))) return false;
+  return true;
+}
+
+function countNewlines(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) === 10) n++;
+  return n;
+}
+
+function reindentBlockComment(image: string): string {
+  return image.replace(/[ \t]+$/gm, '');
+}

@@ -1,0 +1,146 @@
+import type { Hover } from 'vscode-languageserver';
+import type { CheckResult } from '../../core/check/checker';
+import { describeLatency } from '../../core/check/options';
+import { INVARIANTS } from '../../core/invariants/registry';
+import { PROTOCOLS } from '../../core/protocols/registry';
+import type { RunResult } from '../../core/sim/result';
+import type { TraceEvent, Violation } from '../../core/sim/trace';
+import { allViolations } from '../../core/sim/result';
+import type { ParseResult } from '../../core/syntax/parse';
+import type * as A from '../../core/syntax/ast';
+import { formatClockReading, formatDuration, formatPpm } from '../../core/units';
+import { nodeOccurrences } from '../../core/analysis/references';
+import { toLspRange } from '../convert';
+import { contains, statementAt, tokenAt } from './locate';
+
+/**
+ * Hover: on a node name its clock and its state at the end of the run; on a
+ * message statement the Lamport time and vector clock at send and receive
+ * with each side's local clock; on an invariant or expect whether it held.
+ * `run` is undefined when the file has errors or the run is not done.
+ */
+export function hover(parsed: ParseResult, checked: CheckResult, run: RunResult | undefined, offset: number): Hover | null {
+  const token = tokenAt(parsed.tokens, offset);
+  if (!token) return null;
+  const nodeHit = nodeOccurrences(parsed.ast).find((o) => contains(o.range, offset));
+  const stmt = statementAt(parsed.ast, offset);
+  if (nodeHit && checked.model?.nodes.some((n) => n.name === nodeHit.name)) {
+    return { contents: { kind: 'markdown', value: nodeHover(nodeHit.name, checked, run) }, range: toLspRange(nodeHit.range) };
+  }
+  if (!stmt) return null;
+  switch (stmt.kind) {
+    case 'at':
+    case 'every':
+    case 'on': {
+      const markdown = messageHover(stmt, offset, run);
+      return markdown ? { contents: { kind: 'markdown', value: markdown }, range: toLspRange(stmt.range) } : null;
+    }
+    case 'invariant':
+    case 'expect':
+      return { contents: { kind: 'markdown', value: assertionHover(stmt, run) }, range: toLspRange(stmt.range) };
+    case 'nodes':
+    case 'sync': {
+      const binding = stmt.kind === 'sync' ? stmt.protocol : stmt.protocol;
+      const def = binding && PROTOCOLS.find((p) => p.name === binding.name.text);
+      if (def && contains(binding!.name.range, offset)) {
+        return { contents: { kind: 'markdown', value: `**${def.name}**: ${def.summary}\n\n${def.options.map((o) => `- \`${o.key}\`: ${o.doc}`).join('\n')}` } };
+      }
+      return null;
+    }
+    default:
+      return null;
+  }
+}
+
+function nodeHover(name: string, checked: CheckResult, run: RunResult | undefined): string {
+  const model = checked.model!;
+  const node = model.nodes.find((n) => n.name === name)!;
+  const lines = [`**node ${name}**`, ''];
+  const c = node.clock;
+  lines.push(`clock: offset ${formatDuration(c.offset, true)}, drift ${formatPpm(c.driftPpm)}${c.resolution ? `, resolution ${formatDuration(c.resolution)}` : ''}`);
+  const outgoing = [...model.links.entries()].filter(([key]) => Math.floor(key / model.nodes.length) === node.index);
+  if (outgoing.length > 0) lines.push(`links: ${outgoing.map(([key, l]) => `→ ${model.nodes[key % model.nodes.length]!.name} ${describeLatency(l.latency)}`).join(', ')}`);
+  const protocols = model.protocols.filter((p) => p.nodes.includes(node.index)).map((p) => p.definition.name);
+  if (protocols.length > 0) lines.push(`runs: ${protocols.join(', ')}`);
+  if (!run) {
+    lines.push('', '_not simulated yet (fix the errors in the file, or wait for the run)_');
+    return lines.join('\n');
+  }
+  const f = run.final[node.index]!;
+  const names = run.model.nodes.map((n) => n.name);
+  lines.push('', `**at the end of the run** (t=${formatDuration(run.endTime)}):`, '');
+  lines.push('| | |', '|---|---|');
+  lines.push(`| state | ${f.alive ? 'up' : 'down (crashed)'} |`);
+  lines.push(`| local clock | ${formatClockReading(f.clock)} (offset ${formatDuration(f.offset, true)}) |`);
+  lines.push(`| Lamport | ${f.lamport} |`);
+  lines.push(`| vector clock | \`${vcText(f.vc, names)}\` |`);
+  lines.push(`| messages | ${f.sent} sent, ${f.received} received |`);
+  for (const [key, value] of Object.entries(f.properties)) lines.push(`| ${key} | ${escapeCell(String(value))} |`);
+  return lines.join('\n');
+}
+
+function messageHover(stmt: A.AtStmt | A.EveryStmt | A.OnStmt, offset: number, run: RunResult | undefined): string | undefined {
+  // The innermost action under the cursor (a rule may hold several); else the whole statement.
+  const actionRanges = stmt.kind === 'on' ? flattenActions(stmt.actions).map((a) => a.range) : [stmt.action.range];
+  const target = actionRanges.filter((r) => contains(r, offset)).sort((a, b) => a.endOffset - a.startOffset - (b.endOffset - b.startOffset))[0] ?? (stmt.kind === 'on' ? undefined : stmt.action.range);
+  const header = stmt.kind === 'on' ? `**rule** on ${stmt.node.text} receive ${stmt.label ? `"${escapeCell(stmt.label.value)}"` : 'any'}` : `**${stmt.kind}** ${escapeCell(describeAction(stmt.action))}`;
+  if (!run) return `${header}\n\n_not simulated yet_`;
+  if (!target) {
+    const fired = run.events.filter((e) => e.kind !== 'receive' && contains(stmt.range, e.range.startOffset) && e.range !== stmt.range).length;
+    return `${header}\n\n${fired} event${fired === 1 ? '' : 's'} caused by this rule in the run`;
+  }
+  const names = run.model.nodes.map((n) => n.name);
+  const sends = run.events.filter((e) => e.range === target || (e.range.startOffset === target.startOffset && e.range.endOffset === target.endOffset));
+  const relevant = sends.filter((e) => e.kind === 'send' || e.kind === 'local' || e.kind === 'skip');
+  if (relevant.length === 0) return `${header}\n\n_did not happen in this run_`;
+  const byMsg = new Map<number, TraceEvent[]>();
+  for (const e of sends) if (e.msg !== undefined && e.kind !== 'send') byMsg.set(e.msg, [...(byMsg.get(e.msg) ?? []), e]);
+  const lines = [header, '', '| | node | true time | local clock | Lamport | vector clock |', '|---|---|---|---|---|---|'];
+  const shown = relevant.slice(0, 6);
+  for (const e of shown) {
+    lines.push(row(e.kind === 'send' ? `send #${e.msg}` : e.kind, e, names));
+    for (const r of byMsg.get(e.msg ?? -1) ?? []) lines.push(row(r.kind === 'receive' ? `receive${r.detail === 'duplicate copy' ? ' (dup)' : ''}` : `dropped (${r.reason})`, r, names));
+  }
+  if (relevant.length > shown.length) lines.push('', `…and ${relevant.length - shown.length} more`);
+  return lines.join('\n');
+}
+
+function row(what: string, e: TraceEvent, names: readonly string[]): string {
+  return `| ${what} | ${escapeCell(names[e.node] ?? '')} | ${formatDuration(e.time)} | ${formatClockReading(e.local)} | ${e.lamport} | \`${vcText(e.vc, names)}\` |`;
+}
+
+function assertionHover(stmt: A.InvariantDecl | A.ExpectDecl, run: RunResult | undefined): string {
+  if (stmt.kind === 'invariant') {
+    const def = INVARIANTS.find((d) => d.name === stmt.name.text);
+    const doc = def ? `**invariant ${def.name}**: ${def.summary}` : `**invariant ${stmt.name.text}**`;
+    if (!run) return `${doc}\n\n_not simulated yet_`;
+    const v = allViolations(run).find((x) => x.range.startOffset === stmt.range.startOffset);
+    return `${doc}\n\n${v ? violatedText(v) : `✓ held for the whole run (t=0 to ${formatDuration(run.endTime)})`}`;
+  }
+  if (!run) return '**expect**\n\n_not simulated yet_';
+  const e = run.expectations.find((x) => x.range.startOffset === stmt.range.startOffset);
+  if (!e?.outcome) return '**expect**\n\n_not evaluated: the run stopped early_';
+  const show = (v: unknown): string => (typeof v === 'number' && e.isTime ? formatDuration(v) : JSON.stringify(v));
+  return `**expect** ${escapeCell(e.text)}\n\n${e.outcome.passed ? '✓ passed' : '✗ failed'}: ${show(e.outcome.left)} ${stmt.comparator} ${show(e.outcome.right)} at t=${formatDuration(e.outcome.time)}`;
+}
+
+function violatedText(v: Violation): string {
+  return `✗ **violated** at t=${formatDuration(v.time)}: ${escapeCell(v.message)}${v.causes.length ? `\n\ncaused by:\n${v.causes.map((c) => `- line ${c.range.startLine}: ${escapeCell(c.message)}`).join('\n')}` : ''}`;
+}
+
+function flattenActions(actions: readonly A.RuleAction[]): A.RuleAction[] {
+  return actions.flatMap((a) => (a.kind === 'after' ? [a, ...flattenActions([a.then])] : [a]));
+}
+
+function describeAction(a: A.NodeAction): string {
+  return a.kind === 'local' ? `${a.node.text} local "${a.label.value}"` : `${a.node.text} -> ${a.target === 'everyone' ? '*' : a.target.text} "${a.label.value}"`;
+}
+
+export function vcText(vc: ArrayLike<number>, names: readonly string[]): string {
+  return `[${names.map((n, i) => `${n}:${vc[i] ?? 0}`).join(' ')}]`;
+}
+
+/** User-written text inside markdown: no table breaks, no markup. */
+function escapeCell(s: string): string {
+  return s.replace(/[\\`*_{}[\]<>|#]/g, (c) => `\\${c}`).replace(/\n/g, ' ');
+}

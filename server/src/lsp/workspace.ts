@@ -1,0 +1,115 @@
+import type { Connection } from 'vscode-languageserver';
+import { TextDocuments } from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { hasErrors } from '../core/diagnostics';
+import { allViolations } from '../core/sim/result';
+import { buildTimeline } from '../core/sim/timeline';
+import { DEFAULT_SETTINGS, StatusNotification, TimelineUpdateNotification, type DsyncSettings, type StatusParams } from '../shared/requests';
+import { DocumentAnalysis, type SimulatedStage } from './analysis';
+import { toLspDiagnostic, violationDiagnostic } from './convert';
+
+/** How long a valid file's check-stage diagnostics wait for the simulation before being shown alone. */
+const INTERIM_PUBLISH_MS = 250;
+
+/**
+ * Open documents and their current analysis. Every change makes a new
+ * DocumentAnalysis; the old one sees itself stale and stops. Results are
+ * published only for the version they were computed from.
+ */
+export class Workspace {
+  readonly documents = new TextDocuments(TextDocument);
+  private readonly analyses = new Map<string, DocumentAnalysis>();
+  private settings: DsyncSettings = DEFAULT_SETTINGS;
+  /** The document whose timeline the client shows, if any: it gets live timeline updates. */
+  followedUri: string | undefined;
+
+  constructor(private readonly connection: Connection) {
+    this.documents.onDidChangeContent((e) => this.schedule(e.document));
+    this.documents.onDidClose((e) => {
+      this.analyses.delete(e.document.uri);
+      void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+    });
+    this.documents.listen(connection);
+  }
+
+  updateSettings(settings: DsyncSettings): void {
+    this.settings = settings;
+    for (const doc of this.documents.all()) this.schedule(doc);
+  }
+
+  get currentSettings(): DsyncSettings {
+    return this.settings;
+  }
+
+  /** The analysis of the document's current version (created on demand). */
+  analysis(uri: string): DocumentAnalysis | undefined {
+    const doc = this.documents.get(uri);
+    if (!doc) return undefined;
+    const existing = this.analyses.get(uri);
+    if (existing && existing.version === doc.version) return existing;
+    const created: DocumentAnalysis = new DocumentAnalysis(uri, doc.version, doc.getText(), this.settings, (): boolean => this.documents.get(uri)?.version !== doc.version || this.analyses.get(uri) !== created);
+    this.analyses.set(uri, created);
+    return created;
+  }
+
+  private schedule(doc: TextDocument): void {
+    const analysis = this.analysis(doc.uri);
+    if (!analysis) return;
+    void this.publish(analysis).catch((error: unknown) => this.connection.console.error(`dsync: analysing ${doc.uri} failed: ${String(error)}`));
+  }
+
+  private async publish(analysis: DocumentAnalysis): Promise<void> {
+    const { uri, version } = analysis;
+    const checkDiagnostics = [...analysis.checked.diagnostics];
+    const failure = analysis.internalFailure;
+    if (failure) checkDiagnostics.push(failure);
+    const staticDiagnostics = checkDiagnostics.map((d) => toLspDiagnostic(d, uri));
+    if (hasErrors(checkDiagnostics)) {
+      await this.connection.sendDiagnostics({ uri, version, diagnostics: staticDiagnostics });
+      this.status({ uri, version, state: 'invalid', text: countText(checkDiagnostics.filter((d) => d.severity === 'error').length, 'error') });
+      return;
+    }
+    this.status({ uri, version, state: 'simulating', text: 'simulating…' });
+    // If the simulation is slow, show the static diagnostics meanwhile (no flicker when it is fast).
+    const interim = setTimeout(() => {
+      if (!isCurrent()) return;
+      void this.connection.sendDiagnostics({ uri, version, diagnostics: staticDiagnostics });
+    }, INTERIM_PUBLISH_MS);
+    const isCurrent = (): boolean => this.analyses.get(uri) === analysis && this.documents.get(uri)?.version === version;
+    let stage: SimulatedStage;
+    try {
+      stage = await analysis.simulated();
+    } finally {
+      clearTimeout(interim);
+    }
+    if (stage.kind === 'stale' || !isCurrent()) return;
+    const diagnostics = [...staticDiagnostics];
+    if (analysis.internalFailure && !failure) diagnostics.push(toLspDiagnostic(analysis.internalFailure, uri));
+    if (stage.kind === 'done') {
+      const violations = allViolations(stage.result);
+      diagnostics.push(...violations.map((v) => violationDiagnostic(v, uri)));
+      if (stage.budget) diagnostics.push(toLspDiagnostic(stage.budget, uri));
+      await this.connection.sendDiagnostics({ uri, version, diagnostics });
+      const checks = stage.result.model.invariants.length + stage.result.expectations.length;
+      this.status(
+        violations.length > 0
+          ? { uri, version, state: 'failed', text: countText(violations.length, 'violation') }
+          : stage.budget
+            ? { uri, version, state: 'stopped', text: 'budget hit' }
+            : { uri, version, state: 'passed', text: checks === 0 ? 'ran' : `${countText(checks, 'check')} hold` },
+      );
+      if (this.followedUri === uri) void this.connection.sendNotification(TimelineUpdateNotification, { uri, version, timeline: buildTimeline(stage.result) });
+    } else {
+      await this.connection.sendDiagnostics({ uri, version, diagnostics });
+      this.status({ uri, version, state: 'invalid', text: stage.reason });
+    }
+  }
+
+  private status(params: StatusParams): void {
+    void this.connection.sendNotification(StatusNotification, params);
+  }
+}
+
+function countText(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}

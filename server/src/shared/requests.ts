@@ -1,0 +1,59 @@
+/**
+ * Custom LSP requests and notifications between the DSync client and server,
+ * declared once with their types and imported by both sides.
+ */
+import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
+import type { TimelinePayload } from '../core/sim/timeline';
+
+export type { TimelinePayload };
+
+export interface RunScenarioParams {
+  readonly uri: string;
+  /** Overrides the scenario's seed (Run with Seed…). */
+  readonly seed?: number;
+}
+
+export type RunScenarioResult =
+  | { readonly ok: true; readonly timeline: TimelinePayload; readonly summary: string; readonly passed: boolean }
+  | { readonly ok: false; readonly message: string };
+
+/** Runs the document's scenario now (with an optional seed) and returns its timeline. */
+export const RunScenarioRequest = new RequestType<RunScenarioParams, RunScenarioResult, void>('dsync/runScenario');
+
+export type DocumentState = 'checking' | 'simulating' | 'passed' | 'failed' | 'invalid' | 'stopped';
+
+export interface StatusParams {
+  readonly uri: string;
+  readonly version: number;
+  readonly state: DocumentState;
+  /** Short text for the status bar: "2 invariants hold", "1 violation", "3 errors". */
+  readonly text: string;
+}
+
+/** Server → client: the analysis state of a document changed. */
+export const StatusNotification = new NotificationType<StatusParams>('dsync/status');
+
+export interface TimelineUpdateParams {
+  readonly uri: string;
+  readonly version: number;
+  readonly timeline: TimelinePayload;
+}
+
+/** Server → client: a fresh simulation of an open document finished (the timeline follows typing). */
+export const TimelineUpdateNotification = new NotificationType<TimelineUpdateParams>('dsync/timelineUpdate');
+
+/** Settings the server reads (section `dsync`). */
+export interface DsyncSettings {
+  readonly seed: number | null;
+  readonly simulation: { readonly maxEvents: number; readonly maxMilliseconds: number };
+}
+
+export const DEFAULT_SETTINGS: DsyncSettings = { seed: null, simulation: { maxEvents: 200_000, maxMilliseconds: 2_000 } };
+
+export interface FollowTimelineParams {
+  /** The document whose timeline the client shows; null when the timeline is closed. */
+  readonly uri: string | null;
+}
+
+/** Client → server: send TimelineUpdate notifications for this document after each re-simulation. */
+export const FollowTimelineNotification = new NotificationType<FollowTimelineParams>('dsync/followTimeline');

@@ -1,0 +1,68 @@
+import { PassThrough } from 'node:stream';
+import { createConnection } from 'vscode-languageserver/node';
+import {
+  createProtocolConnection, StreamMessageReader, StreamMessageWriter, PublishDiagnosticsNotification, type ProtocolConnection, type PublishDiagnosticsParams,
+} from 'vscode-languageserver-protocol/node';
+import { startServer } from '../../server/src/lsp/server';
+
+/**
+ * A language server and a client talking real JSON-RPC over in-memory
+ * streams, in this process. The client answers `workspace/configuration`
+ * with `settings` and collects every publishDiagnostics.
+ */
+export class LspHarness {
+  readonly client: ProtocolConnection;
+  private readonly published: PublishDiagnosticsParams[] = [];
+  private readonly waiters: { match: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
+
+  constructor(settings: unknown = { seed: null, simulation: { maxEvents: 200000, maxMilliseconds: 5000 } }) {
+    const toServer = new PassThrough();
+    const toClient = new PassThrough();
+    startServer(createConnection(new StreamMessageReader(toServer), new StreamMessageWriter(toClient)));
+    this.client = createProtocolConnection(new StreamMessageReader(toClient), new StreamMessageWriter(toServer));
+    this.client.onRequest('workspace/configuration', () => [settings]);
+    this.client.onRequest('client/registerCapability', () => null);
+    this.client.onNotification(PublishDiagnosticsNotification.type, (p) => {
+      this.published.push(p);
+      for (const w of [...this.waiters]) {
+        if (w.match(p)) {
+          this.waiters.splice(this.waiters.indexOf(w), 1);
+          w.resolve(p);
+        }
+      }
+    });
+    this.client.listen();
+  }
+
+  async initialize(): Promise<void> {
+    await this.client.sendRequest('initialize', { processId: null, rootUri: null, capabilities: { workspace: { configuration: true } } });
+    await this.client.sendNotification('initialized', {});
+  }
+
+  open(uri: string, text: string, version = 1): void {
+    void this.client.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'dsync', version, text } });
+  }
+
+  change(uri: string, version: number, text: string): void {
+    void this.client.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] });
+  }
+
+  /** The next diagnostics for `uri` at `version` (or already published ones) that satisfy `match`. */
+  diagnostics(uri: string, version: number, match: (p: PublishDiagnosticsParams) => boolean = () => true, timeoutMs = 10_000): Promise<PublishDiagnosticsParams> {
+    const ok = (p: PublishDiagnosticsParams): boolean => p.uri === uri && p.version === version && match(p);
+    const done = [...this.published].reverse().find(ok);
+    if (done) return Promise.resolve(done);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no diagnostics for ${uri} v${version} within ${timeoutMs}ms; got ${JSON.stringify(this.published.map((p) => [p.uri, p.version, p.diagnostics.length]))}`)), timeoutMs);
+      this.waiters.push({ match: ok, resolve: (p) => { clearTimeout(timer); resolve(p); } });
+    });
+  }
+
+  allPublished(): readonly PublishDiagnosticsParams[] {
+    return this.published;
+  }
+
+  dispose(): void {
+    this.client.dispose();
+  }
+}
