@@ -22,7 +22,15 @@ const present = await Promise.all(builds.map(async (b) => {
   }
 }));
 
+// Each bundle builds on its own, so a broken client never stops the CLI from building.
+let failed = 0;
 for (const b of present.filter(Boolean)) {
-  if (watch) await (await esbuild.context(b)).watch();
-  else await esbuild.build(b);
+  try {
+    if (watch) await (await esbuild.context(b)).watch();
+    else await esbuild.build(b);
+  } catch {
+    failed++;
+    console.error(`build of ${b.outfile} failed (see above)`);
+  }
 }
+if (failed > 0) process.exit(1);

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { check } from '../core/check/checker';
+import { format } from '../core/format/formatter';
 import { formatDiagnostic, hasErrors, type Diagnostic } from '../core/diagnostics';
 import { Simulation } from '../core/sim/engine';
 import { traceToJson } from '../core/sim/json';
@@ -18,6 +19,8 @@ const USAGE = `usage:
   dsync check FILE...                      parse and check, print problems
   dsync run FILE [--seed N] [--until T] [--json] [--max-events N] [--quiet]
                                            simulate and print the timeline and invariants
+  dsync fmt FILE... [--check | --write]      print formatted (--check: exit 1 if not formatted,
+                                           --write: rewrite the files in place)
   dsync --version | --help
 
 exit codes: 0 ok, 1 an invariant or expectation failed, 2 bad input or usage`;
@@ -36,6 +39,7 @@ export function main(argv: readonly string[], io: Output): number {
     switch (command) {
       case 'check': return checkCommand(rest, io);
       case 'run': return runCommand(rest, io);
+      case 'fmt': return fmtCommand(rest, io);
       case '--version':
       case 'version':
         io.out(readVersion());
@@ -140,6 +144,43 @@ function runCommand(args: readonly string[], io: Output): number {
     io.out(formatSummary(result, file, style).join('\n'));
   }
   return allViolations(result).length > 0 ? 1 : 0;
+}
+
+function fmtCommand(args: readonly string[], io: Output): number {
+  const write = args.includes('--write');
+  const checkOnly = args.includes('--check');
+  const unknown = args.find((a) => a.startsWith('-') && a !== '--write' && a !== '--check');
+  if (unknown) throw new UsageError(`unknown option '${unknown}' for fmt`);
+  if (write && checkOnly) throw new UsageError('fmt takes --check or --write, not both');
+  const files = args.filter((a) => !a.startsWith('-'));
+  if (files.length === 0) throw new UsageError('fmt needs at least one FILE');
+  let status = 0;
+  for (const file of files) {
+    const source = readSource(file);
+    if ('error' in source) {
+      io.err(source.error);
+      status = 2;
+      continue;
+    }
+    const formatted = format(source.text);
+    if (formatted === undefined) {
+      printDiagnostics(file, parse(source.text).diagnostics, io);
+      io.err(`${file}: not formatted: fix the syntax errors first`);
+      status = 2;
+      continue;
+    }
+    if (checkOnly) {
+      if (formatted !== source.text) {
+        io.out(`${file}: not formatted`);
+        status = Math.max(status, 1);
+      }
+    } else if (write) {
+      if (formatted !== source.text) fs.writeFileSync(file, formatted);
+    } else {
+      io.out(formatted.replace(/\n$/, ''));
+    }
+  }
+  return status;
 }
 
 function integer(text: string, option: string): number {

@@ -38,6 +38,7 @@ export const CATALOG = {
   DS152: { severity: 'error', title: 'node in two partition groups' },
   DS160: { severity: 'error', title: 'rule sends from another node' },
   DS161: { severity: 'warning', title: 'rule can never fire' },
+  DS162: { severity: 'error', title: 'invalid client operation' },
   DS170: { severity: 'error', title: 'missing scenario header' },
   DS171: { severity: 'error', title: 'no nodes declared' },
   DS172: { severity: 'error', title: 'file too large' },

@@ -112,4 +112,10 @@ export interface ProtocolInstance {
   readonly nodes: readonly number[];
   readonly options: ParsedOptions;
   readonly range: SourceRange;
+  /**
+   * Instances this one exchanges messages with (a client and the store it
+   * calls): a message reaching a node that does not run the sender's
+   * instance goes to the node's instance paired with it, either way round.
+   */
+  readonly peers?: readonly number[];
 }

@@ -8,6 +8,8 @@ export const NODE_PROPERTIES: readonly (PropertySpec & { readonly arg?: 'label' 
   { name: 'lamport', type: 'number', doc: "the node's Lamport clock" },
   { name: 'vc', type: 'number', doc: "one entry of the node's vector clock: `B.vc(A)`", arg: 'node' },
   { name: 'clock', type: 'time', doc: "the node's local clock reading" },
+  { name: 'hlc', type: 'time', doc: "the l part of the node's hybrid logical clock: the largest physical clock reading it has heard of" },
+  { name: 'hlc_counter', type: 'number', doc: "the c part of the node's hybrid logical clock: events since its l last changed" },
   { name: 'offset', type: 'time', doc: "the node's clock minus true time" },
   { name: 'alive', type: 'bool', doc: 'whether the node is up (not crashed)' },
   { name: 'sent', type: 'number', doc: 'messages the node sent; `A.sent("ping")` counts one label', arg: 'label' },

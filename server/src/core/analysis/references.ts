@@ -17,20 +17,19 @@ export interface NodeOccurrence {
  * when they spell a declared node.
  */
 export function nodeOccurrences(file: A.DsyncFile): NodeOccurrence[] {
-  const declared = new Set<string>();
-  const out: NodeOccurrence[] = [];
+  const out: (NodeOccurrence & { fromValue: boolean })[] = [];
   const ref = (r: A.NodeRef, declaration: boolean): void => {
     const inRange = r.last !== undefined;
-    if (declaration && !inRange) declared.add(r.first.text);
-    out.push({ name: r.first.text, range: r.first.range, declaration, inRange });
-    if (r.last) out.push({ name: r.last.text, range: r.last.range, declaration, inRange });
+    out.push({ name: r.first.text, range: r.first.range, declaration, inRange, fromValue: false });
+    if (r.last) out.push({ name: r.last.text, range: r.last.range, declaration, inRange, fromValue: false });
   };
   const name = (n: A.Name | undefined): void => {
-    if (n) out.push({ name: n.text, range: n.range, declaration: false, inRange: false });
+    if (n) out.push({ name: n.text, range: n.range, declaration: false, inRange: false, fromValue: false });
   };
+  // Option values and arguments are names of all sorts; they count only when they spell a declared node.
   const valueNames = (values: readonly A.Value[]): void => {
     for (const v of values) {
-      if (v.kind === 'name' && !v.args) out.push({ name: v.name, range: v.range, declaration: false, inRange: false });
+      if (v.kind === 'name' && !v.args) out.push({ name: v.name, range: v.range, declaration: false, inRange: false, fromValue: true });
       if (v.kind === 'range') valueNames([v.low, v.high]);
     }
   };
@@ -89,22 +88,6 @@ export function nodeOccurrences(file: A.DsyncFile): NodeOccurrence[] {
         break;
     }
   }
-  // Names in option values and arguments count only when they spell a declared node.
-  const declaredAll = new Set([...declared, ...out.filter((o) => o.declaration).map((o) => o.name)]);
-  return out.filter((o) => declaredAll.has(o.name) || !isValueName(o, file));
-}
-
-/** Value names (option values, invariant args) are kept only when declared; everything else always. */
-function isValueName(o: NodeOccurrence, file: A.DsyncFile): boolean {
-  for (const s of file.statements) {
-    const settings = s.kind === 'nodes' ? s.protocol?.options ?? [] : s.kind === 'sync' ? s.protocol.options : [];
-    for (const setting of settings) for (const v of setting.values) if (contains(v.range, o.range)) return true;
-    if (s.kind === 'invariant') for (const v of s.args) if (contains(v.range, o.range)) return true;
-    if (s.kind === 'expect') for (const side of [s.left, s.right]) if (side.kind === 'property') for (const v of side.args) if (contains(v.range, o.range)) return true;
-  }
-  return false;
-}
-
-function contains(outer: SourceRange, inner: SourceRange): boolean {
-  return inner.startOffset >= outer.startOffset && inner.endOffset <= outer.endOffset;
+  const declared = new Set(out.filter((o) => o.declaration).map((o) => o.name));
+  return out.filter((o) => !o.fromValue || declared.has(o.name)).map(({ fromValue: _, ...o }) => o);
 }

@@ -7,21 +7,33 @@ import type { CheckContext } from './context';
 export function checkStimulus(stmt: A.AtStmt | A.EveryStmt, ctx: CheckContext): Stimulus | undefined {
   const node = ctx.node(stmt.action.node);
   const action = nodeAction(stmt.action, ctx);
-  if (stmt.kind === 'at') {
-    const time = ctx.time(stmt.time, 'this message time');
-    if (node === undefined || action === undefined || time === undefined) return undefined;
-    return { node, start: time, period: undefined, stop: undefined, action, range: stmt.range };
+  const schedule = checkSchedule(stmt, 'this message time', ctx);
+  if (node === undefined || action === undefined || schedule === undefined) return undefined;
+  return { node, ...schedule, action, range: stmt.range };
+}
+
+export type ScheduleSource = { readonly kind: 'at'; readonly time: A.Value } | { readonly kind: 'every'; readonly period: A.Value; readonly start?: A.Value; readonly stop?: A.Value };
+
+/**
+ * When an `at T` / `every P [from T] [until T]` fires, on the acting node's
+ * clock: `every` starts one period in unless `from` says otherwise. Shared by
+ * scripted messages and client operations.
+ */
+export function checkSchedule(s: ScheduleSource, atWhat: string, ctx: CheckContext): { start: number; period: number | undefined; stop: number | undefined } | undefined {
+  if (s.kind === 'at') {
+    const time = ctx.time(s.time, atWhat);
+    return time === undefined ? undefined : { start: time, period: undefined, stop: undefined };
   }
-  const period = ctx.span(stmt.period, "'every' period");
-  const start = stmt.start ? ctx.time(stmt.start, "'from'") : period;
-  const stop = stmt.stop ? ctx.time(stmt.stop, "'until'") : undefined;
-  if (node === undefined || action === undefined || period === undefined || start === undefined) return undefined;
-  if (stmt.stop && stop === undefined) return undefined;
+  const period = ctx.span(s.period, "'every' period");
+  const start = s.start ? ctx.time(s.start, "'from'") : period;
+  const stop = s.stop ? ctx.time(s.stop, "'until'") : undefined;
+  if (period === undefined || start === undefined) return undefined;
+  if (s.stop && stop === undefined) return undefined;
   if (stop !== undefined && stop < start) {
-    ctx.diagnostics.push(diagnostic('DS125', "'until' is before the first firing; nothing would be sent", stmt.stop!.range));
+    ctx.diagnostics.push(diagnostic('DS125', "'until' is before the first firing; nothing would be sent", s.stop!.range));
     return undefined;
   }
-  return { node, start, period, stop, action, range: stmt.range };
+  return { start, period, stop };
 }
 
 function nodeAction(action: A.NodeAction, ctx: CheckContext): ScriptAction | undefined {

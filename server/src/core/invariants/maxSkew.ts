@@ -20,13 +20,16 @@ export const maxSkew: InvariantDefinition = {
     const strict = params.comparator === '<';
     const watched = params.nodeArgs.length > 0 ? [...params.nodeArgs] : world.model.nodes.map((n) => n.index);
     const exceeds = (skew: number): boolean => (strict ? skew >= bound : skew > bound);
-    // Snapshot of each watched live clock at the last checkpoint: reading and rate.
+    // Snapshot of each watched live clock at the last checkpoint: reading and rate (ppm).
     let t0 = 0;
-    let live: { node: number; reading: number; rate: number }[] | undefined;
-    const snapshot = (): void => {
-      t0 = world.now();
-      live = watched.filter((i) => world.isAlive(i)).map((i) => ({ node: i, reading: world.clock(i).exact(t0), rate: world.clock(i).currentRate }));
+    let live: Line[] | undefined;
+    const snapshot = (t: number): void => {
+      t0 = t;
+      live = watched.filter((i) => world.isAlive(i)).map((i) => ({ node: i, reading: world.clock(i).exact(t0), ppm: world.clock(i).totalRatePpm }));
     };
+    // Monitors are created before the first event, when every clock is on its first piece.
+    snapshot(world.now());
+    let started = false;
     const report = (time: number, seq: number, readings: { node: number; reading: number }[]): ViolationReport => {
       let hi = readings[0]!;
       let lo = readings[0]!;
@@ -44,37 +47,54 @@ export const maxSkew: InvariantDefinition = {
         causes,
       };
     };
+    // The last event at or before a crossing found in hindsight, so the trace marks the right instant.
+    const seqAt = (time: number, seq: number): number => {
+      let s = seq - 1;
+      for (let e = world.event(s); e && e.time > time; e = world.event(s)) s--;
+      return s;
+    };
     const check = (seq: number): ViolationReport | undefined => {
-      if (!live) {
-        snapshot();
+      if (!started) {
+        started = true;
         const start = live!.map((l) => ({ node: l.node, reading: l.reading }));
         if (start.length > 1 && exceeds(spreadOf(start))) return report(0, -1, start);
-        return undefined;
       }
       const t1 = world.now();
+      const lines = live!;
       // 1. Continuation of the old pieces up to t1: did the spread cross X in between?
-      if (live.length > 1 && t1 > t0) {
-        const at = (t: number) => live!.map((l) => ({ node: l.node, reading: l.reading + (t - t0) * l.rate }));
+      if (lines.length > 1 && t1 > t0) {
+        const at = (t: number) => lines.map((l) => ({ node: l.node, reading: readingAt(l, t0, t) }));
         if (exceeds(spreadOf(at(t1)))) {
-          const crossing = earliestCrossing(live, t0, t1, bound, exceeds);
-          return report(crossing, crossing < t1 ? seq - 1 : seq, at(crossing));
+          const crossing = earliestCrossing(lines, t0, t1, bound, exceeds);
+          return report(crossing, crossing < t1 ? seqAt(crossing, seq) : seq, at(crossing));
         }
       }
       // 2. The state after the change at t1.
-      snapshot();
+      snapshot(t1);
       const now = live!.map((l) => ({ node: l.node, reading: l.reading }));
       if (now.length > 1 && exceeds(spreadOf(now))) return report(t1, seq, now);
       return undefined;
     };
     return {
       onEvent(e) {
-        if (!live || e.kind === 'clock-jump' || e.kind === 'clock-drift' || e.kind === 'clock-adjust' || e.kind === 'crash' || e.kind === 'restart') return check(e.seq);
+        if (!started || e.kind === 'clock-jump' || e.kind === 'clock-drift' || e.kind === 'clock-adjust' || e.kind === 'crash' || e.kind === 'restart') return check(e.seq);
         return undefined;
       },
       atEnd: () => check(world.lastSeq()),
     };
   },
 };
+
+interface Line {
+  readonly node: number;
+  readonly reading: number;
+  readonly ppm: number;
+}
+
+/** A clock's reading at t, continuing its piece from the snapshot at t0 (drift kept in ppm so whole-ppm rates stay exact). */
+function readingAt(l: Line, t0: number, t: number): number {
+  return l.reading + (t - t0) + ((t - t0) * l.ppm) / 1e6;
+}
 
 function spreadOf(readings: readonly { reading: number }[]): number {
   let hi = -Infinity;
@@ -87,19 +107,20 @@ function spreadOf(readings: readonly { reading: number }[]): number {
 }
 
 /** The first integer instant in (t0, t1] at which the spread of the linear clocks exceeds the bound. */
-function earliestCrossing(live: readonly { reading: number; rate: number }[], t0: number, t1: number, bound: number, exceeds: (s: number) => boolean): number {
+function earliestCrossing(live: readonly Line[], t0: number, t1: number, bound: number, exceeds: (s: number) => boolean): number {
   let best = t1;
   for (const a of live) {
     for (const b of live) {
       const d0 = a.reading - b.reading;
-      const dr = a.rate - b.rate;
-      if (dr <= 0) continue;
-      const t = t0 + Math.max(0, Math.ceil((bound - d0) / dr));
+      const dppm = a.ppm - b.ppm;
+      if (dppm <= 0) continue;
+      const t = t0 + Math.max(0, Math.ceil(((bound - d0) * 1e6) / dppm));
       if (t < best) best = t;
     }
   }
-  // The analytic instant is exact up to rounding; step forward until the predicate holds.
-  const spreadAt = (t: number): number => spreadOf(live.map((l) => ({ reading: l.reading + (t - t0) * l.rate })));
+  // The analytic instant is exact up to rounding; settle on the first instant where the predicate holds.
+  const spreadAt = (t: number): number => spreadOf(live.map((l) => ({ reading: readingAt(l, t0, t) })));
+  while (best > t0 && exceeds(spreadAt(best - 1))) best--;
   while (best < t1 && !exceeds(spreadAt(best))) best++;
   return Math.max(best, t0);
 }
@@ -111,7 +132,8 @@ export function clockCauses(world: WorldView, nodes: readonly number[]): Cause[]
   for (const i of nodes) {
     const node = world.model.nodes[i]!;
     const last = world.lastClockChange(i);
-    const cause = last ?? (node.clock.range ? { message: `clock ${node.name} offset ${formatDuration(node.clock.offset, true)} drift ${formatPpm(node.clock.driftPpm)}`, range: node.clock.range } : undefined);
+    const declared = [node.clock.offset !== 0 ? `offset ${formatDuration(node.clock.offset, true)}` : '', node.clock.driftPpm !== 0 ? `drift ${formatPpm(node.clock.driftPpm)}` : ''].filter(Boolean).join(' ');
+    const cause = last ?? (node.clock.range ? { message: `clock ${node.name} ${declared || 'declared'}`, range: node.clock.range } : undefined);
     if (cause && !seen.has(cause.message)) {
       seen.add(cause.message);
       causes.push(cause);

@@ -18,6 +18,11 @@ export interface ProtocolDefinition {
   readonly options: readonly OptionSpec[];
   /** Properties `inspect()` reports, usable in `expect n1.NAME …` and shown on hover. */
   readonly properties: readonly PropertySpec[];
+  /**
+   * The client convention it answers: 'kv' for replicated key-value stores
+   * (protocols/kv.ts), so `client c1 { … }` statements can talk to it.
+   */
+  readonly serves?: 'kv';
   /** Extra checks beyond the option schema, e.g. "needs at least 3 nodes". */
   validate?(binding: BoundProtocol, report: (d: Diagnostic) => void): void;
   /** Which nodes run it, for `sync` bindings whose nodes come from options. */

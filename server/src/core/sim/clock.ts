@@ -1,44 +1,60 @@
 import type { ClockModel } from '../model';
 
+const MICRO = 1_000_000;
+
 /**
  * A node's physical clock: a piecewise-linear function of true time.
- * Between changes it reads `baseLocal + (t - baseTrue) * rate`, with
- * rate = 1 + (drift + slew) · 10⁻⁶. Jumps, drift changes and protocol
- * adjustments start a new piece at the instant they happen; pieces are
- * never rewritten, so a reading for any past time in the current piece is
- * exact. The rate is kept positive by the checker (|drift| < 10⁶ ppm).
+ * Between changes it reads `base + dt + dt · ppm / 10⁶` (dt = t − baseTrue,
+ * ppm = drift + slew). Jumps, drift changes and protocol adjustments start a
+ * new piece at the instant they happen; pieces are never rewritten, so a
+ * reading for any past time in the current piece is exact. The rate is kept
+ * positive by the checker (|drift| < 10⁶ ppm).
+ *
+ * Exactness: the base reading is kept as whole nanoseconds plus a remainder
+ * in millionths of a nanosecond, and the drift term as `dt · ppm` in those
+ * millionths. With whole-ppm drift every product is an integer below 2⁵³ for
+ * runs of hours, so readings and timer instants are exact integers, not
+ * float approximations (`1s` at +1000ppm reads exactly 1.001s, and a timer
+ * for 1.001s fires at exactly 1s).
  */
 export class LocalClock {
   private baseTrue = 0;
+  /** Whole nanoseconds of the reading at baseTrue. */
   private baseLocal: number;
+  /** The rest of that reading in millionths of a nanosecond, in [0, 10⁶). */
+  private baseMicro = 0;
   private drift: number;
   private slewPpm = 0;
-  private rate: number;
+  private ppm: number;
   private readonly resolution: number;
   /** Increases on every change, so timers scheduled by the old rate can be re-planned. */
   generation = 0;
 
   constructor(model: ClockModel) {
-    this.baseLocal = model.offset;
+    this.baseLocal = 0;
+    this.addToBase(model.offset);
     this.drift = model.driftPpm;
     this.resolution = model.resolution;
-    this.rate = 1 + model.driftPpm * 1e-6;
+    this.ppm = model.driftPpm;
   }
 
   /** The exact (unrounded) reading at true time t. */
   exact(t: number): number {
-    return this.baseLocal + (t - this.baseTrue) * this.rate;
+    const dt = t - this.baseTrue;
+    return this.baseLocal + dt + (this.baseMicro + dt * this.ppm) / MICRO;
   }
 
   /** What the node sees at true time t: integer ns, floored to the clock's resolution. */
   read(t: number): number {
-    const x = Math.floor(this.exact(t));
+    const dt = t - this.baseTrue;
+    const x = this.baseLocal + dt + floorDiv(this.baseMicro + dt * this.ppm, MICRO);
     return this.resolution > 1 ? x - (((x % this.resolution) + this.resolution) % this.resolution) : x;
   }
 
   /** Offset from true time at t (local − true), exact. */
   offset(t: number): number {
-    return this.exact(t) - t;
+    const dt = t - this.baseTrue;
+    return this.baseLocal - this.baseTrue + (this.baseMicro + dt * this.ppm) / MICRO;
   }
 
   get driftPpm(): number {
@@ -46,31 +62,31 @@ export class LocalClock {
   }
 
   get totalRatePpm(): number {
-    return this.drift + this.slewPpm;
+    return this.ppm;
   }
 
   /** Rate of local time per true nanosecond in the current piece. */
   get currentRate(): number {
-    return this.rate;
+    return 1 + this.ppm / MICRO;
   }
 
   jump(now: number, delta: number): void {
     this.rebase(now);
-    this.baseLocal += delta;
+    this.addToBase(delta);
     this.generation++;
   }
 
   setDrift(now: number, ppm: number): void {
     this.rebase(now);
     this.drift = ppm;
-    this.rate = 1 + (this.drift + this.slewPpm) * 1e-6;
+    this.ppm = this.drift + this.slewPpm;
     this.generation++;
   }
 
   setSlew(now: number, ppm: number): void {
     this.rebase(now);
     this.slewPpm = ppm;
-    this.rate = 1 + (this.drift + this.slewPpm) * 1e-6;
+    this.ppm = this.drift + this.slewPpm;
     this.generation++;
   }
 
@@ -80,15 +96,41 @@ export class LocalClock {
    * change when they fire in true time.
    */
   trueTimeAt(now: number, local: number): number {
-    const current = this.exact(now);
-    if (current >= local) return now;
-    const t = Math.ceil(now + (local - current) / this.rate);
-    // Float rounding may leave the reading a hair short; never fire early.
-    return this.exact(t) >= local ? t : t + 1;
+    // reached(dt) ⇔ exact(baseTrue + dt) ≥ local, in millionths so whole-ppm clocks compare exactly.
+    const reached = (dt: number): boolean => (this.baseLocal - local + dt) * MICRO + this.baseMicro + dt * this.ppm >= 0;
+    const from = now - this.baseTrue;
+    if (reached(from)) return now;
+    if (MICRO + this.ppm <= 0) return Infinity; // a stopped or backwards clock never gets there
+    let dt = Math.max(from, Math.ceil(((local - this.baseLocal) * MICRO - this.baseMicro) / (MICRO + this.ppm)));
+    // The division is exact up to rounding; settle on the first instant that reaches it.
+    while (dt > from && reached(dt - 1)) dt--;
+    while (!reached(dt)) dt++;
+    return this.baseTrue + dt;
   }
 
   private rebase(now: number): void {
-    this.baseLocal = this.exact(now);
+    const dt = now - this.baseTrue;
+    const micro = this.baseMicro + dt * this.ppm;
+    const whole = floorDiv(micro, MICRO);
+    this.baseLocal += dt + whole;
+    this.baseMicro = micro - whole * MICRO;
     this.baseTrue = now;
   }
+
+  /** Adds a (possibly fractional) number of nanoseconds to the base reading. */
+  private addToBase(ns: number): void {
+    const whole = Math.floor(ns);
+    const micro = this.baseMicro + Math.round((ns - whole) * MICRO);
+    const carry = floorDiv(micro, MICRO);
+    this.baseLocal += whole + carry;
+    this.baseMicro = micro - carry * MICRO;
+  }
+}
+
+/** ⌊a / b⌋ for b > 0, corrected for float rounding of the quotient. */
+function floorDiv(a: number, b: number): number {
+  let q = Math.floor(a / b);
+  if (q * b > a) q--;
+  else if ((q + 1) * b <= a) q++;
+  return q;
 }

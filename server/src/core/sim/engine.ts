@@ -1,9 +1,10 @@
 import type { InvariantMonitor, WorldView } from '../invariants/invariant';
 import type { FaultModel, Model, ScriptAction } from '../model';
-import type { NodeContext, PropertyValue } from '../protocols/protocol';
+import type { NodeContext, PropertyValue, ProtocolNode } from '../protocols/protocol';
 import type { SourceRange } from '../source';
 import { formatDuration, formatPpm } from '../units';
 import { EventQueue } from './eventQueue';
+import { hlcReceive, hlcTick, type Hlc } from './hlc';
 import { Network } from './network';
 import { NodeState, type Timer } from './nodeState';
 import { evaluateExpectation, type ExpectationOutcome } from './expectations';
@@ -34,6 +35,7 @@ interface Message {
   readonly summary: string | undefined;
   readonly lamport: number;
   readonly vc: Int32Array;
+  readonly hlc: Hlc;
   readonly sendSeq: number;
   readonly range: SourceRange;
 }
@@ -201,6 +203,7 @@ export class Simulation implements WorldView {
       kind,
       lamport: state ? state.lamport : 0,
       vc: vc ?? (state ? state.vc.slice() : EMPTY_VC),
+      ...(state ? { hlc: state.hlc } : {}),
       range,
       ...extra,
     };
@@ -225,13 +228,14 @@ export class Simulation implements WorldView {
     const node = this.nodes[from]!;
     node.lamport++;
     node.vc[from]!++;
+    node.hlc = hlcTick(node.hlc, node.clock.read(this.time));
     node.sent++;
     if (protocol < 0) node.count(node.sentByLabel, label);
     this.messagesSent++;
     const vc = node.vc.slice();
     const id = this.nextMessageId++;
     const sendEvent = this.emit('send', from, range, { msg: id, peer: to, label, protocol: this.protocolName(protocol), ...(summary ? { detail: summary } : {}) }, vc);
-    const msg: Message = { id, from, to, protocol, label, payload, summary, lamport: node.lamport, vc, sendSeq: sendEvent.seq, range };
+    const msg: Message = { id, from, to, protocol, label, payload, summary, lamport: node.lamport, vc, hlc: node.hlc, sendSeq: sendEvent.seq, range };
     const outcome = this.network.transmit(from, to);
     if (typeof outcome === 'string') return this.dropped(msg, outcome);
     this.queue.push(this.time + outcome[0]!, { t: 'deliver', msg, copy: false });
@@ -252,12 +256,13 @@ export class Simulation implements WorldView {
     const node = this.nodes[msg.to]!;
     if (!node.alive) return this.dropped(msg, 'node-down');
     if (this.network.isPartitioned(msg.from, msg.to)) return this.dropped(msg, 'partition');
-    const handler = msg.protocol >= 0 ? node.protocols[msg.protocol] : undefined;
+    const handler = msg.protocol >= 0 ? this.handlerFor(node, msg.protocol) : undefined;
     if (msg.protocol >= 0 && !handler) return this.dropped(msg, 'no-handler');
     node.lamport = Math.max(node.lamport, msg.lamport) + 1;
     const vc = node.vc;
     for (let i = 0; i < vc.length; i++) if (msg.vc[i]! > vc[i]!) vc[i] = msg.vc[i]!;
     vc[msg.to]!++;
+    node.hlc = hlcReceive(node.hlc, msg.hlc, node.clock.read(this.time));
     node.received++;
     if (msg.protocol < 0) node.count(node.receivedByLabel, msg.label);
     this.messagesDelivered++;
@@ -286,6 +291,7 @@ export class Simulation implements WorldView {
         const state = this.nodes[node]!;
         state.lamport++;
         state.vc[node]!++;
+        state.hlc = hlcTick(state.hlc, state.clock.read(this.time));
         this.emit('local', node, action.range, { label: action.label });
         return;
       }
@@ -391,7 +397,8 @@ export class Simulation implements WorldView {
         if (f.kind === 'clock-jump') state.clock.jump(this.time, f.amount);
         else state.clock.setDrift(this.time, f.ppm);
         state.lastClockCause = { message: `clock ${name(f.node)} ${detail}`, range: f.range };
-        this.emit(f.kind, f.node, f.range, { detail });
+        const ratePpm = state.clock.totalRatePpm;
+        this.emit(f.kind, f.node, f.range, { detail, data: f.kind === 'clock-jump' ? { step: f.amount, ratePpm } : { ratePpm } });
         this.replanTimers(f.node);
         return;
       }
@@ -414,7 +421,8 @@ export class Simulation implements WorldView {
     } else if (f.kind === 'drop' || f.kind === 'delay') {
       this.network.window(f, -1);
       const [a, b] = f.links[0]!;
-      this.emit('link-up', a, f.range, { peer: b, detail: f.kind === 'drop' ? 'link restored' : 'delay over' });
+      const link = `${this.model.nodes[a]!.name} ${f.links.length > 1 ? '<->' : '->'} ${this.model.nodes[b]!.name}`;
+      this.emit('link-up', a, f.range, { peer: b, detail: f.kind === 'drop' ? link : `${link} (extra delay over)` });
     }
   }
 
@@ -422,6 +430,17 @@ export class Simulation implements WorldView {
 
   private protocolName(index: number): string {
     return index < 0 ? 'script' : this.model.protocols[index]!.definition.name;
+  }
+
+  /** The node's instance of `protocol`, else its instance paired with it (ProtocolInstance.peers). */
+  private handlerFor(node: NodeState, protocol: number): ProtocolNode | undefined {
+    const own = node.protocols[protocol];
+    if (own) return own;
+    const instances = this.model.protocols;
+    for (let i = 0; i < instances.length; i++) {
+      if (node.protocols[i] && (instances[protocol]!.peers?.includes(i) || instances[i]!.peers?.includes(protocol))) return node.protocols[i];
+    }
+    return undefined;
   }
 
   private startProtocols(node: number): void {
@@ -438,10 +457,11 @@ export class Simulation implements WorldView {
     let rng = this.protocolRngs.get(streamKey);
     if (!rng) this.protocolRngs.set(streamKey, (rng = new Rng(this.seed, streamKey)));
     const stream = rng;
-    const changeClock = (detail: string, why: string, apply: () => void): void => {
+    const changeClock = (detail: string, why: string, step: number | undefined, apply: () => void): void => {
       apply();
       state.lastClockCause = { message: `${instance.definition.name} on ${names[node]}: ${why}`, range: instance.range };
-      this.emit('clock-adjust', node, instance.range, { detail: `${detail} (${why})`, protocol: instance.definition.name });
+      const ratePpm = state.clock.totalRatePpm;
+      this.emit('clock-adjust', node, instance.range, { detail: `${detail} (${why})`, protocol: instance.definition.name, data: step === undefined ? { ratePpm } : { step, ratePpm } });
       this.replanTimers(node);
     };
     return {
@@ -461,8 +481,8 @@ export class Simulation implements WorldView {
       note: (detail, data) => void this.emit('note', node, instance.range, { detail, protocol: instance.definition.name, ...(data ? { data } : {}) }),
       oracle: { trueTime: () => this.time },
       clock: {
-        step: (delta, why) => changeClock(`step ${formatDuration(delta, true)}`, why, () => state.clock.jump(this.time, delta)),
-        slew: (ppm, why) => changeClock(`slew ${formatPpm(Math.round(ppm * 1000) / 1000)}`, why, () => state.clock.setSlew(this.time, ppm)),
+        step: (delta, why) => changeClock(`step ${formatDuration(delta, true)}`, why, delta, () => state.clock.jump(this.time, delta)),
+        slew: (ppm, why) => changeClock(`slew ${formatPpm(Math.round(ppm * 1000) / 1000)}`, why, undefined, () => state.clock.setSlew(this.time, ppm)),
       },
     };
   }

@@ -27,6 +27,8 @@ export function operandValue(o: ExpectOperand, sim: Simulation): PropertyValue |
     case 'lamport': return node.lamport;
     case 'vc': return node.vc[sim.model.nodes.findIndex((n) => n.name === o.arg)] ?? 0;
     case 'clock': return node.clock.read(now);
+    case 'hlc': return node.hlc.l;
+    case 'hlc_counter': return node.hlc.c;
     case 'offset': return Math.round(node.clock.offset(now));
     case 'alive': return node.alive;
     case 'sent': return o.arg === undefined ? node.sent : node.sentByLabel.get(o.arg) ?? 0;

@@ -37,6 +37,7 @@ export function traceToJson(result: RunResult): string {
       ...(e.data !== undefined ? { data: e.data } : {}),
       lamport: e.lamport,
       vc: vcObject(e.vc),
+      ...(e.hlc !== undefined ? { hlc: { l: e.hlc.l, c: e.hlc.c } } : {}),
       line: e.range.startLine,
       column: e.range.startColumn,
     })),

@@ -1,6 +1,7 @@
 import type { NodeModel, ProtocolInstance, ScriptAction } from '../model';
 import type { ProtocolNode, StableStorage } from '../protocols/protocol';
 import { LocalClock } from './clock';
+import { HLC_ZERO, type Hlc } from './hlc';
 
 /** A pending timer. Fires when the node's clock reads `deadline`. */
 export interface Timer {
@@ -22,6 +23,8 @@ export class NodeState {
   alive = true;
   lamport = 0;
   readonly vc: Int32Array;
+  /** Hybrid logical clock, ticked with the Lamport clock from the node's physical clock reading. */
+  hlc: Hlc = HLC_ZERO;
   readonly clock: LocalClock;
   readonly timers = new Map<number, Timer>();
   /** ProtocolNode per protocol instance index (undefined when the node does not run it). */

@@ -3,6 +3,7 @@ import type { PropertyValue } from '../protocols/protocol';
 import type { SourceRange } from '../source';
 import type { Simulation, StopReason } from './engine';
 import type { ExpectationOutcome } from './expectations';
+import type { Hlc } from './hlc';
 import type { TraceEvent, Violation } from './trace';
 
 /** What one run produced, in the form the CLI, the server and the webview share. */
@@ -30,6 +31,7 @@ export interface NodeSummary {
   readonly alive: boolean;
   readonly lamport: number;
   readonly vc: readonly number[];
+  readonly hlc: Hlc;
   readonly clock: number;
   readonly offset: number;
   readonly driftPpm: number;
@@ -61,6 +63,7 @@ export function summarize(sim: Simulation): RunResult {
       alive: n.alive,
       lamport: n.lamport,
       vc: [...n.vc],
+      hlc: n.hlc,
       clock: n.clock.read(t),
       offset: Math.round(n.clock.offset(t)),
       driftPpm: n.clock.totalRatePpm,

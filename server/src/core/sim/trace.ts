@@ -1,11 +1,13 @@
 import type { SourceRange } from '../source';
+import type { Hlc } from './hlc';
 
 /**
  * What a run records. Times are integer nanoseconds of true (simulated) time;
  * `local` is the node's own clock reading at that instant. Every event that a
  * node performs ticks its Lamport clock and vector clock by the textbook
- * rules; network and environment events (drop, partition, …) carry the
- * clocks of the node they concern unchanged.
+ * rules, and its hybrid logical clock (`hlc`) by Kulkarni et al.'s rules
+ * from the node's physical clock reading; network and environment events
+ * (drop, partition, …) carry the clocks of the node they concern unchanged.
  */
 export type EventKind =
   | 'send' // a node sent a message
@@ -38,6 +40,8 @@ export interface TraceEvent {
   readonly kind: EventKind;
   readonly lamport: number;
   readonly vc: Int32Array;
+  /** The node's hybrid logical clock after the event; absent on environment events. */
+  readonly hlc?: Hlc;
   /** The statement in the file that caused this event. */
   readonly range: SourceRange;
   readonly msg?: number;
@@ -50,7 +54,11 @@ export interface TraceEvent {
   /** Which protocol produced it ('script' for the scenario's own messages). */
   readonly protocol?: string;
   readonly detail?: string;
-  /** Structured data of a protocol note (see NodeContext.note). */
+  /**
+   * Structured data of a protocol note (see NodeContext.note); on clock-jump,
+   * clock-drift and clock-adjust events `{ step?: ns, ratePpm }`: the step
+   * (negative = backwards) and the clock's total rate (drift + slew) after it.
+   */
   readonly data?: Readonly<Record<string, number | string | boolean>>;
 }
 

@@ -165,6 +165,27 @@ export interface ExpectDecl extends Located {
   readonly at: 'end' | Value;
 }
 
+/** `put x = 5` / `get x`: the verb is checked by the checker (put needs a value, get takes none). */
+export interface ClientOp extends Located {
+  readonly verb: Name;
+  readonly key: Name;
+  readonly value?: Value;
+}
+
+export type ClientItem =
+  | (Located & { readonly kind: 'at'; readonly time: Value; readonly op: ClientOp })
+  | (Located & { readonly kind: 'every'; readonly period: Value; readonly op: ClientOp; readonly start?: Value; readonly stop?: Value });
+
+/** `client c1 [to n1, n2 | to raft] { every 100ms put k = counter; timeout 200ms }`: declares node c1. */
+export interface ClientDecl extends Located {
+  readonly kind: 'client';
+  readonly name: Name;
+  /** Nodes, or the name of a bound protocol, after `to`; empty when not written. */
+  readonly targets: readonly NodeRef[];
+  readonly items: readonly ClientItem[];
+  readonly settings: readonly OptionSetting[];
+}
+
 export type Statement =
   | ScenarioDecl
   | NodesDecl
@@ -177,7 +198,8 @@ export type Statement =
   | OnStmt
   | FaultsBlock
   | InvariantDecl
-  | ExpectDecl;
+  | ExpectDecl
+  | ClientDecl;
 
 export interface DsyncFile extends Located {
   readonly statements: readonly Statement[];

@@ -1,5 +1,5 @@
 import type { CstElement, CstNode, IToken } from 'chevrotain';
-import type { SourceRange } from '../source';
+import { NO_RANGE, type SourceRange } from '../source';
 import { parseDuration, parsePercent, parsePpm } from '../units';
 import type * as A from './ast';
 
@@ -15,14 +15,18 @@ export function cstToAst(file: CstNode): A.DsyncFile {
     const built = buildStatement(stmt);
     if (built) statements.push(built);
   }
-  return { statements, range: nodeRange(file) };
+  // A file without a single token (empty, only comments) has no location: an empty range at the start.
+  return { statements, range: Number.isFinite(file.location?.startOffset) ? nodeRange(file) : NO_RANGE };
 }
 
 class Missing extends Error {}
 
 function buildStatement(stmt: CstNode): A.Statement | undefined {
   const inner = Object.values(stmt.children).flat().find(isNode);
-  if (!inner || inner.recoveredNode) return undefined;
+  if (!inner) return undefined;
+  // A node list cut short still declares the names written before the error:
+  // dropping them would turn one syntax error into DS110 on every later line.
+  if (inner.recoveredNode && inner.name !== 'nodesDecl') return undefined;
   try {
     switch (inner.name) {
       case 'scenarioDecl': return scenario(inner);
@@ -37,6 +41,7 @@ function buildStatement(stmt: CstNode): A.Statement | undefined {
       case 'faultsBlock': return { kind: 'faults', faults: nodes(inner, 'faultStmt').flatMap(optional(fault)), range: nodeRange(inner) };
       case 'invariantDecl': return invariantDecl(inner);
       case 'expectDecl': return expectDecl(inner);
+      case 'clientDecl': return clientDecl(inner);
       default: return undefined;
     }
   } catch (error) {
@@ -70,10 +75,10 @@ function scenario(n: CstNode): A.ScenarioDecl {
 }
 
 function nodesDecl(n: CstNode): A.NodesDecl {
-  const protocol = token(n, 'protocol');
+  const protocol = n.recoveredNode ? undefined : token(n, 'protocol');
   return {
     kind: 'nodes',
-    refs: nodes(n, 'nodeRef').map(nodeRef),
+    refs: nodes(n, 'nodeRef').flatMap(optional(nodeRef)),
     ...(protocol ? { protocol: binding(n) } : {}),
     range: nodeRange(n),
   };
@@ -187,6 +192,40 @@ function expectDecl(n: CstNode): A.ExpectDecl {
     at: time ? value(time) : 'end',
     range: nodeRange(n),
   };
+}
+
+function clientDecl(n: CstNode): A.ClientDecl {
+  need(token(n, 'RCurly'));
+  const built = nodes(n, 'clientItem').flatMap(optional(clientItem));
+  return {
+    kind: 'client',
+    name: name(need(token(n, 'name'))),
+    targets: nodes(n, 'nodeRef').map(nodeRef),
+    items: built.flatMap((b) => ('op' in b ? [b] : [])),
+    settings: built.flatMap((b) => ('op' in b ? [] : [b])),
+    range: nodeRange(n),
+  };
+}
+
+/** An operation (`at …` / `every …`) or a setting (`timeout 200ms`). */
+function clientItem(n: CstNode): A.ClientItem | A.OptionSetting {
+  const range = nodeRange(n);
+  const key = token(n, 'key');
+  if (key) {
+    const v = value(need(node(n, 'setting')));
+    return { key: name(key), values: [{ value: v, range: v.range }], range };
+  }
+  const op = clientOp(need(node(n, 'clientOp')));
+  const time = node(n, 'time');
+  if (time) return { kind: 'at', time: value(time), op, range };
+  const start = node(n, 'start');
+  const stop = node(n, 'stop');
+  return { kind: 'every', period: value(need(node(n, 'period'))), op, ...(start ? { start: value(start) } : {}), ...(stop ? { stop: value(stop) } : {}), range };
+}
+
+function clientOp(n: CstNode): A.ClientOp {
+  const v = node(n, 'value');
+  return { verb: name(need(token(n, 'verb'))), key: name(need(token(n, 'key'))), ...(v ? { value: value(v) } : {}), range: nodeRange(n) };
 }
 
 function operand(n: CstNode): A.Operand {

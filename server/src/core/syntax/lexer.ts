@@ -29,7 +29,7 @@ export const KEYWORD_NAMES = [
   'at', 'every', 'from', 'until', 'on', 'receive', 'send', 'local', 'reply',
   'broadcast', 'after', 'any', 'faults', 'partition', 'heal', 'crash',
   'restart', 'jump', 'drift', 'drop', 'delay', 'by', 'invariant', 'expect',
-  'end', 'sync', 'true', 'false', 'within',
+  'end', 'sync', 'true', 'false', 'within', 'client',
 ] as const;
 export type Keyword = (typeof KEYWORD_NAMES)[number];
 

@@ -3,7 +3,7 @@ import { diagnostic, type Diagnostic } from '../diagnostics';
 import type { SourceRange } from '../source';
 import type { DsyncFile } from './ast';
 import { cstToAst, tokenRange } from './cstToAst';
-import { dsyncLexer } from './lexer';
+import { dsyncLexer, StringLiteral } from './lexer';
 import { dsyncParser } from './parser';
 
 /** Files larger than this are refused before lexing (DS172). */
@@ -17,7 +17,7 @@ export interface ParseResult {
   readonly comments: readonly IToken[];
 }
 
-/** Stage 1: text → AST plus syntax diagnostics (DS101–DS103, DS172). Never throws. */
+/** Stage 1: text → AST plus syntax diagnostics (DS101–DS103, DS114, DS172). Never throws. */
 export function parse(text: string): ParseResult {
   if (text.length > MAX_FILE_BYTES) {
     const range = { startOffset: 0, endOffset: 0, startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 };
@@ -46,6 +46,8 @@ export function parse(text: string): ParseResult {
   for (const t of lexed.tokens) {
     if (t.tokenType.name === 'UnterminatedString') {
       diagnostics.push(diagnostic('DS103', 'string has no closing quote on this line; add "', tokenRange(t)));
+      // Parsed as if closed, so the one mistake is not reported again as a syntax error.
+      tokens.push({ ...t, tokenType: StringLiteral, tokenTypeIdx: StringLiteral.tokenTypeIdx!, image: `${t.image}"` });
     } else if (t.tokenType.name === 'UnterminatedComment') {
       diagnostics.push(diagnostic('DS103', 'block comment is never closed; add */', { ...tokenRange(t), endLine: t.startLine ?? 1, endColumn: (t.startColumn ?? 1) + 2, endOffset: t.startOffset + 2 }));
     } else {
@@ -76,7 +78,22 @@ const RULE_TEXT: Readonly<Record<string, string>> = {
   value: 'a value',
   comparator: 'a comparison (<, <=, >, >=, ==, !=)',
   operand: "a property such as 'B.lamport' or a value",
+  scenarioDecl: "a header setting such as 'seed 7' or 'run for 2s'",
+  nodesDecl: 'a node name',
+  clockDecl: 'a node name',
+  nodeGroup: 'a node name',
+  linkRef: "'->' or '<->'",
+  onStmt: "a quoted label or 'any'",
+  optionItem: 'a value for this option',
+  optionValue: 'a value',
+  argList: 'a value',
+  expectDecl: "'end' or a time after 'at'",
 };
+
+/** Tokens that begin a statement: after a line break they mean the previous line was cut short. */
+const STATEMENT_STARTS: ReadonlySet<string> = new Set(
+  ['scenario', 'nodes', 'network', 'link', 'clock', 'at', 'every', 'on', 'faults', 'sync', 'invariant', 'expect'].map((k) => `Kw_${k}`),
+);
 
 function describeToken(t: IToken): string {
   if (t.tokenType.name === 'EOF') return 'end of file';
@@ -85,20 +102,57 @@ function describeToken(t: IToken): string {
 
 function syntaxDiagnostic(error: IRecognitionException, tokens: readonly IToken[], text: string): Diagnostic {
   const found = error.token;
-  const range = rangeOf(found, tokens, text);
   const ruleStack = error.context?.ruleStack ?? [];
   const rule = ruleStack[ruleStack.length - 1] ?? 'file';
+  const cutShort = rule !== 'file' && rule !== 'statement' && startsLaterLine(found, tokens);
+  // A statement cut short at the end of its line is reported there, not on the
+  // line after it where the parser noticed (`at 10ms A -> B` missing its label).
+  const range = cutShort ? endOfPrevious(found, tokens, text) : rangeOf(found, tokens, text);
   const expectedMatch = /-->\s*(\w+)\s*<--/.exec(error.message);
   let message: string;
-  if (error.name === 'MismatchedTokenException' && expectedMatch) {
-    const expected = TOKEN_TEXT[expectedMatch[1]!] ?? `'${expectedMatch[1]!.replace(/^Kw_/, '')}'`;
-    message = `expected ${expected} but found ${describeToken(found)}`;
-  } else if (error.name === 'NotAllInputParsedException') {
+  if (error.name === 'NotAllInputParsedException' || (error.name === 'MismatchedTokenException' && expectedMatch?.[1] === 'EOF')) {
     message = `unexpected ${describeToken(found)}: expected ${RULE_TEXT.statement}`;
+  } else if (error.name === 'MismatchedTokenException' && expectedMatch) {
+    const expected = TOKEN_TEXT[expectedMatch[1]!] ?? `'${expectedMatch[1]!.replace(/^Kw_/, '')}'`;
+    if (expectedMatch[1] === 'Identifier' && !cutShort && found.tokenType.name.startsWith('Kw_')) {
+      return diagnostic('DS114', `'${found.image}' is a keyword and cannot name a node; pick another name`, range);
+    }
+    message = `expected ${expected} but found ${describeToken(found)}`;
   } else {
-    message = `unexpected ${describeToken(found)}: expected ${RULE_TEXT[rule] ?? rule}`;
+    message = `unexpected ${describeToken(found)}: expected ${RULE_TEXT[rule] ?? 'something else here'}`;
   }
   return diagnostic('DS102', message, range);
+}
+
+/** Whether `t` is end of file, `}` or a statement keyword on a later line than the token before it. */
+function startsLaterLine(t: IToken, tokens: readonly IToken[]): boolean {
+  const name = t.tokenType.name;
+  if (name !== 'EOF' && name !== 'RCurly' && !STATEMENT_STARTS.has(name)) return false;
+  const previous = previousToken(t, tokens);
+  if (!previous) return false;
+  if (name === 'EOF' || !Number.isFinite(t.startOffset)) return true;
+  return (t.startLine ?? 0) > (previous.endLine ?? previous.startLine ?? 0);
+}
+
+function previousToken(t: IToken, tokens: readonly IToken[]): IToken | undefined {
+  if (t.tokenType.name === 'EOF' || !Number.isFinite(t.startOffset)) return tokens[tokens.length - 1];
+  // Binary search by offset: a file with many errors must not scan the tokens once per error.
+  let lo = 0;
+  let hi = tokens.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (tokens[mid]!.startOffset < t.startOffset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo > 0 ? tokens[lo - 1] : undefined;
+}
+
+/** An empty range just after the token before `t`. */
+function endOfPrevious(t: IToken, tokens: readonly IToken[], text: string): SourceRange {
+  const previous = previousToken(t, tokens);
+  if (!previous) return rangeOf(t, tokens, text);
+  const r = tokenRange(previous);
+  return { startOffset: r.endOffset, endOffset: r.endOffset, startLine: r.endLine, startColumn: r.endColumn, endLine: r.endLine, endColumn: r.endColumn };
 }
 
 /** EOF and recovery tokens have no position; point just after the last real token. */

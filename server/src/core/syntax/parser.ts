@@ -36,6 +36,7 @@ export class DsyncParser extends CstParser {
       { ALT: () => this.SUBRULE(this.syncDecl) },
       { ALT: () => this.SUBRULE(this.invariantDecl) },
       { ALT: () => this.SUBRULE(this.expectDecl) },
+      { ALT: () => this.SUBRULE(this.clientDecl) },
     ]);
     this.OPTION(() => this.CONSUME(T.Semicolon));
   });
@@ -303,6 +304,70 @@ export class DsyncParser extends CstParser {
     this.OPTION(() => {
       this.CONSUME(K.at);
       this.OR([{ ALT: () => this.CONSUME(K.end) }, { ALT: () => this.SUBRULE(this.value, { LABEL: 'time' }) }]);
+    });
+  });
+
+  // client c1 [to n1, n2 | to raft] { at 1s put x = 5; every 100ms get x [from T] [until T]; timeout 200ms }
+  private clientDecl = this.RULE('clientDecl', () => {
+    this.CONSUME(K.client);
+    this.CONSUME(T.Identifier, { LABEL: 'name' });
+    this.OPTION({
+      // `to` is a word only here, not a reserved keyword.
+      GATE: () => this.LA(1).image === 'to',
+      DEF: () => {
+        this.CONSUME2(T.Identifier, { LABEL: 'to' });
+        this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.nodeRef) });
+      },
+    });
+    this.CONSUME(T.LCurly);
+    this.MANY(() => {
+      this.SUBRULE(this.clientItem);
+      this.OPTION2(() => this.CONSUME(T.Semicolon));
+    });
+    this.CONSUME(T.RCurly);
+  });
+
+  private clientItem = this.RULE('clientItem', () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(K.at);
+          this.SUBRULE(this.value, { LABEL: 'time' });
+          this.SUBRULE(this.clientOp);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(K.every);
+          this.SUBRULE2(this.value, { LABEL: 'period' });
+          this.SUBRULE2(this.clientOp);
+          this.OPTION(() => {
+            this.CONSUME(K.from);
+            this.SUBRULE3(this.value, { LABEL: 'start' });
+          });
+          this.OPTION2(() => {
+            this.CONSUME(K.until);
+            this.SUBRULE4(this.value, { LABEL: 'stop' });
+          });
+        },
+      },
+      {
+        // a setting: `timeout 200ms`
+        ALT: () => {
+          this.CONSUME(T.Identifier, { LABEL: 'key' });
+          this.SUBRULE5(this.value, { LABEL: 'setting' });
+        },
+      },
+    ]);
+  });
+
+  // put x = 5 | get x   (`put` and `get` are checked by the checker, not reserved words)
+  private clientOp = this.RULE('clientOp', () => {
+    this.CONSUME(T.Identifier, { LABEL: 'verb' });
+    this.CONSUME2(T.Identifier, { LABEL: 'key' });
+    this.OPTION(() => {
+      this.CONSUME(T.Equals);
+      this.SUBRULE(this.value);
     });
   });
 

@@ -1,0 +1,108 @@
+/**
+ * Event marks on the lanes, one path per kind of mark, and their captions
+ * and local clock readings (thinned when crowded).
+ */
+import type { TimelineEvent } from '../../../server/src/core/sim/timeline';
+import { eventCaption } from './describe';
+import { clip, formatTimeShort } from './format';
+import { eventPoint, laneEventsInView, MARK_R, type Frame, type Point } from './frame';
+import { cross } from './drawMessages';
+import { placeText, type LabelPlacer } from './labels';
+import { PathBuilder } from './svg';
+
+type Shape = 'dot' | 'square' | 'ring' | 'diamond' | 'triangle' | 'bar' | 'box' | 'cross';
+
+/** How each kind is drawn: a shape and the CSS class of its path. */
+export const MARKS: Readonly<Record<string, { readonly shape: Shape; readonly cls: string; readonly legend: string }>> = {
+  send: { shape: 'dot', cls: 'mark-message', legend: 'send / receive' },
+  receive: { shape: 'dot', cls: 'mark-message', legend: 'send / receive' },
+  duplicate: { shape: 'dot', cls: 'mark-message', legend: 'send / receive' },
+  local: { shape: 'square', cls: 'mark-local', legend: 'local event' },
+  timer: { shape: 'ring', cls: 'mark-timer', legend: 'timer' },
+  note: { shape: 'diamond', cls: 'mark-note', legend: 'protocol note' },
+  'clock-jump': { shape: 'triangle', cls: 'mark-clock', legend: 'clock jump / adjust' },
+  'clock-drift': { shape: 'triangle', cls: 'mark-clock', legend: 'clock jump / adjust' },
+  'clock-adjust': { shape: 'triangle', cls: 'mark-clock', legend: 'clock jump / adjust' },
+  crash: { shape: 'bar', cls: 'mark-crash', legend: 'crash' },
+  restart: { shape: 'bar', cls: 'mark-restart', legend: 'restart' },
+  skip: { shape: 'ring', cls: 'mark-skip', legend: 'skipped (node down)' },
+  'link-down': { shape: 'box', cls: 'mark-link', legend: 'link fault' },
+  'link-up': { shape: 'box', cls: 'mark-link', legend: 'link fault' },
+  'link-delay': { shape: 'box', cls: 'mark-link', legend: 'link fault' },
+  drop: { shape: 'cross', cls: 'drop-mark', legend: 'dropped' },
+};
+const OTHER = { shape: 'dot' as Shape, cls: 'mark-other', legend: 'other' };
+
+export function markFor(kind: string): { readonly shape: Shape; readonly cls: string; readonly legend: string } {
+  return MARKS[kind] ?? OTHER;
+}
+
+export function drawShape(path: PathBuilder, shape: Shape, p: Point, r = MARK_R): void {
+  switch (shape) {
+    case 'dot':
+    case 'ring':
+      path.circle(p.x, p.y, shape === 'ring' ? r + 0.5 : r);
+      break;
+    case 'square':
+    case 'box':
+      path.move(p.x - r, p.y - r).line(p.x + r, p.y - r).line(p.x + r, p.y + r).line(p.x - r, p.y + r).close();
+      break;
+    case 'diamond':
+      path.move(p.x, p.y - r - 1.5).line(p.x + r + 1, p.y).line(p.x, p.y + r + 1.5).line(p.x - r - 1, p.y).close();
+      break;
+    case 'triangle':
+      path.move(p.x, p.y - r - 2).line(p.x + r + 1.5, p.y + r).line(p.x - r - 1.5, p.y + r).close();
+      break;
+    case 'bar':
+      path.move(p.x - 1.5, p.y - 9).line(p.x + 1.5, p.y - 9).line(p.x + 1.5, p.y + 9).line(p.x - 1.5, p.y + 9).close();
+      break;
+    case 'cross':
+      cross(path, p);
+      break;
+  }
+}
+
+/** Draws every lane's marks; returns the events drawn per lane (for labels). */
+export function drawMarks(frame: Frame, parent: Element): { count: number; visible: TimelineEvent[][] } {
+  const paths = new Map<string, PathBuilder>();
+  const visible: TimelineEvent[][] = [];
+  let count = 0;
+  frame.prepared.names.forEach((_, node) => {
+    const events = laneEventsInView(frame, node) as TimelineEvent[];
+    visible.push(events);
+    for (const e of events) {
+      const mark = markFor(e.kind);
+      let path = paths.get(mark.cls);
+      if (!path) paths.set(mark.cls, (path = new PathBuilder()));
+      drawShape(path, mark.shape, eventPoint(frame, e));
+      path.count++;
+      if (e.time >= frame.window.start && e.time <= frame.window.end) count++;
+    }
+  });
+  // Drawn in a fixed order so the same kinds always stack the same way.
+  for (const cls of [...paths.keys()].sort()) paths.get(cls)!.emit(parent, `mark ${cls}`);
+  return { count, visible };
+}
+
+export function drawEventCaptions(frame: Frame, visible: readonly (readonly TimelineEvent[])[], parent: Element, placer: LabelPlacer): void {
+  const { fonts } = frame;
+  for (const events of visible) {
+    for (const e of events) {
+      const caption = eventCaption(e);
+      if (caption === undefined) continue;
+      const p = eventPoint(frame, e);
+      placeText(placer, parent, clip(caption, 28), p.x, p.y - 9, fonts.label, `event-label ${markFor(e.kind).cls}-text halo`);
+    }
+  }
+}
+
+/** Each event's local clock reading under its mark (the "local clocks" toggle). */
+export function drawLocalReadings(frame: Frame, visible: readonly (readonly TimelineEvent[])[], parent: Element, placer: LabelPlacer): void {
+  const { fonts } = frame;
+  for (const events of visible) {
+    for (const e of events) {
+      const p = eventPoint(frame, e);
+      placeText(placer, parent, formatTimeShort(e.local), p.x, p.y + 15, fonts.mono, 'local-reading halo');
+    }
+  }
+}

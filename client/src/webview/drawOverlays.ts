@@ -1,0 +1,75 @@
+/**
+ * Things that span lanes: partitions (shaded across the diagram, groups in
+ * the banner row), violations (red line at the instant, invariant named in
+ * the banner) and Chandy–Lamport cuts (a dashed line through the events
+ * that recorded a snapshot).
+ */
+import { clip } from './format';
+import { eventPoint, x, type Frame } from './frame';
+import { placeText, type LabelPlacer } from './labels';
+import { PathBuilder, svg } from './svg';
+
+export function drawPartitions(frame: Frame, bands: Element, labels: Element, placer: LabelPlacer): void {
+  const { layout, prepared, window, fonts } = frame;
+  for (const p of prepared.payload.partitions) {
+    if (p.to < window.start || p.from > window.end) continue;
+    const x0 = Math.max(x(frame, p.from), layout.plotX0 - 2);
+    const x1 = Math.min(x(frame, p.to), layout.plotX1 + 2);
+    const width = Math.max(1, x1 - x0);
+    svg('rect', { class: 'partition-area', x: x0, y: layout.bannerY, width, height: layout.lanesBottom - layout.bannerY }, bands);
+    svg('line', { class: 'partition-edge', x1: x0, x2: x0, y1: layout.bannerY, y2: layout.lanesBottom }, bands);
+    svg('line', { class: 'partition-edge', x1: x0 + width, x2: x0 + width, y1: layout.bannerY, y2: layout.lanesBottom }, bands);
+    const text = `partition ${p.groups}`;
+    const maxChars = Math.floor((width - 8) / 6);
+    if (maxChars >= 9) placeText(placer, labels, clip(text, maxChars), x0 + 4, layout.bannerY + 13, fonts.small, 'partition-label', 'start');
+  }
+}
+
+export function drawViolationLines(frame: Frame, lines: Element, labels: Element, placer: LabelPlacer): void {
+  const { layout, prepared, window, fonts } = frame;
+  const bottom = layout.chart ? layout.chart.plotBottom : layout.lanesBottom;
+  for (const v of prepared.payload.violations) {
+    if (v.time < window.start || v.time > window.end) continue;
+    const vx = x(frame, v.time);
+    svg('line', { class: 'violation-line', x1: vx, x2: vx, y1: layout.bannerY, y2: bottom, 'data-seq': v.seq }, lines);
+    // Prefer the right of the line; near the right edge, the left.
+    const label = `✗ ${clip(v.invariant, 40)}`;
+    if (!placeText(placer, labels, label, vx + 4, layout.bannerY + 13, fonts.label, 'violation-label', 'start'))
+      placeText(placer, labels, label, vx - 4, layout.bannerY + 13, fonts.label, 'violation-label', 'end');
+  }
+}
+
+/** Red rings round the events at which invariants failed. */
+export function drawViolationRings(frame: Frame, parent: Element): void {
+  const { prepared, window } = frame;
+  for (const seq of prepared.violationSeqs) {
+    const e = prepared.bySeq.get(seq);
+    if (!e || e.node < 0 || e.time < window.start || e.time > window.end) continue;
+    const p = eventPoint(frame, e);
+    svg('circle', { class: 'violation-ring', cx: p.x, cy: p.y, r: 8 }, parent);
+  }
+}
+
+export function drawCuts(frame: Frame, parent: Element, labels: Element, placer: LabelPlacer): void {
+  const { layout, prepared, window, fonts } = frame;
+  for (const cut of prepared.cuts) {
+    const times = cut.events.map((e) => e.time);
+    if (Math.max(...times) < window.start || Math.min(...times) > window.end) continue;
+    const path = new PathBuilder();
+    const reach = layout.laneH * 0.42;
+    cut.events.forEach((e, i) => {
+      const p = eventPoint(frame, e);
+      if (i === 0) path.move(p.x, p.y - reach).line(p.x, p.y);
+      else path.line(p.x, p.y);
+      if (i === cut.events.length - 1) path.line(p.x, p.y + reach);
+    });
+    path.count = cut.events.length;
+    path.emit(parent, 'cut-line');
+    for (const e of cut.events) {
+      const p = eventPoint(frame, e);
+      svg('circle', { class: 'cut-point', cx: p.x, cy: p.y, r: 5 }, parent);
+    }
+    const first = eventPoint(frame, cut.events[0]!);
+    placeText(placer, labels, `snapshot ${clip(cut.id, 12)}`, first.x + 4, first.y - reach + 2, fonts.small, 'cut-label', 'start');
+  }
+}

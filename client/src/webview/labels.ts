@@ -1,0 +1,87 @@
+/**
+ * Thinning labels when the diagram is crowded: a label is drawn only if its
+ * box overlaps no label placed before it. Callers place the most important
+ * labels first. Boxes are bucketed in a coarse grid so a frame with
+ * thousands of candidates stays cheap.
+ */
+import type { FontSpec } from './layout';
+import { svgText, textWidth } from './svg';
+
+export interface Box {
+  readonly x: number;
+  readonly y: number;
+  readonly w: number;
+  readonly h: number;
+}
+
+const CELL = 64;
+
+export class LabelPlacer {
+  private readonly grid = new Map<number, Box[]>();
+  placed = 0;
+
+  constructor(private readonly maxLabels = 600) {}
+
+  /** Reserves a box without a label (node names, the axis). */
+  block(box: Box): void {
+    this.insert(box);
+  }
+
+  /** True (and the box is reserved) when it is free. */
+  tryPlace(box: Box): boolean {
+    if (this.placed >= this.maxLabels) return false;
+    if (this.collides(box)) return false;
+    this.insert(box);
+    this.placed++;
+    return true;
+  }
+
+  private cells(box: Box, visit: (key: number) => boolean | void): boolean {
+    const x0 = Math.floor(box.x / CELL);
+    const x1 = Math.floor((box.x + box.w) / CELL);
+    const y0 = Math.floor(box.y / CELL);
+    const y1 = Math.floor((box.y + box.h) / CELL);
+    for (let gx = x0; gx <= x1; gx++) for (let gy = y0; gy <= y1; gy++) if (visit(gx * 100003 + gy)) return true;
+    return false;
+  }
+
+  private collides(box: Box): boolean {
+    return this.cells(box, (key) => {
+      const list = this.grid.get(key);
+      return list?.some((b) => b.x < box.x + box.w && box.x < b.x + b.w && b.y < box.y + box.h && box.y < b.y + b.h) ?? false;
+    });
+  }
+
+  private insert(box: Box): void {
+    this.cells(box, (key) => {
+      const list = this.grid.get(key);
+      if (list) list.push(box);
+      else this.grid.set(key, [box]);
+    });
+  }
+}
+
+
+export type Anchor = 'start' | 'middle' | 'end';
+
+/**
+ * Draws `text` with its baseline at (x, y) if there is room; returns the
+ * element or undefined when the spot was taken.
+ */
+export function placeText(
+  placer: LabelPlacer,
+  parent: Element,
+  text: string,
+  x: number,
+  y: number,
+  font: FontSpec,
+  cls: string,
+  anchor: Anchor = 'middle',
+  padding = 2,
+): SVGTextElement | undefined {
+  const w = textWidth(text, font.css);
+  const left = anchor === 'start' ? x : anchor === 'middle' ? x - w / 2 : x - w;
+  const box = { x: left - padding, y: y - font.size * 0.8 - padding / 2, w: w + 2 * padding, h: font.size + padding };
+  if (!placer.tryPlace(box)) return undefined;
+  return svgText(text, { x, y, class: cls, 'text-anchor': anchor }, parent);
+}

@@ -1,0 +1,157 @@
+import type { Operation, SequentialModel } from './history';
+
+/**
+ * Linearizability checking by the Wing–Gong search with Lowe's memoization,
+ * as Porcupine does it. The history becomes a list of call and return
+ * entries in time order (calls before returns at equal times, so operations
+ * that touch at one instant count as concurrent). The search repeatedly picks
+ * a call it can linearize next — one whose operation is allowed by the
+ * sequential model in the current state — removes the call and its return
+ * from the list, and goes on; reaching a return whose operation was not
+ * linearized yet means every choice so far is wrong, so it backtracks. A
+ * cache of (set of linearized operations, state) pairs already explored cuts
+ * the search from factorial to (for practical histories) near linear.
+ *
+ * Exact, not a heuristic: `ok` comes with a witness order, `violation` means
+ * no order exists. `unknown` only when the step budget runs out.
+ */
+export type CheckResult<I, O> =
+  | { readonly kind: 'ok'; readonly order: readonly (readonly Operation<I, O>[])[] }
+  | {
+      readonly kind: 'violation';
+      /** The independent sub-history (e.g. one key) that has no linearization. */
+      readonly partition: readonly Operation<I, O>[];
+      /** The operation the deepest attempt could not place: it returned before any valid order could include it. */
+      readonly culprit: Operation<I, O>;
+      /** The longest sequence of operations the search could linearize before getting stuck. */
+      readonly prefix: readonly Operation<I, O>[];
+    }
+  | { readonly kind: 'unknown'; readonly steps: number };
+
+export interface CheckOptions {
+  /** Search steps allowed over the whole history before giving up with `unknown`. */
+  readonly maxSteps?: number;
+}
+
+const DEFAULT_MAX_STEPS = 5_000_000;
+
+export function checkLinearizable<S, I, O>(model: SequentialModel<S, I, O>, history: readonly Operation<I, O>[], options: CheckOptions = {}): CheckResult<I, O> {
+  const partitions = model.partition ? model.partition(history) : [[...history]];
+  const budget = { left: options.maxSteps ?? DEFAULT_MAX_STEPS, used: 0 };
+  const order: Operation<I, O>[][] = [];
+  for (const part of partitions) {
+    const result = checkPartition(model, part, budget);
+    if (result.kind !== 'ok') return result;
+    order.push(result.order);
+  }
+  return { kind: 'ok', order };
+}
+
+interface Entry<I, O> {
+  readonly isCall: boolean;
+  readonly time: number;
+  readonly index: number;
+  readonly op: Operation<I, O>;
+  /** For a call: its return entry. */
+  match: Entry<I, O> | undefined;
+  prev: Entry<I, O> | undefined;
+  next: Entry<I, O> | undefined;
+}
+
+type PartitionResult<I, O> = { kind: 'ok'; order: Operation<I, O>[] } | Exclude<CheckResult<I, O>, { kind: 'ok' }>;
+
+function checkPartition<S, I, O>(model: SequentialModel<S, I, O>, ops: readonly Operation<I, O>[], budget: { left: number; used: number }): PartitionResult<I, O> {
+  const head = buildEntries(ops);
+  const words = new Uint32Array((ops.length + 31) >>> 5);
+  const cache = new Set<string>();
+  const calls: { entry: Entry<I, O>; state: S }[] = [];
+  let state = model.init();
+  let entry = head.next;
+  let deepest = -1;
+  let culprit: Operation<I, O> | undefined;
+  let prefix: Operation<I, O>[] = [];
+  while (head.next !== undefined && entry !== undefined) {
+    if (budget.left-- <= 0) return { kind: 'unknown', steps: budget.used };
+    budget.used++;
+    if (entry.isCall) {
+      const next = model.step(state, entry.op.input, entry.op.output);
+      if (next !== undefined) {
+        flip(words, entry.index);
+        const key = `${wordsKey(words)}|${model.stateKey(next)}`;
+        if (!cache.has(key)) {
+          cache.add(key);
+          calls.push({ entry, state });
+          state = next;
+          lift(entry);
+          entry = head.next;
+          continue;
+        }
+        flip(words, entry.index);
+      }
+      entry = entry.next;
+    } else {
+      // A return whose operation is still unplaced: every order chosen so far fails.
+      if (calls.length > deepest) {
+        deepest = calls.length;
+        culprit = entry.op;
+        prefix = calls.map((c) => c.entry.op);
+      }
+      const top = calls.pop();
+      if (!top) return { kind: 'violation', partition: ops, culprit: culprit!, prefix };
+      state = top.state;
+      flip(words, top.entry.index);
+      unlift(top.entry);
+      entry = top.entry.next;
+    }
+  }
+  return { kind: 'ok', order: calls.map((c) => c.entry.op) };
+}
+
+/** A doubly linked list behind a sentinel head: calls and returns by time, calls first at equal times. */
+function buildEntries<I, O>(ops: readonly Operation<I, O>[]): Entry<I, O> {
+  const entries: Entry<I, O>[] = [];
+  ops.forEach((op, index) => {
+    if (!(op.call <= op.ret)) throw new Error(`operation ${op.id} returns before it is called`);
+    const call: Entry<I, O> = { isCall: true, time: op.call, index, op, match: undefined, prev: undefined, next: undefined };
+    const ret: Entry<I, O> = { isCall: false, time: op.ret, index, op, match: undefined, prev: undefined, next: undefined };
+    call.match = ret;
+    entries.push(call, ret);
+  });
+  entries.sort((a, b) => a.time - b.time || (a.isCall === b.isCall ? a.index - b.index : a.isCall ? -1 : 1));
+  const head: Entry<I, O> = { isCall: false, time: -Infinity, index: -1, op: undefined as never, match: undefined, prev: undefined, next: undefined };
+  let last = head;
+  for (const e of entries) {
+    last.next = e;
+    e.prev = last;
+    last = e;
+  }
+  return head;
+}
+
+/** Takes a call and its return out of the list (the call is never the sentinel, so prev exists). */
+function lift<I, O>(call: Entry<I, O>): void {
+  call.prev!.next = call.next;
+  if (call.next) call.next.prev = call.prev;
+  const ret = call.match!;
+  ret.prev!.next = ret.next;
+  if (ret.next) ret.next.prev = ret.prev;
+}
+
+/** Puts them back, in the reverse order of `lift`. */
+function unlift<I, O>(call: Entry<I, O>): void {
+  const ret = call.match!;
+  ret.prev!.next = ret;
+  if (ret.next) ret.next.prev = ret;
+  call.prev!.next = call;
+  if (call.next) call.next.prev = call;
+}
+
+function flip(words: Uint32Array, bit: number): void {
+  words[bit >>> 5] = words[bit >>> 5]! ^ (1 << (bit & 31));
+}
+
+function wordsKey(words: Uint32Array): string {
+  let s = '';
+  for (let i = 0; i < words.length; i++) s += `${words[i]!.toString(36)},`;
+  return s;
+}

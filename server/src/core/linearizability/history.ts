@@ -1,0 +1,82 @@
+/**
+ * Histories of operations on a shared object, as seen by its clients: each
+ * operation has an invocation time and a return time (true time, ns). An
+ * operation whose outcome is unknown (the client never got an answer) has
+ * `ret = Infinity`: it may have taken effect at any point after its call, or
+ * not at all — a write like that can always be placed last.
+ */
+export interface Operation<I, O> {
+  /** Unique within the history. */
+  readonly id: number;
+  readonly client: string;
+  readonly input: I;
+  readonly output: O;
+  readonly call: number;
+  readonly ret: number;
+}
+
+/**
+ * A sequential specification (Porcupine's "model"): what one operation may
+ * return in a state, and the state after it.
+ */
+export interface SequentialModel<S, I, O> {
+  init(): S;
+  /**
+   * The state after applying `input` with result `output`, or undefined when
+   * `output` is impossible in `state` (so a state itself is never undefined).
+   */
+  step(state: S, input: I, output: O): S | undefined;
+  /** A string identifying the state, for memoization. Equal states must give equal keys. */
+  stateKey(state: S): string;
+  /** Splits a history into independent sub-histories (P-compositionality), e.g. per key. */
+  partition?(ops: readonly Operation<I, O>[]): Operation<I, O>[][];
+}
+
+// ---- the key-value model used by `linearizable(kv)` -----------------------
+
+export type KvValue = number | string;
+
+export type KvInput =
+  | { readonly op: 'put'; readonly key: string; readonly value: KvValue }
+  | { readonly op: 'get'; readonly key: string };
+
+/** What a get returned: the value, or undefined when the key had none. Puts return nothing. */
+export type KvOutput = KvValue | undefined;
+
+export type KvOperation = Operation<KvInput, KvOutput>;
+
+/** Typed so that the number 5 and the string "5" are different values. */
+export function kvValueKey(v: KvValue | undefined): string {
+  return v === undefined ? '∅' : typeof v === 'number' ? `n${v}` : `s${v}`;
+}
+
+export function formatKvValue(v: KvValue | undefined): string {
+  return v === undefined ? 'nothing' : typeof v === 'number' ? String(v) : JSON.stringify(v);
+}
+
+/**
+ * A map of registers: every key starts empty, a put overwrites, a get returns
+ * the current value. The state of one key's register is its value's key
+ * (`kvValueKey`), so "empty" is a state ('∅') and not undefined.
+ */
+export const kvModel: SequentialModel<string, KvInput, KvOutput> = {
+  init: () => kvValueKey(undefined),
+  step(state, input, output) {
+    if (input.op === 'put') return kvValueKey(input.value);
+    return state === kvValueKey(output) ? state : undefined;
+  },
+  stateKey: (state) => state,
+  partition(ops) {
+    const byKey = new Map<string, KvOperation[]>();
+    for (const op of ops) {
+      const list = byKey.get(op.input.key);
+      if (list) list.push(op);
+      else byKey.set(op.input.key, [op]);
+    }
+    return [...byKey.keys()].sort().map((k) => byKey.get(k)!);
+  },
+};
+
+export function describeKvOperation(op: KvOperation): string {
+  return op.input.op === 'put' ? `put ${op.input.key} = ${formatKvValue(op.input.value)}` : `get ${op.input.key} → ${formatKvValue(op.output)}`;
+}

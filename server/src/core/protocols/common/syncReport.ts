@@ -1,0 +1,61 @@
+import type { NodeContext, PropertySpec, PropertyValue } from '../protocol';
+import { formatDuration } from '../../units';
+
+/**
+ * What every clock synchronisation protocol reports, the same way, so the
+ * editor's offset chart and hovers read them all alike:
+ *
+ * - an estimate note `offset -1.2ms delay 4ms from S` with data
+ *   `{ estimatedOffset, delay, peer }`. `estimatedOffset` is this node's
+ *   clock minus its time source's, as the protocol estimates it: the same
+ *   sign as the real offset (local − true), so the two plot side by side.
+ *   (NTP's θ is the opposite: server minus client.)
+ * - a state note on every change, with data `{ syncState, … }`.
+ */
+export const SYNC_PROPERTIES: readonly PropertySpec[] = [
+  { name: 'syncState', type: 'string', doc: 'where clock synchronisation stands on this node, e.g. unsynced, synced, master, slave' },
+  { name: 'offsetEstimate', type: 'time', doc: "the last estimate of this node's clock minus its time source's (same sign as `offset`)" },
+  { name: 'delay', type: 'time', doc: 'the network delay measured with the last estimate (round trip for NTP, mean path delay for PTP)' },
+];
+
+export class SyncReport {
+  private syncState: string;
+  private offset: number | undefined;
+  private lastDelay: number | undefined;
+
+  constructor(
+    private readonly ctx: Pick<NodeContext, 'note'>,
+    initialState: string,
+  ) {
+    this.syncState = initialState;
+  }
+
+  get state(): string {
+    return this.syncState;
+  }
+
+  /** Records the initial state as a note, so charts know the state from the start. */
+  start(detail: string, data: Readonly<Record<string, PropertyValue>> = {}): void {
+    this.ctx.note(detail, { syncState: this.syncState, ...data });
+  }
+
+  estimate(peer: string, estimatedOffset: number, delay: number, data: Readonly<Record<string, PropertyValue>> = {}): void {
+    this.offset = estimatedOffset;
+    this.lastDelay = delay;
+    this.ctx.note(`offset ${formatDuration(Math.round(estimatedOffset), true)} delay ${formatDuration(Math.round(delay))} from ${peer}`, { estimatedOffset, delay, peer, ...data });
+  }
+
+  /** Notes the new state when it differs from the current one. */
+  setState(state: string, detail: string, data: Readonly<Record<string, PropertyValue>> = {}): void {
+    if (state === this.syncState) return;
+    this.syncState = state;
+    this.ctx.note(detail, { syncState: state, ...data });
+  }
+
+  properties(): Record<string, PropertyValue> {
+    const out: Record<string, PropertyValue> = { syncState: this.syncState };
+    if (this.offset !== undefined) out['offsetEstimate'] = Math.round(this.offset);
+    if (this.lastDelay !== undefined) out['delay'] = Math.round(this.lastDelay);
+    return out;
+  }
+}

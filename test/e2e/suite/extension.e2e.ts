@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { DsyncApi } from '../../../client/src/extension';
+
+/** Asks the runner (outside VS Code) for a screenshot of the page, then gives it time to take it. */
+async function screenshot(name: string): Promise<void> {
+  console.log(`DSYNC_SCREENSHOT ${name}`);
+  await sleep(1500);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(200);
+  }
+}
+
+function sampleUri(name: string): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the tests need a workspace folder holding the samples');
+  return vscode.Uri.joinPath(folder.uri, name);
+}
+
+function positionOf(doc: vscode.TextDocument, needle: string, delta: number): vscode.Position {
+  const offset = doc.getText().indexOf(needle);
+  assert.ok(offset >= 0, `'${needle}' not found`);
+  return doc.positionAt(offset + delta);
+}
+
+export function registerExtensionTests(): void {
+  describe('DSync in a real VS Code', () => {
+    let api: DsyncApi;
+    let doc: vscode.TextDocument;
+
+    before(async () => {
+      doc = await vscode.workspace.openTextDocument(sampleUri('causal_demo.dsync'));
+      await vscode.window.showTextDocument(doc);
+      const extension = await until('the DSync extension', () => vscode.extensions.all.find((e) => e.packageJSON?.name === 'dsync'));
+      api = (await extension.activate()) as DsyncApi;
+    });
+
+    it('activates on a .dsync file and gives it the dsync language', () => {
+      assert.equal(doc.languageId, 'dsync');
+      const extension = vscode.extensions.all.find((e) => e.packageJSON?.name === 'dsync');
+      assert.ok(extension?.isActive);
+    });
+
+    it('shows the violated invariant in the Problems panel, on the invariant line', async () => {
+      const diagnostics = await until('a DS201 diagnostic', () => {
+        const d = vscode.languages.getDiagnostics(doc.uri).filter((x) => String(typeof x.code === 'object' ? x.code.value : x.code) === 'DS201');
+        return d.length > 0 ? d : undefined;
+      });
+      const line = positionOf(doc, 'invariant max_skew', 0).line;
+      assert.equal(diagnostics[0]!.range.start.line, line);
+      assert.match(diagnostics[0]!.message, /max_skew/);
+      assert.ok((diagnostics[0]!.relatedInformation ?? []).some((r) => r.location.range.start.line === positionOf(doc, 'clock C jump', 0).line));
+      await vscode.commands.executeCommand('workbench.actions.view.problems');
+      await until('status of the document', () => api.status(doc.uri)?.state === 'failed' ? true : undefined);
+      await screenshot('editor-with-problems');
+    });
+
+    it('hover on a message shows the vector clocks at send and receive', async () => {
+      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, positionOf(doc, 'A -> B "hello"', 9));
+      const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+      assert.match(text, /`\[A:1 B:0 C:0\]`/);
+      assert.match(text, /`\[A:1 B:2 C:0\]`/);
+    });
+
+    it('Run Scenario opens the timeline with one lane per node', async () => {
+      await vscode.window.showTextDocument(doc);
+      const rendered = new Promise<{ lanes: number; arrows: number; events: number }>((resolve) => {
+        const poll = setInterval(() => {
+          const panel = api.timeline();
+          if (!panel) return;
+          clearInterval(poll);
+          panel.onDidRender((counts) => resolve(counts));
+        }, 50);
+      });
+      await vscode.commands.executeCommand('dsync.runScenario', doc.uri);
+      const counts = await Promise.race([rendered, sleep(30_000).then(() => undefined)]);
+      assert.ok(counts, 'the timeline webview never reported a render');
+      assert.equal(counts.lanes, 3);
+      assert.equal(counts.arrows, 3);
+      await screenshot('timeline');
+    });
+  });
+}

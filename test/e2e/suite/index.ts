@@ -1,0 +1,22 @@
+/**
+ * The extension test suite's entry, in the form @vscode/test-electron runs
+ * (a module exporting `run(): Promise<void>`). The same bundle runs inside
+ * code-server (test/e2e/runInCodeServer.mjs) and desktop VS Code
+ * (test/e2e/runInElectron.mjs).
+ */
+import Mocha from 'mocha';
+import { registerExtensionTests } from './extension.e2e';
+
+export function run(): Promise<void> {
+  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec' });
+  mocha.suite.emit('pre-require', globalThis, 'extension.e2e', mocha);
+  registerExtensionTests();
+  return new Promise((resolve, reject) => {
+    mocha.run((failures) => {
+      // One plain line the CI log reader understands, whatever the reporter printed.
+      console.log(`extension tests: ${mocha.suite.total() - failures} passed, ${failures} failed`);
+      if (failures > 0) reject(new Error(`${failures} extension test(s) failed`));
+      else resolve();
+    });
+  });
+}
