@@ -124,9 +124,9 @@ describe('timers fire by the local clock', () => {
 
   test('a drift change re-plans pending timers at the new rate', () => {
     // From 150ms the clock runs at 1.1: local 200ms after 50/1.1 = 45.4545…ms → 195_454_546;
-    // local 300ms after 150/1.1 = 136.3636…ms → 286_363_637.
+    // local 300ms after 150/1.1 = 136.3636…ms → 286_363_637; local 400ms after 250/1.1 = 227.2727…ms → 377_272_728.
     assert.deepEqual(sendTimes('every 100ms A -> B "p"\nfaults { at 150ms clock A drift +100000ppm }'), [
-      [100 * MS, 100 * MS], [195_454_546, 200 * MS], [286_363_637, 300 * MS],
+      [100 * MS, 100 * MS], [195_454_546, 200 * MS], [286_363_637, 300 * MS], [377_272_728, 400 * MS],
     ]);
   });
 
@@ -137,7 +137,7 @@ describe('timers fire by the local clock', () => {
   });
 
   test('every … from … until counts by the local clock too', () => {
-    // A runs 2x… no: +100000ppm. Local 50, 150, 250ms → true 50/1.1, 150/1.1, 250/1.1 ms, rounded up; 350 > until.
+    // At +100000ppm, local 50, 150, 250ms come at true 50/1.1, 150/1.1, 250/1.1 ms, rounded up; 350ms is past `until`.
     const times = sendTimes('clock A { drift +100000ppm }\nevery 100ms A -> B "p" from 50ms until 300ms').map(([t]) => t);
     assert.deepEqual(times, [45_454_546, 136_363_637, 227_272_728]);
   });

@@ -4,7 +4,7 @@
  */
 import { x, type Frame } from './frame';
 import type { LabelPlacer } from './labels';
-import { tickFormatter } from './scale';
+import { tickFormatter } from './format';
 import { svg, svgText, textWidth } from './svg';
 
 /** Pixels between ticks the axis aims for. */

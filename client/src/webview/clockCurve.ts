@@ -1,12 +1,12 @@
 /**
  * A node's clock offset from true time (local − true) over the run, rebuilt
  * from what the trace shows: the declared offset and drift at t = 0, the
- * reading at every event of the node, and the clock-change events (jump,
- * drift change, protocol step/slew). Between two events the clock is linear
- * (every change is an event), so joining samples is exact; a step is drawn
- * as a vertical segment at the change, reached by extrapolating the rate in
- * force before it. Readings are floored to the clock's resolution, so the
- * curve can be off by that much.
+ * reading at every event of the node, and the clock-change events, whose
+ * `data` says the step (`step`, ns) and the rate after it (`ratePpm`).
+ * Between two events the clock is linear (every change is an event), so
+ * joining samples is exact; a step is a vertical segment at the change.
+ * Readings are floored to the clock's resolution, so the curve can be off by
+ * that much.
  */
 import type { TimelineEvent, TimelineNode } from '../../../server/src/core/sim/timeline';
 import { lowerBound } from './scale';
@@ -17,7 +17,7 @@ export interface CurvePoint {
 }
 
 export interface ClockCurve {
-  /** Sorted by t; a step appears as two points with the same t. */
+  /** Sorted by t; a step appears as two points with the same t (before, after). */
   readonly points: readonly CurvePoint[];
   /** True when local = true time throughout. */
   readonly flat: boolean;
@@ -25,38 +25,33 @@ export interface ClockCurve {
 
 const CLOCK_CHANGES = new Set(['clock-jump', 'clock-drift', 'clock-adjust']);
 
-/** Drift (ppm) and protocol slew (ppm) as the engine's event details state them. */
-function rateChange(e: TimelineEvent): { drift?: number; slew?: number } {
-  const detail = e.detail ?? '';
-  const ppm = /^(drift|slew) ([+-]?\d+(?:\.\d+)?)ppm/.exec(detail);
-  if (!ppm) return {};
-  return ppm[1] === 'drift' ? { drift: Number(ppm[2]) } : { slew: Number(ppm[2]) };
+function numberIn(e: TimelineEvent, key: string): number | undefined {
+  const v = e.data?.[key];
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
 }
 
 export function buildClockCurve(node: TimelineNode, laneEvents: readonly TimelineEvent[], endTime: number): ClockCurve {
   const points: CurvePoint[] = [{ t: 0, offset: node.offset }];
-  let drift = node.driftPpm;
-  let slew = 0;
+  let ratePpm = node.driftPpm;
   let last = points[0]!;
   let flat = node.offset === 0 && node.driftPpm === 0;
-  const extrapolate = (t: number): number => last.offset + (t - last.t) * (drift + slew) * 1e-6;
+  const extrapolate = (t: number): number => last.offset + (t - last.t) * ratePpm * 1e-6;
   for (const e of laneEvents) {
     const offset = e.local - e.time;
     if (offset !== 0) flat = false;
     if (e.time < last.t) continue;
     if (CLOCK_CHANGES.has(e.kind)) {
-      // The clock ran at the old rate up to the change; then it reads `offset`.
-      const before = extrapolate(e.time);
+      // Just before the change the clock read `offset − step` (or ran on at the old rate).
+      const step = numberIn(e, 'step');
+      const before = step !== undefined ? offset - step : extrapolate(e.time);
       if (Math.abs(before - offset) >= 1) points.push({ t: e.time, offset: before });
-      const change = rateChange(e);
-      if (change.drift !== undefined) drift = change.drift;
-      if (change.slew !== undefined) slew = change.slew;
+      ratePpm = numberIn(e, 'ratePpm') ?? ratePpm;
     }
     last = { t: e.time, offset };
     points.push(last);
   }
   if (endTime > last.t) points.push({ t: endTime, offset: extrapolate(endTime) });
-  if (drift !== 0 || slew !== 0) flat = false;
+  if (ratePpm !== 0) flat = false;
   return { points, flat };
 }
 

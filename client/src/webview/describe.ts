@@ -37,6 +37,18 @@ export function eventCaption(e: TimelineEvent): string | undefined {
   }
 }
 
+/** Protocol-note and clock-change values that are durations in ns or rates in ppm. */
+const SIGNED_TIMES = new Set(['estimatedOffset', 'step', 'offset']);
+const TIMES = new Set(['delay', 'leaseUntil', 'rtt']);
+
+function formatData(key: string, v: number | string | boolean): string {
+  if (typeof v !== 'number') return String(v);
+  if (SIGNED_TIMES.has(key)) return formatTime(v, true);
+  if (TIMES.has(key)) return formatTime(v);
+  if (/ppm$/i.test(key)) return `${v}ppm`;
+  return String(v);
+}
+
 export function describeEvent(payload: TimelinePayload, e: TimelineEvent): Description {
   const label = e.label !== undefined ? ` "${e.label}"` : '';
   let title: string;
@@ -57,7 +69,7 @@ export function describeEvent(payload: TimelinePayload, e: TimelineEvent): Descr
     rows.push(['vector clock', formatVectorClock(e.vc, payload.nodes.map((n) => n.name))]);
   }
   if (e.detail) rows.push(['detail', e.detail]);
-  if (e.data) for (const [k, v] of Object.entries(e.data)) rows.push([k, k === 'estimatedOffset' && typeof v === 'number' ? formatTime(v, true) : String(v)]);
+  if (e.data) for (const [k, v] of Object.entries(e.data)) rows.push([k, formatData(k, v)]);
   rows.push(['source', `line ${e.line}`]);
   return { title, rows };
 }

@@ -5,10 +5,13 @@
 import type { TimelineEvent } from '../../../server/src/core/sim/timeline';
 import { eventCaption } from './describe';
 import { clip, formatTimeShort } from './format';
-import { eventPoint, laneEventsInView, MARK_R, type Frame, type Point } from './frame';
+import { eventPoint, laneEventsInView, MARK_R, plotBounds, type Frame, type Point } from './frame';
 import { cross } from './drawMessages';
-import { placeText, type LabelPlacer } from './labels';
+import { placeText, Repeats, type LabelPlacer } from './labels';
 import { PathBuilder } from './svg';
+
+/** Identical captions on a lane closer than this (px) are drawn once. */
+const REPEAT_GAP = 160;
 
 type Shape = 'dot' | 'square' | 'ring' | 'diamond' | 'triangle' | 'bar' | 'box' | 'cross';
 
@@ -86,14 +89,18 @@ export function drawMarks(frame: Frame, parent: Element): { count: number; visib
 
 export function drawEventCaptions(frame: Frame, visible: readonly (readonly TimelineEvent[])[], parent: Element, placer: LabelPlacer): void {
   const { fonts } = frame;
-  for (const events of visible) {
+  const repeats = new Repeats(REPEAT_GAP);
+  const within = plotBounds(frame);
+  visible.forEach((events, lane) => {
     for (const e of events) {
       const caption = eventCaption(e);
       if (caption === undefined) continue;
+      const text = clip(caption, 28);
       const p = eventPoint(frame, e);
-      placeText(placer, parent, clip(caption, 28), p.x, p.y - 9, fonts.label, `event-label ${markFor(e.kind).cls}-text halo`);
+      if (!repeats.allows(lane, text, p.x)) continue;
+      if (placeText(placer, parent, text, p.x, p.y - 9, fonts.label, `event-label ${markFor(e.kind).cls}-text halo`, { within })) repeats.note(lane, text, p.x);
     }
-  }
+  });
 }
 
 /** Each event's local clock reading under its mark (the "local clocks" toggle). */
@@ -102,7 +109,7 @@ export function drawLocalReadings(frame: Frame, visible: readonly (readonly Time
   for (const events of visible) {
     for (const e of events) {
       const p = eventPoint(frame, e);
-      placeText(placer, parent, formatTimeShort(e.local), p.x, p.y + 15, fonts.mono, 'local-reading halo');
+      placeText(placer, parent, formatTimeShort(e.local), p.x, p.y + 15, fonts.mono, 'local-reading halo', { padX: 3, within: plotBounds(frame) });
     }
   }
 }

@@ -4,12 +4,11 @@
  * clock scale.
  */
 import { localTicks } from './clockCurve';
-import { clip, formatTimeShort } from './format';
-import { x, type Frame } from './frame';
+import { clip, tickFormatter } from './format';
+import { plotBounds, x, type Frame } from './frame';
 import { placeText, type LabelPlacer } from './labels';
-import { laneY, PAD } from './layout';
+import { clockSpec, laneY, PAD } from './layout';
 import { NODE_HUES } from './model';
-import { tickFormatter } from './scale';
 import { svg, svgText, textWidth } from './svg';
 
 export function nodeHue(node: number): string {
@@ -35,7 +34,7 @@ export function drawNames(frame: Frame, parent: Element): void {
     svg('rect', { class: `swatch fill-${nodeHue(i)}`, x: PAD, y: y - 9, width: 4, height: 18, rx: 2 }, parent);
     let name = n.name;
     for (let keep = name.length; textWidth(name, fonts.name.css) > room && keep > 1; keep--) name = clip(n.name, keep);
-    const spec = [n.offset !== 0 ? formatTimeShort(n.offset, true) : '', n.driftPpm !== 0 ? `${n.driftPpm > 0 ? '+' : ''}${n.driftPpm}ppm` : ''].filter(Boolean).join(' · ');
+    const spec = clockSpec(n);
     svgText(name, { class: 'name', x: PAD + 12, y: spec ? y - 1 : y + 4.5 }, parent);
     if (spec) svgText(spec, { class: 'clock-spec', x: PAD + 12, y: y + 12 }, parent);
   });
@@ -51,7 +50,7 @@ export function drawRoles(frame: Frame, bands: Element, labels: Element, placer:
     if (x1 - x0 < 0.5) continue;
     const y = laneY(layout, r.node);
     svg('rect', { class: `role-band fill-${hue}`, x: x0, y: y - 5, width: x1 - x0, height: 10, rx: 2 }, bands);
-    if (x1 - x0 > 30) placeText(placer, labels, clip(r.role, 16), Math.max(x0, layout.plotX0) + 3, y + 17, fonts.small, `role-label text-${hue}`, 'start');
+    if (x1 - x0 > 30) placeText(placer, labels, clip(r.role, 16), Math.max(x0, layout.plotX0) + 3, y + 17, fonts.small, `role-label text-${hue}`, { anchor: 'start', within: plotBounds(frame) });
   }
 }
 
@@ -80,7 +79,7 @@ export function drawLocalScales(frame: Frame, step: number, ticks: Element, labe
     for (const tick of localTicks(curve, window.start, window.end, step)) {
       const tx = x(frame, tick.t);
       svg('line', { class: 'local-tick', x1: tx, x2: tx, y1: y - 4, y2: y }, ticks);
-      placeText(placer, labels, format(tick.local), tx, y - 6, fonts.small, 'local-tick-label');
+      placeText(placer, labels, format(tick.local), tx, y - 6, fonts.small, 'local-tick-label', { padX: 4, within: plotBounds(frame) });
     }
   });
 }

@@ -5,17 +5,20 @@
  * arrow when there is room.
  */
 import { clip } from './format';
-import { arrowShape, arrowsInView, dropShape, dropsInView, MARK_R, type Frame, type Point } from './frame';
-import { placeText, type LabelPlacer } from './labels';
+import { arrowShape, arrowsInView, dropShape, dropsInView, MARK_R, plotBounds, type Frame, type Point } from './frame';
+import { placeText, Repeats, type LabelPlacer } from './labels';
 import type { Arrow } from './model';
 import { PathBuilder } from './svg';
 
 const HEAD_LEN = 7;
 const HEAD_HALF = 3.2;
 const CROSS = 4.5;
+/** Identical labels in one gap between lanes closer than this (px) are drawn once. */
+const LABEL_REPEAT_GAP = 180;
 
 export interface MessageCounts {
   readonly arrows: number;
+  /** Drop marks whose ✕ lies inside the window. */
   readonly drops: number;
   readonly visible: readonly Arrow[];
 }
@@ -62,8 +65,9 @@ export function drawMessages(frame: Frame, parent: Element): MessageCounts {
     head(heads, tip, before);
     heads.count++;
   }
-  const drops = dropsInView(frame);
-  for (const d of drops) {
+  let dropsInWindow = 0;
+  for (const d of dropsInView(frame)) {
+    if (d.time >= frame.window.start && d.time <= frame.window.end) dropsInWindow++;
     const { from, at } = dropShape(frame, d);
     stubs.move(from.x, from.y).line(at.x, at.y);
     stubs.count++;
@@ -75,20 +79,35 @@ export function drawMessages(frame: Frame, parent: Element): MessageCounts {
   stubs.emit(parent, 'arrow arrow-dropped');
   heads.emit(parent, 'arrow-head');
   crosses.emit(parent, 'drop-mark');
-  return { arrows: delivered.count + duplicate.count, drops: crosses.count, visible };
+  return { arrows: delivered.count + duplicate.count, drops: dropsInWindow, visible };
 }
 
-/** Labels at the middle of arrows, earliest first, skipping any that would overlap. */
+/**
+ * Where an arrow's label goes: in the first gap between lanes it crosses
+ * (never on a lane line, whatever lanes it spans), or above a loop.
+ * `row` identifies the gap, for thinning repeats.
+ */
+function labelSpot(frame: Frame, a: Arrow): { x: number; y: number; row: number } {
+  const s = arrowShape(frame, a);
+  if (s.control) return { x: s.control.x, y: s.control.y + 4, row: -1 - a.message.from };
+  const { from, to } = a.message;
+  const dir = Math.sign(to - from);
+  const gapY = s.from.y + (dir * frame.layout.laneH) / 2;
+  const u = (gapY - s.from.y) / (s.to.y - s.from.y);
+  return { x: s.from.x + u * (s.to.x - s.from.x), y: gapY + 4, row: Math.min(from, from + dir) };
+}
+
+/** Arrow labels, earliest first, skipping any that would overlap or merely repeat their neighbour. */
 export function drawMessageLabels(frame: Frame, arrows: readonly Arrow[], parent: Element, placer: LabelPlacer): void {
   const { layout, fonts } = frame;
+  const repeats = new Repeats(LABEL_REPEAT_GAP);
+  const within = plotBounds(frame);
   for (const a of arrows) {
     if (a.message.outcome === 'duplicate' || !a.message.label) continue;
-    const s = arrowShape(frame, a);
-    const mx = s.control ? s.control.x : (s.from.x + s.to.x) / 2;
-    const my = s.control ? s.control.y + 4 : (s.from.y + s.to.y) / 2 + 4;
-    if (mx < layout.plotX0 || mx > layout.plotX1) continue;
-    // Only where the arrow is long enough to carry it.
-    if (Math.hypot(s.to.x - s.from.x, s.to.y - s.from.y) < 24) continue;
-    placeText(placer, parent, clip(a.message.label, 24), mx, my, fonts.label, 'message-label halo');
+    const spot = labelSpot(frame, a);
+    if (spot.x < layout.plotX0 || spot.x > layout.plotX1) continue;
+    const text = clip(a.message.label, 24);
+    if (!repeats.allows(spot.row, text, spot.x)) continue;
+    if (placeText(placer, parent, text, spot.x, spot.y, fonts.label, 'message-label halo', { padX: 6, within })) repeats.note(spot.row, text, spot.x);
   }
 }

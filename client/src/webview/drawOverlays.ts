@@ -5,7 +5,7 @@
  * that recorded a snapshot).
  */
 import { clip } from './format';
-import { eventPoint, x, type Frame } from './frame';
+import { eventPoint, plotBounds, x, type Frame } from './frame';
 import { placeText, type LabelPlacer } from './labels';
 import { PathBuilder, svg } from './svg';
 
@@ -21,7 +21,7 @@ export function drawPartitions(frame: Frame, bands: Element, labels: Element, pl
     svg('line', { class: 'partition-edge', x1: x0 + width, x2: x0 + width, y1: layout.bannerY, y2: layout.lanesBottom }, bands);
     const text = `partition ${p.groups}`;
     const maxChars = Math.floor((width - 8) / 6);
-    if (maxChars >= 9) placeText(placer, labels, clip(text, maxChars), x0 + 4, layout.bannerY + 13, fonts.small, 'partition-label', 'start');
+    if (maxChars >= 9) placeText(placer, labels, clip(text, maxChars), x0 + 4, layout.bannerY + 13, fonts.small, 'partition-label', { anchor: 'start' });
   }
 }
 
@@ -34,8 +34,8 @@ export function drawViolationLines(frame: Frame, lines: Element, labels: Element
     svg('line', { class: 'violation-line', x1: vx, x2: vx, y1: layout.bannerY, y2: bottom, 'data-seq': v.seq }, lines);
     // Prefer the right of the line; near the right edge, the left.
     const label = `✗ ${clip(v.invariant, 40)}`;
-    if (!placeText(placer, labels, label, vx + 4, layout.bannerY + 13, fonts.label, 'violation-label', 'start'))
-      placeText(placer, labels, label, vx - 4, layout.bannerY + 13, fonts.label, 'violation-label', 'end');
+    if (!placeText(placer, labels, label, vx + 4, layout.bannerY + 13, fonts.label, 'violation-label', { anchor: 'start', within: plotBounds(frame) }))
+      placeText(placer, labels, label, vx - 4, layout.bannerY + 13, fonts.label, 'violation-label', { anchor: 'end', within: plotBounds(frame) });
   }
 }
 
@@ -70,6 +70,6 @@ export function drawCuts(frame: Frame, parent: Element, labels: Element, placer:
       svg('circle', { class: 'cut-point', cx: p.x, cy: p.y, r: 5 }, parent);
     }
     const first = eventPoint(frame, cut.events[0]!);
-    placeText(placer, labels, `snapshot ${clip(cut.id, 12)}`, first.x + 4, first.y - reach + 2, fonts.small, 'cut-label', 'start');
+    placeText(placer, labels, `snapshot ${clip(cut.id, 12)}`, first.x + 4, first.y - reach + 2, fonts.small, 'cut-label', { anchor: 'start', within: plotBounds(frame) });
   }
 }

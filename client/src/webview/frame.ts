@@ -26,6 +26,11 @@ export const MARK_R = 3.5;
 /** How far past the window edges (in px) marks are still drawn, so they do not pop. */
 const EDGE_PX = 12;
 
+/** Labels stay inside the plot: shifted, never cut off at its edges. */
+export function plotBounds(frame: Frame): { x0: number; x1: number } {
+  return { x0: frame.layout.plotX0 + 2, x1: frame.layout.plotX1 - 2 };
+}
+
 export function x(frame: Frame, t: number): number {
   return frame.layout.time.at(t);
 }

@@ -64,24 +64,50 @@ export class LabelPlacer {
 
 export type Anchor = 'start' | 'middle' | 'end';
 
+export interface PlaceOptions {
+  readonly anchor?: Anchor;
+  /** Free space kept round the text, px: more for labels that should stay sparse. */
+  readonly padX?: number;
+  readonly padY?: number;
+  /** Shift the label sideways to stay inside [x0, x1] (the plot), rather than be cut off. */
+  readonly within?: { readonly x0: number; readonly x1: number };
+}
+
 /**
  * Draws `text` with its baseline at (x, y) if there is room; returns the
  * element or undefined when the spot was taken.
  */
-export function placeText(
-  placer: LabelPlacer,
-  parent: Element,
-  text: string,
-  x: number,
-  y: number,
-  font: FontSpec,
-  cls: string,
-  anchor: Anchor = 'middle',
-  padding = 2,
-): SVGTextElement | undefined {
+export function placeText(placer: LabelPlacer, parent: Element, text: string, x: number, y: number, font: FontSpec, cls: string, options: PlaceOptions = {}): SVGTextElement | undefined {
+  const anchor = options.anchor ?? 'middle';
+  const padX = options.padX ?? 2;
+  const padY = options.padY ?? 1;
   const w = textWidth(text, font.css);
-  const left = anchor === 'start' ? x : anchor === 'middle' ? x - w / 2 : x - w;
-  const box = { x: left - padding, y: y - font.size * 0.8 - padding / 2, w: w + 2 * padding, h: font.size + padding };
+  let left = anchor === 'start' ? x : anchor === 'middle' ? x - w / 2 : x - w;
+  if (options.within) {
+    if (w > options.within.x1 - options.within.x0) return undefined;
+    left = Math.min(Math.max(left, options.within.x0), options.within.x1 - w);
+  }
+  const box = { x: left - padX, y: y - font.size * 0.8 - padY, w: w + 2 * padX, h: font.size + 2 * padY };
   if (!placer.tryPlace(box)) return undefined;
-  return svgText(text, { x, y, class: cls, 'text-anchor': anchor }, parent);
+  return svgText(text, { x: left, y, class: cls, 'text-anchor': 'start' }, parent);
+}
+
+/**
+ * Keeps one of a run of identical labels on a row ("heartbeat heartbeat
+ * heartbeat …" says no more than one does): a repeat is allowed only `gap`
+ * px after the last one drawn on that row.
+ */
+export class Repeats {
+  private readonly last = new Map<string, number>();
+
+  constructor(private readonly gap: number) {}
+
+  allows(row: number, text: string, x: number): boolean {
+    const prev = this.last.get(`${row}\u0000${text}`);
+    return prev === undefined || Math.abs(x - prev) >= this.gap;
+  }
+
+  note(row: number, text: string, x: number): void {
+    this.last.set(`${row}\u0000${text}`, x);
+  }
 }

@@ -5,6 +5,7 @@
  */
 import type { Prepared } from './model';
 import { LinearScale, type TimeWindow } from './scale';
+import { formatTimeShort } from './format';
 import { textWidth } from './svg';
 
 export const FONT_FAMILY_FALLBACK = 'system-ui, -apple-system, "Segoe UI", sans-serif';
@@ -16,6 +17,7 @@ export interface FontSpec {
 }
 
 export interface Fonts {
+  readonly title: FontSpec;
   readonly name: FontSpec;
   readonly label: FontSpec;
   readonly small: FontSpec;
@@ -24,6 +26,7 @@ export interface Fonts {
 
 export function makeFonts(family: string, monoFamily: string): Fonts {
   return {
+    title: { css: `600 12px ${family}`, size: 12 },
     name: { css: `600 13px ${family}`, size: 13 },
     label: { css: `11px ${family}`, size: 11 },
     small: { css: `10px ${family}`, size: 10 },
@@ -47,6 +50,7 @@ export interface Layout {
 }
 
 export const PAD = 12;
+const PLOT_INSET = 8;
 const AXIS_H = 26;
 const BANNER_H = 20;
 const CHART_TITLE_H = 30;
@@ -63,10 +67,19 @@ function laneHeightFor(nodes: number): number {
   return Math.max(34, Math.floor(560 / nodes));
 }
 
+/** The declared clock under a node's name: `+3ms · +50ppm` ('' for a perfect clock). */
+export function clockSpec(node: { readonly offset: number; readonly driftPpm: number }): string {
+  const parts: string[] = [];
+  if (node.offset !== 0) parts.push(formatTimeShort(node.offset, true));
+  if (node.driftPpm !== 0) parts.push(`${node.driftPpm > 0 ? '+' : ''}${node.driftPpm}ppm`);
+  return parts.join(' · ');
+}
+
+/** Wide enough for the longest name (up to a limit; longer ones are clipped) and clock spec. */
 export function nameColumnWidth(prepared: Prepared, fonts: Fonts): number {
   let w = 0;
-  for (const n of prepared.names) w = Math.max(w, textWidth(n, fonts.name.css));
-  return Math.round(Math.min(220, Math.max(80, w + 44)));
+  for (const n of prepared.payload.nodes) w = Math.max(w, textWidth(n.name, fonts.name.css), textWidth(clockSpec(n), fonts.small.css));
+  return Math.round(Math.min(220, Math.max(84, w + 46)));
 }
 
 export function computeLayout(prepared: Prepared, width: number, legendHeight: number, window: TimeWindow, fonts: Fonts): Layout {
@@ -97,6 +110,7 @@ export function computeLayout(prepared: Prepared, width: number, legendHeight: n
     plotX0,
     plotX1,
     chart,
-    time: new LinearScale(window.start, window.end, plotX0, plotX1),
+    // Inset so marks at the window's edges are drawn whole.
+    time: new LinearScale(window.start, window.end, plotX0 + PLOT_INSET, plotX1 - PLOT_INSET),
   };
 }

@@ -2,7 +2,7 @@
  * The legend row on top of the diagram: only what this run contains, so a
  * run without drops does not explain ✕.
  */
-import { drawShape, markFor } from './drawEvents';
+import { drawShape, markFor, MARKS } from './drawEvents';
 import { cross } from './drawMessages';
 import type { Fonts } from './layout';
 import type { Prepared } from './model';
@@ -38,7 +38,9 @@ function items(prepared: Prepared): { text: string; swatch: Swatch }[] {
     } });
   }
   const seen = new Set<string>();
-  for (const kind of [...prepared.kinds].sort()) {
+  // In the table's order (messages, local, timer, note, clock, crash …), unknown kinds last.
+  const kinds = [...Object.keys(MARKS).filter((k) => prepared.kinds.has(k)), ...[...prepared.kinds].filter((k) => !(k in MARKS))];
+  for (const kind of kinds) {
     const mark = markFor(kind);
     if (kind === 'drop' || seen.has(mark.legend)) continue;
     seen.add(mark.legend);

@@ -17,7 +17,6 @@ const OTHER_ROLE_HUES: readonly Hue[] = ['purple', 'orange', 'blue', 'green', 'y
 
 export interface Arrow {
   readonly message: TimelineMessage;
-  /** Last event seq, for hover/click. */
   readonly send: TimelineEvent | undefined;
   readonly end: TimelineEvent | undefined;
 }
@@ -77,11 +76,13 @@ export function prepare(payload: TimelinePayload): Prepared {
   const kinds = new Set<string>();
   const estimates: OffsetEstimate[] = [];
   const cutEvents = new Map<string, TimelineEvent[]>();
+  // A drop is drawn as the ✕ on its message's arrow; one without a message (cut off) stays on its lane.
+  const pairedDrops = new Set(payload.messages.filter((m) => m.outcome === 'dropped').map((m) => m.endSeq));
   for (const e of payload.events) {
     bySeq.set(e.seq, e);
     if (e.node < 0 || e.node >= names.length) continue;
     kinds.add(e.kind);
-    if (e.kind !== 'drop') lanes[e.node]!.push(e);
+    if (!pairedDrops.has(e.seq)) lanes[e.node]!.push(e);
     const est = e.data?.['estimatedOffset'];
     if (typeof est === 'number' && Number.isFinite(est)) estimates.push({ node: e.node, time: e.time, value: est, event: e });
     const snap = e.data?.['snapshot'];

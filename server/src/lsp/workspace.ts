@@ -20,6 +20,8 @@ export class Workspace {
   readonly documents = new TextDocuments(TextDocument);
   private readonly analyses = new Map<string, DocumentAnalysis>();
   private settings: DsyncSettings = DEFAULT_SETTINGS;
+  /** Whether the client re-asks for code lenses when told (they show each run's result). */
+  codeLensRefresh = false;
   /** The document whose timeline the client shows, if any: it gets live timeline updates. */
   followedUri: string | undefined;
 
@@ -90,6 +92,7 @@ export class Workspace {
       diagnostics.push(...violations.map((v) => violationDiagnostic(v, uri)));
       if (stage.budget) diagnostics.push(toLspDiagnostic(stage.budget, uri));
       await this.connection.sendDiagnostics({ uri, version, diagnostics });
+      if (this.codeLensRefresh) void this.connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
       const checks = stage.result.model.invariants.length + stage.result.expectations.length;
       this.status(
         violations.length > 0

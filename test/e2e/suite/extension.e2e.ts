@@ -73,6 +73,16 @@ export function registerExtensionTests(): void {
       assert.match(text, /`\[A:1 B:2 C:0\]`/);
     });
 
+    it('code lens over the scenario offers Run and Show timeline, and the result', async () => {
+      const titles = await until('code lenses with the run result', async () => {
+        const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri);
+        const t = lenses.map((l) => l.command?.title ?? '');
+        return t.some((x) => x.includes('violation')) ? t : undefined;
+      });
+      assert.deepEqual(titles, ['▶ Run scenario', 'Show timeline', '✗ 1 violation']);
+      assert.equal((await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri))[0]!.range.start.line, positionOf(doc, 'scenario causal_demo', 0).line);
+    });
+
     it('Run Scenario opens the timeline with one lane per node', async () => {
       await vscode.window.showTextDocument(doc);
       const rendered = new Promise<{ lanes: number; arrows: number; events: number }>((resolve) => {
@@ -80,7 +90,7 @@ export function registerExtensionTests(): void {
           const panel = api.timeline();
           if (!panel) return;
           clearInterval(poll);
-          panel.onDidRender((counts) => resolve(counts));
+          panel.onDidRender((counts: { lanes: number; arrows: number; events: number }) => resolve(counts));
         }, 50);
       });
       await vscode.commands.executeCommand('dsync.runScenario', doc.uri);

@@ -27,6 +27,8 @@ export function checkInvariant(decl: A.InvariantDecl, text: string, ctx: CheckCo
   if (argSpec && (decl.args.length < argSpec.min || decl.args.length > argSpec.max)) {
     return bad(`'${definition.name}' takes ${argSpec.min === argSpec.max ? argSpec.min : `${argSpec.min} to ${argSpec.max}`} argument(s)`);
   }
+  const wrongName = argSpec?.choices && decl.args.find((a) => a.kind !== 'name' || a.args || !argSpec.choices!.includes(a.name));
+  if (wrongName) return bad(`'${definition.name}' takes ${argSpec!.choices!.join(' or ')} here`, wrongName.range);
   let nodeArgs: number[] = [];
   if (argSpec?.kind === 'node' && decl.args.length > 0) {
     const resolved = ctx.nodes.resolveValues(decl.args);

@@ -5,6 +5,7 @@ import type { ParseResult } from '../syntax/parse';
 import type * as A from '../syntax/ast';
 import { MS, SECOND } from '../units';
 import { checkExpectation, checkInvariant } from './assertions';
+import { checkClient } from './clients';
 import { CheckContext } from './context';
 import { checkFault, checkFaultEffects } from './faults';
 import { checkOptions, type LatencyModel, type OptionSpec, type ParsedOptions } from './options';
@@ -44,7 +45,11 @@ export function check(parsed: ParseResult, text: string): CheckResult {
   const optionCtx = { diagnostics: ctx.diagnostics, resolveNodes: (v: readonly A.Value[]) => ctx.nodes.resolveValues(v) };
 
   // Names first: every later statement refers to them.
-  for (const s of statements) if (s.kind === 'nodes') for (const ref of s.refs) ctx.nodes.declare(ref);
+  // A client is a node too (it has a clock and links), declared where it is written.
+  for (const s of statements) {
+    if (s.kind === 'nodes') for (const ref of s.refs) ctx.nodes.declare(ref);
+    else if (s.kind === 'client') ctx.nodes.declare({ first: s.name, range: s.name.range });
+  }
 
   const headers = statements.filter((s): s is A.ScenarioDecl => s.kind === 'scenario');
   let seed = 0;
@@ -82,6 +87,7 @@ export function check(parsed: ParseResult, text: string): CheckResult {
   const invariants: InvariantInstance[] = [];
   const protocols: ProtocolInstance[] = [];
   const expectDecls: A.ExpectDecl[] = [];
+  const clientDecls: A.ClientDecl[] = [];
 
   for (const s of statements) {
     switch (s.kind) {
@@ -160,10 +166,18 @@ export function check(parsed: ParseResult, text: string): CheckResult {
       case 'expect':
         expectDecls.push(s);
         break;
+      case 'client':
+        clientDecls.push(s);
+        break;
       case 'scenario':
       case 'network':
         break;
     }
+  }
+  // Clients after every binding: they may name a store declared below them.
+  for (const c of clientDecls) {
+    const p = checkClient(c, protocols, ctx, optionCtx);
+    if (p) protocols.push(p);
   }
   const expectations: Expectation[] = [];
   for (const e of expectDecls) {

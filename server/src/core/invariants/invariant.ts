@@ -26,7 +26,13 @@ export interface InvariantForm {
   readonly comparators?: readonly Comparator[];
   readonly within?: 'none' | 'optional' | 'required';
   /** Arguments in parentheses: node names, protocol names, … */
-  readonly args?: { readonly min: number; readonly max: number; readonly kind: 'node' | 'name' | 'number' | 'duration' };
+  readonly args?: {
+    readonly min: number;
+    readonly max: number;
+    readonly kind: 'node' | 'name' | 'number' | 'duration';
+    /** For kind 'name': the names allowed, e.g. ['kv'] for `linearizable(kv)`. */
+    readonly choices?: readonly string[];
+  };
 }
 
 export interface InvariantParams {

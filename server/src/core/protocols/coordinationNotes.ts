@@ -7,7 +7,7 @@ import type { NodeContext } from './protocol';
  *
  *   vote            { txn, vote: 'yes' | 'no' }           (also on recovery while uncertain)
  *   decision        { txn, decision: 'commit' | 'abort' }  applied at this node
- *   snapshot state  { snapshot, recorded: true, state, 'recv:A': n, … }   the recording instant
+ *   snapshot state  { snapshot, recorded: true, state, 'sent:B': n, 'recv:B': n, … }   the recording instant
  *   channel state   { snapshot, channel: 'A->B', inFlight, messages }
  *   lock            { lock: 'acquired' | 'released' | 'expired', token }  the client's belief
  *   storage write   { write: 'accepted' | 'rejected', token, client }
@@ -46,9 +46,15 @@ export function readDecision(e: TraceEvent): { txn: number; decision: Decision }
 
 // ---- snapshots -----------------------------------------------------------------
 
-/** The recording instant of a node's local state; `received` counts application messages delivered from each peer. */
-export function noteSnapshotState(ctx: NodeContext, snapshot: number, state: number, received: ReadonlyMap<string, number>, detail: string): void {
+/**
+ * The recording instant of a node's local state. `sent` and `received` count
+ * the application messages (not markers) sent to and delivered from each
+ * peer before it: a cut is consistent when no channel has more received
+ * than sent.
+ */
+export function noteSnapshotState(ctx: NodeContext, snapshot: number, state: number, sent: ReadonlyMap<string, number>, received: ReadonlyMap<string, number>, detail: string): void {
   const counts: Record<string, number> = {};
+  for (const [peer, n] of sent) counts[`sent:${peer}`] = n;
   for (const [peer, n] of received) counts[`recv:${peer}`] = n;
   ctx.note(detail, { snapshot, recorded: true, state, ...counts });
 }
@@ -57,11 +63,16 @@ export function noteChannelState(ctx: NodeContext, snapshot: number, from: strin
   ctx.note(`snapshot ${snapshot}: channel ${from}->${ctx.self} recorded: ${messages} message(s) in flight carrying ${inFlight}`, { snapshot, channel: `${from}->${ctx.self}`, inFlight, messages });
 }
 
-export function readSnapshotState(e: TraceEvent): { snapshot: number; state: number; received: Map<string, number> } | undefined {
+export function readSnapshotState(e: TraceEvent): { snapshot: number; state: number; sent: Map<string, number>; received: Map<string, number> } | undefined {
   if (!isNote(e) || typeof e.data['snapshot'] !== 'number' || e.data['recorded'] !== true) return undefined;
+  const sent = new Map<string, number>();
   const received = new Map<string, number>();
-  for (const [k, v] of Object.entries(e.data)) if (k.startsWith('recv:') && typeof v === 'number') received.set(k.slice(5), v);
-  return { snapshot: e.data['snapshot'], state: Number(e.data['state']), received };
+  for (const [k, v] of Object.entries(e.data)) {
+    if (typeof v !== 'number') continue;
+    if (k.startsWith('sent:')) sent.set(k.slice(5), v);
+    else if (k.startsWith('recv:')) received.set(k.slice(5), v);
+  }
+  return { snapshot: e.data['snapshot'], state: Number(e.data['state']), sent, received };
 }
 
 export function readChannelState(e: TraceEvent): { snapshot: number; channel: string; inFlight: number } | undefined {
@@ -95,8 +106,9 @@ export function readStorageWrite(e: TraceEvent): { write: 'accepted' | 'rejected
 
 // ---- replicas: counters and registers ---------------------------------------------------
 
-export function noteIncrement(ctx: NodeContext, delta: number, detail: string): void {
-  ctx.note(detail, { increment: delta });
+/** An acknowledged increment (delta −1 for a decrement); `extra` may carry the replica's new state in the same note. */
+export function noteIncrement(ctx: NodeContext, delta: number, detail: string, extra: Record<string, number | string> = {}): void {
+  ctx.note(detail, { increment: delta, ...extra });
 }
 
 export function readIncrement(e: TraceEvent): number | undefined {

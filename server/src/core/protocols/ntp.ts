@@ -4,10 +4,18 @@ import { formatDuration } from '../units';
 import { ClockDiscipline, signedDuration } from './common/clockDiscipline';
 import { OptionValues } from './common/optionValues';
 import { SYNC_PROPERTIES, SyncReport } from './common/syncReport';
-import { ClockFilter, ntpDelay, ntpOffset, type FilterSample } from './ntpFilter';
+import { ClockFilter, ntpDelay, ntpOffset } from './ntpFilter';
 import type { BoundProtocol, NodeContext, ProtocolDefinition, ProtocolNode, PropertyValue } from './protocol';
 
 const MS = 1_000_000;
+/**
+ * The discipline's gains. NTP estimates carry network jitter (up to half
+ * the spread of one-way delays); the clock filter already keeps the least
+ * disturbed sample, so each update slews its whole offset away over the
+ * next poll, while a rate error measured over one poll counts only 15%
+ * (over 7 polls or more, fully): frequency noise would last.
+ */
+const NTP_LOOP = { phaseGain: 1, frequencyGain: 0.15 } as const;
 /** RFC 5905: stratum 16 means "not synchronised"; clients ignore such a server. */
 const UNSYNCED_STRATUM = 16;
 
@@ -79,7 +87,7 @@ class NtpNode implements ProtocolNode {
     this.discipline = new ClockDiscipline(ctx, {
       stepThreshold: this.o.number('step_threshold', 128 * MS),
       maxSlewPpm: this.o.number('max_slew', 500),
-      frequencyGain: 0.5,
+      ...NTP_LOOP,
     });
     this.report = new SyncReport(ctx, this.tier === 0 ? 'synced' : 'unsynced');
   }
@@ -174,13 +182,17 @@ class NtpNode implements ProtocolNode {
     if (this.systemPeer === peer) this.useSample(peer);
   }
 
-  /** Clock selection, reduced to its last step: the reachable, synchronised server with the least filtered delay. */
+  /**
+   * Clock selection, reduced to its last step: the reachable, synchronised
+   * server with the least filtered delay (one whose filter was just cleared
+   * by a step ranks last but still counts).
+   */
   private select(): void {
-    let best: { peer: Peer; sample: FilterSample } | undefined;
+    let best: { peer: Peer; delay: number } | undefined;
     for (const peer of this.peers) {
-      const sample = peer.filter.best();
-      if (peer.reach === 0 || peer.stratum >= UNSYNCED_STRATUM || !sample) continue;
-      if (!best || sample.delay < best.sample.delay) best = { peer, sample };
+      if (peer.reach === 0 || peer.stratum >= UNSYNCED_STRATUM) continue;
+      const delay = peer.filter.best()?.delay ?? Infinity;
+      if (!best || delay < best.delay || (delay === best.delay && peer === this.systemPeer)) best = { peer, delay };
     }
     const chosen = best?.peer;
     if (chosen === this.systemPeer) return;
@@ -195,8 +207,8 @@ class NtpNode implements ProtocolNode {
 
   /** Feeds the system peer's best sample to the discipline, unless it was used already. */
   private useSample(peer: Peer): void {
-    const sample = peer.filter.best()!;
-    if (sample.at <= peer.lastUsed) return; // RFC 5905: never use a sample older than the last one used
+    const sample = peer.filter.best();
+    if (!sample || sample.at <= peer.lastUsed) return; // RFC 5905: never use a sample older than the last one used
     peer.lastUsed = sample.at;
     // θ was measured at `sample.at`; whatever phase was applied since then is already corrected.
     const correction = sample.offset - (this.discipline.phaseApplied() - sample.phase);

@@ -1,6 +1,6 @@
 import type { OptionSpec } from '../check/options';
 import { formatDuration } from '../units';
-import { ClockDiscipline, signedDuration } from './common/clockDiscipline';
+import { ClockDiscipline, FAST_LOOP, signedDuration } from './common/clockDiscipline';
 import { OptionValues, type DurationRange } from './common/optionValues';
 import { SYNC_PROPERTIES, SyncReport } from './common/syncReport';
 import type { NodeContext, ProtocolDefinition, ProtocolNode, PropertyValue } from './protocol';
@@ -41,7 +41,7 @@ class ReferenceNode implements ProtocolNode {
       firstStepThreshold: this.jitter,
       stepThreshold: o.number('step_threshold', MS),
       maxSlewPpm: 500,
-      frequencyGain: 0.5,
+      ...FAST_LOOP,
     });
     this.report = new SyncReport(ctx, 'acquiring');
   }

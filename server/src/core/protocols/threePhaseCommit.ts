@@ -74,7 +74,9 @@ class ThreePhaseNode implements ProtocolNode {
     for (const txn of this.log.txns()) {
       if (this.log.decision(txn) || (!this.isCoordinator && !this.log.has(txn, 'yes'))) continue;
       this.recovering.add(txn);
-      this.ctx.note(`txn ${txn}: recovered from the log undecided (${this.stateOf(txn)}); asking the others`, { txn, recovered: this.stateOf(txn), ...(this.isCoordinator ? {} : { vote: 'yes' }) });
+      const detail = `txn ${txn}: recovered from the log undecided (${this.stateOf(txn)}); asking the others`;
+      if (this.isCoordinator) this.ctx.note(detail, { txn, recovered: this.stateOf(txn) });
+      else noteVote(this.ctx, txn, true, detail, { recovered: this.stateOf(txn) }); // uncertain again
       this.terminate(txn);
     }
     this.workload?.start();
@@ -180,7 +182,7 @@ class ThreePhaseNode implements ProtocolNode {
   private vote(txn: number): void {
     const yes = !this.cfg.votesNo;
     this.log.record(txn, yes ? 'yes' : 'no');
-    this.ctx.note(`txn ${txn}: vote ${yes ? 'yes' : 'no'}`, { txn, vote: yes ? 'yes' : 'no' });
+    noteVote(this.ctx, txn, yes, `txn ${txn}: vote ${yes ? 'yes' : 'no'}`);
     this.send(this.cfg.coordinator, 'vote', { txn, yes });
     if (yes) this.timers.set(txn, 'timeout', this.cfg.timeout, txn);
     else this.decide(txn, 'abort', 'voted no');

@@ -150,7 +150,7 @@ class Participant implements ProtocolNode {
     for (const txn of this.log.txns()) {
       if (!this.log.uncertain(txn)) continue;
       // Still uncertain after a restart: the log says yes, nobody has said what happened.
-      this.ctx.note(`txn ${txn}: recovered from the log: voted yes, still uncertain`, { txn, vote: 'yes', recovered: true });
+      noteVote(this.ctx, txn, true, `txn ${txn}: recovered from the log: voted yes, still uncertain`, { recovered: true });
       this.timers.set(txn, 'decision', this.cfg.timeout, txn);
     }
   }
@@ -198,7 +198,7 @@ class Participant implements ProtocolNode {
   private vote(txn: number): void {
     const yes = !this.cfg.votesNo;
     this.log.record(txn, yes ? 'yes' : 'no');
-    this.ctx.note(`txn ${txn}: vote ${yes ? 'yes' : 'no'}`, { txn, vote: yes ? 'yes' : 'no' });
+    noteVote(this.ctx, txn, yes, `txn ${txn}: vote ${yes ? 'yes' : 'no'}`);
     this.sendVote(txn, yes);
     if (yes) this.timers.set(txn, 'decision', this.cfg.timeout, txn);
     else this.apply(txn, 'abort', 'voted no');

@@ -1,3 +1,4 @@
+import type { OptionSpec } from '../../check/options';
 import type { NodeContext } from '../protocol';
 import { formatDuration } from '../../units';
 
@@ -8,12 +9,14 @@ export interface DisciplineConfig {
   readonly firstStepThreshold?: number;
   /** The fastest the clock may be slewed, ppm (phase and frequency correction together). */
   readonly maxSlewPpm: number;
-  /**
-   * Fraction of the observed frequency error corrected at each update
-   * (0: no frequency tracking, the clock only has its phase corrected).
-   */
+  /** Fraction of each correction slewed away over the following update interval, 0 < a ≤ 1. */
+  readonly phaseGain: number;
+  /** Fraction of each measured rate error added to the frequency correction, 0 ≤ g ≤ 1; 0: no frequency tracking. */
   readonly frequencyGain: number;
 }
+
+/** For precise estimates (PTP, a reference clock): fast convergence. */
+export const FAST_LOOP = { phaseGain: 0.7, frequencyGain: 0.5 } as const;
 
 /** Why the discipline is being told something: shown in the clock-adjust event, e.g. `offset -1.2ms from S`. */
 export type Reason = string;
@@ -23,18 +26,22 @@ export type Reason = string;
  * discipline and PTP the servo; shared by every clock synchronisation
  * protocol so they all behave alike.
  *
- * Each update gives a correction (source − own clock, i.e. what to add).
- * Large corrections are stepped. Small ones are slewed away over `over`
- * (the protocol's update interval) with a timer that stops the phase slew
- * when it is done, so a late update cannot make it overshoot. On top of the
- * phase slew runs a frequency correction (a type-II loop): whatever error is
- * left at the next update beyond what was still being slewed must come from
- * the clock's rate, so `frequencyGain` of it is added to the frequency
- * correction. With gain g the rate error shrinks by (1 − g) per update.
+ * Each update gives a correction θ (source − own clock: what to add),
+ * expected about once per `interval`. A θ beyond the step threshold is
+ * stepped. Otherwise `phaseGain`·θ is slewed away over the next interval (a
+ * timer stops the phase slew when it is done, so a late update cannot make
+ * it overshoot). Frequency is tracked apart from phase: at the next update
+ * the discipline knows what θ should have become (the old θ minus the phase
+ * applied since); what differs accumulated through the clock's rate error,
+ * so `frequencyGain` of that rate is added to the frequency correction.
+ * Phase error then shrinks by (1 − phaseGain) and rate error by
+ * (1 − frequencyGain) per update, without overshoot, and a large initial
+ * offset is not mistaken for a rate error. Noisy estimates call for small
+ * gains: a gain turns estimate noise into clock noise.
  *
  * The discipline also keeps the phase it has applied so far (steps plus the
  * phase part of slewing), so a protocol can bring an older estimate up to
- * date: `correction − (phaseApplied() − phaseAtEstimate)`.
+ * date: `θ − (phaseApplied() − phaseAtEstimate)`.
  */
 export class ClockDiscipline {
   static readonly TIMER = 'discipline:phase-done';
@@ -45,10 +52,15 @@ export class ClockDiscipline {
   private pending = 0;
   private phaseSince = 0;
   private phaseDone = 0;
-  private lastUpdate: number | undefined;
   private timer: number | undefined;
   private updates = 0;
-  private appliedPpm: number | undefined;
+  /** The last update: when (local), its correction, and the phase applied by then. */
+  private last: { readonly at: number; readonly correction: number; readonly phase: number } | undefined;
+  /**
+   * The slew last set. A restarted node's clock may still carry the slew of
+   * its previous life; the first slew the new discipline sets replaces it.
+   */
+  private appliedPpm = 0;
 
   constructor(
     private readonly ctx: Pick<NodeContext, 'now' | 'clock' | 'setTimer' | 'cancelTimer'>,
@@ -65,23 +77,23 @@ export class ClockDiscipline {
     return this.phaseDone + this.slewedSince(this.ctx.now());
   }
 
-  /**
-   * A new estimate: add `correction` ns to the clock (already brought up to
-   * date by the caller). Slews it away over `over` local ns unless it is
-   * beyond the step threshold. Returns what it did.
-   */
-  update(correction: number, over: number, why: Reason): 'step' | 'slew' {
+  /** A new estimate: add `correction` ns to the clock (already brought up to date by the caller). Returns what it did. */
+  update(correction: number, interval: number, why: Reason): 'step' | 'slew' {
     const now = this.ctx.now();
     this.settle(now);
     const threshold = this.updates === 0 ? (this.config.firstStepThreshold ?? this.config.stepThreshold) : this.config.stepThreshold;
     this.updates++;
-    if (this.lastUpdate !== undefined && this.config.frequencyGain > 0 && now > this.lastUpdate) {
-      // What is left beyond the phase still being slewed accumulated through the rate error.
-      const rateError = ((correction - this.pending) / (now - this.lastUpdate)) * 1e6;
-      this.frequencyPpm = clamp(this.frequencyPpm + this.config.frequencyGain * rateError, this.config.maxSlewPpm);
-    }
-    this.lastUpdate = now;
     this.stopTimer();
+    const max = this.config.maxSlewPpm;
+    if (this.last && this.config.frequencyGain > 0 && now > this.last.at) {
+      const expected = this.last.correction - (this.phaseDone - this.last.phase);
+      const elapsed = now - this.last.at;
+      const ratePpm = ((correction - expected) / elapsed) * 1e6;
+      // A rate measured over a longer baseline is less noisy: trust it more (fully after 1/g intervals).
+      const gain = Math.min(1, (this.config.frequencyGain * elapsed) / Math.max(1, interval));
+      this.frequencyPpm = clamp(this.frequencyPpm + gain * ratePpm, max);
+    }
+    this.last = { at: now, correction, phase: this.phaseDone };
     if (Math.abs(correction) > threshold) {
       const delta = Math.round(correction);
       this.pending = 0;
@@ -91,9 +103,8 @@ export class ClockDiscipline {
       this.applySlew(why);
       return 'step';
     }
-    this.pending = correction;
-    const total = clamp(this.frequencyPpm + (correction / Math.max(1, over)) * 1e6, this.config.maxSlewPpm);
-    this.phasePpm = total - this.frequencyPpm;
+    this.pending = this.config.phaseGain * correction;
+    this.phasePpm = clamp(this.frequencyPpm + (this.pending / Math.max(1, interval)) * 1e6, max) - this.frequencyPpm;
     this.applySlew(why);
     if (this.phasePpm !== 0) this.timer = this.ctx.setTimer(ClockDiscipline.TIMER, Math.max(1, Math.ceil((this.pending / this.phasePpm) * 1e6)));
     return 'slew';
@@ -138,7 +149,6 @@ export class ClockDiscipline {
   private applySlew(why: Reason): void {
     this.phaseSince = this.ctx.now();
     const ppm = this.frequencyPpm + this.phasePpm;
-    // The first call always sets it: a restarted node's clock may still carry the slew of its previous life.
     if (ppm === this.appliedPpm) return;
     this.appliedPpm = ppm;
     this.ctx.clock.slew(ppm, why);
@@ -161,4 +171,18 @@ function formatPpmShort(ppm: number): string {
 /** `+1.2ms` style for corrections and offsets in reasons and notes (fractions of a ns rounded). */
 export function signedDuration(ns: number): string {
   return formatDuration(Math.round(ns), true);
+}
+
+/** The `adjust` option of the classic algorithms (Cristian, Berkeley): how a correction is applied. */
+export const ADJUST_OPTION: OptionSpec = {
+  key: 'adjust',
+  type: 'choice',
+  choices: ['step', 'slew'],
+  doc: 'step: set the clock at once (it may go backwards); slew: run it faster or slower until corrected, over one interval at most 500ppm (default step)',
+  example: 'slew',
+};
+
+/** A discipline that applies each correction whole, by stepping or by slewing, without frequency tracking. */
+export function oneShotDiscipline(ctx: ConstructorParameters<typeof ClockDiscipline>[0], adjust: string): ClockDiscipline {
+  return new ClockDiscipline(ctx, { stepThreshold: adjust === 'slew' ? Infinity : 0, maxSlewPpm: 500, phaseGain: 1, frequencyGain: 0 });
 }

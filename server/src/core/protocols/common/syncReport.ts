@@ -20,6 +20,8 @@ export const SYNC_PROPERTIES: readonly PropertySpec[] = [
 
 export class SyncReport {
   private syncState: string;
+  /** The state and its data as last noted, so a change of either (a new master, say) is noted. */
+  private noted = '';
   private offset: number | undefined;
   private lastDelay: number | undefined;
 
@@ -36,6 +38,7 @@ export class SyncReport {
 
   /** Records the initial state as a note, so charts know the state from the start. */
   start(detail: string, data: Readonly<Record<string, PropertyValue>> = {}): void {
+    this.noted = JSON.stringify([this.syncState, data]);
     this.ctx.note(detail, { syncState: this.syncState, ...data });
   }
 
@@ -45,9 +48,11 @@ export class SyncReport {
     this.ctx.note(`offset ${formatDuration(Math.round(estimatedOffset), true)} delay ${formatDuration(Math.round(delay))} from ${peer}`, { estimatedOffset, delay, peer, ...data });
   }
 
-  /** Notes the new state when it differs from the current one. */
+  /** Notes the state when it or its data (stratum, master, …) differ from what was last noted. */
   setState(state: string, detail: string, data: Readonly<Record<string, PropertyValue>> = {}): void {
-    if (state === this.syncState) return;
+    const key = JSON.stringify([state, data]);
+    if (key === this.noted) return;
+    this.noted = key;
     this.syncState = state;
     this.ctx.note(detail, { syncState: state, ...data });
   }

@@ -1,0 +1,89 @@
+/**
+ * The timeline webview with a full-size payload (20,000 events, the most a
+ * timeline carries) in headless Chromium: time to the first drawn frame,
+ * and from a zoom or pan input to its drawn frame, at the whole run and
+ * zoomed in. Target: every input answered within 50 ms (20 frames/s while
+ * wheeling). Needs Chromium and playwright-core (scripts/setup-code-server.sh);
+ * skipped without them.
+ */
+import { TIMELINE_MAX_EVENTS } from '../server/src/core/sim/timeline';
+import { browserMissing, launchBrowser, openTimelinePage, type Page } from '../test/webview/page';
+import { timelineOfText } from '../test/webview/timelines';
+import { tokenRing } from './support/scenarios';
+
+const TARGET_MS = 50;
+
+/** Lossy, duplicating traffic among 8 nodes, cut at the payload limit. */
+function busyScenario(): string {
+  const ring = tokenRing(8, TIMELINE_MAX_EVENTS + 5000);
+  return ring.replace('network { latency 1ms..3ms }', 'network { latency 1ms..9ms  loss 3%  duplicate 2% }');
+}
+
+/** Milliseconds from an input to the webview posting `rendered` for it. */
+async function inputToFrame(page: Page, input: 'zoom-in' | 'zoom-out' | 'pan' | 'fit' | 'local'): Promise<number> {
+  return page.evaluate(async (what) => {
+    const w = window as unknown as { __posted: { type: string }[] };
+    const count = (): number => w.__posted.filter((m) => m.type === 'rendered').length;
+    const before = count();
+    const start = performance.now();
+    const svg = document.querySelector('svg.diagram')!;
+    const r = svg.getBoundingClientRect();
+    const at = { clientX: r.left + r.width * 0.6, clientY: r.top + 120, bubbles: true, cancelable: true };
+    if (what === 'zoom-in' || what === 'zoom-out') svg.dispatchEvent(new WheelEvent('wheel', { ...at, deltaY: what === 'zoom-in' ? -400 : 400 }));
+    else if (what === 'pan') window.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true }));
+    else if (what === 'fit') window.dispatchEvent(new KeyboardEvent('keydown', { key: '0', bubbles: true }));
+    else (document.querySelector('input[data-action="local-clocks"]') as HTMLInputElement).click();
+    await new Promise<void>((resolve) => {
+      const poll = (): void => (count() > before ? resolve() : void requestAnimationFrame(poll));
+      poll();
+    });
+    return performance.now() - start;
+  }, input);
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+function line(label: string, ms: number): string {
+  return `  ${label.padEnd(46)} ${ms.toFixed(1).padStart(8)} ms   (target ≤ ${TARGET_MS} ms: ${ms <= TARGET_MS ? 'ok' : 'MISSED'})`;
+}
+
+async function main(): Promise<void> {
+  const missing = browserMissing();
+  if (missing) {
+    console.log(`webview: skipped, ${missing}`);
+    return;
+  }
+  const timeline = timelineOfText(busyScenario(), 'webview bench scenario');
+  console.log(`webview: ${timeline.events.length.toLocaleString('en-US')} events, ${timeline.messages.length.toLocaleString('en-US')} messages, ${timeline.nodes.length} lanes; median of 9 inputs each`);
+  const browser = await launchBrowser();
+  try {
+    const view = await openTimelinePage(browser, { width: 1400, height: 900 });
+    const t0 = Date.now();
+    const first = await view.show(timeline);
+    console.log(`  first frame (post → rendered, incl. transfer)   ${String(Date.now() - t0).padStart(8)} ms   (${first.events} events, ${first.arrows} arrows drawn)`);
+    const sample = async (what: Parameters<typeof inputToFrame>[1], n = 9): Promise<number> => {
+      const times: number[] = [];
+      for (let i = 0; i < n; i++) times.push(await inputToFrame(view.page, what));
+      return median(times);
+    };
+    // Whole run: wheel out at the fit (re-draws everything), toggle local clocks both ways.
+    console.log(line('whole run: wheel (all 20k events in view)', await sample('zoom-out')));
+    console.log(line('whole run: local clocks on/off', await sample('local', 10)));
+    // Zoomed in a few steps, then pan and wheel there.
+    for (let i = 0; i < 6; i++) await inputToFrame(view.page, 'zoom-in');
+    console.log(line('zoomed in: pan (arrow key)', await sample('pan')));
+    console.log(line('zoomed in: wheel in/out', median([await sample('zoom-in', 5), await sample('zoom-out', 5)])));
+    console.log(line('fit again', await sample('fit', 3)));
+    if (view.errors.length) throw new Error(`page errors: ${view.errors.join('; ')}`);
+  } finally {
+    await browser.close();
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,108 @@
+/**
+ * The HTML around the diagram: the toolbar (title, zoom buttons, the local
+ * clocks toggle, exports), the status line, the list of violations and the
+ * empty state. Built with DOM calls; user text only via textContent.
+ */
+import type { TimelinePayload, TimelineViolation } from '../../../server/src/core/sim/timeline';
+import { clip, formatTime, formatTimeShort } from './format';
+import type { TimeWindow } from './scale';
+import { html } from './svg';
+
+export interface ChromeActions {
+  zoomIn(): void;
+  zoomOut(): void;
+  fit(): void;
+  toggleLocal(on: boolean): void;
+  exportSvg(): void;
+  exportJson(): void;
+  violation(v: TimelineViolation): void;
+}
+
+export class Chrome {
+  readonly diagramHost: HTMLDivElement;
+  private readonly title: HTMLSpanElement;
+  private readonly meta: HTMLSpanElement;
+  private readonly windowText: HTMLSpanElement;
+  private readonly localToggle: HTMLInputElement;
+  private readonly status: HTMLDivElement;
+  private readonly violations: HTMLDivElement;
+  private readonly empty: HTMLDivElement;
+  private readonly toolbar: HTMLElement;
+
+  constructor(root: HTMLElement, private readonly actions: ChromeActions) {
+    this.toolbar = html('header', { class: 'toolbar' }, root);
+    const heading = html('div', { class: 'heading' }, this.toolbar);
+    this.title = html('span', { class: 'title' }, heading, 'Timeline');
+    this.meta = html('span', { class: 'meta' }, heading);
+    const controls = html('div', { class: 'controls' }, this.toolbar);
+    const zoom = html('div', { class: 'group', role: 'group', 'aria-label': 'zoom' }, controls);
+    this.button(zoom, '−', 'Zoom out (−)', () => actions.zoomOut(), 'zoom-out');
+    this.button(zoom, '+', 'Zoom in (+)', () => actions.zoomIn(), 'zoom-in');
+    this.button(zoom, 'Fit', 'Show the whole run (0)', () => actions.fit(), 'zoom-fit');
+    this.windowText = html('span', { class: 'window-text', title: 'visible time window' }, controls);
+    const label = html('label', { class: 'toggle', title: 'Show each node’s own clock reading at its events, and a local-time ruler per lane' }, controls);
+    this.localToggle = html('input', { type: 'checkbox', 'data-action': 'local-clocks' }, label);
+    this.localToggle.addEventListener('change', () => actions.toggleLocal(this.localToggle.checked));
+    label.append(document.createTextNode('Local clocks'));
+    const exports = html('div', { class: 'group' }, controls);
+    this.button(exports, 'Export SVG', 'Save the diagram as a standalone SVG', () => actions.exportSvg(), 'export-svg');
+    this.button(exports, 'Export JSON', 'Save the timeline data as JSON', () => actions.exportJson(), 'export-json');
+    this.status = html('div', { class: 'status', role: 'status' }, root);
+    this.status.hidden = true;
+    this.violations = html('div', { class: 'violations' }, root);
+    this.violations.hidden = true;
+    this.empty = html('div', { class: 'empty' }, root, 'No simulation yet. Run a .dsync scenario to see its space-time diagram.');
+    this.diagramHost = html('div', { class: 'diagram-host' }, root);
+    this.diagramHost.hidden = true;
+  }
+
+  private button(parent: HTMLElement, text: string, title: string, onClick: () => void, action: string): HTMLButtonElement {
+    const b = html('button', { type: 'button', title, 'aria-label': title, 'data-action': action }, parent, text);
+    b.addEventListener('click', onClick);
+    return b;
+  }
+
+  setPayload(p: TimelinePayload): void {
+    this.empty.hidden = true;
+    this.diagramHost.hidden = false;
+    this.title.textContent = p.scenario;
+    const sent = p.messages.filter((m) => m.outcome !== 'duplicate').length;
+    const dropped = p.messages.filter((m) => m.outcome === 'dropped').length;
+    const parts = [`seed ${p.seed}`, formatTimeShort(p.endTime), `${p.events.length} events`, `${sent} messages`];
+    if (dropped) parts.push(`${dropped} dropped`);
+    if (p.truncated) parts.push(`first ${p.events.length} events only`);
+    this.meta.textContent = parts.join(' · ');
+    this.meta.classList.toggle('truncated', p.truncated);
+    this.setViolations(p.violations);
+  }
+
+  setLocal(on: boolean): void {
+    this.localToggle.checked = on;
+  }
+
+  setWindow(w: TimeWindow, fit: boolean): void {
+    const at = (t: number): string => (Math.round(t) === 0 ? '0' : formatTime(Math.round(t)));
+    this.windowText.textContent = fit ? `whole run · ${formatTimeShort(w.end - w.start)}` : `${at(w.start)} – ${at(w.end)}`;
+  }
+
+  setStatus(text: string): void {
+    this.status.textContent = text;
+    this.status.hidden = text === '';
+  }
+
+  private setViolations(list: readonly TimelineViolation[]): void {
+    this.violations.replaceChildren();
+    this.violations.hidden = list.length === 0;
+    if (list.length === 0) return;
+    html('div', { class: 'violations-title' }, this.violations, list.length === 1 ? '1 violation' : `${list.length} violations`);
+    const ul = html('ul', {}, this.violations);
+    for (const v of list) {
+      const li = html('li', {}, ul);
+      const b = html('button', { type: 'button', class: 'violation', title: `${v.message}\n(click to show line ${v.line})` }, li);
+      html('span', { class: 'violation-name' }, b, `✗ ${v.invariant}`);
+      html('span', { class: 'violation-time' }, b, `at ${formatTime(v.time)}`);
+      html('span', { class: 'violation-message' }, b, clip(v.message, 160));
+      b.addEventListener('click', () => this.actions.violation(v));
+    }
+  }
+}

@@ -1,0 +1,91 @@
+import type { TraceEvent } from '../sim/trace';
+import type { Value } from '../syntax/ast';
+import { formatDuration } from '../units';
+import type { Cause, WorldView } from './invariant';
+
+/**
+ * What the protocol invariants need to explain a violation: which protocol
+ * instance an event belongs to, the options of that instance, and the faults
+ * that happened so far.
+ */
+
+/** Index of the protocol instance whose binding produced `e` (notes, sends and receives carry its range), else −1. */
+export function instanceOf(world: WorldView, e: TraceEvent): number {
+  return world.model.protocols.findIndex((p) => p.range === e.range);
+}
+
+/** The binding statement itself: `three_phase_commit on C, P1, P2, P3`. */
+export function bindingCause(world: WorldView, instance: number): Cause {
+  const p = world.model.protocols[instance]!;
+  return { message: `${p.definition.name} on ${p.nodes.map((i) => world.model.nodes[i]!.name).join(', ')}`, range: p.range };
+}
+
+/** The options of the instance that are set and matter to the violation, as written. */
+export function optionCauses(world: WorldView, instance: number, keys: readonly string[], why: Readonly<Record<string, string>> = {}): Cause[] {
+  const p = world.model.protocols[instance]!;
+  const out: Cause[] = [];
+  for (const key of keys) {
+    const setting = p.options.ranges.get(key);
+    if (!setting) continue;
+    const text = setting.values.map((v) => valueText(v.value) + (v.assigned ? ` = ${valueText(v.assigned)}` : '')).join(', ');
+    out.push({ message: `${key} ${text}${why[key] ? `: ${why[key]}` : ''}`, range: setting.range });
+  }
+  return out;
+}
+
+function valueText(v: Value): string {
+  switch (v.kind) {
+    case 'name': return v.name;
+    case 'string': return JSON.stringify(v.value);
+    case 'bool': return String(v.value);
+    case 'range': return `${valueText(v.low)}..${valueText(v.high)}`;
+    default: return v.text;
+  }
+}
+
+const FAULT_KINDS: ReadonlySet<TraceEvent['kind']> = new Set(['crash', 'restart', 'partition', 'heal', 'link-down', 'link-delay', 'clock-jump', 'clock-drift']);
+
+/**
+ * Remembers the faults as they happen (feed it every event), so a monitor
+ * can name the ones that led to a violation: those that touched the nodes
+ * involved, plus every partition (which touches everyone).
+ */
+export class FaultHistory {
+  private readonly faults: { readonly e: TraceEvent; readonly message: string }[] = [];
+
+  constructor(private readonly world: WorldView) {}
+
+  observe(e: TraceEvent): void {
+    if (!FAULT_KINDS.has(e.kind)) return;
+    const name = (i: number | undefined): string => (i === undefined ? '?' : (this.world.model.nodes[i]?.name ?? '?'));
+    let what: string;
+    switch (e.kind) {
+      case 'crash': what = `crash ${name(e.node)}`; break;
+      case 'restart': what = `restart ${name(e.node)}`; break;
+      case 'partition': what = `partition ${e.detail ?? ''}`; break;
+      case 'heal': what = 'heal'; break;
+      case 'clock-jump':
+      case 'clock-drift': what = `clock ${name(e.node)} ${e.detail ?? ''}`; break;
+      default: what = `${e.kind === 'link-down' ? 'drop' : 'delay'} ${e.detail ?? ''}`;
+    }
+    this.faults.push({ e, message: `${what.trim()} at ${formatDuration(e.time)}` });
+  }
+
+  /** The latest `limit` faults touching `nodes` (all nodes when omitted), oldest first. */
+  causes(nodes?: readonly number[], limit = 3): Cause[] {
+    const touches = (e: TraceEvent): boolean =>
+      !nodes || e.node < 0 || nodes.includes(e.node) || (e.peer !== undefined && nodes.includes(e.peer));
+    const seen = new Set<string>();
+    const picked = this.faults.filter((f) => touches(f.e)).reverse().filter((f) => !seen.has(f.message) && seen.add(f.message)).slice(0, limit).reverse();
+    return picked.map((f) => ({ message: f.message, range: f.e.range }));
+  }
+}
+
+/** Node names of an instance's members. */
+export function memberNames(world: WorldView, instance: number): string[] {
+  return world.model.protocols[instance]!.nodes.map((i) => world.model.nodes[i]!.name);
+}
+
+export function nodeName(world: WorldView, node: number): string {
+  return world.model.nodes[node]?.name ?? '?';
+}

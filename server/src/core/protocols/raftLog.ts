@@ -1,0 +1,109 @@
+import { commandId, describeCommand, type KvCommand } from './kv';
+import type { NodeContext } from './protocol';
+import { noteAppend, noteTruncate } from './replicationNotes';
+
+export interface RaftEntry {
+  readonly term: number;
+  /** null for the empty entry a new leader appends (`noop`). */
+  readonly command: KvCommand | null;
+}
+
+/**
+ * A Raft log, 1-based (index 0 is the empty prefix, term 0). It lives on
+ * the node's disk: every change is written to `ctx.stable` before anything
+ * else happens, so a restart finds it intact. Every change is also noted
+ * (see replicationNotes.ts): the log invariants rebuild each node's log from
+ * those notes.
+ */
+export class RaftLog {
+  private entries: RaftEntry[];
+
+  constructor(private readonly ctx: NodeContext) {
+    this.entries = ctx.stable.get<RaftEntry[]>('log') ?? [];
+  }
+
+  get lastIndex(): number {
+    return this.entries.length;
+  }
+
+  get lastTerm(): number {
+    return this.entries[this.entries.length - 1]?.term ?? 0;
+  }
+
+  /** The term of the entry at `index`; 0 for index 0; undefined past the end. */
+  term(index: number): number | undefined {
+    if (index === 0) return 0;
+    return this.entries[index - 1]?.term;
+  }
+
+  entry(index: number): RaftEntry | undefined {
+    return this.entries[index - 1];
+  }
+
+  /** Entries `from` … `from + max - 1` (fewer at the end of the log). */
+  slice(from: number, max: number): RaftEntry[] {
+    return this.entries.slice(from - 1, from - 1 + max);
+  }
+
+  /** The first index holding the same term as `index`: where a conflict may begin. */
+  firstIndexOfTerm(index: number): number {
+    const t = this.term(index);
+    let i = index;
+    while (i > 1 && this.term(i - 1) === t) i--;
+    return i;
+  }
+
+  /** Whether an uncommitted entry after `after` already carries this operation (a retried request). */
+  holds(opId: string, after: number): boolean {
+    for (let i = after; i < this.entries.length; i++) if (this.entries[i]!.command?.opId === opId) return true;
+    return false;
+  }
+
+  append(entry: RaftEntry, why: string): number {
+    this.entries.push(entry);
+    this.persist();
+    noteAppend(this.ctx, this.entries.length, [toNote(entry)], why);
+    return this.entries.length;
+  }
+
+  /**
+   * Stores `incoming` starting at index `from` (a follower handling
+   * AppendEntries): entries it already has are kept, the log is cut at the
+   * first entry whose term differs, and the rest is appended. Never cuts when
+   * nothing conflicts, so a delayed or duplicated message cannot shorten it.
+   */
+  merge(from: number, incoming: readonly RaftEntry[], leader: string): void {
+    let k = 0;
+    while (k < incoming.length && this.term(from + k) !== undefined) {
+      if (this.term(from + k) !== incoming[k]!.term) {
+        this.entries.length = from + k - 1;
+        this.persist();
+        noteTruncate(this.ctx, from + k, `conflicts with ${leader}'s entry of term ${incoming[k]!.term}`);
+        break;
+      }
+      k++;
+    }
+    const fresh = incoming.slice(k);
+    if (fresh.length === 0) return;
+    const start = this.entries.length + 1;
+    this.entries.push(...fresh);
+    this.persist();
+    noteAppend(this.ctx, start, fresh.map(toNote), `from ${leader}`);
+  }
+
+  /** `5:put k=3 | 6:no-op`, the last few entries with their terms, for hover. */
+  summary(max = 6): string {
+    if (this.entries.length === 0) return '(empty)';
+    const first = Math.max(1, this.entries.length - max + 1);
+    const shown = this.entries.slice(first - 1).map((e, i) => `${first + i}:${e.command ? describeCommand(e.command) : 'no-op'} (t${e.term})`);
+    return `${first > 1 ? '… | ' : ''}${shown.join(' | ')}`;
+  }
+
+  private persist(): void {
+    this.ctx.stable.set('log', this.entries);
+  }
+}
+
+function toNote(e: RaftEntry): { term: number; id: string } {
+  return { term: e.term, id: commandId(e.command) };
+}
