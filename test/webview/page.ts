@@ -186,7 +186,8 @@ export async function openTimelinePage(browser: Browser, options: OpenOptions = 
     const all = (await posted()).filter((m): m is Extract<FromWebview, { type: 'rendered' }> => m.type === 'rendered');
     return all[all.length - 1]!;
   };
-  const send = (message: ToWebview): Promise<void> => page.evaluate((m) => void window.postMessage(m, '*'), message);
+  // As a JSON string: playwright moves one big string far faster than the same object (5 MB: 50 ms vs 9 s).
+  const send = (message: ToWebview): Promise<void> => page.evaluate((json) => void window.postMessage(JSON.parse(json), '*'), JSON.stringify(message));
   return {
     page,
     html,

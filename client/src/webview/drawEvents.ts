@@ -77,8 +77,8 @@ export function drawMarks(frame: Frame, parent: Element): { count: number; visib
       const mark = markFor(e.kind);
       let path = paths.get(mark.cls);
       if (!path) paths.set(mark.cls, (path = new PathBuilder()));
-      drawShape(path, mark.shape, eventPoint(frame, e));
-      path.count++;
+      const p = eventPoint(frame, e);
+      if (path.add(`${Math.round(p.x)},${Math.round(p.y)}`)) drawShape(path, mark.shape, p);
       if (e.time >= frame.window.start && e.time <= frame.window.end) count++;
     }
   });

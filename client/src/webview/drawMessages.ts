@@ -56,30 +56,31 @@ export function drawMessages(frame: Frame, parent: Element): MessageCounts {
   for (const a of visible) {
     const s = arrowShape(frame, a);
     const path = a.message.outcome === 'duplicate' ? duplicate : delivered;
-    path.count++;
+    if (!path.add(`${Math.round(s.from.x)},${Math.round(s.from.y)},${Math.round(s.to.x)},${Math.round(s.to.y)}`)) continue;
+    heads.add();
     path.move(s.from.x, s.from.y);
     const before = s.control ?? s.from;
     const tip = shorten(s.to, before, MARK_R + 0.5);
     if (s.control) path.quad(s.control.x, s.control.y, tip.x, tip.y);
     else path.line(tip.x, tip.y);
     head(heads, tip, before);
-    heads.count++;
   }
   let dropsInWindow = 0;
   for (const d of dropsInView(frame)) {
     if (d.time >= frame.window.start && d.time <= frame.window.end) dropsInWindow++;
     const { from, at } = dropShape(frame, d);
+    const key = `${Math.round(from.x)},${Math.round(from.y)},${Math.round(at.x)},${Math.round(at.y)}`;
+    crosses.add(key);
+    if (!stubs.add(key)) continue;
     stubs.move(from.x, from.y).line(at.x, at.y);
-    stubs.count++;
     cross(crosses, at);
-    crosses.count++;
   }
   delivered.emit(parent, 'arrow arrow-delivered');
   duplicate.emit(parent, 'arrow arrow-duplicate');
   stubs.emit(parent, 'arrow arrow-dropped');
   heads.emit(parent, 'arrow-head');
   crosses.emit(parent, 'drop-mark');
-  return { arrows: delivered.count + duplicate.count, drops: dropsInWindow, visible };
+  return { arrows: delivered.total + duplicate.total, drops: dropsInWindow, visible };
 }
 
 /**

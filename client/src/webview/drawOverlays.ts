@@ -56,6 +56,7 @@ export function drawCuts(frame: Frame, parent: Element, labels: Element, placer:
     const times = cut.events.map((e) => e.time);
     if (Math.max(...times) < window.start || Math.min(...times) > window.end) continue;
     const path = new PathBuilder();
+    path.add();
     const reach = layout.laneH * 0.42;
     cut.events.forEach((e, i) => {
       const p = eventPoint(frame, e);
@@ -63,7 +64,6 @@ export function drawCuts(frame: Frame, parent: Element, labels: Element, placer:
       else path.line(p.x, p.y);
       if (i === cut.events.length - 1) path.line(p.x, p.y + reach);
     });
-    path.count = cut.events.length;
     path.emit(parent, 'cut-line');
     for (const e of cut.events) {
       const p = eventPoint(frame, e);

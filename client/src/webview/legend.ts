@@ -16,6 +16,7 @@ type Swatch = (g: Element, x: number, y: number) => void;
 function pathSwatch(cls: string, build: (p: PathBuilder, x: number, y: number) => void): Swatch {
   return (g, x, y) => {
     const p = new PathBuilder();
+    p.add();
     build(p, x, y);
     p.emit(g, cls);
   };

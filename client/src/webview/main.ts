@@ -23,7 +23,13 @@ interface VsCodeApi {
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 
-const SAVE_DELAY_MS = 250;
+/**
+ * setState serializes the whole state, payload included (megabytes for a
+ * long run), so saving waits until the view has rested: longer while
+ * zooming and panning, shorter after a new run or a toggle.
+ */
+const SAVE_AFTER_MOVE_MS = 800;
+const SAVE_AFTER_CHANGE_MS = 200;
 
 class App {
   private readonly chrome: Chrome;
@@ -120,21 +126,30 @@ class App {
 
   private load(uri: string, timeline: WebviewState['timeline'], keep: WebviewState['zoom'] | undefined): void {
     this.uri = uri;
+    const start = performance.now();
     this.prepared = prepare(timeline);
+    // Visible in the devtools' performance panel and read by bench/webview.bench.ts.
+    performance.clearMeasures('dsync:prepare');
+    performance.measure('dsync:prepare', { start });
     this.view.reset(this.prepared.full, keep);
     this.chrome.setPayload(timeline);
   }
 
-  /** Something moved: redraw on the next frame and save the state a little later. */
-  private changed(saveNow = false): void {
+  /** Something changed: redraw on the next frame, save the state once things rest. */
+  private changed(content = false): void {
     this.requestFrame();
     if (this.saveTimer !== undefined) clearTimeout(this.saveTimer);
-    this.saveTimer = undefined;
-    if (saveNow) this.save();
-    else this.saveTimer = setTimeout(() => this.save(), SAVE_DELAY_MS);
+    this.saveTimer = setTimeout(() => this.save(), content ? SAVE_AFTER_CHANGE_MS : SAVE_AFTER_MOVE_MS);
+  }
+
+  /** Saves now if a save is pending (the page is being hidden). */
+  flush(): void {
+    if (this.saveTimer !== undefined) this.save();
   }
 
   private save(): void {
+    if (this.saveTimer !== undefined) clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
     if (!this.prepared) return;
     this.vscode.setState({ uri: this.uri, timeline: this.prepared.payload, zoom: this.view.window, showLocal: this.showLocal });
   }
@@ -166,7 +181,10 @@ class App {
     if (!prepared) return;
     const width = Math.max(320, Math.floor(this.chrome.diagramHost.clientWidth));
     this.fonts ??= resolveFonts();
+    const start = performance.now();
     const counts = this.diagram.render(prepared, this.view.window, width, this.showLocal, this.fonts);
+    performance.clearMeasures('dsync:render');
+    performance.measure('dsync:render', { start });
     this.chrome.setWindow(this.view.window, this.view.isFit);
     if (this.pointer) this.hover(this.pointer.x, this.pointer.y);
     this.post({ type: 'rendered', lanes: counts.lanes, arrows: counts.arrows, events: counts.events });
@@ -215,5 +233,7 @@ const app = new App(vscode);
 window.addEventListener('message', (ev: MessageEvent<ToWebview>) => {
   if (ev.data && typeof ev.data === 'object' && typeof ev.data.type === 'string') app.receive(ev.data);
 });
+window.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && app.flush());
+window.addEventListener('pagehide', () => app.flush());
 app.restore(vscode.getState());
 app.post({ type: 'ready' });

@@ -51,12 +51,12 @@ export function drawOffsetChart(frame: Frame, frameLayer: Element, plotLayer: El
     const i0 = Math.max(0, lowerBound(pts, window.start, (p) => p.t) - 1);
     const i1 = Math.min(pts.length, lowerBound(pts, window.end, (p) => p.t) + 1);
     const path = new PathBuilder();
+    path.add();
     for (let i = i0; i < i1; i++) {
       const p = pts[i]!;
       if (i === i0) path.move(x(frame, p.t), y.at(p.offset));
       else path.line(x(frame, p.t), y.at(p.offset));
     }
-    path.count = Math.max(0, i1 - i0);
     path.emit(plotLayer, `offset-line stroke-${nodeHue(node)}`)?.setAttribute('data-node', String(node));
   });
   const dots = new Map<number, PathBuilder>();
@@ -64,8 +64,7 @@ export function drawOffsetChart(frame: Frame, frameLayer: Element, plotLayer: El
     if (est.time < window.start || est.time > window.end) continue;
     let path = dots.get(est.node);
     if (!path) dots.set(est.node, (path = new PathBuilder()));
-    path.circle(x(frame, est.time), y.at(est.value), 2.6);
-    path.count++;
+    if (path.add()) path.circle(x(frame, est.time), y.at(est.value), 2.6);
   }
   for (const [node, path] of dots) path.emit(plotLayer, `offset-estimate stroke-${nodeHue(node)}`);
 }
@@ -95,6 +94,7 @@ function drawChartKey(frame: Frame, parent: Element, y: number, after: number): 
     const w = 22 + textWidth(text, fonts.label.css) + 14;
     if (kx + w > layout.plotX1) break;
     const path = new PathBuilder();
+    path.add();
     if (entry.dot) path.circle(kx + 8, y, 2.6);
     else path.move(kx, y).line(kx + 16, y);
     path.emit(parent, entry.cls);

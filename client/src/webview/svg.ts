@@ -11,9 +11,13 @@ function apply(el: Element, attrs: Attrs): void {
   for (const [k, v] of Object.entries(attrs)) if (v !== undefined) el.setAttribute(k, typeof v === 'number' ? fmt(v) : v);
 }
 
-/** Coordinates with two decimals at most: smaller path strings, same picture. */
+/**
+ * Coordinates to a tenth of a pixel: shorter path strings, same picture.
+ * (Dividing the rounded integer by 10 gives the double nearest k/10, which
+ * prints as k/10; far cheaper than toFixed, which matters at 20,000 marks.)
+ */
 export function fmt(n: number): string {
-  return Number.isInteger(n) ? String(n) : n.toFixed(2).replace(/\.?0+$/, '');
+  return String(Math.round(n * 10) / 10);
 }
 
 export function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Attrs = {}, parent?: Element): SVGElementTagNameMap[K] {
@@ -37,10 +41,48 @@ export function html<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs
   return el;
 }
 
-/** One `<path>` holding many shapes of one kind: cheap to draw thousands. */
+/** Shapes per `<path>`: see PathBuilder. */
+const CHUNK = 150;
+
+/**
+ * Many shapes of one kind as a few `<path>` elements: cheap to build and
+ * draw by the thousand. Shapes are cut into paths of CHUNK shapes each;
+ * callers add them in time order, so each path covers a narrow strip and
+ * the rasterizer, which works tile by tile, skips the paths that miss a
+ * tile (one path for 10,000 arrows made every tile walk all of them).
+ */
 export class PathBuilder {
-  private readonly parts: string[] = [];
-  count = 0;
+  private readonly chunks: { d: string[]; items: number }[] = [];
+  private shapes = CHUNK;
+  private readonly drawn = new Set<string>();
+  /** Items offered (drawn or covered by an identical one). */
+  total = 0;
+
+  private get parts(): string[] {
+    return this.chunks[this.chunks.length - 1]!.d;
+  }
+
+  /**
+   * Counts one item and says whether to draw it: not when an item with the
+   * same `key` (its rounded pixel position) was drawn already, since it
+   * would add nothing to the picture, only to the path.
+   */
+  add(key?: string): boolean {
+    if (key !== undefined && this.drawn.has(key)) {
+      this.total++;
+      this.chunks[this.chunks.length - 1]!.items++;
+      return false;
+    }
+    if (key !== undefined) this.drawn.add(key);
+    if (this.shapes >= CHUNK) {
+      this.chunks.push({ d: [], items: 0 });
+      this.shapes = 0;
+    }
+    this.shapes++;
+    this.total++;
+    this.chunks[this.chunks.length - 1]!.items++;
+    return true;
+  }
 
   move(x: number, y: number): this {
     this.parts.push(`M${fmt(x)} ${fmt(y)}`);
@@ -62,13 +104,19 @@ export class PathBuilder {
     this.parts.push(`M${fmt(x - r)} ${fmt(y)}a${fmt(r)} ${fmt(r)} 0 1 0 ${fmt(2 * r)} 0a${fmt(r)} ${fmt(r)} 0 1 0 ${fmt(-2 * r)} 0`);
     return this;
   }
-  get empty(): boolean {
-    return this.parts.length === 0;
-  }
-  /** A `<path>` with class `cls` and `data-count` = shapes added (none if empty). */
+
+  /**
+   * The `<path>` elements, class `cls`, each with `data-count` = the items
+   * it stands for (they sum to `total`). Returns the first, if any.
+   */
   emit(parent: Element, cls: string): SVGPathElement | undefined {
-    if (this.parts.length === 0) return undefined;
-    return svg('path', { class: cls, d: this.parts.join(''), 'data-count': this.count }, parent);
+    let first: SVGPathElement | undefined;
+    for (const c of this.chunks) {
+      if (c.d.length === 0) continue;
+      const el = svg('path', { class: cls, d: c.d.join(''), 'data-count': c.items }, parent);
+      first ??= el;
+    }
+    return first;
   }
 }
 

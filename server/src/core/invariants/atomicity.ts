@@ -41,7 +41,7 @@ export const atomicity: InvariantDefinition = {
           message: `atomicity broken for txn ${d.txn}: ${nodeName(world, e.node)} ${verb(d.decision)} at t=${formatDuration(e.time)} but ${nodeName(world, other.node)} had ${verb(otherDecision)} at t=${formatDuration(other.time)}`,
           time: e.time,
           seq: e.seq,
-          causes: [...faults.causes([e.node, other.node]), bindingCause(world, instance)],
+          causes: [...faults.causesAmong([e.node, other.node]), bindingCause(world, instance)],
         };
       },
     };

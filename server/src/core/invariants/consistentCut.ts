@@ -1,7 +1,7 @@
 import { readSnapshotState } from '../protocols/coordinationNotes';
 import { formatDuration } from '../units';
 import type { InvariantDefinition } from './invariant';
-import { bindingCause, FaultHistory, instanceOf, nodeName, optionCauses } from './protocolCauses';
+import { bindingCause, FaultHistory, instanceOf, memberNodes, nodeName, optionCauses } from './protocolCauses';
 
 interface Recorded {
   readonly node: string;
@@ -45,7 +45,7 @@ export const consistentCut: InvariantDefinition = {
               message: `snapshot ${r.snapshot} is not a consistent cut: ${to.node} recorded (t=${formatDuration(to.time)}) having received ${received} message(s) from ${from.node}, but ${from.node} recorded (t=${formatDuration(from.time)}) having sent only ${sent}: ${received - sent} received message(s) were sent after the cut`,
               time: e.time,
               seq: e.seq,
-              causes: [...optionCauses(world, instance, ['fifo'], { fifo: 'a marker can overtake a message sent after it' }), ...faults.causes(), bindingCause(world, instance)],
+              causes: [...optionCauses(world, instance, ['fifo'], { fifo: 'a marker can overtake a message sent after it' }), ...faults.causesAmong(memberNodes(world, instance)), bindingCause(world, instance)],
             };
           }
         }

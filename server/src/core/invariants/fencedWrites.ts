@@ -1,7 +1,7 @@
 import { readStorageWrite } from '../protocols/coordinationNotes';
 import { formatDuration } from '../units';
 import type { InvariantDefinition } from './invariant';
-import { bindingCause, FaultHistory, instanceOf, nodeName, optionCauses } from './protocolCauses';
+import { bindingCause, FaultHistory, instanceOf, memberNodes, nodeName, optionCauses } from './protocolCauses';
 
 /**
  * fenced_writes: storage never accepts a write whose fencing token is older
@@ -35,7 +35,7 @@ export const fencedWrites: InvariantDefinition = {
           seq: e.seq,
           causes: [
             ...optionCauses(world, instance, ['fencing', 'pause'], { fencing: 'storage does not check tokens', pause: `${w.client} stalls while holding` }),
-            ...faults.causes(),
+            ...faults.causesAmong(memberNodes(world, instance)),
             bindingCause(world, instance),
           ],
         };

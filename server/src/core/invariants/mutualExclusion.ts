@@ -1,7 +1,7 @@
 import { readLock } from '../protocols/coordinationNotes';
 import { formatDuration } from '../units';
 import type { InvariantDefinition } from './invariant';
-import { bindingCause, FaultHistory, instanceOf, nodeName, optionCauses } from './protocolCauses';
+import { bindingCause, FaultHistory, instanceOf, memberNodes, nodeName, optionCauses } from './protocolCauses';
 
 interface Holder {
   readonly token: number;
@@ -49,7 +49,7 @@ export const mutualExclusion: InvariantDefinition = {
           seq: e.seq,
           causes: [
             ...optionCauses(world, instance, ['pause', 'pause_for', 'lease'], { pause: `${nodeName(world, otherNode)} stalls while holding`, lease: 'the server takes the lock back after this, by its clock' }),
-            ...faults.causes(),
+            ...faults.causesAmong(memberNodes(world, instance)),
             bindingCause(world, instance),
           ],
         };

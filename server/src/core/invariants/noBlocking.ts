@@ -39,7 +39,7 @@ export const noBlocking: InvariantDefinition = {
         message: `${nodeName(world, worst.node)} blocked on txn ${worst.txn}: uncertain since t=${formatDuration(worst.since)} (voted yes), still no decision at t=${formatDuration(at)}, ${formatDuration(limit)} later`,
         time: at,
         seq,
-        causes: [...faults.causes(coordinatorIndex >= 0 ? [coordinatorIndex, worst.node] : [worst.node]), ...optionCauses(world, worst.instance, ['coordinator'], { coordinator: 'only it can decide' }), bindingCause(world, worst.instance)],
+        causes: [...faults.causesAmong(coordinatorIndex >= 0 ? [coordinatorIndex, worst.node] : [worst.node]), ...optionCauses(world, worst.instance, ['coordinator'], { coordinator: 'only it can decide' }), bindingCause(world, worst.instance)],
       };
     };
     return {

@@ -1,7 +1,7 @@
 import { readIncrement, readReplica } from '../protocols/coordinationNotes';
 import { formatDuration } from '../units';
 import type { InvariantDefinition, ViolationReport } from './invariant';
-import { bindingCause, FaultHistory, instanceOf, nodeName } from './protocolCauses';
+import { bindingCause, FaultHistory, instanceOf, memberNodes, nodeName, optionCauses } from './protocolCauses';
 
 interface Counter {
   acknowledged: number;
@@ -55,7 +55,7 @@ export const noLostIncrements: InvariantDefinition = {
             message: `${nodeName(world, node)} ends with ${r.value} but ${c.acknowledged} increment(s) were acknowledged: ${lost > 0 ? `${lost} lost` : `${-lost} too many`}${short.length > 1 ? ` (${short.length} replicas off)` : ''}; off since t=${formatDuration(r.shortSince ?? world.now())}`,
             time: r.shortSince ?? world.now(),
             seq: r.shortSince !== undefined ? r.seq : world.lastSeq(),
-            causes: [...faults.causes(), bindingCause(world, index)],
+            causes: [...faults.causesAmong(memberNodes(world, index)), ...optionCauses(world, index, ['work'], { work: 'the gap between a read and its write, in which another increment gets overwritten' }), bindingCause(world, index)],
           };
         }
         return undefined;

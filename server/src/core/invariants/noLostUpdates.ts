@@ -2,7 +2,7 @@ import { readReplica, readWrote, replicaValues } from '../protocols/coordination
 import { formatDuration } from '../units';
 import type { Cause, InvariantDefinition, ViolationReport } from './invariant';
 import { clockCauses } from './maxSkew';
-import { bindingCause, FaultHistory, instanceOf, nodeName } from './protocolCauses';
+import { bindingCause, FaultHistory, instanceOf, memberNodes, nodeName } from './protocolCauses';
 
 interface Write {
   readonly value: string;
@@ -71,9 +71,9 @@ export const noLostUpdates: InvariantDefinition = {
           if (lost.length === 0) continue;
           const w = lost[0]!;
           const at = lostAt(w)!;
-          const how = at.replacedBy ? `the last replica holding it switched to ${at.replacedBy}, which does not follow it` : 'it never took effect: the register kept a value stamped later that it had already seen';
+          const how = at.replacedBy ? `the last replica holding it switched to ${at.replacedBy}, which does not follow it` : 'it never took effect: the replica already held a value with a later clock stamp';
           const writers = [...new Set([...lost.map((x) => x.node), ...[...mine.values()].map((x) => x.node)])];
-          const causes: Cause[] = [...clockCauses(world, writers), ...faults.causes(), bindingCause(world, index)];
+          const causes: Cause[] = [...clockCauses(world, writers), ...faults.causesAmong(memberNodes(world, index)), bindingCause(world, index)];
           return {
             message: `update ${w.value} by ${nodeName(world, w.node)} (t=${formatDuration(w.time)}) was lost at t=${formatDuration(at.time)}: ${how}; ${lost.length} of ${mine.size} writes lost (${lost.map((x) => x.value).join(', ')})`,
             time: at.time,

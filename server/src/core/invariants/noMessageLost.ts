@@ -1,7 +1,7 @@
 import { readConsumed, readProduced } from '../protocols/coordinationNotes';
 import { formatDuration } from '../units';
 import type { InvariantDefinition, ViolationReport } from './invariant';
-import { bindingCause, FaultHistory, instanceOf, nodeName } from './protocolCauses';
+import { bindingCause, FaultHistory, instanceOf, memberNodes, nodeName } from './protocolCauses';
 
 interface Produced {
   readonly id: string;
@@ -36,13 +36,16 @@ export const noMessageLost: InvariantDefinition = {
         message: `${first.id} (queued t=${formatDuration(first.time)} for ${nodeName(world, first.producer)}) ${why}; ${lost.length} message(s) not consumed (${lost.map((p) => p.id).slice(0, 8).join(', ')}${lost.length > 8 ? ', …' : ''}); ${consumedCount.size} consumed, ${duplicates} duplicate deliveries`,
         time,
         seq,
-        causes: [...faults.causes(), bindingCause(world, first.instance)],
+        causes: [...faults.causesAmong(memberNodes(world, first.instance)), bindingCause(world, first.instance)],
       };
     };
     const overdue = (now: number, seq: number): ViolationReport | undefined => {
       if (limit === undefined) return undefined;
       const late = [...waiting.values()].filter((p) => now > p.time + limit).sort((a, b) => a.time - b.time);
-      return late.length ? report(late, late[0]!.time + limit, seq, `was not consumed within ${formatDuration(limit)}`) : undefined;
+      if (late.length === 0) return undefined;
+      // Reported at the first deadline, with what was overdue at that instant.
+      const at = late[0]!.time + limit;
+      return report(late.filter((p) => p.time + limit <= at), at, seq, `was not consumed within ${formatDuration(limit)}`);
     };
     return {
       onEvent(e) {

@@ -51,12 +51,24 @@ const FAULT_KINDS: ReadonlySet<TraceEvent['kind']> = new Set(['crash', 'restart'
  * involved, plus every partition (which touches everyone).
  */
 export class FaultHistory {
-  private readonly faults: { readonly e: TraceEvent; readonly message: string }[] = [];
+  /** `groups`: for a partition, and for the heal that ends it, each node's side (−1: not listed). */
+  private readonly faults: { readonly e: TraceEvent; readonly message: string; readonly groups?: Int32Array }[] = [];
+  private partition: Int32Array | undefined;
 
   constructor(private readonly world: WorldView) {}
 
   observe(e: TraceEvent): void {
     if (!FAULT_KINDS.has(e.kind)) return;
+    let groups: Int32Array | undefined;
+    if (e.kind === 'partition') {
+      const fault = this.world.model.faults.find((f) => f.range === e.range);
+      groups = new Int32Array(this.world.model.nodes.length).fill(-1);
+      if (fault?.kind === 'partition') fault.groups.forEach((members, i) => members.forEach((m) => (groups![m] = i)));
+      this.partition = groups;
+    } else if (e.kind === 'heal') {
+      groups = this.partition;
+      this.partition = undefined;
+    }
     const name = (i: number | undefined): string => (i === undefined ? '?' : (this.world.model.nodes[i]?.name ?? '?'));
     let what: string;
     switch (e.kind) {
@@ -68,17 +80,37 @@ export class FaultHistory {
       case 'clock-drift': what = `clock ${name(e.node)} ${e.detail ?? ''}`; break;
       default: what = `${e.kind === 'link-down' ? 'drop' : 'delay'} ${e.detail ?? ''}`;
     }
-    this.faults.push({ e, message: `${what.trim()} at ${formatDuration(e.time)}` });
+    this.faults.push({ e, message: `${what.trim()} at ${formatDuration(e.time)}`, ...(groups ? { groups } : {}) });
   }
 
-  /** The latest `limit` faults touching `nodes` (all nodes when omitted), oldest first. */
+  /** The latest `limit` faults touching `nodes` (all nodes when omitted), plus every partition, oldest first. */
   causes(nodes?: readonly number[], limit = 3): Cause[] {
-    const touches = (e: TraceEvent): boolean =>
-      !nodes || e.node < 0 || nodes.includes(e.node) || (e.peer !== undefined && nodes.includes(e.peer));
+    return this.pick((f) => !nodes || f.e.node < 0 || this.involves(f.e, nodes), limit);
+  }
+
+  /**
+   * The latest `limit` faults that matter to a group of nodes (a protocol
+   * instance's members): those on or between them, and partitions (with
+   * their heals) that separate two of them.
+   */
+  causesAmong(members: readonly number[], limit = 3): Cause[] {
+    return this.pick((f) => (f.groups ? members.some((a) => members.some((b) => f.groups![a] !== f.groups![b])) : this.involves(f.e, members)), limit);
+  }
+
+  private involves(e: TraceEvent, nodes: readonly number[]): boolean {
+    return nodes.includes(e.node) || (e.peer !== undefined && nodes.includes(e.peer));
+  }
+
+  private pick(touches: (f: (typeof this.faults)[number]) => boolean, limit: number): Cause[] {
     const seen = new Set<string>();
-    const picked = this.faults.filter((f) => touches(f.e)).reverse().filter((f) => !seen.has(f.message) && seen.add(f.message)).slice(0, limit).reverse();
+    const picked = this.faults.filter(touches).reverse().filter((f) => !seen.has(f.message) && seen.add(f.message)).slice(0, limit).reverse();
     return picked.map((f) => ({ message: f.message, range: f.e.range }));
   }
+}
+
+/** Node indices of an instance's members. */
+export function memberNodes(world: WorldView, instance: number): readonly number[] {
+  return world.model.protocols[instance]!.nodes;
 }
 
 /** Node names of an instance's members. */

@@ -1,7 +1,7 @@
 import { readIncrement, readReplica, readWrote } from '../protocols/coordinationNotes';
 import { formatDuration } from '../units';
 import type { InvariantDefinition, ViolationReport } from './invariant';
-import { bindingCause, FaultHistory, instanceOf, nodeName, optionCauses } from './protocolCauses';
+import { bindingCause, FaultHistory, instanceOf, memberNodes, nodeName, optionCauses } from './protocolCauses';
 
 interface Instance {
   readonly replicas: Map<number, number | string>;
@@ -36,7 +36,7 @@ export const replicasConverge: InvariantDefinition = {
         message: `replicas still disagree at t=${formatDuration(time)}, ${formatDuration(time - s.lastUpdate)} after the last update (t=${formatDuration(s.lastUpdate)}): ${shown}`,
         time,
         seq,
-        causes: [...faults.causes(), ...optionCauses(world, index, ['gossip', 'fanout']), bindingCause(world, index)],
+        causes: [...faults.causesAmong(memberNodes(world, index)), ...optionCauses(world, index, ['gossip', 'fanout']), bindingCause(world, index)],
       };
     };
     const dueChecks = (now: number, seq: number): ViolationReport | undefined => {

@@ -1,7 +1,7 @@
 import { readChannelState, readSnapshotState } from '../protocols/coordinationNotes';
 import { formatDuration } from '../units';
 import type { InvariantDefinition, ViolationReport } from './invariant';
-import { bindingCause, FaultHistory, instanceOf, memberNames, nodeName, optionCauses } from './protocolCauses';
+import { bindingCause, FaultHistory, instanceOf, memberNames, memberNodes, nodeName, optionCauses } from './protocolCauses';
 
 interface Snapshot {
   readonly instance: number;
@@ -30,7 +30,7 @@ export const snapshotConserves: InvariantDefinition = {
     const expected = arg.kind === 'number' ? arg.value : NaN;
     const faults = new FaultHistory(world);
     const snapshots = new Map<string, Snapshot>();
-    const causes = (s: Snapshot) => [...optionCauses(world, s.instance, ['fifo'], { fifo: 'markers may overtake transfers' }), ...faults.causes(), bindingCause(world, s.instance)];
+    const causes = (s: Snapshot) => [...optionCauses(world, s.instance, ['fifo'], { fifo: 'markers may overtake transfers' }), ...faults.causesAmong(memberNodes(world, s.instance)), bindingCause(world, s.instance)];
     return {
       onEvent(e) {
         faults.observe(e);

@@ -52,6 +52,7 @@ interface LocalSnapshot {
   /** Incoming channels still recording, with the money and messages seen on each so far. */
   readonly open: Map<string, { amount: number; count: number }>;
   inFlight: number;
+  reported: boolean;
 }
 
 class SnapshotNode implements ProtocolNode {
@@ -142,7 +143,7 @@ class SnapshotNode implements ProtocolNode {
 
   /** Records the local state (the cut passes here) and sends markers on every outgoing channel. */
   private record(snapshot: number, markerFrom: string | undefined): void {
-    const s: LocalSnapshot = { state: this.balance, open: new Map(this.peers.map((p) => [p, { amount: 0, count: 0 }])), inFlight: 0 };
+    const s: LocalSnapshot = { state: this.balance, open: new Map(this.peers.map((p) => [p, { amount: 0, count: 0 }])), inFlight: 0, reported: false };
     this.snapshots.set(snapshot, s);
     this.lastRecorded = this.balance;
     const why = markerFrom ? `first marker, from ${markerFrom}` : 'initiator';
@@ -165,6 +166,8 @@ class SnapshotNode implements ProtocolNode {
   /** Local part done: tell the initiator what this node recorded. */
   private report(snapshot: number): void {
     const s = this.snapshots.get(snapshot)!;
+    if (s.reported) return;
+    s.reported = true;
     const part = s.state + s.inFlight;
     const initiator = this.initiatorOf(snapshot);
     if (initiator === this.ctx.self) this.collect(this.ctx.self, { snapshot, part });

@@ -88,8 +88,6 @@ class ClientNode implements ProtocolNode {
 
   start(): void {
     const now = this.ctx.now();
-    // Spread clients over the contacts instead of all starting at the first.
-    this.contact = Math.floor(this.ctx.random() * this.workload.contacts.length);
     this.workload.ops.forEach((op, index) => {
       const at = nextFiring(op, now);
       if (at !== undefined) this.ctx.setTimer('issue', Math.max(0, at - now), { index, at });
@@ -109,7 +107,8 @@ class ClientNode implements ProtocolNode {
       if (!p) return;
       if (this.leaderHint === p.target) this.leaderHint = undefined; // the leader we believed in did not answer
       p.redirects = 0;
-      this.send(p, this.leaderHint ?? this.nextContact(p.target), 'retry');
+      this.giveUpOn(p.target);
+      this.send(p, this.target(), 'retry');
     }
   }
 
@@ -159,7 +158,7 @@ class ClientNode implements ProtocolNode {
     noteClientOp(this.ctx, { op: op.op, key: op.key, ...(value !== undefined ? { value } : {}), phase: 'invoke', opId: command.opId, client: this.ctx.self, source });
     const p: Pending = { command, source, target: '', timer: -1, redirects: 0 };
     this.pending.set(command.opId, p);
-    this.send(p, this.leaderHint ?? this.nextContact(undefined), '');
+    this.send(p, this.target(), '');
   }
 
   private send(p: Pending, target: string, why: string): void {
@@ -168,11 +167,16 @@ class ClientNode implements ProtocolNode {
     p.timer = this.ctx.setTimer('retry', this.workload.timeout, p.command.opId);
   }
 
-  /** The contact after `previous` (a contact that did not answer), else the next one in round-robin order. */
-  private nextContact(previous: string | undefined): string {
+  /** The leader if known, else the current contact (the first one written, until it fails to answer). */
+  private target(): string {
     const contacts = this.workload.contacts;
-    const i = previous !== undefined && contacts.includes(previous) ? contacts.indexOf(previous) + 1 : this.contact++;
-    return contacts[i % contacts.length]!;
+    return this.leaderHint ?? contacts[this.contact % contacts.length]!;
+  }
+
+  /** A node that did not answer in time: move on to the next contact. */
+  private giveUpOn(node: string): void {
+    const contacts = this.workload.contacts;
+    if (contacts[this.contact % contacts.length] === node) this.contact++;
   }
 }
 

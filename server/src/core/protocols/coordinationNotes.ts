@@ -54,8 +54,8 @@ export function readDecision(e: TraceEvent): { txn: number; decision: Decision }
  */
 export function noteSnapshotState(ctx: NodeContext, snapshot: number, state: number, sent: ReadonlyMap<string, number>, received: ReadonlyMap<string, number>, detail: string): void {
   const counts: Record<string, number> = {};
-  for (const [peer, n] of sent) counts[`sent:${peer}`] = n;
-  for (const [peer, n] of received) counts[`recv:${peer}`] = n;
+  for (const [peer, n] of [...sent].sort()) counts[`sent:${peer}`] = n;
+  for (const [peer, n] of [...received].sort()) counts[`recv:${peer}`] = n;
   ctx.note(detail, { snapshot, recorded: true, state, ...counts });
 }
 

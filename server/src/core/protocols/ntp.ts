@@ -191,7 +191,7 @@ class NtpNode implements ProtocolNode {
     let best: { peer: Peer; delay: number } | undefined;
     for (const peer of this.peers) {
       if (peer.reach === 0 || peer.stratum >= UNSYNCED_STRATUM) continue;
-      const delay = peer.filter.best()?.delay ?? Infinity;
+      const delay = peer.filter.best(this.ctx.now())?.delay ?? Infinity;
       if (!best || delay < best.delay || (delay === best.delay && peer === this.systemPeer)) best = { peer, delay };
     }
     const chosen = best?.peer;
@@ -207,7 +207,7 @@ class NtpNode implements ProtocolNode {
 
   /** Feeds the system peer's best sample to the discipline, unless it was used already. */
   private useSample(peer: Peer): void {
-    const sample = peer.filter.best();
+    const sample = peer.filter.best(this.ctx.now());
     if (!sample || sample.at <= peer.lastUsed) return; // RFC 5905: never use a sample older than the last one used
     peer.lastUsed = sample.at;
     // θ was measured at `sample.at`; whatever phase was applied since then is already corrected.

@@ -38,10 +38,16 @@ export interface FilterSample {
   readonly phase: number;
 }
 
+/** RFC 5905's PHI: how fast a sample's dispersion grows with age, 15µs per second. */
+export const PHI = 15e-6;
+
 /**
  * The clock filter: the last `size` samples from one server; the best is the
  * one with the least delay, since the least-delayed exchange was the least
- * disturbed by queueing (and so the least asymmetric). Ties go to the newest.
+ * disturbed by queueing (and so the least asymmetric). As in RFC 5905 a
+ * sample's age counts against it: its distance is δ/2 plus PHI·age, so of
+ * nearly equal delays the newest wins, while a much shorter delay holds for
+ * a while. Ties go to the newest.
  */
 export class ClockFilter {
   private samples: FilterSample[] = [];
@@ -53,9 +59,14 @@ export class ClockFilter {
     if (this.samples.length > this.size) this.samples.length = this.size;
   }
 
-  best(): FilterSample | undefined {
+  /** The sample with the least distance at local time `now`. */
+  best(now: number): FilterSample | undefined {
     let best: FilterSample | undefined;
-    for (const s of this.samples) if (!best || s.delay < best.delay) best = s;
+    let bestDistance = Infinity;
+    for (const s of this.samples) {
+      const distance = s.delay / 2 + PHI * (now - s.at);
+      if (distance < bestDistance) [best, bestDistance] = [s, distance];
+    }
     return best;
   }
 

@@ -29,7 +29,15 @@ interface AppendEntries {
   /** The leader's clock when sent, echoed in the answer (leases). */
   readonly sentAt: number;
 }
-interface AppendReply { readonly term: number; readonly success: boolean; readonly matchIndex: number; readonly sentAt: number }
+interface AppendReply {
+  readonly term: number;
+  readonly success: boolean;
+  /** On success the last index now matching; on failure a hint: the follower matches at most up to here. */
+  readonly matchIndex: number;
+  /** Echoed from the request: which probe this answers. */
+  readonly prevLogIndex: number;
+  readonly sentAt: number;
+}
 
 /** Entries per AppendEntries, so repairing a long log takes several rounds instead of one huge message. */
 const MAX_BATCH = 32;
@@ -208,7 +216,7 @@ export class RaftNode implements ProtocolNode {
 
   private onAppendEntries(from: string, m: AppendEntries): void {
     const reply = (success: boolean, matchIndex: number, why: string): void =>
-      this.ctx.send(from, 'AppendReply', { term: this.term, success, matchIndex, sentAt: m.sentAt } satisfies AppendReply, { summary: `term=${this.term} ${why}` });
+      this.ctx.send(from, 'AppendReply', { term: this.term, success, matchIndex, prevLogIndex: m.prevLogIndex, sentAt: m.sentAt } satisfies AppendReply, { summary: `term=${this.term} ${why}` });
     if (m.term < this.term) return reply(false, 0, `stale term ${m.term}`);
     if (m.term > this.term || this.role !== 'follower' || this.leader !== from) this.stepDown(m.term, from, `${from} leads term ${m.term}`);
     else this.resetElectionTimer();
@@ -245,8 +253,11 @@ export class RaftNode implements ProtocolNode {
       return;
     }
     // Repair: back up to just after the follower's hint and try again at once.
-    const next = Math.max(1, Math.min((this.nextIndex.get(from) ?? 1) - 1, m.matchIndex + 1));
-    this.nextIndex.set(from, next);
+    // Only the answer to the current probe counts; answers to messages sent
+    // before nextIndex moved are stale.
+    const current = this.nextIndex.get(from) ?? 1;
+    if (m.prevLogIndex + 1 !== current) return;
+    this.nextIndex.set(from, Math.max(1, Math.min(current - 1, m.matchIndex + 1)));
     this.sendAppend(from);
   }
 

@@ -8,6 +8,8 @@ import { naiveCounter } from './naiveCounter';
 import { ntp } from './ntp';
 import { pnCounter } from './pnCounter';
 import type { ProtocolDefinition } from './protocol';
+import { multiPaxos } from './multiPaxos';
+import { paxos } from './paxos';
 import { ptp } from './ptp';
 import { raft } from './raft';
 import { referenceClock } from './referenceClock';
@@ -17,4 +19,4 @@ import { twoPhaseCommit } from './twoPhaseCommit';
 import { versionVectorStore } from './versionVectorStore';
 
 /** Every protocol the simulator knows, by name. One file each; add new ones here. */
-export const PROTOCOLS: readonly ProtocolDefinition[] = [twoPhaseCommit, threePhaseCommit, chandyLamport, lockService, gCounter, pnCounter, naiveCounter, lwwRegister, versionVectorStore, replicatedQueue, referenceClock, ntp, ptp, cristian, berkeley, raft];
+export const PROTOCOLS: readonly ProtocolDefinition[] = [twoPhaseCommit, threePhaseCommit, chandyLamport, lockService, gCounter, pnCounter, naiveCounter, lwwRegister, versionVectorStore, replicatedQueue, referenceClock, ntp, ptp, cristian, berkeley, raft, paxos, multiPaxos];

@@ -18,7 +18,8 @@ import type { NodeContext } from './protocol';
  * The timeline draws roles over time from notes with a `role` key.
  */
 
-export type Role = 'leader' | 'follower' | 'candidate' | 'proposer' | 'acceptor';
+/** Raft's three roles; Paxos proposers use them for their phases (candidate: prepare, leader: accept) plus idle and decided. */
+export type Role = 'leader' | 'follower' | 'candidate' | 'idle' | 'decided';
 
 export function noteRole(ctx: NodeContext, role: Role, term: number, why = ''): void {
   ctx.note(`became ${role} (term ${term})${why ? `: ${why}` : ''}`, { role, term });

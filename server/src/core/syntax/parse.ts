@@ -69,8 +69,8 @@ const TOKEN_TEXT: Readonly<Record<string, string>> = {
 };
 
 const RULE_TEXT: Readonly<Record<string, string>> = {
-  file: 'a statement (scenario, nodes, network, link, clock, at, every, on, faults, sync, invariant, expect)',
-  statement: 'a statement (scenario, nodes, network, link, clock, at, every, on, faults, sync, invariant, expect)',
+  file: 'a statement (scenario, nodes, network, link, clock, at, every, on, faults, sync, invariant, expect, client)',
+  statement: 'a statement (scenario, nodes, network, link, clock, at, every, on, faults, sync, invariant, expect, client)',
   faultStmt: 'a fault: partition, heal, crash, restart, clock … jump/drift, drop, delay',
   ruleAction: 'an action: send, reply, broadcast, local, after',
   nodeAction: "a message 'A -> B \"label\"' or 'A local \"label\"'",
@@ -92,7 +92,7 @@ const RULE_TEXT: Readonly<Record<string, string>> = {
 
 /** Tokens that begin a statement: after a line break they mean the previous line was cut short. */
 const STATEMENT_STARTS: ReadonlySet<string> = new Set(
-  ['scenario', 'nodes', 'network', 'link', 'clock', 'at', 'every', 'on', 'faults', 'sync', 'invariant', 'expect'].map((k) => `Kw_${k}`),
+  ['scenario', 'nodes', 'network', 'link', 'clock', 'at', 'every', 'on', 'faults', 'sync', 'invariant', 'expect', 'client'].map((k) => `Kw_${k}`),
 );
 
 function describeToken(t: IToken): string {

@@ -42,7 +42,8 @@ export class SyncReport {
     this.ctx.note(detail, { syncState: this.syncState, ...data });
   }
 
-  estimate(peer: string, estimatedOffset: number, delay: number, data: Readonly<Record<string, PropertyValue>> = {}): void {
+  estimate(peer: string, offset: number, delay: number, data: Readonly<Record<string, PropertyValue>> = {}): void {
+    const estimatedOffset = offset + 0; // no −0 (from negating a 0 estimate)
     this.offset = estimatedOffset;
     this.lastDelay = delay;
     this.ctx.note(`offset ${formatDuration(Math.round(estimatedOffset), true)} delay ${formatDuration(Math.round(delay))} from ${peer}`, { estimatedOffset, delay, peer, ...data });

@@ -1,0 +1,79 @@
+import { commandId, describeCommand, KvStore, replyOk, type KvCommand } from './kv';
+import type { NodeContext } from './protocol';
+import { noteApply, notePaxos } from './replicationNotes';
+
+/**
+ * The chosen slots of a Multi-Paxos node (its learner) and the key-value
+ * state machine they drive. Chosen values are on disk; the state machine is
+ * rebuilt after a restart by applying the chosen prefix again. Slots are
+ * numbered from 1 and applied strictly in order: a gap waits until the slot
+ * is chosen (a new leader fills gaps with no-ops).
+ */
+export class ChosenLog {
+  private readonly chosen: Map<number, KvCommand | null>;
+  private applied = 0;
+  readonly store = new KvStore();
+  /** opId → client to answer once applied (leader only). */
+  readonly waiting = new Map<string, string>();
+
+  constructor(private readonly ctx: NodeContext) {
+    this.chosen = new Map(ctx.stable.get<[number, KvCommand | null][]>('chosen') ?? []);
+  }
+
+  /** The first slot not known to be chosen. */
+  get firstUnchosen(): number {
+    let s = 1;
+    while (this.chosen.has(s)) s++;
+    return s;
+  }
+
+  /** The highest slot known to be chosen (0 when none). */
+  get maxChosen(): number {
+    let max = 0;
+    for (const s of this.chosen.keys()) if (s > max) max = s;
+    return max;
+  }
+
+  has(slot: number): boolean {
+    return this.chosen.has(slot);
+  }
+
+  get(slot: number): KvCommand | null | undefined {
+    return this.chosen.get(slot);
+  }
+
+  /** Records a chosen value (once), then applies whatever became contiguous. */
+  learn(slot: number, value: KvCommand | null, ballotText: string, isLeader: boolean): void {
+    if (this.chosen.has(slot)) return;
+    this.chosen.set(slot, value);
+    this.ctx.stable.set('chosen', [...this.chosen]);
+    notePaxos(this.ctx, { paxos: 'learn', slot, value: commandId(value) }, `learned slot ${slot}: ${value ? describeCommand(value) : 'no-op'} (${ballotText})`);
+    this.apply(isLeader);
+  }
+
+  /** Applies the chosen prefix to the store, answering waiting clients when leading. */
+  apply(isLeader: boolean): void {
+    while (this.chosen.has(this.applied + 1)) {
+      const slot = ++this.applied;
+      const c = this.chosen.get(slot)!;
+      const result = c ? this.store.apply(c) : undefined;
+      noteApply(this.ctx, slot, 0, commandId(c), c?.op === 'get' ? String(result ?? 'nothing') : '');
+      const client = c ? this.waiting.get(c.opId) : undefined;
+      if (c && client !== undefined) {
+        this.waiting.delete(c.opId);
+        if (isLeader) replyOk(this.ctx, client, c.opId, result, `(slot ${slot})`);
+      }
+    }
+  }
+
+  get appliedUpTo(): number {
+    return this.applied;
+  }
+
+  /** `4:put k=3 | 5:no-op`, the last chosen slots. */
+  summary(max = 6): string {
+    const slots = [...this.chosen.keys()].sort((a, b) => a - b).slice(-max);
+    if (slots.length === 0) return '(empty)';
+    return `${this.chosen.size > max ? '… | ' : ''}${slots.map((s) => `${s}:${this.chosen.get(s) ? describeCommand(this.chosen.get(s)!) : 'no-op'}`).join(' | ')}`;
+  }
+}
