@@ -39,7 +39,7 @@ fi
 
 # --- Debian packages ---------------------------------------------------------
 export DEBIAN_FRONTEND=noninteractive
-apt_pkgs=(libkrb5-dev ripgrep chromium)
+apt_pkgs=(libkrb5-dev ripgrep chromium unzip)
 # node-gyp (npm rebuild of the native modules) needs a compiler, make and python3;
 # present on most CI images, installed only when missing.
 command -v g++ >/dev/null 2>&1 || apt_pkgs+=(g++)

@@ -12,11 +12,20 @@ const root = path.dirname(path.dirname(new URL(import.meta.url).pathname));
 const unitOnly = process.argv.includes('--unit');
 process.chdir(root);
 
+const totals = { passed: 0, failed: 0 };
+
+/** Runs one step, echoing its output; counts the `N passed, N failed` lines it prints. */
 function run(label, command, args, options = {}) {
   console.log(`\n▶ ${label}`);
-  const result = spawnSync(command, args, { stdio: 'inherit', ...options });
+  const result = spawnSync(command, args, { stdio: ['inherit', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, ...options });
+  process.stdout.write(result.stdout ?? '');
+  for (const m of (result.stdout ?? '').matchAll(/^\w+: (\d+) passed, (\d+) failed$/gm)) {
+    totals.passed += Number(m[1]);
+    totals.failed += Number(m[2]);
+  }
   if (result.status !== 0) {
     console.error(`✗ ${label} failed (exit ${result.status ?? result.signal})`);
+    console.log(`total: ${totals.passed} passed, ${Math.max(1, totals.failed)} failed`);
     process.exit(result.status || 1);
   }
 }
@@ -51,9 +60,11 @@ await esbuild.build({
   define: { 'import.meta.dirname': '__dirname' },
 });
 const bundled = tests.map((t) => path.join('out/test', path.relative('test', t)).replace(/\.test\.ts$/, '.test.cjs'));
-run(`unit and language-server tests (${bundled.length} files)`, process.execPath, ['--test', '--test-reporter=spec', ...bundled], { env: { ...process.env, DSYNC_ROOT: root } });
+run(`unit and language-server tests (${bundled.length} files)`, process.execPath, ['--test', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=./scripts/countReporter.mjs', '--test-reporter-destination=stdout', ...bundled], { env: { ...process.env, DSYNC_ROOT: root } });
 
 if (!unitOnly) {
-  if (fs.existsSync('test/e2e/run.mjs')) run('extension tests in a real VS Code', process.execPath, ['test/e2e/run.mjs']);
-  else console.log('\n(no extension tests yet)');
+  run('extension tests in a real VS Code (code-server + headless Chromium)', process.execPath, ['test/e2e/run.mjs']);
+  run('VSIX package installs with --install-extension', process.execPath, ['test/e2e/installVsix.mjs']);
 }
+
+console.log(`\ntotal: ${totals.passed} passed, ${totals.failed} failed`);

@@ -36,6 +36,9 @@ export class TimelinePanel implements vscode.Disposable {
   /** Set once the webview script has loaded; messages before that would be lost. */
   private ready = false;
   private status = '';
+  private disposed = false;
+  /** Callers of requestSvg() waiting for the webview's answer. */
+  private svgWaiters: ((svg: string) => void)[] = [];
 
   private constructor(
     private readonly panel: vscode.WebviewPanel,
@@ -113,7 +116,17 @@ export class TimelinePanel implements vscode.Disposable {
     });
   }
 
+  /** The diagram as a standalone SVG, as drawn now (no save dialog). */
+  requestSvg(): Promise<string> {
+    return new Promise((resolve) => {
+      this.svgWaiters.push(resolve);
+      this.post({ type: 'requestSvg' });
+    });
+  }
+
   dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
     if (TimelinePanel.current === this) TimelinePanel.current = undefined;
     this.disposeEmitter.fire();
     this.panel.dispose();
@@ -132,11 +145,16 @@ export class TimelinePanel implements vscode.Disposable {
         this.ready = true;
         this.post({ type: 'timeline', uri: this.documentUri.toString(), timeline: this.timeline });
         if (this.status) this.post({ type: 'status', text: this.status });
+        if (this.svgWaiters.length) this.post({ type: 'requestSvg' });
         return;
       case 'reveal':
         return this.reveal(message.line, message.column);
-      case 'exportSvg':
+      case 'exportSvg': {
+        // Asked for by requestSvg(): hand it over; otherwise the user pressed Export SVG.
+        const waiters = this.svgWaiters.splice(0);
+        if (waiters.length) return waiters.forEach((w) => w(message.svg));
         return this.save('svg', message.svg);
+      }
       case 'exportJson':
         return this.save('json', `${JSON.stringify(this.timeline, null, 2)}\n`);
       case 'rendered':

@@ -77,8 +77,9 @@ try {
         const view = await lib.openTimelinePage(browser, { theme, width: Number(opts.width), scale: Number(opts.scale), assets: { js: path.join(tmp, 'webview.js'), css: path.join(tmp, 'webview.css') }, state });
         const rendered = state ? await view.nextRender(0) : await view.show(timeline);
         if (opts.local && !state) {
+          const n = await view.renders();
           await view.page.evaluate(() => document.querySelector('input[data-action="local-clocks"]').click());
-          await view.nextRender();
+          await view.nextRender(n);
         }
         const shot = path.join(opts.out, `${name}${theme === 'dark' ? '' : `.${theme}`}.png`);
         const [cx, cy, cw, ch] = (opts.clip ?? '').split(',').map(Number);

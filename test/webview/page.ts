@@ -119,8 +119,10 @@ export interface TimelinePage {
   send(message: ToWebview): Promise<void>;
   /** Sends a timeline and waits until the webview reports the render. */
   show(timeline: TimelinePayload, uri?: string): Promise<Extract<FromWebview, { type: 'rendered' }>>;
-  /** Waits for the next `rendered` after the current count of them. */
-  nextRender(after?: number): Promise<Extract<FromWebview, { type: 'rendered' }>>;
+  /** How many `rendered` messages the webview has posted so far. */
+  renders(): Promise<number>;
+  /** Waits until more than `after` renders were posted (take the count before acting, then act, then wait). */
+  nextRender(after: number): Promise<Extract<FromWebview, { type: 'rendered' }>>;
   close(): Promise<void>;
 }
 
@@ -180,9 +182,8 @@ export async function openTimelinePage(browser: Browser, options: OpenOptions = 
 
   const posted = (): Promise<FromWebview[]> => page.evaluate(() => (window as unknown as { __posted: FromWebview[] }).__posted);
   const renderCount = async (): Promise<number> => (await posted()).filter((m) => m.type === 'rendered').length;
-  const nextRender = async (after?: number): Promise<Extract<FromWebview, { type: 'rendered' }>> => {
-    const n = after ?? (await renderCount());
-    await page.waitForFunction((count) => (window as unknown as { __posted: { type: string }[] }).__posted.filter((m) => m.type === 'rendered').length > count, n, { timeout: 15_000 });
+  const nextRender = async (after: number): Promise<Extract<FromWebview, { type: 'rendered' }>> => {
+    await page.waitForFunction((count) => (window as unknown as { __posted: { type: string }[] }).__posted.filter((m) => m.type === 'rendered').length > count, after, { timeout: 15_000 });
     const all = (await posted()).filter((m): m is Extract<FromWebview, { type: 'rendered' }> => m.type === 'rendered');
     return all[all.length - 1]!;
   };
@@ -195,6 +196,7 @@ export async function openTimelinePage(browser: Browser, options: OpenOptions = 
     errors,
     posted,
     send,
+    renders: renderCount,
     nextRender,
     async show(timeline, uri = 'file:///work/scenario.dsync') {
       const n = await renderCount();

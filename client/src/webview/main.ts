@@ -215,6 +215,8 @@ class App {
 
   private exportSvg(): void {
     if (!this.prepared) return;
+    // A timeline that just arrived is drawn on the next frame: draw it now, so the export shows it.
+    if (this.frameRequested || !this.diagram.frame) this.render();
     this.diagram.highlight(undefined);
     this.post({ type: 'exportSvg', svg: standaloneSvg(this.diagram.root, `Timeline: ${this.prepared.payload.scenario}`) });
   }

@@ -105,6 +105,7 @@ export function attachZoomPan(el: SVGSVGElement, target: ZoomTarget): () => bool
   );
 
   el.addEventListener('pointerdown', (ev) => {
+    lastWasDrag = false;
     if (ev.button !== 0 || target.timeAt(ev.clientX) === undefined) return;
     drag = { x: ev.clientX, moved: false, id: ev.pointerId };
   });

@@ -14,7 +14,7 @@ export function run(): Promise<void> {
   return new Promise((resolve, reject) => {
     mocha.run((failures) => {
       // One plain line the CI log reader understands, whatever the reporter printed.
-      console.log(`extension tests: ${mocha.suite.total() - failures} passed, ${failures} failed`);
+      console.log(`extension: ${mocha.suite.total() - failures} passed, ${failures} failed`);
       if (failures > 0) reject(new Error(`${failures} extension test(s) failed`));
       else resolve();
     });

@@ -34,7 +34,7 @@ export const chandyLamport: ProtocolDefinition = {
     { key: 'every', type: 'duration-range', doc: 'time between two transfers of a node (default 10ms..40ms)', example: '10ms..40ms' },
     { key: 'max_amount', type: 'integer', min: 1, max: 1e9, doc: 'largest single transfer (default 10)', example: '10' },
     { key: 'initiator', type: 'nodes', doc: 'who starts the snapshots, in turn (default the first bound node)', example: 'A' },
-    { key: 'snapshot_at', type: 'duration', doc: "when the first snapshot starts, by its initiator's clock (default 200ms)", example: '200ms' },
+    { key: 'snapshot_at', type: 'duration', doc: 'how long after starting the initiator takes the first snapshot, by its own clock (default 200ms)', example: '200ms' },
     { key: 'snapshots', type: 'integer', min: 0, max: 1000, doc: 'how many snapshots (default 1)', example: '1' },
     { key: 'snapshot_every', type: 'duration-range', doc: 'time between snapshots (default 300ms)', example: '300ms' },
     { key: 'fifo', type: 'bool', doc: 'deliver each channel in order (default true); the algorithm is only correct with it', example: 'true' },

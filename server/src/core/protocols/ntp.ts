@@ -67,7 +67,6 @@ interface Response {
 }
 
 class NtpNode implements ProtocolNode {
-  private readonly o: OptionValues;
   private readonly tier: number;
   private readonly peers: Peer[];
   private readonly poll: number;
@@ -77,16 +76,16 @@ class NtpNode implements ProtocolNode {
   private systemPeer: Peer | undefined;
 
   constructor(private readonly ctx: NodeContext) {
-    this.o = new OptionValues(ctx.options);
+    const o = new OptionValues(ctx.options);
     const tiers = ntpTiers(ctx.options, ctx.members);
     this.tier = tiers.findIndex((t) => t.includes(ctx.self));
-    const filterSize = this.o.number('filter', 8);
+    const filterSize = o.number('filter', 8);
     this.peers = (this.tier > 0 ? tiers[this.tier - 1]! : []).map((name) => ({ name, filter: new ClockFilter(filterSize), reach: 0, outstanding: undefined, stratum: UNSYNCED_STRATUM, lastUsed: -Infinity }));
-    this.poll = this.o.number('poll', 1000 * MS);
-    this.processing = this.o.number('processing', 0);
+    this.poll = o.number('poll', 1000 * MS);
+    this.processing = o.number('processing', 0);
     this.discipline = new ClockDiscipline(ctx, {
-      stepThreshold: this.o.number('step_threshold', 128 * MS),
-      maxSlewPpm: this.o.number('max_slew', 500),
+      stepThreshold: o.number('step_threshold', 128 * MS),
+      maxSlewPpm: o.number('max_slew', 500),
       ...NTP_LOOP,
     });
     this.report = new SyncReport(ctx, this.tier === 0 ? 'synced' : 'unsynced');

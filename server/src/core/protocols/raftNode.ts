@@ -189,18 +189,23 @@ export class RaftNode implements ProtocolNode {
     this.advanceCommit();
   }
 
-  /** Back to follower, in `term` (a higher one, or the same when a leader of it shows up). */
+  /**
+   * Back to follower, in `term` (a higher one, or the same when a leader of
+   * it shows up). The election timer keeps running (Raft resets it only on
+   * hearing the leader, granting a vote or starting an election), or starts
+   * again for a former leader.
+   */
   private stepDown(term: number, leader: string | undefined, why: string): void {
     const changed = term !== this.term || this.role !== 'follower';
     if (term !== this.term) this.setTerm(term, undefined);
     if (this.role === 'leader') {
       this.ctx.cancelTimer(this.heartbeatTimer);
       this.waiting.clear();
+      this.resetElectionTimer();
     }
     this.role = 'follower';
     this.leader = leader;
     if (changed) noteRole(this.ctx, 'follower', this.term, why);
-    this.resetElectionTimer();
   }
 
   // ---- replication ----------------------------------------------------------
@@ -219,7 +224,7 @@ export class RaftNode implements ProtocolNode {
       this.ctx.send(from, 'AppendReply', { term: this.term, success, matchIndex, prevLogIndex: m.prevLogIndex, sentAt: m.sentAt } satisfies AppendReply, { summary: `term=${this.term} ${why}` });
     if (m.term < this.term) return reply(false, 0, `stale term ${m.term}`);
     if (m.term > this.term || this.role !== 'follower' || this.leader !== from) this.stepDown(m.term, from, `${from} leads term ${m.term}`);
-    else this.resetElectionTimer();
+    this.resetElectionTimer();
     this.lastLeaderContact = this.ctx.now();
     if (m.prevLogIndex > this.log.lastIndex) return reply(false, this.log.lastIndex, `missing ${this.log.lastIndex + 1}..${m.prevLogIndex}`);
     const mine = this.log.term(m.prevLogIndex);

@@ -9,6 +9,7 @@ import { Network } from './network';
 import { NodeState, type Timer } from './nodeState';
 import { evaluateExpectation, type ExpectationOutcome } from './expectations';
 import { Rng } from './rng';
+import { VcArena } from './vcArena';
 import type { DropReason, EventKind, TraceEvent, Violation } from './trace';
 
 export interface SimulationOptions {
@@ -80,6 +81,7 @@ export class Simulation implements WorldView {
   private readonly maxEvents: number;
   private readonly monitors: (InvariantMonitor | undefined)[];
   private nextMessageId = 0;
+  private readonly vcs: VcArena;
   private nextTimerId = 0;
   private readonly protocolRngs = new Map<string, Rng>();
   private readonly nodeIndex = new Map<string, number>();
@@ -90,6 +92,7 @@ export class Simulation implements WorldView {
     this.record = options.record ?? true;
     this.maxEvents = options.maxEvents ?? model.maxEvents ?? DEFAULT_MAX_EVENTS;
     this.network = new Network(model, this.seed);
+    this.vcs = new VcArena(model.nodes.length);
     this.nodes = model.nodes.map((n) => new NodeState(n, model.nodes.length, model.protocols));
     model.nodes.forEach((n) => this.nodeIndex.set(n.name, n.index));
     this.expectationOutcomes = model.expectations.map(() => undefined);
@@ -202,7 +205,7 @@ export class Simulation implements WorldView {
       local: state ? state.clock.read(this.time) : this.time,
       kind,
       lamport: state ? state.lamport : 0,
-      vc: vc ?? (state ? state.vc.slice() : EMPTY_VC),
+      vc: vc ?? (state ? this.vcs.copy(state.vc) : EMPTY_VC),
       ...(state ? { hlc: state.hlc } : {}),
       range,
       ...extra,
@@ -232,7 +235,7 @@ export class Simulation implements WorldView {
     node.sent++;
     if (protocol < 0) node.count(node.sentByLabel, label);
     this.messagesSent++;
-    const vc = node.vc.slice();
+    const vc = this.vcs.copy(node.vc);
     const id = this.nextMessageId++;
     const sendEvent = this.emit('send', from, range, { msg: id, peer: to, label, protocol: this.protocolName(protocol), ...(summary ? { detail: summary } : {}) }, vc);
     const msg: Message = { id, from, to, protocol, label, payload, summary, lamport: node.lamport, vc, hlc: node.hlc, sendSeq: sendEvent.seq, range };

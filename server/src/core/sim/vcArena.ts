@@ -1,0 +1,34 @@
+/**
+ * Storage for the vector clocks the trace keeps: one per event. Each copy is
+ * a view into a shared chunk instead of its own small Int32Array, so a run
+ * that records a million events holds a few hundred chunks instead of a
+ * million array buffers (the garbage collector's work, and most of the cost
+ * of recording, grows with the number of objects kept).
+ *
+ * Contract: a copy is an ordinary Int32Array of the node count, never
+ * written after it is made. Read it or copy it (`Array.from`); do not
+ * transfer or post its `.buffer`, which holds other events' clocks too.
+ */
+export class VcArena {
+  private chunk: Int32Array;
+  private used = 0;
+  private readonly chunkLength: number;
+
+  constructor(private readonly width: number) {
+    // About 256 KiB per chunk, and always room for at least one clock.
+    this.chunkLength = Math.max(1, Math.floor(65_536 / Math.max(1, width))) * Math.max(1, width);
+    this.chunk = new Int32Array(this.chunkLength);
+  }
+
+  /** A frozen-in-time copy of `vc` (which must have `width` entries). */
+  copy(vc: Int32Array): Int32Array {
+    if (this.used + this.width > this.chunkLength) {
+      this.chunk = new Int32Array(this.chunkLength);
+      this.used = 0;
+    }
+    const view = this.chunk.subarray(this.used, this.used + this.width);
+    view.set(vc);
+    this.used += this.width;
+    return view;
+  }
+}
