@@ -32,6 +32,10 @@ export function eventCaption(e: TimelineEvent): string | undefined {
       return 'restart';
     case 'skip':
       return 'skipped';
+    case 'link-down':
+      return `link ${e.detail ?? ''} down`;
+    case 'link-up':
+      return `link ${e.detail ?? ''} up`;
     default:
       return e.detail ?? e.label ?? e.kind;
   }

@@ -87,10 +87,9 @@ export function estimateAt(frame: Frame, p: Point, radius: number): Prepared['es
 function drawChartKey(frame: Frame, parent: Element, y: number, after: number): void {
   const { layout, prepared, fonts } = frame;
   let kx = Math.max(layout.plotX0, after);
-  const entries = prepared.names.map((n, i) => ({ text: n, cls: `offset-line stroke-${nodeHue(i)}`, dot: false }));
-  if (prepared.estimates.length) entries.push({ text: 'estimated by protocol', cls: 'offset-estimate stroke-blue', dot: true });
-  for (const entry of entries) {
-    const text = clip(entry.text, 20);
+  const entries = prepared.names.map((n, i) => ({ text: clip(n, 20), cls: `offset-line stroke-${nodeHue(i)}`, dot: false }));
+  if (prepared.estimates.length) entries.push({ text: 'protocol’s estimate', cls: 'offset-estimate stroke-muted', dot: true });
+  for (const { text, ...entry } of entries) {
     const w = 22 + textWidth(text, fonts.label.css) + 14;
     if (kx + w > layout.plotX1) break;
     const path = new PathBuilder();
