@@ -42,11 +42,14 @@ function findTests(dir) {
 run('type check', process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json']);
 run('build', process.execPath, ['scripts/build.mjs']);
 
-fs.rmSync('out/test', { recursive: true, force: true });
+// Each run bundles into its own folder, so two runs at once never delete each other's files.
+const outDir = path.join('out', `test-${process.pid}`);
+fs.rmSync(outDir, { recursive: true, force: true });
+process.on('exit', () => fs.rmSync(outDir, { recursive: true, force: true }));
 const tests = findTests('test');
 await esbuild.build({
   entryPoints: tests,
-  outdir: 'out/test',
+  outdir: outDir,
   outbase: 'test',
   outExtension: { '.js': '.cjs' },
   entryNames: '[dir]/[name]',
@@ -59,7 +62,7 @@ await esbuild.build({
   logLevel: 'warning',
   define: { 'import.meta.dirname': '__dirname' },
 });
-const bundled = tests.map((t) => path.join('out/test', path.relative('test', t)).replace(/\.test\.ts$/, '.test.cjs'));
+const bundled = tests.map((t) => path.join(outDir, path.relative('test', t)).replace(/\.test\.ts$/, '.test.cjs'));
 run(`unit and language-server tests (${bundled.length} files)`, process.execPath, ['--test', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=./scripts/countReporter.mjs', '--test-reporter-destination=stdout', ...bundled], { env: { ...process.env, DSYNC_ROOT: root } });
 
 if (!unitOnly) {

@@ -139,6 +139,16 @@ export type Fault = Located & { readonly time: Value } & FaultAction;
 export interface FaultsBlock extends Located {
   readonly kind: 'faults';
   readonly faults: readonly Fault[];
+  /** `faults random { … }`: faults drawn per seed (then `faults` is empty). */
+  readonly random?: readonly RandomFault[];
+}
+
+/** `crash 1 per 2s [for 300ms]`: `count` faults in every `period` of the run, each lasting `window`. */
+export interface RandomFault extends Located {
+  readonly kind: 'crash' | 'partition' | 'drop';
+  readonly count: Value;
+  readonly period: Value;
+  readonly window?: Value;
 }
 
 export type Comparator = '<' | '<=' | '>' | '>=' | '==' | '!=';

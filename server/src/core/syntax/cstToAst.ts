@@ -22,7 +22,7 @@ export function cstToAst(file: CstNode): A.DsyncFile {
 class Missing extends Error {}
 
 function buildStatement(stmt: CstNode): A.Statement | undefined {
-  const inner = Object.values(stmt.children).flat().find(isNode);
+  const inner = firstChild(stmt, isNode);
   if (!inner) return undefined;
   // A node list cut short still declares the names written before the error:
   // dropping them would turn one syntax error into DS110 on every later line.
@@ -38,7 +38,7 @@ function buildStatement(stmt: CstNode): A.Statement | undefined {
       case 'atStmt': return { kind: 'at', time: value(need(node(inner, 'time'))), action: nodeAction(need(node(inner, 'nodeAction'))), range: nodeRange(inner) };
       case 'everyStmt': return everyStmt(inner);
       case 'onStmt': return onStmt(inner);
-      case 'faultsBlock': return { kind: 'faults', faults: nodes(inner, 'faultStmt').flatMap(optional(fault)), range: nodeRange(inner) };
+      case 'faultsBlock': return faultsBlock(inner);
       case 'invariantDecl': return invariantDecl(inner);
       case 'expectDecl': return expectDecl(inner);
       case 'clientDecl': return clientDecl(inner);
@@ -144,6 +144,23 @@ function ruleAction(n: CstNode): A.RuleAction {
   return { kind: verb, label, range };
 }
 
+function faultsBlock(n: CstNode): A.FaultsBlock {
+  const faults = nodes(n, 'faultStmt').flatMap(optional(fault));
+  if (!token(n, 'random')) return { kind: 'faults', faults, range: nodeRange(n) };
+  return { kind: 'faults', faults, random: nodes(n, 'randomFaultStmt').flatMap(optional(randomFault)), range: nodeRange(n) };
+}
+
+function randomFault(n: CstNode): A.RandomFault {
+  const window = node(n, 'forWindow');
+  return {
+    kind: need(token(n, 'verb')).image as A.RandomFault['kind'],
+    count: value(need(node(n, 'count'))),
+    period: value(need(node(n, 'period'))),
+    ...(window ? { window: value(need(node(window, 'length'))) } : {}),
+    range: nodeRange(n),
+  };
+}
+
 function fault(n: CstNode): A.Fault {
   const base = { time: value(need(node(n, 'time'))), range: nodeRange(n) };
   const window = node(n, 'forWindow');
@@ -244,7 +261,7 @@ function operand(n: CstNode): A.Operand {
 }
 
 function comparator(n: CstNode): A.Comparator {
-  const t = Object.values(n.children).flat().find(isToken);
+  const t = firstChild(n, isToken);
   return need(t).image as A.Comparator;
 }
 
@@ -290,7 +307,7 @@ function value(n: CstNode): A.Value {
 
 function atom(n: CstNode): A.Value {
   if (n.recoveredNode) throw new Missing();
-  const t = need(Object.values(n.children).flat().find(isToken));
+  const t = need(firstChild(n, isToken));
   const range = tokenRange(t);
   const text = t.image;
   switch (t.tokenType.name) {
@@ -333,6 +350,14 @@ function isToken(e: CstElement): e is IToken {
 
 function isReal(t: IToken): boolean {
   return !t.isInsertedInRecovery && Number.isFinite(t.startOffset);
+}
+
+/** The first child of a kind, without building arrays (this runs for every value in the file). */
+function firstChild<T extends CstElement>(n: CstNode, is: (e: CstElement) => e is T): T | undefined {
+  for (const key in n.children) {
+    for (const e of n.children[key]!) if (is(e)) return e;
+  }
+  return undefined;
 }
 
 function token(n: CstNode, key: string): IToken | undefined {

@@ -5,20 +5,49 @@ import { createToken, Lexer, type TokenType } from 'chevrotain';
  * positions that take any name (option keys, properties after `.`) accept
  * keywords too; positions that declare nodes accept only `Identifier`.
  */
-function matchSticky(regex: RegExp): (text: string, offset: number) => RegExpExecArray | null {
-  return (text, offset) => {
-    regex.lastIndex = offset;
-    return regex.exec(text);
-  };
+const NAME_START = /[\p{L}_]/uy;
+const NAME_REST = /[\p{L}\p{N}_]*/uy;
+/** The one result array of `matchName`: Chevrotain reads `[0]` at once, so lexing allocates no match objects. */
+const matchedName: [string] = [''];
+
+const isAsciiLetter = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+const isAsciiNameChar = (c: number): boolean => isAsciiLetter(c) || (c >= 48 && c <= 57);
+
+/**
+ * A name at `offset`: letters of any script, digits and `_`, not starting
+ * with a digit. ASCII by a char-code loop (the common case), the rest by
+ * Unicode regexes: Chevrotain's own regex analysis drops the `u` flag.
+ */
+function matchName(text: string, offset: number): [string] | null {
+  const first = text.charCodeAt(offset);
+  let end: number;
+  if (isAsciiLetter(first)) end = offset + 1;
+  else if (first >= 0x80) {
+    NAME_START.lastIndex = offset;
+    if (!NAME_START.test(text)) return null;
+    end = NAME_START.lastIndex;
+  } else return null;
+  for (;;) {
+    const c = text.charCodeAt(end);
+    if (isAsciiNameChar(c)) {
+      end++;
+    } else if (c >= 0x80) {
+      NAME_REST.lastIndex = end;
+      NAME_REST.test(text);
+      if (NAME_REST.lastIndex <= end) break;
+      end = NAME_REST.lastIndex;
+    } else break;
+  }
+  matchedName[0] = text.substring(offset, end);
+  return matchedName;
 }
 
 export const Name = createToken({ name: 'Name', pattern: Lexer.NA });
 
 export const Identifier = createToken({
   name: 'Identifier',
-  // A custom matcher: Chevrotain's own regex analysis drops the `u` flag, and
-  // names may be any Unicode letters (`nodes Zürich, 北京`).
-  pattern: matchSticky(/[\p{L}_][\p{L}\p{N}_]*/uy),
+  // A custom matcher: names may be any Unicode letters (`nodes Zürich, 北京`).
+  pattern: matchName,
   // Every character a name may start with (the matcher decides among non-ASCII
   // ones). Without a hint Chevrotain drops its first-character dispatch for
   // the whole lexer and tries every token at every offset: 10x slower.

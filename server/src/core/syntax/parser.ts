@@ -213,14 +213,41 @@ export class DsyncParser extends CstParser {
     ]);
   });
 
+  // faults { at T <fault>* }   or   faults random { crash 1 per 2s [for 300ms]* }
   private faultsBlock = this.RULE('faultsBlock', () => {
     this.CONSUME(K.faults);
+    let random = false;
+    this.OPTION2({
+      // `random` is a word only here, not a reserved keyword.
+      GATE: () => this.LA(1).image === 'random',
+      DEF: () => {
+        this.CONSUME(T.Identifier, { LABEL: 'random' });
+        random = true;
+      },
+    });
     this.CONSUME(T.LCurly);
     this.MANY(() => {
-      this.SUBRULE(this.faultStmt);
+      this.OR([
+        { GATE: () => !random, ALT: () => this.SUBRULE(this.faultStmt) },
+        { GATE: () => random, ALT: () => this.SUBRULE(this.randomFaultStmt) },
+      ]);
       this.OPTION(() => this.CONSUME(T.Semicolon));
     });
     this.CONSUME(T.RCurly);
+  });
+
+  // crash 1 per 2s [for 300ms] | partition 1 per 5s [for 1s] | drop 2 per 1s [for 100ms]
+  private randomFaultStmt = this.RULE('randomFaultStmt', () => {
+    this.OR([
+      { ALT: () => this.CONSUME(K.crash, { LABEL: 'verb' }) },
+      { ALT: () => this.CONSUME(K.partition, { LABEL: 'verb' }) },
+      { ALT: () => this.CONSUME(K.drop, { LABEL: 'verb' }) },
+    ]);
+    this.SUBRULE(this.value, { LABEL: 'count' });
+    // `per` is a word only here: a gated single alternative makes anything else a syntax error.
+    this.OR2([{ GATE: () => this.LA(1).image === 'per', ALT: () => this.CONSUME(T.Identifier, { LABEL: 'per' }) }]);
+    this.SUBRULE2(this.value, { LABEL: 'period' });
+    this.OPTION(() => this.SUBRULE(this.forWindow));
   });
 
   // at T <fault>
