@@ -26,8 +26,9 @@ import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { parseRunnerArgs } from './runnerArgs.mjs';
 import { fileURLToPath } from 'node:url';
-import { parseArgs, format } from 'node:util';
+import { format } from 'node:util';
 
 const CODE_SERVER_VERSION = '4.99.4';
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -41,50 +42,12 @@ const TAG = '[runInCodeServer]';
 const STDOUT_NOISE = [/^Ignoring fetching additional builtin extensions from gallery/];
 
 // ---------------------------------------------------------------- arguments
-function usage(msg) {
-  if (msg) console.error(`${TAG} ${msg}`);
-  console.error(
-    'usage: node test/e2e/runInCodeServer.mjs --extension <abs dir> --tests <abs module path>\n' +
-      '         --workspace <abs dir> --artifacts <abs dir> [--timeout <seconds, default 180>] [--verbose]',
-  );
-  process.exit(2);
-}
-
-let opts;
-try {
-  opts = parseArgs({
-    options: {
-      extension: { type: 'string' },
-      tests: { type: 'string' },
-      workspace: { type: 'string' },
-      artifacts: { type: 'string' },
-      timeout: { type: 'string', default: '180' },
-      verbose: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    strict: true,
-  }).values;
-} catch (e) {
-  usage(e.message);
-}
-if (opts.help) usage();
-for (const k of ['extension', 'tests', 'workspace', 'artifacts']) {
-  if (!opts[k]) usage(`--${k} is required`);
-  opts[k] = path.resolve(opts[k]);
-}
-const timeoutSec = Number(opts.timeout);
-if (!Number.isFinite(timeoutSec) || timeoutSec <= 0) usage(`--timeout must be a positive number of seconds`);
-if (!fs.existsSync(path.join(opts.extension, 'package.json'))) usage(`no package.json in --extension ${opts.extension}`);
-if (!fs.statSync(opts.workspace, { throwIfNoEntry: false })?.isDirectory()) usage(`--workspace ${opts.workspace} is not a directory`);
-
-// The extension host loads the suite with require(uri.fsPath): a file with or without
-// ".js", or a folder with index.js, all work. Check it up front for a clear error.
-let testsModule;
-try {
-  testsModule = createRequire(path.join(os.tmpdir(), 'x.js')).resolve(opts.tests);
-} catch {
-  usage(`--tests ${opts.tests} does not resolve to a module (file, file without .js, or folder with index.js)`);
-}
+const { opts, timeoutSec, testsModule } = parseRunnerArgs({
+  tag: TAG,
+  script: 'runInCodeServer.mjs',
+  extraUsage: '[--verbose]',
+  extraOptions: { verbose: { type: 'boolean', default: false } },
+});
 
 if (!fs.existsSync(CODE_SERVER_ENTRY)) {
   console.error(`${TAG} code-server not found at ${TOOLS}; run scripts/setup-code-server.sh first`);

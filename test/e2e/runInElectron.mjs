@@ -20,56 +20,20 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { parseRunnerArgs } from './runnerArgs.mjs';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const TAG = '[runInElectron]';
 const require = createRequire(import.meta.url);
 const { runTests, TestRunFailedError } = require('@vscode/test-electron');
 
-function usage(msg) {
-  if (msg) console.error(`${TAG} ${msg}`);
-  console.error(
-    'usage: node test/e2e/runInElectron.mjs --extension <abs dir> --tests <abs module path>\n' +
-      '         --workspace <abs dir> --artifacts <abs dir> [--timeout <seconds, default 180>]\n' +
-      '         [--vscode-version <stable|insiders|1.x.y>] [--vscode-executable <path>]',
-  );
-  process.exit(2);
-}
-
-let opts;
-try {
-  opts = parseArgs({
-    options: {
-      extension: { type: 'string' },
-      tests: { type: 'string' },
-      workspace: { type: 'string' },
-      artifacts: { type: 'string' },
-      timeout: { type: 'string', default: '180' },
-      'vscode-version': { type: 'string' },
-      'vscode-executable': { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    strict: true,
-  }).values;
-} catch (e) {
-  usage(e.message);
-}
-if (opts.help) usage();
-for (const k of ['extension', 'tests', 'workspace', 'artifacts']) {
-  if (!opts[k]) usage(`--${k} is required`);
-  opts[k] = path.resolve(opts[k]);
-}
-const timeoutSec = Number(opts.timeout);
-if (!Number.isFinite(timeoutSec) || timeoutSec <= 0) usage('--timeout must be a positive number of seconds');
-if (!fs.existsSync(path.join(opts.extension, 'package.json'))) usage(`no package.json in --extension ${opts.extension}`);
-if (!fs.statSync(opts.workspace, { throwIfNoEntry: false })?.isDirectory()) usage(`--workspace ${opts.workspace} is not a directory`);
-try {
-  createRequire(path.join(os.tmpdir(), 'x.js')).resolve(opts.tests);
-} catch {
-  usage(`--tests ${opts.tests} does not resolve to a module (file, file without .js, or folder with index.js)`);
-}
+const { opts, timeoutSec } = parseRunnerArgs({
+  tag: TAG,
+  script: 'runInElectron.mjs',
+  extraUsage: '[--vscode-version <stable|insiders|1.x.y>] [--vscode-executable <path>]',
+  extraOptions: { 'vscode-version': { type: 'string' }, 'vscode-executable': { type: 'string' } },
+});
 
 fs.mkdirSync(opts.artifacts, { recursive: true });
 const hostLog = fs.createWriteStream(path.join(opts.artifacts, 'extension-host.log'));

@@ -25,6 +25,17 @@ export interface Model {
   readonly expectations: readonly Expectation[];
   readonly protocols: readonly ProtocolInstance[];
   readonly source: A.DsyncFile;
+  /** `faults random { … }`: drawn per seed into ordinary faults (explore/randomFaults.ts). */
+  readonly randomFaults?: readonly RandomFaultSpec[];
+}
+
+/** `crash 1 per 2s for 300ms`: `count` faults at random times in every `period`, each lasting `window` ns. */
+export interface RandomFaultSpec {
+  readonly kind: 'crash' | 'partition' | 'drop';
+  readonly count: number;
+  readonly period: number;
+  readonly window: number;
+  readonly range: SourceRange;
 }
 
 export interface NodeModel {

@@ -1,5 +1,5 @@
 import { diagnostic, hasErrors, type Diagnostic } from '../diagnostics';
-import type { ClockModel, Expectation, FaultModel, InvariantInstance, LinkParams, Model, ProtocolInstance, Rule, Stimulus } from '../model';
+import type { ClockModel, Expectation, FaultModel, InvariantInstance, LinkParams, Model, ProtocolInstance, RandomFaultSpec, Rule, Stimulus } from '../model';
 import { PROTOCOLS } from '../protocols/registry';
 import type { ParseResult } from '../syntax/parse';
 import type * as A from '../syntax/ast';
@@ -9,6 +9,7 @@ import { checkClient } from './clients';
 import { CheckContext } from './context';
 import { checkFault, checkFaultEffects } from './faults';
 import { checkOptions, type LatencyModel, type OptionSpec, type ParsedOptions } from './options';
+import { checkRandomFault } from './randomFaults';
 import { checkRule, checkRulesCanFire, checkStimulus } from './script';
 
 export const SCENARIO_OPTIONS: readonly OptionSpec[] = [
@@ -84,6 +85,7 @@ export function check(parsed: ParseResult, text: string): CheckResult {
   const stimuli: Stimulus[] = [];
   const rules: { rule: Rule; stmt: A.OnStmt }[] = [];
   const faults: FaultModel[] = [];
+  const randomFaults: RandomFaultSpec[] = [];
   const invariants: InvariantInstance[] = [];
   const protocols: ProtocolInstance[] = [];
   const expectDecls: A.ExpectDecl[] = [];
@@ -145,6 +147,10 @@ export function check(parsed: ParseResult, text: string): CheckResult {
           const fault = checkFault(f, ctx);
           if (fault) faults.push(fault);
         }
+        for (const f of s.random ?? []) {
+          const spec = checkRandomFault(f, ctx);
+          if (spec) randomFaults.push(spec);
+        }
         break;
       case 'invariant': {
         const inv = checkInvariant(s, sourceText(s, s.name), ctx);
@@ -204,6 +210,7 @@ export function check(parsed: ParseResult, text: string): CheckResult {
     expectations,
     protocols,
     source: parsed.ast,
+    ...(randomFaults.length > 0 ? { randomFaults } : {}),
   };
   return { model, diagnostics };
 }
