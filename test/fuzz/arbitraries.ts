@@ -10,10 +10,9 @@ import fc from 'fast-check';
 /** Node names: ASCII, Unicode letters of several scripts, underscores, keyword look-alikes. */
 const NODE_NAMES = ['A', 'B', 'C', 'D', 'Zürich', '北京', 'ñandú', 'Ωmega', '_x1', 'node_2', 'Ärger', 'δ', 'scenarioX', 'москва'];
 const LABELS = ['hello', 'hi', 'ping', 'pong', 'x', '<script>alert(1)</script>', '../../etc/passwd', 'ünï', '', 'a b c'];
-const INVARIANT_FORMS = [
-  'causal_delivery', 'max_skew < 10ms', 'max_skew <= 1s', 'monotonic_clocks', 'no_message_lost', 'max_offset < 5ms',
-  'converges within 1s', 'max_skew', 'causal_delivery < 3', 'nonexistent_invariant',
-];
+const INVARIANT_FORMS = ['causal_delivery', 'max_skew < 10ms', 'max_skew <= 1s', 'monotonic_clocks', 'no_message_lost', 'max_offset < 5ms'];
+/** Wrong forms, drawn rarely: they exercise the checker's messages, not the simulator. */
+const WRONG_INVARIANT_FORMS = ['max_skew', 'causal_delivery < 3', 'nonexistent_invariant', 'converges within 1s'];
 
 export const duration = fc.oneof(
   fc.constantFrom('0ms', '1ms', '5ms', '10ms', '250us', '100ns', '1.5s', '2s', '40ms', '1us'),
@@ -27,7 +26,10 @@ const label = fc.constantFrom(...LABELS).map((l) => JSON.stringify(l));
 
 function statementsFor(nodes: readonly string[]): fc.Arbitrary<string>[] {
   const node = fc.constantFrom(...nodes);
-  const latency = fc.oneof(duration, fc.tuple(duration, duration).map(([a, b]) => `${a}..${b}`), fc.tuple(duration, duration).map(([m, s]) => `normal(${m}, ${s})`), duration.map((m) => `exponential(${m})`));
+  // Two different nodes when there are two (links and partitions need them); else the same one, an error the checker reports.
+  const pair = fc.shuffledSubarray([...nodes], { minLength: Math.min(2, nodes.length), maxLength: Math.min(2, nodes.length) }).map((p) => [p[0]!, p[1] ?? p[0]!] as const);
+  const ordered = fc.tuple(duration, duration).map(([a, b]) => (durationNs(a) <= durationNs(b) ? `${a}..${b}` : `${b}..${a}`));
+  const latency = fc.oneof(duration, ordered, fc.tuple(duration, duration).map(([m, s]) => `normal(${m}, ${s})`), duration.map((m) => `exponential(${m})`));
   const action = fc.oneof(
     fc.tuple(node, label).map(([n, l]) => `send ${n} ${l}`),
     label.map((l) => `reply ${l}`),
@@ -36,39 +38,59 @@ function statementsFor(nodes: readonly string[]): fc.Arbitrary<string>[] {
     fc.tuple(duration, node, label).map(([d, n, l]) => `after ${d} send ${n} ${l}`),
   );
   const fault = fc.oneof(
-    fc.tuple(when, node, node).map(([t, a, b]) => `at ${t} partition {${a}} | {${b}}`),
+    fc.tuple(when, pair).map(([t, [a, b]]) => `at ${t} partition {${a}} | {${b}}`),
     when.map((t) => `at ${t} heal`),
     fc.tuple(when, node).map(([t, n]) => `at ${t} crash ${n}`),
     fc.tuple(when, node).map(([t, n]) => `at ${t} restart ${n}`),
     fc.tuple(when, node, duration, fc.boolean()).map(([t, n, d, neg]) => `at ${t} clock ${n} jump ${neg ? '-' : '+'}${d}`),
     fc.tuple(when, node, ppm).map(([t, n, p]) => `at ${t} clock ${n} drift ${p}`),
-    fc.tuple(when, node, node, duration).map(([t, a, b, d]) => `at ${t} drop ${a} -> ${b} for ${d}`),
-    fc.tuple(when, node, node, duration, duration).map(([t, a, b, d, f]) => `at ${t} delay ${a} <-> ${b} by ${d} for ${f}`),
+    fc.tuple(when, pair, duration).map(([t, [a, b], d]) => `at ${t} drop ${a} -> ${b} for ${d}`),
+    fc.tuple(when, pair, duration, duration).map(([t, [a, b], d, f]) => `at ${t} delay ${a} <-> ${b} by ${d} for ${f}`),
   );
   return [
-    fc.tuple(latency, percent, percent).map(([l, p, d]) => `network { latency ${l}  loss ${p}  duplicate ${d} }`),
-    fc.tuple(node, node, fc.constantFrom('->', '<->'), duration).map(([a, b, arrow, d]) => `link ${a} ${arrow} ${b} { latency ${d} }`),
+    fc.tuple(pair, fc.constantFrom('->', '<->'), latency).map(([[a, b], arrow, d]) => `link ${a} ${arrow} ${b} { latency ${d} }`),
     fc.tuple(node, fc.integer({ min: -50, max: 50 }), ppm).map(([n, o, p]) => `clock ${n} { offset ${o >= 0 ? '+' : ''}${o}ms drift ${p} resolution 1us }`),
     fc.tuple(when, node, node, label).map(([t, a, b, l]) => `at ${t} ${a} -> ${b} ${l}`),
     fc.tuple(when, node, label).map(([t, a, l]) => `at ${t} ${a} local ${l}`),
-    fc.tuple(duration, node, label, when).map(([d, a, l, u]) => `every ${d} ${a} -> * ${l} from 0s until ${u}`),
+    fc.tuple(fc.integer({ min: 1, max: 500 }), node, label, when).map(([d, a, l, u]) => `every ${d}ms ${a} -> * ${l} from 0s until ${u}`),
     fc.tuple(node, label, fc.option(node, { nil: undefined }), fc.array(action, { minLength: 1, maxLength: 3 }))
       .map(([n, l, from, acts]) => `on ${n} receive ${l}${from ? ` from ${from}` : ''} { ${acts.join('; ')} }`),
     fc.array(fault, { minLength: 1, maxLength: 4 }).map((fs) => `faults {\n  ${fs.join('\n  ')}\n}`),
     fc.constantFrom(...INVARIANT_FORMS).map((i) => `invariant ${i}`),
-    fc.tuple(node, fc.constantFrom('lamport', 'clock', 'crashes', 'alive'), fc.constantFrom('>=', '<', '==', '!='), fc.integer({ min: 0, max: 10 }))
+    fc.tuple(node, fc.constantFrom('lamport', 'crashes'), fc.constantFrom('>=', '<', '==', '!='), fc.integer({ min: 0, max: 10 }))
       .map(([n, p, c, v]) => `expect ${n}.${p} ${c} ${v} at end`),
+    fc.tuple(node, fc.boolean(), when).map(([n, b, t]) => `expect ${n}.alive == ${b} at ${t}`),
   ];
+}
+
+/** Statements that are usually wrong (the checker's side); drawn rarely. */
+function wrongStatementsFor(nodes: readonly string[]): fc.Arbitrary<string> {
+  const node = fc.constantFrom(...nodes);
+  return fc.oneof(
+    fc.constantFrom(...WRONG_INVARIANT_FORMS).map((i) => `invariant ${i}`),
+    node.map((n) => `link ${n} <-> ${n} { latency 1ms }`),
+    fc.tuple(node, fc.constantFrom('clock', 'alive')).map(([n, p]) => `expect ${n}.${p} >= 3 at end`),
+    node.map((n) => `at 5s ${n} local "late"`),
+    node.map((n) => `every 0ms ${n} -> * "spin"`),
+  );
+}
+
+const UNITS_NS: Readonly<Record<string, number>> = { ns: 1, us: 1e3, ms: 1e6, s: 1e9 };
+function durationNs(text: string): number {
+  const m = /^([\d.]+)(ns|us|ms|s)$/.exec(text)!;
+  return Number(m[1]) * UNITS_NS[m[2]!]!;
 }
 
 /** A scenario file: header, nodes, then random statements over those nodes. Mostly valid. */
 export const scenarioText: fc.Arbitrary<string> = fc
-  .tuple(fc.uniqueArray(fc.constantFrom(...NODE_NAMES), { minLength: 1, maxLength: 5 }), fc.integer({ min: 0, max: 2 ** 31 }), fc.constantFrom('2s', '500ms', '1s'))
-  .chain(([nodes, seed, length]) =>
-    fc.array(fc.oneof(...statementsFor(nodes)), { maxLength: 10 }).map((body) =>
-      [`scenario fuzz_${seed % 1000} {`, `  seed ${seed}`, `  run for ${length}`, '}', `nodes ${nodes.join(', ')}`, ...body, ''].join('\n'),
-    ),
-  );
+  .tuple(fc.uniqueArray(fc.constantFrom(...NODE_NAMES), { minLength: 2, maxLength: 5 }), fc.integer({ min: 0, max: 2 ** 31 }), fc.constantFrom('2s', '3s'))
+  .chain(([nodes, seed, length]) => {
+    const network = fc.tuple(fc.oneof(duration, fc.constant('5ms..20ms')), percent, percent).map(([l, p, d]) => `network { latency ${l}  loss ${p}  duplicate ${d} }`);
+    const statement = fc.oneof({ weight: 12, arbitrary: fc.oneof(...statementsFor(nodes)) }, { weight: 1, arbitrary: wrongStatementsFor(nodes) });
+    return fc.tuple(fc.option(network, { nil: undefined }), fc.array(statement, { maxLength: 10 })).map(([net, body]) =>
+      [`scenario fuzz_${seed % 1000} {`, `  seed ${seed}`, `  run for ${length}`, '}', `nodes ${nodes.join(', ')}`, ...(net ? [net] : []), ...body, ''].join('\n'),
+    );
+  });
 
 // ---- mutators -------------------------------------------------------------
 
@@ -137,13 +159,7 @@ export function mutatedFrom(bases: fc.Arbitrary<string>): fc.Arbitrary<string> {
   return fc.tuple(bases, fc.array(mutation, { minLength: 1, maxLength: 4 })).map(([text, ms]) => ms.reduce(mutate, text));
 }
 
-/** An incremental edit as the editor sends it: a range (as offsets, applied in order) and new text. */
-export interface Edit {
-  readonly from: number;
-  readonly to: number;
-  readonly insert: string;
-}
-
+/** Editor edits: a position (fraction of the current text), how much to replace, and the new text. */
 export const edits: fc.Arbitrary<{ readonly at: number; readonly length: number; readonly insert: string }[]> = fc.array(
   fc.record({ at: fraction, length: fc.integer({ min: 0, max: 20 }), insert: fc.oneof(fc.constantFrom(...SNIPPETS, ''), fc.string({ maxLength: 12 }), fc.string({ unit: 'grapheme', maxLength: 6 })) }),
   { minLength: 1, maxLength: 8 },

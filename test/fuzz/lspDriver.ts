@@ -65,10 +65,11 @@ export class SettlingLsp {
 
   /** A request that must be answered within `timeoutMs` (a hung server fails the property). */
   request<R>(method: string, params: unknown, timeoutMs = 30_000): Promise<R> {
-    return Promise.race([
-      this.harness.client.sendRequest(method, params) as Promise<R>,
-      new Promise<R>((_, reject) => setTimeout(() => reject(new Error(`no answer to ${method} within ${timeoutMs}ms`), timeoutMs).unref()),
-    ]);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer to ${method} within ${timeoutMs}ms`)), timeoutMs);
+    });
+    return Promise.race([this.harness.client.sendRequest(method, params) as Promise<R>, timeout]).finally(() => clearTimeout(timer));
   }
 
   dispose(): void {

@@ -7,8 +7,8 @@ import { eventCaption } from './describe';
 import { clip, formatTimeShort } from './format';
 import { eventPoint, laneEventsInView, MARK_R, plotBounds, type Frame, type Point } from './frame';
 import { cross } from './drawMessages';
-import { placeText, Repeats, type LabelPlacer } from './labels';
-import { PathBuilder } from './svg';
+import { placeText, Repeats, RowGate, type LabelPlacer } from './labels';
+import { PathBuilder, pixelKey } from './svg';
 
 /** Identical captions on a lane closer than this (px) are drawn once. */
 const REPEAT_GAP = 160;
@@ -78,7 +78,7 @@ export function drawMarks(frame: Frame, parent: Element): { count: number; visib
       let path = paths.get(mark.cls);
       if (!path) paths.set(mark.cls, (path = new PathBuilder()));
       const p = eventPoint(frame, e);
-      if (path.add(`${Math.round(p.x)},${Math.round(p.y)}`)) drawShape(path, mark.shape, p);
+      if (path.add(pixelKey(p.x, p.y))) drawShape(path, mark.shape, p);
       if (e.time >= frame.window.start && e.time <= frame.window.end) count++;
     }
   });
@@ -90,15 +90,21 @@ export function drawMarks(frame: Frame, parent: Element): { count: number; visib
 export function drawEventCaptions(frame: Frame, visible: readonly (readonly TimelineEvent[])[], parent: Element, placer: LabelPlacer): void {
   const { fonts } = frame;
   const repeats = new Repeats(REPEAT_GAP);
+  const gate = new RowGate();
   const within = plotBounds(frame);
   visible.forEach((events, lane) => {
     for (const e of events) {
+      if (placer.full) return;
       const caption = eventCaption(e);
       if (caption === undefined) continue;
-      const text = clip(caption, 28);
       const p = eventPoint(frame, e);
+      if (gate.blocked(lane, p.x)) continue;
+      const text = clip(caption, 28);
       if (!repeats.allows(lane, text, p.x)) continue;
-      if (placeText(placer, parent, text, p.x, p.y - 9, fonts.label, `event-label ${markFor(e.kind).cls}-text halo`, { within })) repeats.note(lane, text, p.x);
+      const placed = placeText(placer, parent, text, p.x, p.y - 9, fonts.label, `event-label ${markFor(e.kind).cls}-text halo`, { within });
+      if (!placed) continue;
+      repeats.note(lane, text, p.x);
+      gate.placed(lane, placed);
     }
   });
 }
@@ -106,10 +112,15 @@ export function drawEventCaptions(frame: Frame, visible: readonly (readonly Time
 /** Each event's local clock reading under its mark (the "local clocks" toggle). */
 export function drawLocalReadings(frame: Frame, visible: readonly (readonly TimelineEvent[])[], parent: Element, placer: LabelPlacer): void {
   const { fonts } = frame;
-  for (const events of visible) {
+  const gate = new RowGate();
+  const within = plotBounds(frame);
+  visible.forEach((events, lane) => {
     for (const e of events) {
+      if (placer.full) return;
       const p = eventPoint(frame, e);
-      placeText(placer, parent, formatTimeShort(e.local), p.x, p.y + 15, fonts.mono, 'local-reading halo', { padX: 3, within: plotBounds(frame) });
+      if (gate.blocked(lane, p.x)) continue;
+      const placed = placeText(placer, parent, formatTimeShort(e.local), p.x, p.y + 15, fonts.mono, 'local-reading halo', { padX: 3, within });
+      if (placed) gate.placed(lane, placed);
     }
-  }
+  });
 }

@@ -6,10 +6,10 @@
 import { localTicks } from './clockCurve';
 import { clip, tickFormatter } from './format';
 import { plotBounds, x, type Frame } from './frame';
-import { placeText, type LabelPlacer } from './labels';
+import { fitText, placeText, type LabelPlacer } from './labels';
 import { clockSpec, laneY, PAD } from './layout';
 import { NODE_HUES } from './model';
-import { svg, svgText, textWidth } from './svg';
+import { svg, svgText } from './svg';
 
 export function nodeHue(node: number): string {
   return NODE_HUES[node % NODE_HUES.length]!;
@@ -32,8 +32,7 @@ export function drawNames(frame: Frame, parent: Element): void {
   prepared.payload.nodes.forEach((n, i) => {
     const y = laneY(layout, i);
     svg('rect', { class: `swatch fill-${nodeHue(i)}`, x: PAD, y: y - 9, width: 4, height: 18, rx: 2 }, parent);
-    let name = n.name;
-    for (let keep = name.length; textWidth(name, fonts.name.css) > room && keep > 1; keep--) name = clip(n.name, keep);
+    const name = fitText(n.name, room, fonts.name) || clip(n.name, 1);
     const spec = clockSpec(n);
     svgText(name, { class: 'name', x: PAD + 12, y: spec ? y - 1 : y + 4.5 }, parent);
     if (spec) svgText(spec, { class: 'clock-spec', x: PAD + 12, y: y + 12 }, parent);
@@ -50,7 +49,7 @@ export function drawRoles(frame: Frame, bands: Element, labels: Element, placer:
     if (x1 - x0 < 0.5) continue;
     const y = laneY(layout, r.node);
     svg('rect', { class: `role-band fill-${hue}`, x: x0, y: y - 5, width: x1 - x0, height: 10, rx: 2 }, bands);
-    if (x1 - x0 > 30) placeText(placer, labels, clip(r.role, 16), Math.max(x0, layout.plotX0) + 3, y + 17, fonts.small, `role-label text-${hue}`, { anchor: 'start', within: plotBounds(frame) });
+    if (x1 - x0 > 30) placeText(placer, labels, clip(r.role, 16), Math.max(x0, layout.plotX0) + 3, y + 17, fonts.smallBold, `role-label text-${hue}`, { anchor: 'start', within: plotBounds(frame) });
   }
 }
 

@@ -6,8 +6,8 @@
  */
 import { clip } from './format';
 import { eventPoint, plotBounds, x, type Frame } from './frame';
-import { placeText, type LabelPlacer } from './labels';
-import { PathBuilder, svg } from './svg';
+import { fitText, placeText, type LabelPlacer } from './labels';
+import { PathBuilder, svg, textWidth } from './svg';
 
 export function drawPartitions(frame: Frame, bands: Element, labels: Element, placer: LabelPlacer): void {
   const { layout, prepared, window, fonts } = frame;
@@ -20,8 +20,8 @@ export function drawPartitions(frame: Frame, bands: Element, labels: Element, pl
     svg('line', { class: 'partition-edge', x1: x0, x2: x0, y1: layout.bannerY, y2: layout.lanesBottom }, bands);
     svg('line', { class: 'partition-edge', x1: x0 + width, x2: x0 + width, y1: layout.bannerY, y2: layout.lanesBottom }, bands);
     const text = `partition ${p.groups}`;
-    const maxChars = Math.floor((width - 8) / 6);
-    if (maxChars >= 9) placeText(placer, labels, clip(text, maxChars), x0 + 4, layout.bannerY + 13, fonts.small, 'partition-label', { anchor: 'start' });
+    const fitted = fitText(text, width - 8, fonts.smallBold);
+    if (fitted.length >= 9) placeText(placer, labels, fitted, x0 + 4, layout.bannerY + 13, fonts.smallBold, 'partition-label', { anchor: 'start' });
   }
 }
 
@@ -32,10 +32,11 @@ export function drawViolationLines(frame: Frame, lines: Element, labels: Element
     if (v.time < window.start || v.time > window.end) continue;
     const vx = x(frame, v.time);
     svg('line', { class: 'violation-line', x1: vx, x2: vx, y1: layout.bannerY, y2: bottom, 'data-seq': v.seq }, lines);
-    // Prefer the right of the line; near the right edge, the left.
+    // Right of the line, or left of it when it would run past the plot's edge.
     const label = `✗ ${clip(v.invariant, 40)}`;
-    if (!placeText(placer, labels, label, vx + 4, layout.bannerY + 13, fonts.label, 'violation-label', { anchor: 'start', within: plotBounds(frame) }))
-      placeText(placer, labels, label, vx - 4, layout.bannerY + 13, fonts.label, 'violation-label', { anchor: 'end', within: plotBounds(frame) });
+    const within = plotBounds(frame);
+    const right = vx + 4 + textWidth(label, fonts.labelBold.css) <= within.x1;
+    placeText(placer, labels, label, right ? vx + 4 : vx - 4, layout.bannerY + 13, fonts.labelBold, 'violation-label', { anchor: right ? 'start' : 'end', within });
   }
 }
 
@@ -70,6 +71,6 @@ export function drawCuts(frame: Frame, parent: Element, labels: Element, placer:
       svg('circle', { class: 'cut-point', cx: p.x, cy: p.y, r: 5 }, parent);
     }
     const first = eventPoint(frame, cut.events[0]!);
-    placeText(placer, labels, `snapshot ${clip(cut.id, 12)}`, first.x + 4, first.y - reach + 2, fonts.small, 'cut-label', { anchor: 'start', within: plotBounds(frame) });
+    placeText(placer, labels, `snapshot ${clip(cut.id, 12)}`, first.x + 4, first.y - reach + 2, fonts.smallBold, 'cut-label', { anchor: 'start', within: plotBounds(frame) });
   }
 }

@@ -4,6 +4,7 @@
  * labels first. Boxes are bucketed in a coarse grid so a frame with
  * thousands of candidates stays cheap.
  */
+import { clip } from './format';
 import type { FontSpec } from './layout';
 import { svgText, textWidth } from './svg';
 
@@ -21,6 +22,11 @@ export class LabelPlacer {
   placed = 0;
 
   constructor(private readonly maxLabels = 600) {}
+
+  /** No more labels this frame: callers can stop offering them. */
+  get full(): boolean {
+    return this.placed >= this.maxLabels;
+  }
 
   /** Reserves a box without a label (node names, the axis). */
   block(box: Box): void {
@@ -62,6 +68,16 @@ export class LabelPlacer {
 }
 
 
+/** `text`, cut with … until it is at most `maxWidth` px wide ('' when not even one letter fits). */
+export function fitText(text: string, maxWidth: number, font: FontSpec): string {
+  if (textWidth(text, font.css) <= maxWidth) return text;
+  for (let keep = text.length - 1; keep >= 1; keep--) {
+    const cut = clip(text, keep + 1);
+    if (textWidth(cut, font.css) <= maxWidth) return cut;
+  }
+  return '';
+}
+
 export type Anchor = 'start' | 'middle' | 'end';
 
 export interface PlaceOptions {
@@ -73,15 +89,21 @@ export interface PlaceOptions {
   readonly within?: { readonly x0: number; readonly x1: number };
 }
 
+export interface PlacedText {
+  readonly el: SVGTextElement;
+  readonly left: number;
+  readonly width: number;
+}
+
 /**
- * Draws `text` with its baseline at (x, y) if there is room; returns the
- * element or undefined when the spot was taken.
+ * Draws `text` with its baseline at (x, y) if there is room; returns where
+ * it went, or undefined when the spot was taken.
  */
-export function placeText(placer: LabelPlacer, parent: Element, text: string, x: number, y: number, font: FontSpec, cls: string, options: PlaceOptions = {}): SVGTextElement | undefined {
+export function placeText(placer: LabelPlacer, parent: Element, text: string, x: number, y: number, font: FontSpec, cls: string, options: PlaceOptions = {}): PlacedText | undefined {
   const anchor = options.anchor ?? 'middle';
   const padX = options.padX ?? 2;
   const padY = options.padY ?? 1;
-  const w = textWidth(text, font.css);
+  const w = font.monospace ? text.length * textWidth('0', font.css) : textWidth(text, font.css);
   let left = anchor === 'start' ? x : anchor === 'middle' ? x - w / 2 : x - w;
   if (options.within) {
     if (w > options.within.x1 - options.within.x0) return undefined;
@@ -89,7 +111,25 @@ export function placeText(placer: LabelPlacer, parent: Element, text: string, x:
   }
   const box = { x: left - padX, y: y - font.size * 0.8 - padY, w: w + 2 * padX, h: font.size + 2 * padY };
   if (!placer.tryPlace(box)) return undefined;
-  return svgText(text, { x: left, y, class: cls, 'text-anchor': 'start' }, parent);
+  return { el: svgText(text, { x: left, y, class: cls, 'text-anchor': 'start' }, parent), left, width: w };
+}
+
+/**
+ * A cheap test before measuring a label: its anchor point lies inside the
+ * last label placed on the same row, so it cannot fit. Thousands of
+ * candidates in a crowded row are turned away without text measurement.
+ */
+export class RowGate {
+  private readonly last = new Map<number, { left: number; right: number }>();
+
+  blocked(row: number, x: number): boolean {
+    const box = this.last.get(row);
+    return box !== undefined && x >= box.left && x <= box.right;
+  }
+
+  placed(row: number, label: PlacedText): void {
+    this.last.set(row, { left: label.left, right: label.left + label.width });
+  }
 }
 
 /**

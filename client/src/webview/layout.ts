@@ -14,13 +14,17 @@ export const FONT_FAMILY_FALLBACK = 'system-ui, -apple-system, "Segoe UI", sans-
 export interface FontSpec {
   readonly css: string;
   readonly size: number;
+  /** Every character as wide as '0': width is length × that (no measuring per string). */
+  readonly monospace?: boolean;
 }
 
 export interface Fonts {
   readonly title: FontSpec;
   readonly name: FontSpec;
   readonly label: FontSpec;
+  readonly labelBold: FontSpec;
   readonly small: FontSpec;
+  readonly smallBold: FontSpec;
   readonly mono: FontSpec;
 }
 
@@ -29,8 +33,10 @@ export function makeFonts(family: string, monoFamily: string): Fonts {
     title: { css: `600 12px ${family}`, size: 12 },
     name: { css: `600 13px ${family}`, size: 13 },
     label: { css: `11px ${family}`, size: 11 },
+    labelBold: { css: `600 11px ${family}`, size: 11 },
     small: { css: `10px ${family}`, size: 10 },
-    mono: { css: `10px ${monoFamily}`, size: 10 },
+    smallBold: { css: `600 10px ${family}`, size: 10 },
+    mono: { css: `10px ${monoFamily}`, size: 10, monospace: true },
   };
 }
 

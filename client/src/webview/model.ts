@@ -17,8 +17,6 @@ const OTHER_ROLE_HUES: readonly Hue[] = ['purple', 'orange', 'blue', 'green', 'y
 
 export interface Arrow {
   readonly message: TimelineMessage;
-  readonly send: TimelineEvent | undefined;
-  readonly end: TimelineEvent | undefined;
 }
 
 /** Where a dropped message's ✕ goes: a point along the arrow it would have drawn. */
@@ -104,7 +102,7 @@ export function prepare(payload: TimelinePayload): Prepared {
       dropped.push(m);
       continue;
     }
-    arrows.push({ message: m, send: bySeq.get(m.sendSeq), end: bySeq.get(m.endSeq) });
+    arrows.push({ message: m });
     longestArrow = Math.max(longestArrow, m.endTime - m.sendTime);
     latencies.push(m.endTime - m.sendTime);
   }

@@ -41,6 +41,11 @@ export function html<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs
   return el;
 }
 
+/** A number naming a pixel position (x, y ≥ −1000 and < 2¹⁵): cheaper set keys than strings. */
+export function pixelKey(x: number, y: number): number {
+  return (Math.round(x) + 1000) * 65536 + (Math.round(y) + 1000);
+}
+
 /** Shapes per `<path>`: see PathBuilder. */
 const CHUNK = 150;
 
@@ -54,7 +59,7 @@ const CHUNK = 150;
 export class PathBuilder {
   private readonly chunks: { d: string[]; items: number }[] = [];
   private shapes = CHUNK;
-  private readonly drawn = new Set<string>();
+  private readonly drawn = new Set<number | string>();
   /** Items offered (drawn or covered by an identical one). */
   total = 0;
 
@@ -67,7 +72,7 @@ export class PathBuilder {
    * same `key` (its rounded pixel position) was drawn already, since it
    * would add nothing to the picture, only to the path.
    */
-  add(key?: string): boolean {
+  add(key?: number | string): boolean {
     if (key !== undefined && this.drawn.has(key)) {
       this.total++;
       this.chunks[this.chunks.length - 1]!.items++;

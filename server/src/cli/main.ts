@@ -8,6 +8,7 @@ import { traceToJson } from '../core/sim/json';
 import { allViolations, summarize } from '../core/sim/result';
 import { MAX_FILE_BYTES, parse } from '../core/syntax/parse';
 import { parseDuration } from '../core/units';
+import { exploreCommand, ExploreUsageError } from './explore';
 import { ansi, formatSummary, formatTimeline, plain } from './humanOutput';
 
 /**
@@ -21,6 +22,10 @@ const USAGE = `usage:
                                            simulate and print the timeline and invariants
   dsync fmt FILE... [--check | --write]      print formatted (--check: exit 1 if not formatted,
                                            --write: rewrite the files in place)
+  dsync explore FILE [--runs N | --time 30s] [--workers K] [--seed B] [--json]
+                     [--no-shrink] [--shrink-attempts N] [--out SHRUNK.dsync] [--quiet]
+                                           run many seeds (and random faults), shrink the
+                                           first failure to a scenario that still fails
   dsync --version | --help
 
 exit codes: 0 ok, 1 an invariant or expectation failed, 2 bad input or usage`;
@@ -33,10 +38,12 @@ interface Output {
   color: boolean;
 }
 
-export function main(argv: readonly string[], io: Output): number {
+/** The exit code; a promise for `explore`, which runs asynchronously (workers). */
+export function main(argv: readonly string[], io: Output): number | Promise<number> {
   try {
     const [command, ...rest] = argv;
     switch (command) {
+      case 'explore': return exploreCommand(rest, io, readSource).catch((error: unknown) => failed(error instanceof ExploreUsageError ? new UsageError(error.message) : error, io));
       case 'check': return checkCommand(rest, io);
       case 'run': return runCommand(rest, io);
       case 'fmt': return fmtCommand(rest, io);
@@ -54,13 +61,17 @@ export function main(argv: readonly string[], io: Output): number {
         throw new UsageError(`unknown command '${command}'`);
     }
   } catch (error) {
-    if (error instanceof UsageError) {
-      io.err(`dsync: ${error.message}\n${USAGE}`);
-      return 2;
-    }
-    io.err(`dsync: internal error: ${error instanceof Error ? error.message : String(error)}`);
+    return failed(error, io);
+  }
+}
+
+function failed(error: unknown, io: Output): number {
+  if (error instanceof UsageError) {
+    io.err(`dsync: ${error.message}\n${USAGE}`);
     return 2;
   }
+  io.err(`dsync: internal error: ${error instanceof Error ? error.message : String(error)}`);
+  return 2;
 }
 
 function readSource(file: string): { text: string } | { error: string } {
@@ -208,5 +219,5 @@ if (require.main === module) {
     err: (t) => process.stderr.write(t + '\n'),
     color,
   });
-  process.exitCode = code;
+  void Promise.resolve(code).then((c) => (process.exitCode = c));
 }

@@ -42,6 +42,7 @@ export const CATALOG = {
   DS170: { severity: 'error', title: 'missing scenario header' },
   DS171: { severity: 'error', title: 'no nodes declared' },
   DS172: { severity: 'error', title: 'file too large' },
+  DS173: { severity: 'error', title: 'too many nodes' },
   // 2xx: what happened when the scenario ran
   DS201: { severity: 'error', title: 'invariant violated' },
   DS202: { severity: 'error', title: 'expectation failed' },

@@ -1,6 +1,7 @@
 import { check, type CheckResult } from '../core/check/checker';
 import { diagnostic, type Diagnostic } from '../core/diagnostics';
 import { Simulation } from '../core/sim/engine';
+import type { Model } from '../core/model';
 import { summarize, type RunResult } from '../core/sim/result';
 import { parse, type ParseResult } from '../core/syntax/parse';
 import { NO_RANGE } from '../core/source';
@@ -51,49 +52,102 @@ export class DocumentAnalysis {
   private async simulate(): Promise<SimulatedStage> {
     const model = this.checked.model;
     if (!model) return (this.peekSimulated = { kind: 'not-run', reason: 'the file has errors' });
+    const stage = await this.simulateWith(this.settings.seed ?? undefined);
+    if (stage.kind === 'not-run' && stage.failure) this.failure = stage.failure;
+    return (this.peekSimulated = stage);
+  }
+
+  /**
+   * Simulates this version's model with `seed` (default: the scenario's) under
+   * the editor's budgets: events, trace memory and computing time. Never
+   * throws: a crash of the core is a `not-run` stage carrying a DS204.
+   */
+  async simulateWith(seed: number | undefined): Promise<SimulatedStage> {
+    const model = this.checked.model;
+    if (!model) return { kind: 'not-run', reason: 'the file has errors' };
     const started = performance.now();
     try {
-      const sim = new Simulation(model, {
-        maxEvents: Math.min(this.settings.simulation.maxEvents, model.maxEvents ?? Infinity),
-        ...(this.settings.seed !== null ? { seed: this.settings.seed } : {}),
-      });
+      const budget = eventBudget(model, this.settings);
+      const sim = new Simulation(model, { maxEvents: budget.maxEvents, ...(seed !== undefined ? { seed } : {}) });
       let outOfTime = false;
-      while (!sim.step(4096)) {
-        await yieldToEventLoop();
-        if (this.isStale()) {
-          sim.cancel();
-          return (this.peekSimulated = { kind: 'stale' });
-        }
-        if (performance.now() - started > this.settings.simulation.maxMilliseconds) {
+      let sliceStarted = performance.now();
+      // Small steps, and the clock read after each: one step of a large
+      // scenario can take milliseconds, so a fixed big slice could overrun.
+      while (!sim.step(256)) {
+        const now = performance.now();
+        if (now - started > this.settings.simulation.maxMilliseconds) {
           outOfTime = true;
           sim.cancel();
           break;
         }
+        if (now - sliceStarted < SLICE_MS) continue;
+        await yieldToEventLoop();
+        sliceStarted = performance.now();
+        if (this.isStale()) {
+          sim.cancel();
+          return { kind: 'stale' };
+        }
       }
       const result = summarize(sim);
-      const budget = budgetDiagnostic(result, outOfTime, this.settings, model.source.statements.find((s) => s.kind === 'scenario')?.range ?? NO_RANGE);
-      return (this.peekSimulated = { kind: 'done', result, budget, millis: performance.now() - started });
+      const header = model.source.statements.find((s) => s.kind === 'scenario')?.range ?? NO_RANGE;
+      return { kind: 'done', result, budget: budgetDiagnostic(result, outOfTime, budget, this.settings, header), millis: performance.now() - started };
     } catch (error) {
-      this.failure = internalError(error);
-      return (this.peekSimulated = { kind: 'not-run', reason: 'the simulation failed' });
+      return { kind: 'not-run', reason: 'the simulation failed', failure: internalError(error) };
     }
   }
 }
 
+/** How long the simulation computes before letting other requests in. */
+const SLICE_MS = 15;
+
+/**
+ * About how many bytes one recorded trace event holds: the event object and
+ * its vector clock (4 bytes per node). Bounds the trace's memory with
+ * `dsync.simulation.maxTraceMegabytes`.
+ */
+export function traceEventBytes(nodes: number): number {
+  return 320 + 4 * nodes;
+}
+
+interface EventBudget {
+  readonly maxEvents: number;
+  /** Which limit is the smallest, for the DS203 message: the setting to raise. */
+  readonly limitedBy: 'settings' | 'scenario' | 'memory';
+}
+
+/** The editor's event budget: the smallest of the setting, the scenario's max_events and the trace memory budget. */
+export function eventBudget(model: Model, settings: DsyncSettings): EventBudget {
+  const byMemory = Math.max(1, Math.floor((settings.simulation.maxTraceMegabytes * 1024 * 1024) / traceEventBytes(model.nodes.length)));
+  const candidates: EventBudget[] = [
+    { maxEvents: settings.simulation.maxEvents, limitedBy: 'settings' },
+    { maxEvents: model.maxEvents ?? Infinity, limitedBy: 'scenario' },
+    { maxEvents: byMemory, limitedBy: 'memory' },
+  ];
+  return candidates.reduce((a, b) => (b.maxEvents < a.maxEvents ? b : a));
+}
+
 export type SimulatedStage =
   | { readonly kind: 'done'; readonly result: RunResult; readonly budget: Diagnostic | undefined; readonly millis: number }
-  | { readonly kind: 'not-run'; readonly reason: string }
+  | { readonly kind: 'not-run'; readonly reason: string; readonly failure?: Diagnostic }
   | { readonly kind: 'stale' };
 
-function budgetDiagnostic(result: RunResult, outOfTime: boolean, settings: DsyncSettings, header: Diagnostic['range']): Diagnostic | undefined {
+function budgetDiagnostic(result: RunResult, outOfTime: boolean, budget: EventBudget, settings: DsyncSettings, header: Diagnostic['range']): Diagnostic | undefined {
   const at = `t=${(result.endTime / 1e9).toFixed(3)}s of ${(result.model.duration / 1e9).toFixed(3)}s`;
   if (outOfTime) {
-    return diagnostic('DS203', `simulation stopped after ${settings.simulation.maxMilliseconds}ms of computing, at ${at}; raise dsync.simulation.maxMilliseconds or shorten the run`, header);
+    return diagnostic('DS203', `simulation stopped after ${settings.simulation.maxMilliseconds.toLocaleString('en-US')}ms of computing, at ${at}; raise dsync.simulation.maxMilliseconds or shorten the run`, header);
   }
-  if (result.stopReason === 'max-events') {
-    return diagnostic('DS203', `simulation stopped after ${result.stats.events.toLocaleString('en-US')} events, at ${at}; raise dsync.simulation.maxEvents (or max_events in the scenario)`, header);
+  if (result.stopReason !== 'max-events') return undefined;
+  const events = `simulation stopped after ${result.stats.events.toLocaleString('en-US')} events, at ${at}`;
+  switch (budget.limitedBy) {
+    case 'settings':
+      return diagnostic('DS203', `${events}; raise dsync.simulation.maxEvents`, header);
+    case 'scenario':
+      return diagnostic('DS203', `${events}: the scenario's max_events is ${budget.maxEvents.toLocaleString('en-US')}; raise max_events`, header);
+    case 'memory': {
+      const kb = (traceEventBytes(result.model.nodes.length) / 1024).toFixed(1);
+      return diagnostic('DS203', `${events}: the trace reached its memory budget of ${settings.simulation.maxTraceMegabytes.toLocaleString('en-US')} MB (about ${kb} KB per event with ${result.model.nodes.length.toLocaleString('en-US')} nodes); raise dsync.simulation.maxTraceMegabytes`, header);
+    }
   }
-  return undefined;
 }
 
 function yieldToEventLoop(): Promise<void> {

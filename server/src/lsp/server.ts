@@ -4,8 +4,6 @@ import {
 import { format } from '../core/format/formatter';
 import { allViolations } from '../core/sim/result';
 import { buildTimeline } from '../core/sim/timeline';
-import { Simulation } from '../core/sim/engine';
-import { summarize } from '../core/sim/result';
 import { hasErrors } from '../core/diagnostics';
 import { DEFAULT_SETTINGS, RunScenarioRequest, type DsyncSettings, type RunScenarioResult } from '../shared/requests';
 import { FollowTimelineNotification } from '../shared/requests';
@@ -153,14 +151,10 @@ export function startServer(connection: Connection): Workspace {
     if (!analysis) return { ok: false, message: 'the document is not open' };
     const model = analysis.checked.model;
     if (!model || hasErrors(analysis.checked.diagnostics)) return { ok: false, message: 'the scenario has errors; see the Problems panel' };
-    let result;
-    if (params.seed === undefined) {
-      const stage = await analysis.simulated();
-      if (stage.kind !== 'done') return { ok: false, message: stage.kind === 'stale' ? 'the document changed; run again' : stage.reason };
-      result = stage.result;
-    } else {
-      result = summarize(new Simulation(model, { seed: params.seed, maxEvents: workspace.currentSettings.simulation.maxEvents }).run());
-    }
+    // With a seed: a run of its own, under the same budgets as the live one (never a blocking run).
+    const stage = params.seed === undefined ? await analysis.simulated() : await analysis.simulateWith(params.seed);
+    if (stage.kind !== 'done') return { ok: false, message: stage.kind === 'stale' ? 'the document changed; run again' : stage.reason };
+    const result = stage.result;
     const violations = allViolations(result);
     return {
       ok: true,
@@ -179,13 +173,14 @@ export function startServer(connection: Connection): Workspace {
 }
 
 function mergeSettings(raw: Partial<DsyncSettings> | null): DsyncSettings {
-  const sim = raw?.simulation ?? DEFAULT_SETTINGS.simulation;
+  const sim: Partial<DsyncSettings['simulation']> = raw?.simulation ?? DEFAULT_SETTINGS.simulation;
   const positive = (n: unknown, fallback: number): number => (typeof n === 'number' && Number.isFinite(n) && n > 0 ? n : fallback);
   return {
     seed: typeof raw?.seed === 'number' && Number.isSafeInteger(raw.seed) && raw.seed >= 0 ? raw.seed : null,
     simulation: {
       maxEvents: positive(sim.maxEvents, DEFAULT_SETTINGS.simulation.maxEvents),
       maxMilliseconds: positive(sim.maxMilliseconds, DEFAULT_SETTINGS.simulation.maxMilliseconds),
+      maxTraceMegabytes: positive(sim.maxTraceMegabytes, DEFAULT_SETTINGS.simulation.maxTraceMegabytes),
     },
   };
 }

@@ -45,10 +45,15 @@ export const TimelineUpdateNotification = new NotificationType<TimelineUpdatePar
 /** Settings the server reads (section `dsync`). */
 export interface DsyncSettings {
   readonly seed: number | null;
-  readonly simulation: { readonly maxEvents: number; readonly maxMilliseconds: number };
+  readonly simulation: {
+    readonly maxEvents: number;
+    readonly maxMilliseconds: number;
+    /** Memory budget of one document's recorded trace, in MiB (with maxEvents it bounds the server's memory). */
+    readonly maxTraceMegabytes: number;
+  };
 }
 
-export const DEFAULT_SETTINGS: DsyncSettings = { seed: null, simulation: { maxEvents: 200_000, maxMilliseconds: 2_000 } };
+export const DEFAULT_SETTINGS: DsyncSettings = { seed: null, simulation: { maxEvents: 200_000, maxMilliseconds: 2_000, maxTraceMegabytes: 256 } };
 
 export interface FollowTimelineParams {
   /** The document whose timeline the client shows; null when the timeline is closed. */

@@ -3,6 +3,7 @@ import type { FaultModel, Model, ScriptAction } from '../model';
 import type { NodeContext, PropertyValue, ProtocolNode } from '../protocols/protocol';
 import type { SourceRange } from '../source';
 import { formatDuration, formatPpm } from '../units';
+import { faultsForSeed } from '../explore/randomFaults';
 import { EventQueue } from './eventQueue';
 import { hlcReceive, hlcTick, type Hlc } from './hlc';
 import { Network } from './network';
@@ -97,7 +98,8 @@ export class Simulation implements WorldView {
     model.nodes.forEach((n) => this.nodeIndex.set(n.name, n.index));
     this.expectationOutcomes = model.expectations.map(() => undefined);
     this.monitors = model.invariants.map((inv) => inv.definition.create(inv.params, this));
-    for (const f of model.faults) this.queue.push(f.time, { t: 'fault', fault: f });
+    // Written faults plus this seed's draw from `faults random { … }` (none without such a block).
+    for (const f of faultsForSeed(model, this.seed)) this.queue.push(f.time, { t: 'fault', fault: f });
     model.expectations.forEach((e, index) => {
       if (e.at !== undefined) this.queue.push(e.at, { t: 'expect', index }, 1);
     });

@@ -1,0 +1,211 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { check } from '../core/check/checker';
+import type { ExploreSummary } from '../core/explore/aggregate';
+import type { Counters } from '../core/explore/coverage';
+import { shrink, type ShrinkResult } from '../core/explore/shrink';
+import { Simulation } from '../core/sim/engine';
+import { summarize } from '../core/sim/result';
+import { parse } from '../core/syntax/parse';
+import { formatDuration, parseDuration } from '../core/units';
+import { defaultWorkers, explore, type ExploreProgress } from '../shared/exploreDriver';
+import { ansi, formatTimeline, plain } from './humanOutput';
+
+/**
+ * `dsync explore FILE [--runs N | --time 30s] [--workers K] [--seed B] [--json]
+ * [--no-shrink] [--shrink-attempts N] [--out SHRUNK.dsync] [--quiet]`: many
+ * seeds of one scenario, the first failing one (lowest seed) shrunk to a
+ * small scenario that still fails. Exit codes: 0 nothing failed, 1 a
+ * failure was found, 2 bad input or usage.
+ */
+export interface ExploreIo {
+  out(text: string): void;
+  err(text: string): void;
+  color: boolean;
+}
+
+export class ExploreUsageError extends Error {}
+
+interface ExploreArgs {
+  file: string;
+  runs: number | undefined;
+  timeMs: number | undefined;
+  workers: number | undefined;
+  seed: number | undefined;
+  json: boolean;
+  quiet: boolean;
+  shrink: boolean;
+  shrinkAttempts: number | undefined;
+  out: string | undefined;
+}
+
+const DEFAULT_RUNS = 1000;
+
+export async function exploreCommand(argv: readonly string[], io: ExploreIo, readSource: (file: string) => { text: string } | { error: string }): Promise<number> {
+  const args = parseArgs(argv);
+  const source = readSource(args.file);
+  if ('error' in source) {
+    io.err(source.error);
+    return 2;
+  }
+  const checked = check(parse(source.text), source.text);
+  for (const d of checked.diagnostics) if (d.severity === 'error') io.err(`${args.file}:${d.range.startLine}:${d.range.startColumn}: ${d.code} ${d.message}`);
+  if (!checked.model) return 2;
+  const baseSeed = args.seed ?? checked.model.seed;
+  const workers = args.workers ?? defaultWorkers();
+  const runs = args.runs ?? (args.timeMs !== undefined ? Infinity : DEFAULT_RUNS);
+  const bar = !args.json && process.stderr.isTTY === true ? progressBar(runs, args.timeMs) : undefined;
+  const outcome = await explore({
+    text: source.text,
+    baseSeed,
+    runs,
+    ...(args.timeMs !== undefined ? { timeMs: args.timeMs } : {}),
+    workers,
+    workerScript: path.join(__dirname, 'exploreWorker.js'),
+    ...(bar ? { onProgress: bar.update } : {}),
+  });
+  bar?.done();
+  const { summary, elapsedMs } = outcome;
+  const found = summary.failure;
+  let shrunk: ShrinkResult | undefined;
+  if (found?.failure && args.shrink) shrunk = shrink(source.text, found.seed, found.failure.invariant, args.shrinkAttempts !== undefined ? { maxAttempts: args.shrinkAttempts } : {});
+  if (shrunk && args.out) fs.writeFileSync(args.out, shrunk.text);
+
+  const replay = found ? `dsync run ${args.file} --seed ${found.seed}` : undefined;
+  if (args.json) {
+    io.out(JSON.stringify({
+      file: args.file,
+      scenario: checked.model.name,
+      baseSeed,
+      workers,
+      runs: summary.runs,
+      events: summary.events,
+      elapsedMs: Math.round(elapsedMs),
+      schedulesPerSecond: rate(summary.runs, elapsedMs),
+      eventsPerSecond: rate(summary.events, elapsedMs),
+      coverage: { distinctStates: summary.distinctStates, counters: summary.counters },
+      failure: found?.failure
+        ? {
+            seed: found.seed,
+            run: found.index,
+            invariant: found.failure.invariant,
+            message: found.failure.message,
+            time: found.failure.time,
+            replay,
+            ...(shrunk ? { shrunk: { text: shrunk.text, attempts: shrunk.attempts, kept: shrunk.kept, message: shrunk.violation.message, time: shrunk.violation.time } } : {}),
+          }
+        : null,
+    }));
+    return found ? 1 : 0;
+  }
+  const style = io.color ? ansi : plain;
+  io.out(style.bold(`explored ${summary.runs} schedule${summary.runs === 1 ? '' : 's'} of ${checked.model.name}`) + style.dim(` (seeds from ${baseSeed}, ${workers} worker${workers === 1 ? '' : 's'}) in ${formatDuration(Math.round(elapsedMs * 1e6))}: ${rate(summary.runs, elapsedMs).toLocaleString('en-US')} schedules/s, ${rate(summary.events, elapsedMs).toLocaleString('en-US')} events/s`));
+  io.out(`coverage: ${coverageLine(summary)}`);
+  if (!found?.failure) {
+    io.out(style.green(`✓ no invariant failed in ${summary.runs} schedules`));
+    return 0;
+  }
+  io.out(style.red(`✗ ${found.failure.invariant} fails with seed ${found.seed}: ${found.failure.message}`));
+  io.out(`  replay: ${replay}`);
+  if (shrunk) {
+    io.out(`shrunk in ${shrunk.attempts} attempts (${shrunk.kept} kept) to a scenario that fails ${found.failure.invariant} at t=${formatDuration(shrunk.violation.time)}${args.out ? `, written to ${args.out}` : ''}:`);
+    io.out(shrunk.text.replace(/\n$/, '').split('\n').map((l) => `  ${l}`).join('\n'));
+    if (!args.quiet) {
+      const model = check(parse(shrunk.text), shrunk.text).model!;
+      io.out('\ntrace of the shrunk scenario:');
+      io.out(formatTimeline(summarize(new Simulation(model).run()), style).join('\n'));
+    }
+  }
+  return 1;
+}
+
+function parseArgs(argv: readonly string[]): ExploreArgs {
+  const a: ExploreArgs = { file: '', runs: undefined, timeMs: undefined, workers: undefined, seed: undefined, json: false, quiet: false, shrink: true, shrinkAttempts: undefined, out: undefined };
+  let file: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined) throw new ExploreUsageError(`${arg} needs a value`);
+      return v;
+    };
+    if (arg === '--json') a.json = true;
+    else if (arg === '--quiet' || arg === '-q') a.quiet = true;
+    else if (arg === '--no-shrink') a.shrink = false;
+    else if (arg === '--runs') a.runs = positive(value(), arg);
+    else if (arg === '--workers') a.workers = positive(value(), arg);
+    else if (arg === '--seed') a.seed = whole(value(), arg);
+    else if (arg === '--shrink-attempts') a.shrinkAttempts = whole(value(), arg);
+    else if (arg === '--out') a.out = value();
+    else if (arg === '--time') {
+      const v = value();
+      let ns: number;
+      try {
+        ns = parseDuration(v);
+      } catch {
+        throw new ExploreUsageError(`--time takes a time such as 30s or 2min, not '${v}'`);
+      }
+      if (ns <= 0) throw new ExploreUsageError('--time must be longer than zero');
+      a.timeMs = ns / 1e6;
+    } else if (arg.startsWith('-')) throw new ExploreUsageError(`unknown option '${arg}' for explore`);
+    else if (file === undefined) file = arg;
+    else throw new ExploreUsageError('explore takes one FILE');
+  }
+  if (file === undefined) throw new ExploreUsageError('explore needs a FILE');
+  a.file = file;
+  return a;
+}
+
+function whole(text: string, option: string): number {
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text))) throw new ExploreUsageError(`${option} takes a whole number, not '${text}'`);
+  return Number(text);
+}
+
+function positive(text: string, option: string): number {
+  const n = whole(text, option);
+  if (n < 1) throw new ExploreUsageError(`${option} must be at least 1`);
+  return n;
+}
+
+function rate(count: number, ms: number): number {
+  return ms > 0 ? Math.round((count * 1000) / ms) : 0;
+}
+
+/** `2,851 distinct states; raft: 325 elections, 66 leaders; 822 messages dropped, 340 crashes`. */
+export function coverageLine(summary: ExploreSummary): string {
+  const byProtocol = new Map<string, string[]>();
+  const general: string[] = [];
+  for (const [key, n] of Object.entries(summary.counters as Counters)) {
+    const dot = key.indexOf('.');
+    const words = `${n.toLocaleString('en-US')} ${(dot < 0 ? key : key.slice(dot + 1)).replace(/_/g, ' ')}`;
+    if (dot < 0) general.push(words);
+    else byProtocol.set(key.slice(0, dot), [...(byProtocol.get(key.slice(0, dot)) ?? []), words]);
+  }
+  const parts = [`${summary.distinctStates.toLocaleString('en-US')} distinct states`];
+  for (const [protocol, words] of byProtocol) parts.push(`${protocol}: ${words.join(', ')}`);
+  if (general.length) parts.push(general.join(', '));
+  return parts.join('; ');
+}
+
+/** A one-line progress bar on stderr (only when it is a terminal): runs, rate, ETA. */
+function progressBar(runs: number, timeMs: number | undefined): { update(p: ExploreProgress): void; done(): void } {
+  const width = 24;
+  let last = 0;
+  const draw = (p: ExploreProgress): void => {
+    const fraction = Number.isFinite(runs) ? p.runs / runs : timeMs !== undefined ? p.elapsedMs / timeMs : 0;
+    const clamped = Math.max(0, Math.min(1, fraction));
+    const filled = Math.round(clamped * width);
+    const perSecond = p.elapsedMs > 0 ? (p.runs * 1000) / p.elapsedMs : 0;
+    const etaMs = Number.isFinite(runs) ? (perSecond > 0 ? ((runs - p.runs) / perSecond) * 1000 : 0) : Math.max(0, (timeMs ?? 0) - p.elapsedMs);
+    const total = Number.isFinite(runs) ? `/${runs}` : '';
+    process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.runs}${total} schedules  ${Math.round(perSecond)}/s  ETA ${formatDuration(Math.round(etaMs) * 1e6)}${p.failed ? '  (failure found)' : ''}\x1b[K`);
+  };
+  return {
+    update: (p) => {
+      if (p.elapsedMs - last < 100) return;
+      last = p.elapsedMs;
+      draw(p);
+    },
+    done: () => process.stderr.write('\r\x1b[K'),
+  };
+}

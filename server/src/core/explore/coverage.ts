@@ -1,0 +1,131 @@
+import type { InvariantDefinition, WorldView } from '../invariants/invariant';
+import type { InvariantInstance, Model } from '../model';
+import type { TraceEvent } from '../sim/trace';
+import { MS } from '../units';
+
+/**
+ * Coverage of an exploration: how many distinct states the runs reached and
+ * what the protocols did, so a user can judge how much was explored.
+ *
+ * A state is hashed after every event that changes protocol or environment
+ * state (protocol notes, crashes, restarts, partitions, heals): every node's
+ * protocol `inspect()`, its alive flag and its clock's offset from true
+ * time rounded to 1ms. Messages in flight and timers are left out on
+ * purpose: they make almost every state distinct and hide what matters.
+ */
+export type Counters = Record<string, number>;
+
+/** What one run adds to the coverage. */
+export interface RunCoverage {
+  /** Hashes this observer had not seen in any earlier run it observed. */
+  readonly newStates: number[];
+  readonly counters: Counters;
+}
+
+const HASHED_KINDS = new Set<TraceEvent['kind']>(['note', 'crash', 'restart', 'partition', 'heal']);
+
+/** Role names in protocol notes (`{ role: 'leader' }`) and the counter each transition adds to. */
+const ROLE_COUNTERS: Readonly<Record<string, string>> = { candidate: 'elections', leader: 'leaders', follower: 'step_downs' };
+
+/**
+ * Watches runs through a monitor that never reports: `instrument(model)`
+ * returns the model with the observer appended to its invariants, so the
+ * simulator needs no hook and the real invariants keep their indices.
+ */
+export class CoverageObserver {
+  private readonly seen = new Set<number>();
+  private fresh: number[] = [];
+  private counters: Counters = {};
+  private leadersThisRun = new Set<string>();
+
+  instrument(model: Model): Model {
+    const definition: InvariantDefinition = {
+      name: 'explore_coverage',
+      summary: 'exploration coverage observer (never fails)',
+      example: '',
+      form: {},
+      create: (_params, world) => ({ onEvent: (event) => void this.observe(event, world) }),
+    };
+    const params = { args: [], nodeArgs: [], within: undefined, comparator: undefined, bound: undefined, range: model.source.range };
+    const observer: InvariantInstance = { definition, params, range: model.source.range, text: definition.name };
+    return { ...model, invariants: [...model.invariants, observer] };
+  }
+
+  /** Call after each run: what it added since the previous call. */
+  takeRun(): RunCoverage {
+    const run = { newStates: this.fresh, counters: this.counters };
+    this.fresh = [];
+    this.counters = {};
+    this.leadersThisRun = new Set();
+    return run;
+  }
+
+  private count(key: string, by = 1): void {
+    this.counters[key] = (this.counters[key] ?? 0) + by;
+  }
+
+  private observe(event: TraceEvent, world: WorldView): void {
+    switch (event.kind) {
+      case 'drop':
+        this.count('messages_dropped');
+        break;
+      case 'crash':
+        this.count('crashes');
+        break;
+      case 'partition':
+        this.count('partitions');
+        break;
+      case 'note': {
+        const role = event.data?.['role'];
+        const counter = typeof role === 'string' ? ROLE_COUNTERS[role] : undefined;
+        if (counter && event.protocol) {
+          this.count(`${event.protocol}.${counter}`);
+          if (role === 'leader' && !this.leadersThisRun.has(`${event.protocol}:${event.node}`)) {
+            this.leadersThisRun.add(`${event.protocol}:${event.node}`);
+            this.count(`${event.protocol}.distinct_leaders`);
+          }
+        }
+        break;
+      }
+      default:
+        break;
+    }
+    if (!HASHED_KINDS.has(event.kind)) return;
+    const h = stateHash(world);
+    if (!this.seen.has(h)) {
+      this.seen.add(h);
+      this.fresh.push(h);
+    }
+  }
+}
+
+/** A 53-bit hash of the state of every node (see CoverageObserver). */
+export function stateHash(world: WorldView): number {
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ 0x5bd1e995;
+  const mix = (text: string): void => {
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      a = Math.imul(a ^ c, 0x01000193);
+      b = Math.imul(b ^ c, 0x5bd1e995);
+      b ^= b >>> 15;
+    }
+  };
+  const t = world.now();
+  const n = world.model.nodes.length;
+  for (let node = 0; node < n; node++) {
+    if (!world.isAlive(node)) {
+      mix('|down');
+      continue;
+    }
+    mix(`|${Math.round((world.clock(node).read(t) - t) / MS)}`);
+    const props = world.inspect(node);
+    for (const key in props) mix(`,${key}=${String(props[key])}`);
+  }
+  return (a >>> 0) * 0x200000 + ((b >>> 0) & 0x1fffff);
+}
+
+/** Adds `from` into `into`. */
+export function addCounters(into: Counters, from: Readonly<Counters>): void {
+  for (const key in from) into[key] = (into[key] ?? 0) + from[key]!;
+}

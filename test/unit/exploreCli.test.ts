@@ -1,0 +1,94 @@
+import { after, describe, test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { explore, type ExploreRequest } from '../../server/src/shared/exploreDriver';
+import { repoPath } from './support/scenario';
+
+/**
+ * Exploration as the CLI and the language server run it: the driver in this
+ * thread and in worker_threads (dist/exploreWorker.js, built before the
+ * tests), and `dsync explore` end to end with its replay.
+ */
+const ROOT = repoPath();
+const SAMPLE = path.join('samples', 'explore_raft_forget_vote.dsync');
+const TEXT = fs.readFileSync(repoPath(SAMPLE), 'utf8');
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'dsync-explore-'));
+after(() => fs.rmSync(scratch, { recursive: true, force: true }));
+
+function dsync(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ['bin/dsync.js', ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const request = (workers: number, baseSeed: number): ExploreRequest => ({ text: TEXT, baseSeed, runs: 60, workers, workerScript: repoPath('dist', 'exploreWorker.js') });
+
+describe('exploration driver', () => {
+  test('the same base seed gives the same report, with one worker or two', async () => {
+    const one = await explore(request(1, 1));
+    const again = await explore(request(1, 1));
+    const two = await explore(request(2, 1));
+    assert.ok(one.summary.failure, 'the buggy sample fails within 60 seeds');
+    assert.deepEqual(again.summary, one.summary);
+    assert.deepEqual(two.summary, one.summary);
+    const twoAgain = await explore(request(2, 1));
+    assert.deepEqual(twoAgain.summary, two.summary);
+  });
+
+  test('another base seed explores other seeds', async () => {
+    const a = await explore({ ...request(1, 1), runs: 5 });
+    const b = await explore({ ...request(1, 1000), runs: 5 });
+    assert.equal(a.summary.runs, a.summary.failure ? a.summary.failure.index + 1 : 5);
+    assert.notEqual(a.summary.events, b.summary.events);
+  });
+
+  test('a cancelled exploration stops early and says so', async () => {
+    const outcome = await explore({ ...request(1, 1), text: TEXT.replace('; bugs forget_vote', ''), runs: 100_000, isCancelled: () => true });
+    assert.equal(outcome.cancelled, true);
+    assert.ok(outcome.summary.runs < 100_000);
+  });
+});
+
+describe('dsync explore', () => {
+  test('--json reports the failing seed, which `dsync run --seed` replays, and a shrunk scenario that fails the same way', () => {
+    const out = path.join(scratch, 'shrunk.dsync');
+    const r = dsync('explore', SAMPLE, '--runs', '60', '--workers', '1', '--json', '--shrink-attempts', '20', '--out', out);
+    assert.equal(r.status, 1, r.stderr);
+    const report = JSON.parse(r.stdout) as {
+      runs: number;
+      coverage: { distinctStates: number; counters: Record<string, number> };
+      failure: { seed: number; invariant: string; message: string; replay: string; shrunk: { text: string } };
+    };
+    assert.ok(report.coverage.distinctStates > 0);
+    assert.equal(report.failure.replay, `dsync run ${SAMPLE} --seed ${report.failure.seed}`);
+    const replay = dsync('run', SAMPLE, '--seed', String(report.failure.seed), '--json');
+    assert.equal(replay.status, 1);
+    const trace = JSON.parse(replay.stdout) as { violations: { invariant: string; message: string }[] };
+    assert.equal(trace.violations[0]?.invariant, report.failure.invariant);
+    assert.equal(trace.violations[0]?.message, report.failure.message);
+    // Byte for byte: the same seed gives the same trace again.
+    assert.equal(dsync('run', SAMPLE, '--seed', String(report.failure.seed), '--json').stdout, replay.stdout);
+    assert.equal(fs.readFileSync(out, 'utf8'), report.failure.shrunk.text);
+    const shrunk = dsync('run', out, '--json');
+    assert.equal(shrunk.status, 1);
+    assert.ok((JSON.parse(shrunk.stdout) as typeof trace).violations.some((v) => v.invariant === report.failure.invariant));
+  });
+
+  test('a scenario that holds explores the whole budget and exits 0', () => {
+    const fixed = path.join(scratch, 'fixed.dsync');
+    fs.writeFileSync(fixed, TEXT.replace('; bugs forget_vote', ''));
+    const r = dsync('explore', fixed, '--runs', '20', '--workers', '2', '--json');
+    assert.equal(r.status, 0, r.stderr);
+    const report = JSON.parse(r.stdout) as { runs: number; failure: unknown };
+    assert.equal(report.runs, 20);
+    assert.equal(report.failure, null);
+  });
+
+  test('usage errors exit 2', () => {
+    assert.equal(dsync('explore').status, 2);
+    assert.equal(dsync('explore', SAMPLE, '--runs', '0').status, 2);
+    assert.equal(dsync('explore', SAMPLE, '--time', 'soon').status, 2);
+  });
+});

@@ -1,0 +1,22 @@
+import { describe, test } from 'node:test';
+import * as fs from 'node:fs';
+import { PROPERTIES } from '../fuzz/properties';
+import { repoPath } from './support/scenario';
+
+/**
+ * The short fuzz: every property of test/fuzz/properties.ts on a fixed seed
+ * (reproducible; `npm run fuzz` runs the long, randomly seeded one). A
+ * failure prints fast-check's report with the shrunk input and the seed/path
+ * to replay it.
+ */
+const SEED = 20261124;
+const RUNS: Readonly<Record<number, number>> = { 0: 400, 1: 150, 2: 300, 3: 60, 4: 40 };
+const samples = fs.readdirSync(repoPath('samples')).filter((f) => f.endsWith('.dsync')).sort().map((f) => fs.readFileSync(repoPath('samples', f), 'utf8'));
+
+describe('fuzz (short, fixed seed)', () => {
+  PROPERTIES.forEach((property, index) => {
+    test(property.name, async () => {
+      await property.run({ seed: SEED + index, numRuns: RUNS[index] ?? 50, samples });
+    });
+  });
+});
