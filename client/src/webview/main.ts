@@ -14,7 +14,7 @@ import { hitTest } from './hitTest';
 import { FONT_FAMILY_FALLBACK, makeFonts, type Fonts } from './layout';
 import { prepare, type Prepared } from './model';
 import { describeHit, revealTarget, Tooltip } from './tooltip';
-import { attachZoomPan, View } from './zoom';
+import { attachZoomPan, View, ZOOM_STEP } from './zoom';
 
 interface VsCodeApi {
   postMessage(message: FromWebview): void;
@@ -47,8 +47,8 @@ class App {
 
   constructor(private readonly vscode: VsCodeApi) {
     this.chrome = new Chrome(document.body, {
-      zoomIn: () => this.zoomBy(1 / 1.6),
-      zoomOut: () => this.zoomBy(1.6),
+      zoomIn: () => this.zoomBy(1 / ZOOM_STEP),
+      zoomOut: () => this.zoomBy(ZOOM_STEP),
       fit: () => {
         this.view.fit();
         this.changed();

@@ -12,15 +12,21 @@ import type { Prepared } from './model';
 import { LinearScale, lowerBound } from './scale';
 import { PathBuilder, svg, svgText, textWidth } from './svg';
 
-/** The value range over the whole run (not the window), so panning keeps the y axis still. */
+const ranges = new WeakMap<Prepared, [number, number]>();
+
+/** The value range over the whole run (not the window), so panning keeps the y axis still. Once per payload. */
 function valueRange(prepared: Prepared): [number, number] {
+  const known = ranges.get(prepared);
+  if (known) return known;
   let lo = 0;
   let hi = 0;
   for (const c of prepared.clocks) for (const p of c.points) [lo, hi] = [Math.min(lo, p.offset), Math.max(hi, p.offset)];
   for (const e of prepared.estimates) [lo, hi] = [Math.min(lo, e.value), Math.max(hi, e.value)];
   if (hi - lo < 1) [lo, hi] = [lo - 1e6, hi + 1e6];
   const pad = (hi - lo) * 0.08;
-  return [lo - pad, hi + pad];
+  const range: [number, number] = [lo - pad, hi + pad];
+  ranges.set(prepared, range);
+  return range;
 }
 
 export function offsetScale(frame: Frame): LinearScale | undefined {

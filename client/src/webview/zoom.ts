@@ -6,7 +6,8 @@ import type { TimeWindow } from './scale';
 
 /** Narrowest window: 50 ns (events are integer nanoseconds). */
 const MIN_SPAN = 50;
-const KEY_ZOOM = 1.6;
+/** One press of +/− (key or button) zooms by this factor. */
+export const ZOOM_STEP = 1.6;
 
 export class View {
   private full: TimeWindow = { start: 0, end: 1 };
@@ -140,11 +141,11 @@ export function attachZoomPan(el: SVGSVGElement, target: ZoomTarget): () => bool
     switch (ev.key) {
       case '+':
       case '=':
-        view.zoomCenter(1 / KEY_ZOOM);
+        view.zoomCenter(1 / ZOOM_STEP);
         break;
       case '-':
       case '_':
-        view.zoomCenter(KEY_ZOOM);
+        view.zoomCenter(ZOOM_STEP);
         break;
       case '0':
         view.fit();

@@ -9,6 +9,7 @@ import { DEFAULT_SETTINGS, RunScenarioRequest, type DsyncSettings, type RunScena
 import { FollowTimelineNotification } from '../shared/requests';
 import { offsetAt, toLspRange } from './convert';
 import { complete } from './features/completion';
+import { EXPLORE_RUNS, registerExplore } from './features/explore';
 import { hover } from './features/hover';
 import { NodeNavigation } from './features/navigation';
 import { SEMANTIC_LEGEND, semanticTokens } from './features/semanticTokens';
@@ -143,6 +144,7 @@ export function startServer(connection: Connection): Workspace {
       status.command = { title: violations > 0 ? `✗ ${violations} violation${violations > 1 ? 's' : ''}` : `✓ ${checks} check${checks === 1 ? '' : 's'} hold`, command: 'dsync.showTimeline', arguments: [p.textDocument.uri] };
       lenses.push(status);
     }
+    if (a.checked.model) lenses.push({ range, command: { title: `Explore ${EXPLORE_RUNS.toLocaleString('en-US')} schedules`, command: 'dsync.explore', arguments: [p.textDocument.uri] } });
     return lenses;
   }));
 
@@ -163,6 +165,8 @@ export function startServer(connection: Connection): Workspace {
       summary: violations.length === 0 ? `${model.name} (seed ${result.seed}): all checks hold` : `${model.name} (seed ${result.seed}): ${violations[0]!.message}`,
     };
   }));
+
+  registerExplore(connection, workspace);
 
   connection.onNotification(FollowTimelineNotification, (params) => {
     workspace.followedUri = params.uri ?? undefined;

@@ -36,6 +36,8 @@ export class Workspace {
 
   updateSettings(settings: DsyncSettings): void {
     this.settings = settings;
+    // Analyses keep the settings they were made with: drop them so every document is re-analysed with the new ones.
+    this.analyses.clear();
     for (const doc of this.documents.all()) this.schedule(doc);
   }
 

@@ -62,3 +62,39 @@ export interface FollowTimelineParams {
 
 /** Client → server: send TimelineUpdate notifications for this document after each re-simulation. */
 export const FollowTimelineNotification = new NotificationType<FollowTimelineParams>('dsync/followTimeline');
+
+export interface ExploreParams {
+  readonly uri: string;
+  /** Seeds to try (default 1,000). */
+  readonly runs?: number;
+  /** Simulations the shrinker may try (default 200). */
+  readonly shrinkAttempts?: number;
+}
+
+export type ExploreResult =
+  | {
+      readonly ok: true;
+      readonly runs: number;
+      readonly events: number;
+      readonly elapsedMs: number;
+      readonly cancelled: boolean;
+      readonly distinctStates: number;
+      readonly counters: Readonly<Record<string, number>>;
+      /** The lowest failing seed, and the scenario it was shrunk to (a `.dsync` text that replays it). */
+      readonly failure?: { readonly seed: number; readonly invariant: string; readonly message: string; readonly shrunk?: string };
+    }
+  | { readonly ok: false; readonly message: string };
+
+/** Explores many seeds of the document's scenario; cancellable (the request's cancellation token). */
+export const ExploreRequest = new RequestType<ExploreParams, ExploreResult, void>('dsync/explore');
+
+export interface ExploreProgressParams {
+  readonly uri: string;
+  readonly runs: number;
+  readonly total: number;
+  /** 'explore' while running seeds, 'shrink' while shrinking a failure. */
+  readonly phase: 'explore' | 'shrink';
+}
+
+/** Server → client: how far a running exploration is. */
+export const ExploreProgressNotification = new NotificationType<ExploreProgressParams>('dsync/exploreProgress');

@@ -39,6 +39,8 @@ export interface CheckResult {
 
 /** Stage 2: AST → Model plus semantic diagnostics. Reports every problem it can find at once. */
 export function check(parsed: ParseResult, text: string): CheckResult {
+  // A file refused for its size was never parsed: its one diagnostic says so, without "no header" noise.
+  if (parsed.diagnostics.some((d) => d.code === 'DS172')) return { model: undefined, diagnostics: [...parsed.diagnostics] };
   const ctx = new CheckContext();
   const statements = parsed.ast.statements;
   // The statement as written, without its keyword: `max_skew < 10ms`, `B.lamport >= 3 at end`.

@@ -7,11 +7,14 @@ import { MS } from '../units';
  * Coverage of an exploration: how many distinct states the runs reached and
  * what the protocols did, so a user can judge how much was explored.
  *
- * A state is hashed after every event that changes protocol or environment
- * state (protocol notes, crashes, restarts, partitions, heals): every node's
- * protocol `inspect()`, its alive flag and its clock's offset from true
- * time rounded to 1ms. Messages in flight and timers are left out on
- * purpose: they make almost every state distinct and hide what matters.
+ * A state is hashed at sampled points: after every crash, restart,
+ * partition and heal, every role change a protocol notes (`{ role }`), and
+ * every 8th other protocol note. It covers every node's protocol
+ * `inspect()`, its alive flag and its clock's offset from true time rounded
+ * to 1ms. Messages in flight and timers are left out on purpose: they make
+ * almost every state distinct and hide what matters. Sampling keeps the
+ * observer cheap (`inspect()` builds objects); it is deterministic, so the
+ * count is the same for the same runs.
  */
 export type Counters = Record<string, number>;
 
@@ -22,7 +25,9 @@ export interface RunCoverage {
   readonly counters: Counters;
 }
 
-const HASHED_KINDS = new Set<TraceEvent['kind']>(['note', 'crash', 'restart', 'partition', 'heal']);
+const ENVIRONMENT_KINDS = new Set<TraceEvent['kind']>(['crash', 'restart', 'partition', 'heal']);
+/** One protocol note in this many (other than role changes) is a sampling point. */
+const NOTE_SAMPLING = 8;
 
 /** Role names in protocol notes (`{ role: 'leader' }`) and the counter each transition adds to. */
 const ROLE_COUNTERS: Readonly<Record<string, string>> = { candidate: 'elections', leader: 'leaders', follower: 'step_downs' };
@@ -37,6 +42,7 @@ export class CoverageObserver {
   private fresh: number[] = [];
   private counters: Counters = {};
   private leadersThisRun = new Set<string>();
+  private notes = 0;
 
   instrument(model: Model): Model {
     const definition: InvariantDefinition = {
@@ -57,6 +63,7 @@ export class CoverageObserver {
     this.fresh = [];
     this.counters = {};
     this.leadersThisRun = new Set();
+    this.notes = 0;
     return run;
   }
 
@@ -65,6 +72,7 @@ export class CoverageObserver {
   }
 
   private observe(event: TraceEvent, world: WorldView): void {
+    let sample = ENVIRONMENT_KINDS.has(event.kind);
     switch (event.kind) {
       case 'drop':
         this.count('messages_dropped');
@@ -77,6 +85,7 @@ export class CoverageObserver {
         break;
       case 'note': {
         const role = event.data?.['role'];
+        sample = role !== undefined || ++this.notes % NOTE_SAMPLING === 0;
         const counter = typeof role === 'string' ? ROLE_COUNTERS[role] : undefined;
         if (counter && event.protocol) {
           this.count(`${event.protocol}.${counter}`);
@@ -90,7 +99,7 @@ export class CoverageObserver {
       default:
         break;
     }
-    if (!HASHED_KINDS.has(event.kind)) return;
+    if (!sample) return;
     const h = stateHash(world);
     if (!this.seen.has(h)) {
       this.seen.add(h);
@@ -103,24 +112,32 @@ export class CoverageObserver {
 export function stateHash(world: WorldView): number {
   let a = 0x811c9dc5;
   let b = 0x01000193 ^ 0x5bd1e995;
-  const mix = (text: string): void => {
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      a = Math.imul(a ^ c, 0x01000193);
-      b = Math.imul(b ^ c, 0x5bd1e995);
-      b ^= b >>> 15;
-    }
+  const mix = (x: number): void => {
+    a = Math.imul(a ^ x, 0x01000193);
+    b = Math.imul(b ^ x, 0x5bd1e995);
+    b ^= b >>> 15;
   };
   const t = world.now();
   const n = world.model.nodes.length;
   for (let node = 0; node < n; node++) {
-    if (!world.isAlive(node)) {
-      mix('|down');
-      continue;
-    }
-    mix(`|${Math.round((world.clock(node).read(t) - t) / MS)}`);
+    mix(0x7fff0000 + node);
+    if (!world.isAlive(node)) continue;
+    mix(Math.round((world.clock(node).read(t) - t) / MS) | 0);
+    // Values in inspect() order (the same keys every time for a protocol): numbers by their bits, strings by their characters.
     const props = world.inspect(node);
-    for (const key in props) mix(`,${key}=${String(props[key])}`);
+    for (const key in props) {
+      const v = props[key];
+      if (typeof v === 'number') {
+        mix(v | 0);
+        mix((v / 4294967296) | 0);
+      } else if (typeof v === 'boolean') {
+        mix(v ? 0x51 : 0x50);
+      } else {
+        const text = String(v);
+        for (let i = 0; i < text.length; i++) mix(text.charCodeAt(i));
+        mix(0x2c);
+      }
+    }
   }
   return (a >>> 0) * 0x200000 + ((b >>> 0) & 0x1fffff);
 }

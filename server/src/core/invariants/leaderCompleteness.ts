@@ -27,15 +27,15 @@ export const leaderCompleteness: InvariantDefinition = {
   form: {},
   create(_params, world) {
     const faults = new FaultHistory(world);
-    const state = new Map<number, { logs: ReplicaLogs; committed: Map<number, Committed> }>();
+    const state = new Map<number, { logs: ReplicaLogs; committed: Map<number, Committed>; seen: Map<number, number> }>();
     return {
       onEvent(e) {
         faults.observe(e);
         if (e.kind !== 'note' || !e.data) return undefined;
         const instance = instanceOf(world, e);
         let s = state.get(instance);
-        if (!s) state.set(instance, (s = { logs: new ReplicaLogs(), committed: new Map() }));
-        const { logs, committed } = s;
+        if (!s) state.set(instance, (s = { logs: new ReplicaLogs(), committed: new Map(), seen: new Map() }));
+        const { logs, committed, seen } = s;
         logs.observe(e);
         const missing = (leader: number, index: number, c: Committed): ViolationReport | undefined => {
           const has = logs.entry(leader, index);
@@ -59,7 +59,10 @@ export const leaderCompleteness: InvariantDefinition = {
         const upTo = readCommit(e);
         if (upTo === undefined) return undefined;
         const term = logs.term(e.node);
-        for (let index = 1; index <= upTo; index++) {
+        // Indices this node committed before were recorded then (the first commit of an index counts).
+        const from = (seen.get(e.node) ?? 0) + 1;
+        if (upTo > (seen.get(e.node) ?? 0)) seen.set(e.node, upTo);
+        for (let index = from; index <= upTo; index++) {
           const entry = logs.entry(e.node, index);
           if (!entry || committed.has(index)) continue;
           const c = { entry, node: e.node, time: e.time, term };

@@ -12,6 +12,14 @@ import type { Operation, SequentialModel } from './history';
  * cache of (set of linearized operations, state) pairs already explored cuts
  * the search from factorial to (for practical histories) near linear.
  *
+ * One more cut keeps concurrent reads from blowing up the search (each
+ * subset of them would otherwise be a state of its own): a read-only
+ * operation that may be called now (no remaining operation returned before
+ * its call) and is allowed in the current state is linearized at once, and
+ * never tried elsewhere. That loses nothing: in any linearization of the
+ * rest it can be moved to the front, since it changes no state and nothing
+ * must precede it.
+ *
  * Exact, not a heuristic: `ok` comes with a witness order, `violation` means
  * no order exists. `unknown` only when the step budget runs out.
  */
@@ -64,7 +72,9 @@ function checkPartition<S, I, O>(model: SequentialModel<S, I, O>, ops: readonly 
   const head = buildEntries(ops);
   const words = new Uint32Array((ops.length + 31) >>> 5);
   const cache = new Set<string>();
-  const calls: { entry: Entry<I, O>; state: S }[] = [];
+  /** `forced`: a read placed greedily; backtracking goes past it without trying alternatives. */
+  const calls: { entry: Entry<I, O>; state: S; forced: boolean }[] = [];
+  const readOnly = (e: Entry<I, O>): boolean => model.isReadOnly?.(e.op.input) ?? false;
   let state = model.init();
   let entry = head.next;
   let deepest = -1;
@@ -80,7 +90,8 @@ function checkPartition<S, I, O>(model: SequentialModel<S, I, O>, ops: readonly 
         const key = `${wordsKey(words)}|${model.stateKey(next)}`;
         if (!cache.has(key)) {
           cache.add(key);
-          calls.push({ entry, state });
+          // Every call before the first return may be called now: a read among them is placed for good.
+          calls.push({ entry, state, forced: readOnly(entry) });
           state = next;
           lift(entry);
           entry = head.next;
@@ -96,7 +107,14 @@ function checkPartition<S, I, O>(model: SequentialModel<S, I, O>, ops: readonly 
         culprit = entry.op;
         prefix = calls.map((c) => c.entry.op);
       }
-      const top = calls.pop();
+      // Undo the greedy reads, then the last real choice, and try the call after it.
+      let top = calls.pop();
+      while (top?.forced) {
+        state = top.state;
+        flip(words, top.entry.index);
+        unlift(top.entry);
+        top = calls.pop();
+      }
       if (!top) return { kind: 'violation', partition: ops, culprit: culprit!, prefix };
       state = top.state;
       flip(words, top.entry.index);

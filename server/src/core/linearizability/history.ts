@@ -28,6 +28,8 @@ export interface SequentialModel<S, I, O> {
   step(state: S, input: I, output: O): S | undefined;
   /** A string identifying the state, for memoization. Equal states must give equal keys. */
   stateKey(state: S): string;
+  /** Whether the operation never changes the state (a read); lets the search place it greedily. */
+  isReadOnly?(input: I): boolean;
   /** Splits a history into independent sub-histories (P-compositionality), e.g. per key. */
   partition?(ops: readonly Operation<I, O>[]): Operation<I, O>[][];
 }
@@ -66,6 +68,7 @@ export const kvModel: SequentialModel<string, KvInput, KvOutput> = {
     return state === kvValueKey(output) ? state : undefined;
   },
   stateKey: (state) => state,
+  isReadOnly: (input) => input.op === 'get',
   partition(ops) {
     const byKey = new Map<string, KvOperation[]>();
     for (const op of ops) {

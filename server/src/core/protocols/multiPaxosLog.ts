@@ -17,7 +17,7 @@ export class ChosenLog {
   readonly waiting = new Map<string, string>();
 
   constructor(private readonly ctx: NodeContext) {
-    this.chosen = new Map(ctx.stable.get<[number, KvCommand | null][]>('chosen') ?? []);
+    this.chosen = new Map((ctx.stable.get<number[]>('chosen.slots') ?? []).map((slot) => [slot, ctx.stable.get<KvCommand | null>(`chosen.${slot}`) ?? null]));
   }
 
   /** The first slot not known to be chosen. */
@@ -46,7 +46,8 @@ export class ChosenLog {
   learn(slot: number, value: KvCommand | null, ballotText: string, isLeader: boolean): void {
     if (this.chosen.has(slot)) return;
     this.chosen.set(slot, value);
-    this.ctx.stable.set('chosen', [...this.chosen]);
+    this.ctx.stable.set(`chosen.${slot}`, value);
+    this.ctx.stable.set('chosen.slots', [...this.chosen.keys()]);
     notePaxos(this.ctx, { paxos: 'learn', slot, value: commandId(value) }, `learned slot ${slot}: ${value ? describeCommand(value) : 'no-op'} (${ballotText})`);
     this.apply(isLeader);
   }

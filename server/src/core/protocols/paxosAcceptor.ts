@@ -30,8 +30,8 @@ export class PaxosAcceptor<V> {
 
   constructor(private readonly ctx: NodeContext, private readonly opts: AcceptorOptions<V>) {
     this.promised = opts.volatile ? 0 : (ctx.stable.get<number>('promised') ?? 0);
-    const saved = opts.volatile ? [] : (ctx.stable.get<[number, Accepted<V>][]>('accepted') ?? []);
-    this.accepted = new Map(saved);
+    const slots = opts.volatile ? [] : (ctx.stable.get<number[]>('accepted.slots') ?? []);
+    this.accepted = new Map(slots.map((slot) => [slot, ctx.stable.get<Accepted<V>>(`accepted.${slot}`)!]));
   }
 
   get promisedBallot(): number {
@@ -47,7 +47,7 @@ export class PaxosAcceptor<V> {
     if (ballot < this.promised) return { ok: false, promised: this.promised };
     if (ballot > this.promised) {
       this.promised = ballot;
-      this.persist();
+      this.persist(undefined);
     }
     return { ok: true, accepted: [...this.accepted].filter(([slot]) => slot >= fromSlot).sort((a, b) => a[0] - b[0]) };
   }
@@ -56,8 +56,9 @@ export class PaxosAcceptor<V> {
   accept(ballot: number, slot: number, value: V): boolean {
     if (ballot < this.promised && !this.opts.ignorePromises) return false;
     if (ballot > this.promised) this.promised = ballot;
+    const isNew = !this.accepted.has(slot);
     this.accepted.set(slot, { ballot, value });
-    this.persist();
+    this.persist(slot, isNew);
     const shown = this.opts.describe(value);
     const broke = ballot < this.promised ? ` despite its promise to ${formatBallot(this.promised, this.ctx.members)}` : '';
     notePaxos(this.ctx, { paxos: 'accept', slot, value: shown, ballot, quorum: this.opts.quorum }, `accepted ${shown} in ballot ${formatBallot(ballot, this.ctx.members)}${slot ? ` for slot ${slot}` : ''}${broke}`);
@@ -70,9 +71,12 @@ export class PaxosAcceptor<V> {
     return `promised ${formatBallot(this.promised, this.ctx.members)}${acc.length ? `, accepted ${acc.join(' ')}` : ''}`;
   }
 
-  private persist(): void {
+  /** Writes the promise and the slot that changed (and the slot list when the slot is new). */
+  private persist(slot: number | undefined, isNew = false): void {
     if (this.opts.volatile) return;
     this.ctx.stable.set('promised', this.promised);
-    this.ctx.stable.set('accepted', [...this.accepted]);
+    if (slot === undefined) return;
+    this.ctx.stable.set(`accepted.${slot}`, this.accepted.get(slot));
+    if (isNew) this.ctx.stable.set('accepted.slots', [...this.accepted.keys()]);
   }
 }

@@ -19,7 +19,8 @@ export class RaftLog {
   private entries: RaftEntry[];
 
   constructor(private readonly ctx: NodeContext) {
-    this.entries = ctx.stable.get<RaftEntry[]>('log') ?? [];
+    const length = ctx.stable.get<number>('log.length') ?? 0;
+    this.entries = Array.from({ length }, (_, i) => ctx.stable.get<RaftEntry>(`log.${i + 1}`)!);
   }
 
   get lastIndex(): number {
@@ -61,7 +62,7 @@ export class RaftLog {
 
   append(entry: RaftEntry, why: string): number {
     this.entries.push(entry);
-    this.persist();
+    this.persist(this.entries.length);
     noteAppend(this.ctx, this.entries.length, [toNote(entry)], why);
     return this.entries.length;
   }
@@ -77,7 +78,7 @@ export class RaftLog {
     while (k < incoming.length && this.term(from + k) !== undefined) {
       if (this.term(from + k) !== incoming[k]!.term) {
         this.entries.length = from + k - 1;
-        this.persist();
+        this.persist(this.entries.length + 1);
         noteTruncate(this.ctx, from + k, `conflicts with ${leader}'s entry of term ${incoming[k]!.term}`);
         break;
       }
@@ -87,7 +88,7 @@ export class RaftLog {
     if (fresh.length === 0) return;
     const start = this.entries.length + 1;
     this.entries.push(...fresh);
-    this.persist();
+    this.persist(start);
     noteAppend(this.ctx, start, fresh.map(toNote), `from ${leader}`);
   }
 
@@ -99,8 +100,10 @@ export class RaftLog {
     return `${first > 1 ? '… | ' : ''}${shown.join(' | ')}`;
   }
 
-  private persist(): void {
-    this.ctx.stable.set('log', this.entries);
+  /** Writes entries `from`… and the length: one write per changed entry, not the whole log. */
+  private persist(from: number): void {
+    for (let i = from; i <= this.entries.length; i++) this.ctx.stable.set(`log.${i}`, this.entries[i - 1]);
+    this.ctx.stable.set('log.length', this.entries.length);
   }
 }
 

@@ -56,11 +56,18 @@ export function noteApply(ctx: NodeContext, index: number, entryTerm: number, co
   ctx.note(`applied ${index}: ${command}${result ? ` → ${result}` : ''}`, { apply: index, entryTerm, command });
 }
 
-export function readAppend(e: TraceEvent): { from: number; entries: EntryNote[] } | undefined {
+/** Several monitors read the same append note: parse its entries once. */
+const parsedAppends = new WeakMap<TraceEvent, { from: number; entries: EntryNote[] }>();
+
+export function readAppend(e: TraceEvent): { from: number; entries: readonly EntryNote[] } | undefined {
   const d = e.data;
   if (e.kind !== 'note' || !d || d['log'] !== 'append') return undefined;
-  const raw = JSON.parse(String(d['entries'])) as [number, string][];
-  return { from: Number(d['from']), entries: raw.map(([term, id]) => ({ term, id })) };
+  let parsed = parsedAppends.get(e);
+  if (!parsed) {
+    const raw = JSON.parse(String(d['entries'])) as [number, string][];
+    parsedAppends.set(e, (parsed = { from: Number(d['from']), entries: raw.map(([term, id]) => ({ term, id })) }));
+  }
+  return parsed;
 }
 
 export function readTruncate(e: TraceEvent): number | undefined {

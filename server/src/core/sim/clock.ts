@@ -101,11 +101,9 @@ export class LocalClock {
     const from = now - this.baseTrue;
     if (reached(from)) return now;
     if (MICRO + this.ppm <= 0) return Infinity; // a stopped or backwards clock never gets there
-    let dt = Math.max(from, Math.ceil(((local - this.baseLocal) * MICRO - this.baseMicro) / (MICRO + this.ppm)));
+    const estimate = Math.max(from, Math.ceil(((local - this.baseLocal) * MICRO - this.baseMicro) / (MICRO + this.ppm)));
     // The division is exact up to rounding; settle on the first instant that reaches it.
-    while (dt > from && reached(dt - 1)) dt--;
-    while (!reached(dt)) dt++;
-    return this.baseTrue + dt;
+    return this.baseTrue + firstReached(reached, from, estimate);
   }
 
   private rebase(now: number): void {
@@ -124,6 +122,42 @@ export class LocalClock {
     const carry = floorDiv(micro, MICRO);
     this.baseLocal += whole + carry;
     this.baseMicro = micro - carry * MICRO;
+  }
+}
+
+/**
+ * The smallest integer dt in (from, ∞) with `reached(dt)` (a monotone
+ * predicate, false at `from`), searched outwards from `estimate`: usually
+ * one or two probes, since the estimate is exact up to rounding. Galloping
+ * then bisecting, so it also ends when the numbers are beyond 2^53 and a
+ * step of 1 no longer changes them (a clock stepped by 10^18 ns once made a
+ * one-by-one walk loop forever).
+ */
+function firstReached(reached: (dt: number) => boolean, from: number, estimate: number): number {
+  let lo: number; // not reached
+  let hi: number; // reached
+  if (reached(estimate)) {
+    hi = estimate;
+    let step = 1;
+    while (hi - step > from && reached(hi - step)) {
+      hi -= step;
+      step *= 2;
+    }
+    lo = Math.max(from, hi - step);
+  } else {
+    lo = estimate;
+    let step = 1;
+    while (!reached(lo + step)) {
+      lo += step;
+      step *= 2;
+    }
+    hi = lo + step;
+  }
+  for (;;) {
+    const mid = lo + Math.floor((hi - lo) / 2);
+    if (mid <= lo || mid >= hi) return hi;
+    if (reached(mid)) hi = mid;
+    else lo = mid;
   }
 }
 

@@ -88,6 +88,9 @@ const RULE_TEXT: Readonly<Record<string, string>> = {
   optionValue: 'a value',
   argList: 'a value',
   expectDecl: "'end' or a time after 'at'",
+  clientDecl: "the nodes or store after 'to', then '{'",
+  clientItem: "a client operation such as 'every 100ms put k = counter' or 'at 1s get k', or a setting such as 'timeout 100ms'",
+  clientOp: "'put KEY = VALUE' or 'get KEY'",
 };
 
 /** Tokens that begin a statement: after a line break they mean the previous line was cut short. */

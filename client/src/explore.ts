@@ -1,0 +1,67 @@
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { ExploreProgressNotification, ExploreRequest, type ExploreResult } from '../../server/src/shared/requests';
+
+/**
+ * `DSync: Explore Schedules` (and the code lens "Explore 1,000 schedules"):
+ * the server runs many seeds of the scenario; a cancellable notification
+ * shows how far it is. A failure is shrunk by the server; the shrunk
+ * counterexample opens as an untitled `.dsync` document and runs, so its
+ * diagnostics and timeline show.
+ */
+export function registerExplore(context: vscode.ExtensionContext, client: LanguageClient): void {
+  context.subscriptions.push(vscode.commands.registerCommand('dsync.explore', (arg?: unknown) => exploreCommand(client, documentUri(arg))));
+}
+
+function documentUri(arg: unknown): vscode.Uri | undefined {
+  if (arg instanceof vscode.Uri) return arg;
+  if (typeof arg === 'string') return vscode.Uri.parse(arg);
+  const editor = vscode.window.activeTextEditor;
+  return editor?.document.languageId === 'dsync' ? editor.document.uri : undefined;
+}
+
+async function exploreCommand(client: LanguageClient, uri: vscode.Uri | undefined): Promise<ExploreResult | undefined> {
+  if (!uri) {
+    void vscode.window.showWarningMessage('DSync: open a .dsync file first.');
+    return undefined;
+  }
+  const result = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: 'DSync: exploring schedules', cancellable: true },
+    async (progress, token) => {
+      let reported = 0;
+      const listener = client.onNotification(ExploreProgressNotification, (p) => {
+        if (p.uri !== uri.toString()) return;
+        if (p.phase === 'shrink') {
+          progress.report({ message: `shrinking the failure (${p.runs} attempts)` });
+          return;
+        }
+        const percent = Math.min(100, (p.runs / Math.max(1, p.total)) * 100);
+        progress.report({ increment: Math.max(0, percent - reported), message: `${p.runs.toLocaleString('en-US')} / ${p.total.toLocaleString('en-US')} schedules` });
+        reported = Math.max(reported, percent);
+      });
+      try {
+        return await client.sendRequest(ExploreRequest, { uri: uri.toString() }, token);
+      } finally {
+        listener.dispose();
+      }
+    },
+  );
+  if (!result.ok) {
+    void vscode.window.showErrorMessage(`DSync: ${result.message}`);
+    return result;
+  }
+  const explored = `${result.runs.toLocaleString('en-US')} schedules, ${result.distinctStates.toLocaleString('en-US')} distinct states`;
+  if (!result.failure) {
+    void vscode.window.showInformationMessage(`DSync: no invariant failed in ${explored}${result.cancelled ? ' (cancelled)' : ''}.`);
+    return result;
+  }
+  const failure = result.failure;
+  const open = 'Open counterexample';
+  const choice = await vscode.window.showWarningMessage(`DSync: ${failure.invariant} fails with seed ${failure.seed} (after ${explored}): ${failure.message}`, ...(failure.shrunk ? [open] : []));
+  if (choice === open && failure.shrunk) {
+    const doc = await vscode.workspace.openTextDocument({ language: 'dsync', content: failure.shrunk });
+    await vscode.window.showTextDocument(doc, { preview: false });
+    await vscode.commands.executeCommand('dsync.runScenario', doc.uri);
+  }
+  return result;
+}
