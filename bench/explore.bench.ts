@@ -5,11 +5,13 @@
  * `npm run bench` builds first). Targets: ≥ 2,000 schedules/s per core and
  * ≥ 2 M events/s.
  *
- * Then the same protocol side by side with the Quint simulator: two-phase
- * commit with three participants, bench/peers/twoPhaseCommit.qnt under
- * `quint run --backend=typescript`, against DSync's `two_phase_commit`,
- * both with the same number of steps per trace (a DSync step is one trace
- * event, a Quint step one action); printed as a ratio of traces per second.
+ * Then the same protocols side by side with the Quint simulator, both with
+ * the same number of steps per trace (a DSync step is one trace event, a
+ * Quint step one action), printed as a ratio of traces per second:
+ * two-phase commit with three participants (bench/peers/twoPhaseCommit.qnt
+ * against DSync's `two_phase_commit`) and single-decree Paxos with three
+ * acceptors, two proposers and bounded ballots (bench/peers/paxos.qnt
+ * against DSync's `paxos`), under `quint run --backend=typescript`.
  * Quint is installed into bench/peers on first use; if it cannot run, the
  * benchmark says why and goes on.
  */
@@ -44,8 +46,28 @@ network { latency 1ms..10ms; loss 5% }
 faults random { crash 1 per 300ms for 50ms }
 invariant atomicity
 `;
+/** The DSync side of bench/peers/paxos.qnt: three acceptors, two proposers with values 10 and 20. */
+const PAXOS = `scenario bench_paxos { seed 1  run for 1s }
+nodes n1..n3 run paxos { proposers n1, n2; values n1 = 10, n2 = 20; start 0ms..10ms; backoff 0ms..20ms; timeout 50ms }
+network { latency 1ms..10ms }
+invariant agreement
+invariant validity
+`;
 const STEPS = 30;
-const QUINT_SAMPLES = 300;
+
+interface Peer {
+  readonly title: string;
+  readonly dsync: string;
+  readonly qnt: string;
+  readonly main: string;
+  readonly invariant: string;
+  readonly samples: number;
+}
+
+const PEERS: readonly Peer[] = [
+  { title: 'two-phase commit, 3 participants', dsync: TWO_PC, qnt: 'twoPhaseCommit.qnt', main: 'twoPhaseCommit', invariant: 'consistent', samples: 300 },
+  { title: 'single-decree Paxos, 3 acceptors, ballots 0..3', dsync: PAXOS, qnt: 'paxos.qnt', main: 'paxos', invariant: 'agreement', samples: 30 },
+];
 
 function modelOf(text: string): Model {
   const m = modelFor(text);
@@ -75,29 +97,35 @@ async function scaling(): Promise<void> {
   const runs = 600;
   let base = 0;
   for (const workers of [1, 2]) {
-    const outcome = await explore({ text: RAFT5, baseSeed: 1, runs, workers, workerScript: workers > 1 ? workerScript : workerScript });
+    const outcome = await explore({ text: RAFT5, baseSeed: 1, runs, workers, workerScript });
     const perSecond = outcome.summary.runs / (outcome.elapsedMs / 1000);
     if (workers === 1) base = perSecond;
     console.log(`  ${workers} worker${workers > 1 ? 's' : ' '} (${runs} schedules)${' '.repeat(20)} ${perSecond.toFixed(0).padStart(10)} schedules/s  ${(outcome.summary.events / (outcome.elapsedMs / 1000) / 1e6).toFixed(2)} M events/s  speed-up ×${(perSecond / base).toFixed(2)}  (${outcome.summary.distinctStates} distinct states)`);
   }
 }
 
-/** Runs Quint on the peer model; traces per second as Quint measures them (simulation only, without its start-up). */
-function quint(): { tracesPerSecond: number; wallMs: number } | string {
-  const peers = path.join(ROOT, 'bench', 'peers');
-  const bin = path.join(peers, 'node_modules', '.bin', 'quint');
-  if (!fs.existsSync(bin)) {
-    console.log('  installing Quint 0.33.0 into bench/peers (npm install --prefix bench/peers) …');
-    const install = spawnSync('npm', ['install', '--prefix', peers, '--no-audit', '--no-fund'], { encoding: 'utf8', timeout: 300_000 });
-    if (install.status !== 0 || !fs.existsSync(bin)) return `npm install --prefix bench/peers failed: ${(install.stderr || install.error?.message || '').trim().split('\n').slice(-3).join(' / ')}`;
-  }
+const PEERS_DIR = path.join(ROOT, 'bench', 'peers');
+const QUINT = path.join(PEERS_DIR, 'node_modules', '.bin', 'quint');
+
+/** Installs Quint into bench/peers when missing (never into the extension); a reason when it cannot. */
+function installQuint(): string | undefined {
+  if (fs.existsSync(QUINT)) return undefined;
+  console.log('  installing Quint 0.33.0 into bench/peers (npm install --prefix bench/peers) …');
+  const install = spawnSync('npm', ['install', '--prefix', PEERS_DIR, '--no-audit', '--no-fund'], { encoding: 'utf8', timeout: 300_000 });
+  if (install.status !== 0 || !fs.existsSync(QUINT)) return `npm install --prefix bench/peers failed: ${(install.stderr || install.error?.message || '').trim().split('\n').slice(-3).join(' / ')}`;
+  return undefined;
+}
+
+/** Runs Quint on a peer model; traces per second as Quint measures them (simulation only, without its start-up). */
+function quint(peer: Peer): { tracesPerSecond: number; wallMs: number } | string {
   const start = performance.now();
-  const r = spawnSync(bin, ['run', '--backend=typescript', `--max-samples=${QUINT_SAMPLES}`, `--max-steps=${STEPS}`, '--invariant=consistent', '--main=twoPhaseCommit', path.join(peers, 'twoPhaseCommit.qnt')], { encoding: 'utf8', timeout: 300_000 });
+  const args = ['run', '--backend=typescript', `--max-samples=${peer.samples}`, `--max-steps=${STEPS}`, `--invariant=${peer.invariant}`, `--main=${peer.main}`, path.join(PEERS_DIR, peer.qnt)];
+  const r = spawnSync(QUINT, args, { encoding: 'utf8', timeout: 300_000 });
   const wallMs = performance.now() - start;
   const out = `${r.stdout ?? ''}${r.stderr ?? ''}`;
   const m = /\((\d+)ms at (\d+) traces\/second\)/.exec(out);
   if (r.status !== 0 || !m) return `quint run failed (exit ${r.status ?? r.signal ?? r.error?.message}): ${out.trim().split('\n').slice(-3).join(' / ')}`;
-  return { tracesPerSecond: (QUINT_SAMPLES * 1000) / Number(m[1]), wallMs };
+  return { tracesPerSecond: (peer.samples * 1000) / Math.max(1, Number(m[1])), wallMs };
 }
 
 async function main(): Promise<void> {
@@ -109,17 +137,20 @@ async function main(): Promise<void> {
   console.log('scaling with worker threads:');
   await scaling();
 
-  console.log(`\nversus Quint: two-phase commit, 3 participants, ${STEPS} steps per trace`);
-  const twoPc = modelOf(TWO_PC);
-  const d = inThread({ ...twoPc, maxEvents: STEPS }, 2000);
-  console.log(`  DSync two_phase_commit (max_events ${STEPS})${' '.repeat(5)} ${d.perSecond.toFixed(0).padStart(10)} traces/s`);
-  const q = quint();
-  if (typeof q === 'string') {
-    console.log(`  Quint: not run: ${q}`);
-    return;
+  const missing = installQuint();
+  for (const peer of PEERS) {
+    console.log(`\nversus Quint: ${peer.title}, ${STEPS} steps per trace`);
+    const model = modelOf(peer.dsync);
+    const d = inThread({ ...model, maxEvents: STEPS }, 2000);
+    console.log(`  DSync ${model.protocols[0]!.definition.name} (max_events ${STEPS})`.padEnd(44) + ` ${d.perSecond.toFixed(0).padStart(10)} traces/s`);
+    const q = missing ?? quint(peer);
+    if (typeof q === 'string') {
+      console.log(`  Quint: not run: ${q}`);
+      continue;
+    }
+    console.log(`  Quint 0.33.0 --backend=typescript`.padEnd(44) + ` ${q.tracesPerSecond.toFixed(0).padStart(10)} traces/s  (${peer.samples} samples of bench/peers/${peer.qnt}; ${(q.wallMs / 1000).toFixed(1)}s wall with start-up)`);
+    console.log(`  ratio DSync / Quint: ×${(d.perSecond / q.tracesPerSecond).toFixed(1)} traces per second at ${STEPS} steps per trace`);
   }
-  console.log(`  Quint 0.33.0 --backend=typescript${' '.repeat(9)} ${q.tracesPerSecond.toFixed(0).padStart(10)} traces/s  (${QUINT_SAMPLES} samples; ${(q.wallMs / 1000).toFixed(1)}s wall with start-up)`);
-  console.log(`  ratio DSync / Quint: ×${(d.perSecond / q.tracesPerSecond).toFixed(1)} traces per second at ${STEPS} steps per trace`);
 }
 
 main().catch((error: unknown) => {

@@ -17,14 +17,14 @@ export class SettlingLsp {
 
   private readonly configured: Promise<void>;
 
-  constructor(settings: unknown) {
+  constructor(private settings: unknown) {
     this.harness = new LspHarness(settings);
     // Replaces the harness's answer (same settings) to learn when the server has them.
     let answered: () => void = () => undefined;
     this.configured = new Promise((resolve) => (answered = resolve));
     this.harness.client.onRequest('workspace/configuration', () => {
       setImmediate(answered);
-      return [settings];
+      return [this.settings];
     });
     this.harness.client.onNotification(StatusNotification, (p: StatusParams) => {
       if (p.state === 'simulating' || p.state === 'checking') return;
@@ -52,6 +52,13 @@ export class SettlingLsp {
   /** Sends ranged (incremental) changes for one new version. */
   changeIncrementally(uri: string, version: number, contentChanges: TextDocumentContentChangeEvent[]): void {
     void this.harness.client.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges });
+  }
+
+  /** New settings, announced as VS Code does (the server pulls them); forgets what had settled, since everything is re-analysed. */
+  changeSettings(settings: unknown): void {
+    this.settings = settings;
+    this.settled.clear();
+    void this.harness.client.sendNotification('workspace/didChangeConfiguration', { settings: null });
   }
 
   close(uri: string): void {

@@ -93,6 +93,17 @@ describe('editor simulation budgets', () => {
     });
   });
 
+  test('changing the settings re-analyses open documents with the new budget', async () => {
+    await withSettings({ maxEvents: 1000 }, async (lsp) => {
+      const uri = 'file:///b/settings.dsync';
+      lsp.open(uri, pingPong());
+      assert.match(budgetWarning(await lsp.settle(uri, 1)), /after 1,001 events/);
+      lsp.changeSettings({ seed: null, simulation: { maxEvents: 2000, maxMilliseconds: 60_000, maxTraceMegabytes: 256 } });
+      // 1 + 2k ≥ 2000 first at k = 1000.
+      assert.match(budgetWarning(await lsp.settle(uri, 1)), /after 2,001 events, at t=1\.001s/);
+    });
+  });
+
   test('a file over the size cap gets DS172 in the editor too, and the server keeps serving', async () => {
     await withSettings({}, async (lsp) => {
       const uri = 'file:///b/huge.dsync';

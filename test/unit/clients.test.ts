@@ -62,10 +62,11 @@ describe('client statement: syntax and checks', () => {
 
 describe('client workload: behaviour', () => {
   test('operations fire by the client\'s own clock', () => {
-    // The client's clock reads 20ms ahead of true time: `from 50ms` is true 30ms.
-    const r = runText(`${head}client c1 { every 100ms get k from 50ms until 260ms; at 400ms put k = 1 }\nclock c1 { offset +20ms }`);
+    // The client's clock reads 20ms ahead of true time: `from 250ms` is true
+    // 230ms. (n1 leads from 156ms; each operation is answered within 40ms.)
+    const r = runText(`${head}client c1 { every 100ms get k from 250ms until 460ms; at 600ms put k = 1 }\nclock c1 { offset +20ms }`);
     const invokes = notes(r, 'phase', 'invoke').map((e) => `${e.data!['op']} ${e.time / 1e6}`);
-    assert.deepEqual(invokes, ['get 30', 'get 130', 'get 230', 'put 380']);
+    assert.deepEqual(invokes, ['get 230', 'get 330', 'get 430', 'put 580']);
   });
 
   test('follows redirects to the leader and records a matched history', () => {
@@ -95,6 +96,20 @@ describe('client workload: behaviour', () => {
     // and back, 375ms) and the answer reaches c1 at 385ms.
     assert.deepEqual(sends, ['n2 300', 'n1 345']);
     assert.deepEqual(notes(r, 'phase', 'return').map((e) => e.time / 1e6), [385]);
+  });
+
+  test('one operation at a time: the next waits its turn, repeated firings are skipped', () => {
+    // The only contact is down: the first get never returns. The second firing
+    // waits; firings 3..10 (up to 1s) find it still waiting and are skipped.
+    const r = runText(`${head}client c1 to n2 { every 100ms get k }\nfaults { at 50ms crash n2 }`);
+    assert.deepEqual(notes(r, 'phase', 'invoke').map((e) => e.time / 1e6), [100]);
+    assert.equal(finalProps(r, 'c1')['ops_pending'], 2);
+    assert.equal(finalProps(r, 'c1')['ops_skipped'], 8);
+    // Two operations due together: the second is invoked when the first returns.
+    const both = runText(`${head}client c1 to n1 { at 300ms put k = 1; at 300ms get k }`);
+    const phases = notes(both, 'phase').map((e) => `${e.data!['phase']} ${e.data!['op']} ${e.time / 1e6}`);
+    // put: sent 300, at n1 310, committed 330, answer 340; get: same round again, 380.
+    assert.deepEqual(phases, ['invoke put 300', 'return put 340', 'invoke get 340', 'return get 380']);
   });
 
   test('operation ids and counter values survive a client restart', () => {

@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { dsyncLexer, KEYWORD_NAMES } from '../../server/src/core/syntax/lexer';
+import { Lexer } from 'chevrotain';
+import { allTokens, dsyncLexer, KEYWORD_NAMES } from '../../server/src/core/syntax/lexer';
 import { parseDuration, parsePercent, parsePpm } from '../../server/src/core/units';
 
 /** `Type:image` for every token, comments and whitespace left out. */
@@ -85,6 +86,11 @@ describe('lexer', () => {
     const r = dsyncLexer.tokenize('nodes A\nat $ 10ms');
     assert.deepEqual(r.errors.map((e) => [e.line, e.column, e.length]), [[2, 4, 1]]);
     assert.deepEqual(r.tokens.map((t) => t.image), ['nodes', 'A', 'at', '10ms']);
+  });
+
+  test('every token can be dispatched by its first character (Chevrotain otherwise tries every token at every offset)', () => {
+    // A custom token without start_chars_hint, or a regex with the `u` flag, silently turns the optimisation off.
+    assert.doesNotThrow(() => new Lexer(allTokens, { positionTracking: 'full', ensureOptimizations: true }));
   });
 
   test('token positions are 1-based lines and columns', () => {

@@ -76,8 +76,9 @@ export class Diagram {
     const placer = new LabelPlacer();
     drawLaneBackgrounds(frame, L.back, L.lanes);
     const step = drawAxis(frame, L.axis, L.grid, placer);
-    drawPartitions(frame, L.partitions, L.labels, placer);
+    // Banner labels: violations before partitions when both want the same spot.
     drawViolationLines(frame, L.violations, L.labels, placer);
+    drawPartitions(frame, L.partitions, L.labels, placer);
     drawRoles(frame, L.roles, L.labels, placer);
     drawCrashes(frame, L.crashes);
     drawCuts(frame, L.cuts, L.labels, placer);

@@ -101,7 +101,8 @@ export function drawEventCaptions(frame: Frame, visible: readonly (readonly Time
       if (gate.blocked(lane, p.x)) continue;
       const text = clip(caption, 28);
       if (!repeats.allows(lane, text, p.x)) continue;
-      const placed = placeText(placer, parent, text, p.x, p.y - 9, fonts.label, `event-label ${markFor(e.kind).cls}-text halo`, { within });
+      // Roomy: captions running into each other read as one long sentence.
+      const placed = placeText(placer, parent, text, p.x, p.y - 9, fonts.label, `event-label ${markFor(e.kind).cls}-text halo`, { within, padX: 9 });
       if (!placed) continue;
       repeats.note(lane, text, p.x);
       gate.placed(lane, placed);

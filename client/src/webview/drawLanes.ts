@@ -11,8 +11,19 @@ import { clockSpec, laneY, PAD } from './layout';
 import { NODE_HUES } from './model';
 import { svg, svgText } from './svg';
 
-export function nodeHue(node: number): string {
-  return NODE_HUES[node % NODE_HUES.length]!;
+/**
+ * A node's colour in the offset chart and on its lane's swatch. Past the
+ * palette's five hues the cycle repeats dashed (chart) and hollow (swatch),
+ * so n1 and n6 stay apart.
+ */
+export function nodeStyle(node: number): { readonly hue: string; readonly alt: boolean } {
+  return { hue: NODE_HUES[node % NODE_HUES.length]!, alt: Math.floor(node / NODE_HUES.length) % 2 === 1 };
+}
+
+/** CSS classes for a node's offset line (and its key sample). */
+export function offsetLineClass(node: number): string {
+  const { hue, alt } = nodeStyle(node);
+  return `offset-line stroke-${hue}${alt ? ' dashed' : ''}`;
 }
 
 export function drawLaneBackgrounds(frame: Frame, back: Element, lines: Element): void {
@@ -31,7 +42,8 @@ export function drawNames(frame: Frame, parent: Element): void {
   const room = layout.plotX0 - PAD - 30;
   prepared.payload.nodes.forEach((n, i) => {
     const y = laneY(layout, i);
-    svg('rect', { class: `swatch fill-${nodeHue(i)}`, x: PAD, y: y - 9, width: 4, height: 18, rx: 2 }, parent);
+    const { hue, alt } = nodeStyle(i);
+    svg('rect', { class: alt ? `swatch swatch-hollow stroke-${hue}` : `swatch fill-${hue}`, x: PAD, y: y - 9, width: 4, height: 18, rx: 2 }, parent);
     const name = fitText(n.name, room, fonts.name) || clip(n.name, 1);
     const spec = clockSpec(n);
     svgText(name, { class: 'name', x: PAD + 12, y: spec ? y - 1 : y + 4.5 }, parent);

@@ -21,7 +21,14 @@ export function drawPartitions(frame: Frame, bands: Element, labels: Element, pl
     svg('line', { class: 'partition-edge', x1: x0 + width, x2: x0 + width, y1: layout.bannerY, y2: layout.lanesBottom }, bands);
     const text = `partition ${p.groups}`;
     const fitted = fitText(text, width - 8, fonts.smallBold);
-    if (fitted.length >= 9) placeText(placer, labels, fitted, x0 + 4, layout.bannerY + 13, fonts.smallBold, 'partition-label', { anchor: 'start' });
+    if (fitted.length < 9) continue;
+    // On top at the band's start, middle or end (a violation label may hold a spot), else at its foot.
+    const w = textWidth(fitted, fonts.smallBold.css);
+    const top = layout.bannerY + 13;
+    const spots = [[x0 + 4, top], [x0 + (width - w) / 2, top], [x0 + width - w - 4, top], [x0 + 4, layout.lanesBottom - 5]] as const;
+    for (const [left, y] of spots) {
+      if (placeText(placer, labels, fitted, left, y, fonts.smallBold, 'partition-label halo', { anchor: 'start' })) break;
+    }
   }
 }
 

@@ -4,7 +4,7 @@
  * estimated an offset (NTP/PTP notes carrying `estimatedOffset`). Not drawn
  * when every clock reads true time throughout.
  */
-import { nodeHue } from './drawLanes';
+import { nodeStyle, offsetLineClass } from './drawLanes';
 import { clip, formatTimeShort } from './format';
 import { x, type Frame, type Point } from './frame';
 import { PAD } from './layout';
@@ -63,7 +63,7 @@ export function drawOffsetChart(frame: Frame, frameLayer: Element, plotLayer: El
       if (i === i0) path.move(x(frame, p.t), y.at(p.offset));
       else path.line(x(frame, p.t), y.at(p.offset));
     }
-    path.emit(plotLayer, `offset-line stroke-${nodeHue(node)}`)?.setAttribute('data-node', String(node));
+    path.emit(plotLayer, offsetLineClass(node))?.setAttribute('data-node', String(node));
   });
   const dots = new Map<number, PathBuilder>();
   for (const est of prepared.estimates) {
@@ -72,7 +72,7 @@ export function drawOffsetChart(frame: Frame, frameLayer: Element, plotLayer: El
     if (!path) dots.set(est.node, (path = new PathBuilder()));
     if (path.add()) path.circle(x(frame, est.time), y.at(est.value), 2.6);
   }
-  for (const [node, path] of dots) path.emit(plotLayer, `offset-estimate stroke-${nodeHue(node)}`);
+  for (const [node, path] of dots) path.emit(plotLayer, `offset-estimate stroke-${nodeStyle(node).hue}`);
 }
 
 /** The estimate dot nearest to p within `radius` px, for the tooltip. */
@@ -93,7 +93,7 @@ export function estimateAt(frame: Frame, p: Point, radius: number): Prepared['es
 function drawChartKey(frame: Frame, parent: Element, y: number, after: number): void {
   const { layout, prepared, fonts } = frame;
   let kx = Math.max(layout.plotX0, after);
-  const entries = prepared.names.map((n, i) => ({ text: clip(n, 20), cls: `offset-line stroke-${nodeHue(i)}`, dot: false }));
+  const entries = prepared.names.map((n, i) => ({ text: clip(n, 20), cls: offsetLineClass(i), dot: false }));
   if (prepared.estimates.length) entries.push({ text: 'protocol’s estimate', cls: 'offset-estimate stroke-muted', dot: true });
   for (const { text, ...entry } of entries) {
     const w = 22 + textWidth(text, fonts.label.css) + 14;

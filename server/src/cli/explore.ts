@@ -198,7 +198,7 @@ function progressBar(runs: number, timeMs: number | undefined): { update(p: Expl
     const perSecond = p.elapsedMs > 0 ? (p.runs * 1000) / p.elapsedMs : 0;
     const etaMs = Number.isFinite(runs) ? (perSecond > 0 ? ((runs - p.runs) / perSecond) * 1000 : 0) : Math.max(0, (timeMs ?? 0) - p.elapsedMs);
     const total = Number.isFinite(runs) ? `/${runs}` : '';
-    process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.runs}${total} schedules  ${Math.round(perSecond)}/s  ETA ${formatDuration(Math.round(etaMs) * 1e6)}${p.failed ? '  (failure found)' : ''}\x1b[K`);
+    process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.runs}${total} schedules  ${Math.round(perSecond)}/s  ETA ${formatDuration(Math.ceil(etaMs / 1000) * 1e9)}${p.failed ? '  (failure found)' : ''}\x1b[K`);
   };
   return {
     update: (p) => {

@@ -1,4 +1,5 @@
 import { diagnostic, hasErrors, type Diagnostic } from '../diagnostics';
+import { reportHugeDurations } from './bounds';
 import type { ClockModel, Expectation, FaultModel, InvariantInstance, LinkParams, Model, ProtocolInstance, RandomFaultSpec, Rule, Stimulus } from '../model';
 import { PROTOCOLS } from '../protocols/registry';
 import type { ParseResult } from '../syntax/parse';
@@ -53,6 +54,8 @@ export function check(parsed: ParseResult, text: string): CheckResult {
     if (s.kind === 'nodes') for (const ref of s.refs) ctx.nodes.declare(ref);
     else if (s.kind === 'client') ctx.nodes.declare({ first: s.name, range: s.name.range });
   }
+
+  reportHugeDurations(statements, ctx.diagnostics);
 
   const headers = statements.filter((s): s is A.ScenarioDecl => s.kind === 'scenario');
   let seed = 0;

@@ -74,52 +74,93 @@ function checkPartition<S, I, O>(model: SequentialModel<S, I, O>, ops: readonly 
   const cache = new Set<string>();
   /** `forced`: a read placed greedily; backtracking goes past it without trying alternatives. */
   const calls: { entry: Entry<I, O>; state: S; forced: boolean }[] = [];
-  const readOnly = (e: Entry<I, O>): boolean => model.isReadOnly?.(e.op.input) ?? false;
   let state = model.init();
-  let entry = head.next;
   let deepest = -1;
   let culprit: Operation<I, O> | undefined;
   let prefix: Operation<I, O>[] = [];
-  while (head.next !== undefined && entry !== undefined) {
+
+  /** Linearizes `e` (its call and return leave the list) if the configuration it leads to is new. */
+  const place = (e: Entry<I, O>, next: S, forced: boolean): 'placed' | 'seen' => {
+    flip(words, e.index);
+    const key = `${wordsKey(words)}|${model.stateKey(next)}`;
+    if (cache.has(key)) {
+      flip(words, e.index);
+      return 'seen';
+    }
+    cache.add(key);
+    calls.push({ entry: e, state, forced });
+    state = next;
+    lift(e);
+    return 'placed';
+  };
+  const undo = (frame: { entry: Entry<I, O>; state: S }): void => {
+    state = frame.state;
+    flip(words, frame.entry.index);
+    unlift(frame.entry);
+  };
+  /**
+   * Places every read that may be called now (its call comes before the first
+   * remaining return) and is allowed in the current state. 'dead' when one
+   * leads to a configuration already explored: that one failed, so this one
+   * fails too.
+   */
+  const placeReads = (): 'ok' | 'dead' => {
+    if (!model.isReadOnly) return 'ok';
+    for (let e = head.next; e && e.isCall; ) {
+      const next = model.isReadOnly(e.op.input) ? model.step(state, e.op.input, e.op.output) : undefined;
+      if (next !== undefined) {
+        if (place(e, next, true) === 'seen') return 'dead';
+        e = head.next;
+      } else {
+        e = e.next;
+      }
+    }
+    return 'ok';
+  };
+  /** Undoes the greedy reads and the last real choice; the entry after that choice is tried next. */
+  const backtrack = (): Entry<I, O> | undefined => {
+    let top = calls.pop();
+    while (top?.forced) {
+      undo(top);
+      top = calls.pop();
+    }
+    if (!top) return undefined;
+    undo(top);
+    return top.entry.next;
+  };
+
+  let entry = head.next;
+  let fresh = true;
+  while (head.next !== undefined) {
     if (budget.left-- <= 0) return { kind: 'unknown', steps: budget.used };
     budget.used++;
-    if (entry.isCall) {
-      const next = model.step(state, entry.op.input, entry.op.output);
-      if (next !== undefined) {
-        flip(words, entry.index);
-        const key = `${wordsKey(words)}|${model.stateKey(next)}`;
-        if (!cache.has(key)) {
-          cache.add(key);
-          // Every call before the first return may be called now: a read among them is placed for good.
-          calls.push({ entry, state, forced: readOnly(entry) });
-          state = next;
-          lift(entry);
-          entry = head.next;
-          continue;
-        }
-        flip(words, entry.index);
+    if (fresh) {
+      fresh = false;
+      const reads = placeReads();
+      if (head.next === undefined) break;
+      if (reads === 'dead') {
+        entry = backtrack();
+        if (!entry) return { kind: 'violation', partition: ops, culprit: culprit ?? ops[0]!, prefix };
+        continue;
       }
-      entry = entry.next;
+      entry = head.next;
+    }
+    if (entry!.isCall) {
+      const next = model.step(state, entry!.op.input, entry!.op.output);
+      if (next !== undefined && place(entry!, next, false) === 'placed') {
+        fresh = true;
+        continue;
+      }
+      entry = entry!.next;
     } else {
       // A return whose operation is still unplaced: every order chosen so far fails.
       if (calls.length > deepest) {
         deepest = calls.length;
-        culprit = entry.op;
+        culprit = entry!.op;
         prefix = calls.map((c) => c.entry.op);
       }
-      // Undo the greedy reads, then the last real choice, and try the call after it.
-      let top = calls.pop();
-      while (top?.forced) {
-        state = top.state;
-        flip(words, top.entry.index);
-        unlift(top.entry);
-        top = calls.pop();
-      }
-      if (!top) return { kind: 'violation', partition: ops, culprit: culprit!, prefix };
-      state = top.state;
-      flip(words, top.entry.index);
-      unlift(top.entry);
-      entry = top.entry.next;
+      entry = backtrack();
+      if (!entry) return { kind: 'violation', partition: ops, culprit: culprit!, prefix };
     }
   }
   return { kind: 'ok', order: calls.map((c) => c.entry.op) };

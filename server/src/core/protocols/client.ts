@@ -13,7 +13,7 @@ import { noteClientOp } from './replicationNotes';
  * convention (see kv.ts): it sends to a contact node, follows redirects to
  * the leader, and retries on a timeout with the same operation id.
  *
- * Every operation is recorded as notes — invoke when issued, return when
+ * Every operation is recorded as notes — invoke when sent, return when
  * answered — so the history that `linearizable(kv)` checks is in the trace.
  * An operation that is never answered (the run ends, the client crashes)
  * stays invoked: its outcome is unknown.
@@ -62,7 +62,8 @@ export function clientDefinition(workload: ClientWorkload): ClientDefinition {
     options: [],
     properties: [
       { name: 'ops_done', type: 'number', doc: 'operations the client got an answer for' },
-      { name: 'ops_pending', type: 'number', doc: 'operations issued and not answered yet' },
+      { name: 'ops_pending', type: 'number', doc: 'the operation waiting for an answer, plus those waiting their turn' },
+      { name: 'ops_skipped', type: 'number', doc: 'firings dropped because the same operation was still waiting its turn' },
       { name: 'leader', type: 'string', doc: 'the node the client believes is the leader' },
     ],
     workload,
@@ -78,11 +79,20 @@ interface Pending {
   redirects: number;
 }
 
+/**
+ * One operation at a time, like a Jepsen client process: an operation that
+ * falls due while another is unanswered waits its turn (at most one waiting
+ * firing per statement; further firings are skipped). Concurrency in the
+ * history thus comes from several clients, at most one operation each, which
+ * keeps it realistic and its linearizability check fast.
+ */
 class ClientNode implements ProtocolNode {
-  private readonly pending = new Map<string, Pending>();
+  private current: Pending | undefined;
+  private readonly queue: number[] = [];
   private leaderHint: string | undefined;
   private contact = 0;
   private done = 0;
+  private skipped = 0;
 
   constructor(private readonly ctx: NodeContext, private readonly workload: ClientWorkload) {}
 
@@ -98,13 +108,15 @@ class ClientNode implements ProtocolNode {
     if (name === 'issue') {
       const { index, at } = data as { index: number; at: number };
       const op = this.workload.ops[index]!;
-      this.issue(op, index);
+      if (!this.current) this.issue(index);
+      else if (!this.queue.includes(index)) this.queue.push(index);
+      else this.skipped++;
       const now = this.ctx.now();
       const next = nextFiring(op, Math.max(now, at + 1));
       if (next !== undefined) this.ctx.setTimer('issue', Math.max(0, next - now), { index, at: next });
     } else if (name === 'retry') {
-      const p = this.pending.get(data as string);
-      if (!p) return;
+      const p = this.current;
+      if (!p || p.command.opId !== data) return;
       if (this.leaderHint === p.target) this.leaderHint = undefined; // the leader we believed in did not answer
       p.redirects = 0;
       this.giveUpOn(p.target);
@@ -115,16 +127,18 @@ class ClientNode implements ProtocolNode {
   onMessage(from: string, type: string, payload: unknown): void {
     if (type !== KV_REPLY) return;
     const reply = payload as KvReply;
-    const p = this.pending.get(reply.opId);
-    if (!p) return; // an answer to a retry already answered
+    const p = this.current;
+    if (!p || p.command.opId !== reply.opId) return; // an answer to a retry already answered
     if (reply.ok) {
-      this.pending.delete(reply.opId);
+      this.current = undefined;
       this.ctx.cancelTimer(p.timer);
       this.leaderHint = from;
       this.done++;
       const c = p.command;
       const value = c.op === 'get' ? reply.value : c.value;
       noteClientOp(this.ctx, { op: c.op, key: c.key, ...(value !== undefined ? { value } : {}), phase: 'return', opId: c.opId, client: c.client, source: p.source }, `from ${from}`);
+      const next = this.queue.shift();
+      if (next !== undefined) this.issue(next);
       return;
     }
     if (reply.leader && reply.leader !== from) {
@@ -140,10 +154,11 @@ class ClientNode implements ProtocolNode {
   }
 
   inspect(): Readonly<Record<string, number | string>> {
-    return { ops_done: this.done, ops_pending: this.pending.size, leader: this.leaderHint ?? '' };
+    return { ops_done: this.done, ops_pending: (this.current ? 1 : 0) + this.queue.length, ops_skipped: this.skipped, leader: this.leaderHint ?? '' };
   }
 
-  private issue(op: ClientOpSpec, source: number): void {
+  private issue(source: number): void {
+    const op = this.workload.ops[source]!;
     const seq = (this.ctx.stable.get<number>('seq') ?? 0) + 1;
     this.ctx.stable.set('seq', seq);
     let value: KvValue | undefined;
@@ -157,7 +172,7 @@ class ClientNode implements ProtocolNode {
     const command: KvCommand = { opId: `${this.ctx.self}.${seq}`, client: this.ctx.self, op: op.op, key: op.key, ...(value !== undefined ? { value } : {}) };
     noteClientOp(this.ctx, { op: op.op, key: op.key, ...(value !== undefined ? { value } : {}), phase: 'invoke', opId: command.opId, client: this.ctx.self, source });
     const p: Pending = { command, source, target: '', timer: -1, redirects: 0 };
-    this.pending.set(command.opId, p);
+    this.current = p;
     this.send(p, this.target(), '');
   }
 

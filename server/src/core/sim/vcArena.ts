@@ -17,13 +17,15 @@ export class VcArena {
   constructor(private readonly width: number) {
     // About 256 KiB per chunk, and always room for at least one clock.
     this.chunkLength = Math.max(1, Math.floor(65_536 / Math.max(1, width))) * Math.max(1, width);
-    this.chunk = new Int32Array(this.chunkLength);
+    // Chunks start small and double up to that size: exploration runs many short
+    // simulations, and zeroing 256 KiB for each cost more than the run itself.
+    this.chunk = new Int32Array(Math.min(this.chunkLength, 64 * Math.max(1, width)));
   }
 
   /** A frozen-in-time copy of `vc` (which must have `width` entries). */
   copy(vc: Int32Array): Int32Array {
-    if (this.used + this.width > this.chunkLength) {
-      this.chunk = new Int32Array(this.chunkLength);
+    if (this.used + this.width > this.chunk.length) {
+      this.chunk = new Int32Array(Math.min(this.chunkLength, this.chunk.length * 2));
       this.used = 0;
     }
     const view = this.chunk.subarray(this.used, this.used + this.width);

@@ -118,7 +118,7 @@ function syntaxDiagnostic(error: IRecognitionException, tokens: readonly IToken[
   } else if (error.name === 'MismatchedTokenException' && expectedMatch) {
     const expected = TOKEN_TEXT[expectedMatch[1]!] ?? `'${expectedMatch[1]!.replace(/^Kw_/, '')}'`;
     if (expectedMatch[1] === 'Identifier' && !cutShort && found.tokenType.name.startsWith('Kw_')) {
-      return diagnostic('DS114', `'${found.image}' is a keyword and cannot name a node; pick another name`, range);
+      return diagnostic('DS114', `'${found.image}' is a keyword and cannot be used as a name; pick another name`, range);
     }
     message = `expected ${expected} but found ${describeToken(found)}`;
   } else {
