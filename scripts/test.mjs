@@ -39,6 +39,9 @@ function findTests(dir) {
   });
 }
 
+// The browser tests (timeline webview) and the extension tests need Chromium and
+// code-server; the full run installs them first (idempotent, quick when present).
+if (!unitOnly || process.env.CI) run('tools for the browser and VS Code tests', 'bash', ['scripts/setup-code-server.sh']);
 run('type check', process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json']);
 run('build', process.execPath, ['scripts/build.mjs']);
 

@@ -42,6 +42,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<DsyncA
     return editor?.document.languageId === 'dsync' ? editor.document.uri : undefined;
   };
 
+  const followed = new WeakSet<TimelinePanel>();
   const run = async (uri: vscode.Uri | undefined, seed: number | undefined, reveal: boolean): Promise<RunScenarioResult | undefined> => {
     if (!uri) {
       void vscode.window.showWarningMessage('DSync: open a .dsync file first.');
@@ -53,8 +54,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<DsyncA
       return result;
     }
     output.appendLine(result.summary);
-    TimelinePanel.show(context, uri, result.timeline, reveal);
+    const panel = TimelinePanel.show(context, uri, result.timeline, true);
+    // The server sends fresh timelines of this document while the panel is open, so it follows typing.
     void languageClient.sendNotification(FollowTimelineNotification, { uri: uri.toString() });
+    if (!followed.has(panel)) {
+      followed.add(panel);
+      panel.onDidDispose(() => {
+        followed.delete(panel);
+        void languageClient.sendNotification(FollowTimelineNotification, { uri: null });
+      });
+    }
     if (!result.passed && reveal) void vscode.window.showWarningMessage(`DSync: ${result.summary}`);
     return result;
   };

@@ -1,5 +1,7 @@
 import { describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
+import type { NodeContext } from '../../server/src/core/protocols/protocol';
+import { RaftNode } from '../../server/src/core/protocols/raftNode';
 import type { RunResult } from '../../server/src/core/sim/result';
 import { checkText, runText } from './support/scenario';
 import { finalProps, notes, sample, traceOf, violation } from './support/coordination';
@@ -163,6 +165,35 @@ describe('raft: leader leases depend on the clocks', () => {
     const text = sample('raft_lease_no_drift_bound.dsync');
     assert.deepEqual(failed(runText(text)), ['linearizable(kv)']);
     assert.deepEqual(failed(runText(withoutBugs(text))), []);
+  });
+
+  test('a restarted follower refuses votes for one lease window; a fresh one does not', () => {
+    // A RaftNode on a fake context: its disk, its clock, and what it sends.
+    const node = (disk: Map<string, unknown>) => {
+      let now = 0;
+      const sent: { to: string; type: string; payload: { granted?: boolean } }[] = [];
+      const ctx: NodeContext = {
+        self: 'n3', members: ['n1', 'n2', 'n3'], options: new Map(), now: () => now,
+        send: (to, type, payload) => void sent.push({ to, type, payload: payload as { granted?: boolean } }),
+        setTimer: () => 0, cancelTimer: () => {}, random: () => 0, note: () => {},
+        stable: { get: <T>(k: string) => disk.get(k) as T | undefined, set: (k, v) => void disk.set(k, v) },
+        oracle: { trueTime: () => now }, clock: { step: () => {}, slew: () => {} },
+      };
+      const raft = new RaftNode(ctx, { electionLow: 150e6, electionHigh: 300e6, heartbeat: 50e6, noop: true, lease: 100e6, driftBoundPpm: 100, bugs: new Set() });
+      raft.start();
+      return { raft, sent, at: (t: number) => (now = t) };
+    };
+    const ask = { term: 5, lastLogIndex: 0, lastLogTerm: 0 };
+    const restarted = node(new Map<string, unknown>([['term', 4]]));
+    restarted.at(99e6);
+    restarted.raft.onMessage('n2', 'RequestVote', ask);
+    assert.deepEqual(restarted.sent.map((m) => m.payload.granted), [false]);
+    restarted.at(100e6);
+    restarted.raft.onMessage('n2', 'RequestVote', ask);
+    assert.deepEqual(restarted.sent.map((m) => m.payload.granted), [false, true]);
+    const fresh = node(new Map());
+    fresh.raft.onMessage('n2', 'RequestVote', { term: 1, lastLogIndex: 0, lastLogTerm: 0 });
+    assert.deepEqual(fresh.sent.map((m) => m.payload.granted), [true]);
   });
 
   test('lease settings are checked', () => {

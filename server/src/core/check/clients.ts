@@ -6,6 +6,7 @@ import type { CheckContext } from './context';
 import { checkOptions, describeValueKind, type OptionContext, type OptionSpec } from './options';
 import { checkSchedule } from './script';
 
+/** Exported for completion and hover, like the other option schemas. */
 export const CLIENT_SETTINGS: readonly OptionSpec[] = [
   { key: 'timeout', type: 'duration', min: 1, doc: 'how long the client waits for an answer before retrying at another node', example: '100ms' },
 ];

@@ -1,6 +1,5 @@
 import type { KvValue } from '../linearizability/history';
 import type { SourceRange } from '../source';
-import { formatDuration } from '../units';
 import { describeCommand, KV_REPLY, KV_REQUEST, type KvCommand, type KvReply } from './kv';
 import type { NodeContext, ProtocolDefinition, ProtocolNode } from './protocol';
 import { noteClientOp } from './replicationNotes';
@@ -201,9 +200,4 @@ export function nextFiring(op: ClientOpSpec, from: number): number | undefined {
   const k = op.start >= from ? 0 : Math.ceil((from - op.start) / op.period);
   const at = op.start + k * op.period;
   return op.stop !== undefined && at > op.stop ? undefined : at;
-}
-
-export function describeClientOp(op: ClientOpSpec): string {
-  const what = op.op === 'put' ? `put ${op.key} = ${op.value === 'counter' ? 'counter' : JSON.stringify(op.value?.literal)}` : `get ${op.key}`;
-  return op.period === undefined ? `at ${formatDuration(op.start)} ${what}` : `every ${formatDuration(op.period)} ${what}`;
 }

@@ -5,7 +5,7 @@ import type { NodeContext, PropertyValue, ProtocolDefinition, ProtocolNode } fro
 import { ballotRound, formatBallot, makeBallot, noteBallotRole, notePaxos, type Role } from './replicationNotes';
 
 export type PaxosBug = 'ignore_promises' | 'forget_promises' | 'uninitialized_value';
-export const PAXOS_BUGS: readonly PaxosBug[] = ['ignore_promises', 'forget_promises', 'uninitialized_value'];
+const PAXOS_BUGS: readonly PaxosBug[] = ['ignore_promises', 'forget_promises', 'uninitialized_value'];
 
 /** What the `uninitialized_value` bug proposes: the zero a forgotten default leaves behind. */
 const UNINITIALIZED = 0;

@@ -3,7 +3,7 @@ import { formatDuration, MS } from '../units';
 import type { ProtocolDefinition } from './protocol';
 import { RaftNode, type RaftBug, type RaftConfig } from './raftNode';
 
-export const RAFT_BUGS: readonly RaftBug[] = ['commit_old_terms', 'forget_vote', 'skip_term_check', 'lease_no_drift_bound'];
+const RAFT_BUGS: readonly RaftBug[] = ['commit_old_terms', 'forget_vote', 'skip_term_check', 'lease_no_drift_bound'];
 
 const DEFAULT_ELECTION = { low: 150 * MS, high: 300 * MS };
 const DEFAULT_HEARTBEAT = 50 * MS;

@@ -67,7 +67,7 @@ export class RaftNode implements ProtocolNode {
   private readonly lease: LeaderLease;
   private electionTimer = -1;
   private heartbeatTimer = -1;
-  /** Local time this node last heard from a leader of its current term. */
+  /** Local time this node last heard from a leader (or restarted, with leases on). */
   private lastLeaderContact = -Infinity;
   private readonly peers: readonly string[];
   private readonly majority: number;
@@ -84,6 +84,10 @@ export class RaftNode implements ProtocolNode {
     this.votedFor = this.ctx.stable.get<string | null>('vote') ?? undefined;
     const restored = this.term > 0 || this.log.lastIndex > 0;
     noteRole(this.ctx, 'follower', this.term, restored ? `restored term ${this.term}, ${this.log.lastIndex} entries${this.votedFor ? `, vote for ${this.votedFor}` : ''} from disk` : '');
+    // With leases, a restarted node may have promised a leader its loyalty
+    // just before crashing and cannot know: it refuses votes for one lease
+    // window. (A node with nothing on disk never answered a leader.)
+    if (this.lease.enabled && restored) this.lastLeaderContact = this.ctx.now();
     this.resetElectionTimer();
   }
 
@@ -149,9 +153,9 @@ export class RaftNode implements ProtocolNode {
   private onRequestVote(from: string, m: RequestVote): void {
     // Leases: a follower that heard from a leader recently neither moves to the
     // new term nor votes, so the leader's lease cannot be overtaken.
-    const inLease = this.lease.enabled && this.role === 'follower' && this.leader !== undefined && this.ctx.now() - this.lastLeaderContact < this.lease.followerWindow;
+    const inLease = this.lease.enabled && this.role === 'follower' && this.ctx.now() - this.lastLeaderContact < this.lease.followerWindow;
     if (inLease) {
-      this.ctx.send(from, 'Vote', { term: this.term, granted: false } satisfies Vote, { summary: `term=${this.term} refused: ${this.leader} leads (lease)` });
+      this.ctx.send(from, 'Vote', { term: this.term, granted: false } satisfies Vote, { summary: `term=${this.term} refused: ${this.leader ?? 'a leader'} may hold a lease` });
       return;
     }
     if (m.term > this.term) this.stepDown(m.term, undefined, `${from} asks for votes in term ${m.term}`);

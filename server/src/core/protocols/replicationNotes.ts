@@ -99,7 +99,7 @@ export function readRole(e: TraceEvent): { role: string; term: number | undefine
  * proposer's position among the members + 1. Unique per proposer, so two
  * proposers never share a ballot.
  */
-export const BALLOT_STRIDE = 1000;
+const BALLOT_STRIDE = 1000;
 
 export function makeBallot(round: number, memberIndex: number): number {
   return round * BALLOT_STRIDE + memberIndex + 1;
