@@ -17,6 +17,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import * as path from 'node:path';
 import { SeedRunner, modelFor } from '../server/src/core/explore/runner';
 import type { Model } from '../server/src/core/model';
@@ -94,7 +95,10 @@ async function scaling(): Promise<void> {
     console.log(`  scaling: skipped, ${workerScript} is missing (run npm run build)`);
     return;
   }
-  const runs = 600;
+  // Enough schedules that a worker's start-up (loading the bundle, building the parser) is a small part.
+  const runs = 1500;
+  const [load] = loadavg();
+  console.log(`  (${availableParallelism()} cores, load average ${load!.toFixed(1)}: with other work on the cores, workers cannot scale)`);
   let base = 0;
   for (const workers of [1, 2]) {
     const outcome = await explore({ text: RAFT5, baseSeed: 1, runs, workers, workerScript });

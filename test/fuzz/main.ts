@@ -9,6 +9,7 @@ import { PROPERTIES, type Survived } from './properties';
  * count is used up. Prints the seed first (replay: `--seed S`) and, at the
  * end, how many inputs each property survived. Exit 1 on the first failure,
  * with fast-check's report (shrunk input, seed and path of the round).
+ * FUZZ_VERBOSE=1 prints every round; FUZZ_NO_SHRINK=1 skips shrinking.
  */
 const ROUND = 100;
 

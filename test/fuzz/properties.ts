@@ -43,8 +43,19 @@ export interface FuzzProperty {
 /** The simulator's event budget in the fuzz: small, so every run is short. */
 export const FUZZ_MAX_EVENTS = 2_000;
 
+/**
+ * fast-check's parameters for a run. FUZZ_NO_SHRINK=1 reports the first
+ * failing input as is: shrinking an input that hangs the server waits for a
+ * timeout at every step.
+ */
 function parameters(o: FuzzRun): fc.Parameters<unknown> {
-  return { seed: o.seed, numRuns: o.numRuns, includeErrorInReport: true, ...(o.timeLimitMs !== undefined ? { interruptAfterTimeLimit: o.timeLimitMs, markInterruptAsFailure: false } : {}) };
+  return {
+    seed: o.seed,
+    numRuns: o.numRuns,
+    includeErrorInReport: true,
+    ...(process.env['FUZZ_NO_SHRINK'] ? { endOnFailure: true } : {}),
+    ...(o.timeLimitMs !== undefined ? { interruptAfterTimeLimit: o.timeLimitMs, markInterruptAsFailure: false } : {}),
+  };
 }
 
 /** Every range lies inside the text, starts before it ends, and its line/column agree with its offsets. */
@@ -82,7 +93,7 @@ const syntaxAndCheck: FuzzProperty = {
         n.inputs++;
         if (checked.model) n.deep++;
       }),
-      { ...parameters(o), ...(process.env['FUZZ_END_ON_FAILURE'] ? { endOnFailure: true } : {}) },
+      parameters(o),
     );
     return n;
   },
@@ -121,7 +132,7 @@ const simulation: FuzzProperty = {
         if (first !== second) throw new Error('two runs with the same seed gave different traces');
         n.deep++;
       }),
-      { ...parameters(o), ...(process.env['FUZZ_END_ON_FAILURE'] ? { endOnFailure: true } : {}) },
+      parameters(o),
     );
     return n;
   },
@@ -150,7 +161,7 @@ const formatter: FuzzProperty = {
         if (JSON.stringify(kindsOf(text)) !== JSON.stringify(kindsOf(once))) throw new Error('format changed the statements');
         n.deep++;
       }),
-      { ...parameters(o), ...(process.env['FUZZ_END_ON_FAILURE'] ? { endOnFailure: true } : {}) },
+      parameters(o),
     );
     return n;
   },
@@ -197,7 +208,7 @@ const serverAnswers: FuzzProperty = {
           n.inputs++;
           if (!diagnostics.some((d) => d.severity === 1)) n.deep++;
         }),
-        { ...parameters(o), ...(process.env['FUZZ_END_ON_FAILURE'] ? { endOnFailure: true } : {}) },
+        parameters(o),
       );
       return n;
     }),
@@ -237,7 +248,7 @@ const incrementalEqualsFull: FuzzProperty = {
           n.inputs++;
           n.deep += changes.length;
         }),
-        { ...parameters(o), ...(process.env['FUZZ_END_ON_FAILURE'] ? { endOnFailure: true } : {}) },
+        parameters(o),
       );
       return n;
     }),

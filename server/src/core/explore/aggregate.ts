@@ -7,8 +7,8 @@ export interface ExploreSummary {
   readonly events: number;
   readonly distinctStates: number;
   readonly counters: Counters;
-  /** The failing run with the lowest index, if any run failed. */
-  readonly failure?: RunRecord;
+  /** The failing run with the lowest index, if any run failed (without `newStates`, which depend on the worker that ran it). */
+  readonly failure?: Omit<RunRecord, 'newStates'>;
 }
 
 /**
@@ -68,7 +68,7 @@ export class ExploreAggregate {
       events: this.folded.events,
       distinctStates: this.states.size,
       counters: sortedCounters(this.counters),
-      ...(this.failure ? { failure: this.failure } : {}),
+      ...(this.failure ? { failure: withoutStates(this.failure) } : {}),
     };
   }
 
@@ -78,6 +78,11 @@ export class ExploreAggregate {
     for (const h of r.newStates) this.states.add(h);
     addCounters(this.counters, r.counters);
   }
+}
+
+function withoutStates(record: RunRecord): Omit<RunRecord, 'newStates'> {
+  const { newStates: _states, ...rest } = record;
+  return rest;
 }
 
 function sortedCounters(c: Counters): Counters {
