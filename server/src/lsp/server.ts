@@ -130,21 +130,17 @@ export function startServer(connection: Connection): Workspace {
     const header = a?.parsed.ast.statements.find((s) => s.kind === 'scenario');
     if (!a || !header) return [];
     const range = toLspRange({ ...header.range, endLine: header.range.startLine, endColumn: header.range.startColumn });
-    const lenses = [
-      CodeLens.create(range, undefined),
-      CodeLens.create(range, undefined),
-    ];
-    lenses[0]!.command = { title: '▶ Run scenario', command: 'dsync.runScenario', arguments: [p.textDocument.uri] };
-    lenses[1]!.command = { title: 'Show timeline', command: 'dsync.showTimeline', arguments: [p.textDocument.uri] };
+    const uri = p.textDocument.uri;
+    const lens = (title: string, command: string): CodeLens => ({ range, command: { title, command, arguments: [uri] } });
+    const lenses = [lens('▶ Run scenario', 'dsync.runScenario'), lens('Show timeline', 'dsync.showTimeline')];
+    // The result of the last finished run (the server asks the client to refresh lenses after each run).
     const stage = a.peekSimulated;
     if (stage?.kind === 'done') {
       const violations = allViolations(stage.result).length;
       const checks = stage.result.model.invariants.length + stage.result.expectations.length;
-      const status = CodeLens.create(range, undefined);
-      status.command = { title: violations > 0 ? `✗ ${violations} violation${violations > 1 ? 's' : ''}` : `✓ ${checks} check${checks === 1 ? '' : 's'} hold`, command: 'dsync.showTimeline', arguments: [p.textDocument.uri] };
-      lenses.push(status);
+      lenses.push(lens(violations > 0 ? `✗ ${violations} violation${violations > 1 ? 's' : ''}` : `✓ ${checks} check${checks === 1 ? '' : 's'} hold`, 'dsync.showTimeline'));
     }
-    if (a.checked.model) lenses.push({ range, command: { title: `Explore ${EXPLORE_RUNS.toLocaleString('en-US')} schedules`, command: 'dsync.explore', arguments: [p.textDocument.uri] } });
+    if (a.checked.model) lenses.push(lens(`Explore ${EXPLORE_RUNS.toLocaleString('en-US')} schedules`, 'dsync.explore'));
     return lenses;
   }));
 

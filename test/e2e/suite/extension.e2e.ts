@@ -79,7 +79,7 @@ export function registerExtensionTests(): void {
         const t = lenses.map((l) => l.command?.title ?? '');
         return t.some((x) => x.includes('violation')) ? t : undefined;
       });
-      assert.deepEqual(titles, ['▶ Run scenario', 'Show timeline', '✗ 1 violation']);
+      assert.deepEqual(titles, ['▶ Run scenario', 'Show timeline', '✗ 1 violation', 'Explore 1,000 schedules']);
       assert.equal((await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri))[0]!.range.start.line, positionOf(doc, 'scenario causal_demo', 0).line);
     });
 
