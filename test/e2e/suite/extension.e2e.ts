@@ -81,6 +81,8 @@ export function registerExtensionTests(): void {
       });
       assert.deepEqual(titles, ['▶ Run scenario', 'Show timeline', '✗ 1 violation', 'Explore 1,000 schedules']);
       assert.equal((await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri))[0]!.range.start.line, positionOf(doc, 'scenario causal_demo', 0).line);
+      await vscode.window.showTextDocument(doc);
+      await screenshot('code-lens');
     });
 
     it('Run Scenario opens the timeline with one lane per node', async () => {
