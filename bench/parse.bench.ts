@@ -6,7 +6,7 @@
 import { check } from '../server/src/core/check/checker';
 import { hasErrors } from '../server/src/core/diagnostics';
 import { parse } from '../server/src/core/syntax/parse';
-import { machine, measure, report } from './support/measure';
+import { machine, measure, reportRate } from './support/measure';
 import { generateScenario } from './support/scenarios';
 
 const TARGET_MB_PER_S = 10;
@@ -20,8 +20,8 @@ function main(): void {
   console.log(`parse: a generated scenario of ${mb.toFixed(2)} MB, ${text.split('\n').length} lines, ${parsed.ast.statements.length} statements; 10 runs after 3 warm-up runs`);
   const parseOnly = measure(() => parse(text));
   const parseCheck = measure(() => check(parse(text), text));
-  console.log(report('parse()', mb, 'MB/s', TARGET_MB_PER_S, parseOnly));
-  console.log(report('parse() + check()', mb, 'MB/s', TARGET_MB_PER_S, parseCheck));
+  console.log(reportRate('parse()', mb, 'MB/s', TARGET_MB_PER_S, parseOnly));
+  console.log(reportRate('parse() + check()', mb, 'MB/s', TARGET_MB_PER_S, parseCheck));
   console.log(`  ${machine()}`);
 }
 

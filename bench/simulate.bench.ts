@@ -10,7 +10,7 @@ import { hasErrors } from '../server/src/core/diagnostics';
 import type { Model } from '../server/src/core/model';
 import { Simulation } from '../server/src/core/sim/engine';
 import { parse } from '../server/src/core/syntax/parse';
-import { machine, measure, report } from './support/measure';
+import { machine, measure, reportRate } from './support/measure';
 import { tokenRing } from './support/scenarios';
 
 const TARGET_EVENTS_PER_S = 2_000_000;
@@ -33,7 +33,7 @@ function main(): void {
       }, { warmup: 2, iterations: 5 });
       const label = `${nodes} nodes, record ${record ? 'on ' : 'off'}`;
       // The 50-node figure is printed against the same target for comparison; the target is for 5 nodes.
-      console.log(report(label, events / 1e6, 'M events/s', TARGET_EVENTS_PER_S / 1e6, t));
+      console.log(reportRate(label, events / 1e6, 'M events/s', TARGET_EVENTS_PER_S / 1e6, t));
     }
   }
   console.log(`  ${machine()}`);

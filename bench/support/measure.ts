@@ -24,8 +24,14 @@ export function measure(run: () => void, { warmup = 3, iterations = 10 } = {}): 
   return { medianMs: times[Math.floor(times.length / 2)]!, bestMs: times[0]!, iterations };
 }
 
+/** `  label ……… value unit  (target …: ok/MISSED)`: one figure against its target. */
+export function report(label: string, value: number, unit: string, target: number): string {
+  const verdict = value >= target ? 'ok' : 'MISSED';
+  return `  ${label.padEnd(42)} ${value.toFixed(value >= 100 ? 0 : 2).padStart(10)} ${unit.padEnd(10)} (target ≥ ${target} ${unit}: ${verdict})`;
+}
+
 /** One line: the rate from the median and from the best run, against the target (judged on the best run). */
-export function report(label: string, amount: number, unit: string, target: number, t: Timing): string {
+export function reportRate(label: string, amount: number, unit: string, target: number, t: Timing): string {
   const rate = (ms: number): number => amount / (ms / 1000);
   const show = (x: number): string => x.toFixed(x >= 100 ? 0 : 2).padStart(7);
   const verdict = rate(t.bestMs) >= target ? 'ok' : 'MISSED';
