@@ -1,25 +1,12 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { sleep, until } from './util';
 import type { DsyncApi } from '../../../client/src/extension';
 
 /** Asks the runner (outside VS Code) for a screenshot of the page, then gives it time to take it. */
 async function screenshot(name: string): Promise<void> {
   console.log(`DSYNC_SCREENSHOT ${name}`);
   await sleep(1500);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
 }
 
 function sampleUri(name: string): vscode.Uri {

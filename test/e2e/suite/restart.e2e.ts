@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { until } from './util';
 import { State } from 'vscode-languageclient/node';
 import type { DsyncApi } from '../../../client/src/extension';
 
@@ -11,20 +12,6 @@ import type { DsyncApi } from '../../../client/src/extension';
  * synced again and get their diagnostics back. Register from index.ts with
  * `registerRestartTests()`.
  */
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
-}
-
 /** The server's child process: not public API, so read defensively (vscode-languageclient 9 keeps it in `_serverProcess`). */
 function serverPid(api: DsyncApi): number | undefined {
   const pid = (api.client as unknown as { _serverProcess?: { pid?: number } })._serverProcess?.pid;
