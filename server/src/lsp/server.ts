@@ -129,7 +129,8 @@ export function startServer(connection: Connection): Workspace {
     const a = workspace.analysis(p.textDocument.uri);
     const header = a?.parsed.ast.statements.find((s) => s.kind === 'scenario');
     if (!a || !header) return [];
-    const range = toLspRange({ ...header.range, endLine: header.range.startLine, endColumn: header.range.startColumn });
+    // The header's first line, `scenario NAME`: a lens range spans one line.
+    const range = toLspRange({ ...header.range, endOffset: header.name.range.endOffset, endLine: header.name.range.endLine, endColumn: header.name.range.endColumn });
     const uri = p.textDocument.uri;
     const lens = (title: string, command: string): CodeLens => ({ range, command: { title, command, arguments: [uri] } });
     const lenses = [lens('▶ Run scenario', 'dsync.runScenario'), lens('Show timeline', 'dsync.showTimeline')];
