@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import {
   createProtocolConnection, PublishDiagnosticsNotification, StreamMessageReader, StreamMessageWriter, type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
+import { SERVER_EXEC_ARGV } from '../server/src/shared/serverProcess';
 
 const root = process.env['DSYNC_ROOT'] ?? process.cwd();
 const ITERATIONS = 40;
@@ -42,7 +43,7 @@ function percentile(values: number[], p: number): number {
 }
 
 async function main(): Promise<void> {
-  const server = spawn(process.execPath, [path.join(root, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const server = spawn(process.execPath, [...SERVER_EXEC_ARGV, path.join(root, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const connection = createProtocolConnection(new StreamMessageReader(server.stdout!), new StreamMessageWriter(server.stdin!));
   const waiters = new Map<number, { resolve: (p: PublishDiagnosticsParams) => void; match: (p: PublishDiagnosticsParams) => boolean }>();
   connection.onNotification(PublishDiagnosticsNotification.type, (p) => {

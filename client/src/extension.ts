@@ -4,6 +4,7 @@ import {
   FollowTimelineNotification, RunScenarioRequest, StatusNotification, TimelineUpdateNotification, type RunScenarioResult, type StatusParams,
 } from '../../server/src/shared/requests';
 import { registerExplore } from './explore';
+import { SERVER_EXEC_ARGV } from '../../server/src/shared/serverProcess';
 import { StatusBar } from './statusBar';
 import { TimelinePanel, registerTimelineSerializer } from './timelinePanel';
 
@@ -19,8 +20,8 @@ export interface DsyncApi {
 export async function activate(context: vscode.ExtensionContext): Promise<DsyncApi> {
   const serverModule = context.asAbsolutePath('dist/server.js');
   const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.ipc },
-    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+    run: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: [...SERVER_EXEC_ARGV] } },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: [...SERVER_EXEC_ARGV, '--nolazy', '--inspect=6009'] } },
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ language: 'dsync' }],
