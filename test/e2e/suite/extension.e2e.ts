@@ -69,6 +69,7 @@ export function registerExtensionTests(): void {
       assert.deepEqual(titles, ['▶ Run scenario', 'Show timeline', '✗ 1 violation', 'Explore 1,000 schedules']);
       assert.equal((await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri))[0]!.range.start.line, positionOf(doc, 'scenario causal_demo', 0).line);
       await vscode.window.showTextDocument(doc);
+      await sleep(3000); // the editor draws lenses a moment after they arrive
       await screenshot('code-lens');
     });
 
