@@ -9,6 +9,7 @@ import { hlcReceive, hlcTick, type Hlc } from './hlc';
 import { Network } from './network';
 import { NodeState, type Timer } from './nodeState';
 import { evaluateExpectation, type ExpectationOutcome } from './expectations';
+import { createNodeContext, type EngineHooks } from './nodeContext';
 import { Rng } from './rng';
 import { VcArena } from './vcArena';
 import type { DropReason, EventKind, TraceEvent, Violation } from './trace';
@@ -86,6 +87,7 @@ export class Simulation implements WorldView {
   private nextTimerId = 0;
   private readonly protocolRngs = new Map<string, Rng>();
   private readonly nodeIndex = new Map<string, number>();
+  private readonly nodeNames: readonly string[];
 
   constructor(readonly model: Model, options: SimulationOptions = {}) {
     this.seed = options.seed ?? model.seed;
@@ -96,6 +98,7 @@ export class Simulation implements WorldView {
     this.vcs = new VcArena(model.nodes.length);
     this.nodes = model.nodes.map((n) => new NodeState(n, model.nodes.length, model.protocols));
     model.nodes.forEach((n) => this.nodeIndex.set(n.name, n.index));
+    this.nodeNames = model.nodes.map((n) => n.name);
     this.expectationOutcomes = model.expectations.map(() => undefined);
     this.monitors = model.invariants.map((inv) => inv.definition.create(inv.params, this));
     // Written faults plus this seed's draw from `faults random { … }` (none without such a block).
@@ -455,40 +458,20 @@ export class Simulation implements WorldView {
   }
 
   private context(node: number, protocol: number): NodeContext {
-    const instance = this.model.protocols[protocol]!;
-    const state = this.nodes[node]!;
-    const names = this.model.nodes.map((n) => n.name);
     const streamKey = `protocol:${protocol}:${node}`;
     let rng = this.protocolRngs.get(streamKey);
     if (!rng) this.protocolRngs.set(streamKey, (rng = new Rng(this.seed, streamKey)));
-    const stream = rng;
-    const changeClock = (detail: string, why: string, step: number | undefined, apply: () => void): void => {
-      apply();
-      state.lastClockCause = { message: `${instance.definition.name} on ${names[node]}: ${why}`, range: instance.range };
-      const ratePpm = state.clock.totalRatePpm;
-      this.emit('clock-adjust', node, instance.range, { detail: `${detail} (${why})`, protocol: instance.definition.name, data: step === undefined ? { ratePpm } : { step, ratePpm } });
-      this.replanTimers(node);
-    };
-    return {
-      self: names[node]!,
-      members: instance.nodes.map((i) => names[i]!),
-      options: instance.options.values,
-      now: () => state.clock.read(this.time),
-      send: (to, type, payload, opts) => {
-        const target = this.nodeIndex.get(to);
-        if (target === undefined) throw new Error(`${instance.definition.name}: unknown node ${to}`);
-        this.send(node, target, protocol, type, payload, opts?.summary, instance.range);
-      },
-      setTimer: (name, localDelay, data) => this.addTimer(node, state.clock.exact(this.time) + localDelay, false, { kind: 'protocol', protocol, name, data }).id,
-      cancelTimer: (id) => void state.timers.delete(id),
-      stable: state.stable[protocol]!,
-      random: () => stream.next(),
-      note: (detail, data) => void this.emit('note', node, instance.range, { detail, protocol: instance.definition.name, ...(data ? { data } : {}) }),
-      oracle: { trueTime: () => this.time },
-      clock: {
-        step: (delta, why) => changeClock(`step ${formatDuration(delta, true)}`, why, delta, () => state.clock.jump(this.time, delta)),
-        slew: (ppm, why) => changeClock(`slew ${formatPpm(Math.round(ppm * 1000) / 1000)}`, why, undefined, () => state.clock.setSlew(this.time, ppm)),
-      },
-    };
+    return createNodeContext(this.hooks, this.nodeNames, node, this.nodes[node]!, protocol, this.model.protocols[protocol]!, rng);
   }
+
+  /** The engine operations protocols may trigger, bound once (see nodeContext.ts). */
+  private readonly hooks: EngineHooks = {
+    now: () => this.time,
+    nodeIndex: (name) => this.nodeIndex.get(name),
+    send: (from, to, protocol, label, payload, summary, range) => this.send(from, to, protocol, label, payload, summary, range),
+    addProtocolTimer: (node, deadline, protocol, name, data) => this.addTimer(node, deadline, false, { kind: 'protocol', protocol, name, data }).id,
+    emit: (kind, node, range, extra) => void this.emit(kind, node, range, extra),
+    replanTimers: (node) => this.replanTimers(node),
+  };
+
 }
