@@ -54,6 +54,7 @@ const DEFAULT_MAX_EVENTS = 1_000_000;
 /** Environment events (partition, heal) happen on no node: node −1. */
 export const ENVIRONMENT = -1;
 const EMPTY_VC = new Int32Array(0);
+const NO_EXTRA: Partial<TraceEvent> = {};
 
 /**
  * The discrete-event simulator. Events run in (true time, insertion) order;
@@ -201,8 +202,10 @@ export class Simulation implements WorldView {
   }
 
   /** Appends an event to the trace and shows it to the invariant monitors. */
-  private emit(kind: EventKind, node: number, range: SourceRange, extra: Partial<TraceEvent> = {}, vc?: Int32Array): TraceEvent {
+  private emit(kind: EventKind, node: number, range: SourceRange, extra: Partial<TraceEvent> = NO_EXTRA, vc?: Int32Array): TraceEvent {
     const state = this.nodes[node];
+    // One fixed object shape for every event (absent fields stay undefined), which
+    // keeps this hot path monomorphic; serialisers skip undefined fields.
     const event: TraceEvent = {
       seq: ++this.seq,
       time: this.time,
@@ -211,9 +214,16 @@ export class Simulation implements WorldView {
       kind,
       lamport: state ? state.lamport : 0,
       vc: vc ?? (state ? this.vcs.copy(state.vc) : EMPTY_VC),
-      ...(state ? { hlc: state.hlc } : {}),
+      hlc: state ? state.hlc : undefined,
       range,
-      ...extra,
+      msg: extra.msg,
+      peer: extra.peer,
+      label: extra.label,
+      cause: extra.cause,
+      reason: extra.reason,
+      protocol: extra.protocol,
+      detail: extra.detail,
+      data: extra.data,
     };
     this.eventCount++;
     if (this.record) this.events.push(event);
