@@ -26,7 +26,7 @@ import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { parseRunnerArgs } from './runnerArgs.mjs';
+import { parseRunnerArgs, writeUserSettings } from './runnerArgs.mjs';
 import { fileURLToPath } from 'node:url';
 import { format } from 'node:util';
 
@@ -221,17 +221,7 @@ async function main() {
   await fsp.mkdir(extensionsDir, { recursive: true });
   await fsp.mkdir(path.join(tmpDir, 'xdg-config'), { recursive: true });
   await fsp.mkdir(path.join(tmpDir, 'xdg-data'), { recursive: true });
-  const settings = {
-    'security.workspace.trust.enabled': false,
-    'workbench.startupEditor': 'none',
-    'workbench.tips.enabled': false,
-    'workbench.enableExperiments': false,
-    'telemetry.telemetryLevel': 'off',
-    'extensions.autoUpdate': false,
-    'extensions.autoCheckUpdates': false,
-    'update.mode': 'none',
-  };
-  await fsp.writeFile(path.join(userData, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
+  await writeUserSettings(userData);
   // An empty config file so ~/.config/code-server/config.yaml (password, bind-addr) never applies.
   const configFile = path.join(tmpDir, 'config.yaml');
   await fsp.writeFile(configFile, 'auth: none\n');

@@ -20,7 +20,7 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { parseRunnerArgs } from './runnerArgs.mjs';
+import { parseRunnerArgs, writeUserSettings } from './runnerArgs.mjs';
 import { fileURLToPath } from 'node:url';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -122,17 +122,7 @@ async function main() {
   const extensionsDir = path.join(tmpDir, 'extensions');
   await fsp.mkdir(path.join(userData, 'User'), { recursive: true });
   await fsp.mkdir(extensionsDir, { recursive: true });
-  const settings = {
-    'security.workspace.trust.enabled': false,
-    'workbench.startupEditor': 'none',
-    'workbench.tips.enabled': false,
-    'workbench.enableExperiments': false,
-    'telemetry.telemetryLevel': 'off',
-    'extensions.autoUpdate': false,
-    'extensions.autoCheckUpdates': false,
-    'update.mode': 'none',
-  };
-  await fsp.writeFile(path.join(userData, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
+  await writeUserSettings(userData);
 
   const options = {
     extensionDevelopmentPath: opts.extension,

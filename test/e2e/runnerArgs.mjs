@@ -56,3 +56,22 @@ export function parseRunnerArgs({ tag, script, extraUsage, extraOptions }) {
   }
   return { opts, timeoutSec, testsModule };
 }
+
+/**
+ * The throwaway user settings both runners start VS Code with: no workspace
+ * trust prompt, no welcome page, no telemetry, no update or gallery checks.
+ */
+export async function writeUserSettings(userDataDir) {
+  const settings = {
+    'security.workspace.trust.enabled': false,
+    'workbench.startupEditor': 'none',
+    'workbench.tips.enabled': false,
+    'workbench.enableExperiments': false,
+    'telemetry.telemetryLevel': 'off',
+    'extensions.autoUpdate': false,
+    'extensions.autoCheckUpdates': false,
+    'update.mode': 'none',
+  };
+  await fs.promises.mkdir(path.join(userDataDir, 'User'), { recursive: true });
+  await fs.promises.writeFile(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
+}
