@@ -8,9 +8,11 @@ import { timelineOfText } from '../webview/timelines';
  * Complements test/webview/render.test.ts (node names, message labels,
  * the scenario title, CSP): invariant names and violation messages, shown
  * in the violations list, on the diagram and in the tooltip, are text too.
- * Runs in the same headless Chromium harness; skipped where it is missing.
+ * Runs in the same headless Chromium harness; skipped locally where it is missing, failed in CI.
  */
 const missing = browserMissing();
+// In CI the browser is installed first (scripts/test.mjs), so a missing one is a failure, never a skip.
+if (missing && process.env['CI']) throw new Error(`browser tests cannot run in CI: ${missing}`);
 
 const SCENARIO = `scenario escaping { seed 7 run for 200ms }
 nodes A, B, C
