@@ -1,6 +1,6 @@
 import type { InvariantDefinition, WorldView } from '../invariants/invariant';
 import type { InvariantInstance, Model } from '../model';
-import type { TraceEvent } from '../sim/trace';
+import type { EventKind, TraceEvent } from '../sim/trace';
 import { MS } from '../units';
 
 /**
@@ -9,9 +9,9 @@ import { MS } from '../units';
  *
  * A state is hashed at sampled points: after every crash, restart,
  * partition and heal, every role change a protocol notes (`{ role }`), and
- * every 8th other protocol note. It covers every node's protocol
- * `inspect()`, its alive flag and its clock's offset from true time rounded
- * to 1ms. Messages in flight and timers are left out on purpose: they make
+ * every 8th other protocol note. It covers every node's protocol state
+ * (`ProtocolNode.fingerprint`, else `inspect()`), its alive flag and its
+ * clock's offset from true time rounded to 1ms. Messages in flight and timers are left out on purpose: they make
  * almost every state distinct and hide what matters. Sampling keeps the
  * observer cheap (`inspect()` builds objects); it is deterministic, so the
  * count is the same for the same runs.
@@ -25,7 +25,9 @@ export interface RunCoverage {
   readonly counters: Counters;
 }
 
-const ENVIRONMENT_KINDS = new Set<TraceEvent['kind']>(['crash', 'restart', 'partition', 'heal']);
+const ENVIRONMENT_KINDS = new Set<EventKind>(['crash', 'restart', 'partition', 'heal']);
+/** What the observer counts or samples at; it is never called for the other events. */
+const OBSERVED_KINDS: readonly EventKind[] = [...ENVIRONMENT_KINDS, 'drop', 'note'];
 /** One protocol note in this many (other than role changes) is a sampling point. */
 const NOTE_SAMPLING = 8;
 
@@ -50,7 +52,7 @@ export class CoverageObserver {
       summary: 'exploration coverage observer (never fails)',
       example: '',
       form: {},
-      create: (_params, world) => ({ onEvent: (event) => void this.observe(event, world) }),
+      create: (_params, world) => ({ kinds: OBSERVED_KINDS, onEvent: (event) => void this.observe(event, world) }),
     };
     const params = { args: [], nodeArgs: [], within: undefined, comparator: undefined, bound: undefined, range: model.source.range };
     const observer: InvariantInstance = { definition, params, range: model.source.range, text: definition.name };
@@ -108,38 +110,28 @@ export class CoverageObserver {
   }
 }
 
-/** A 53-bit hash of the state of every node (see CoverageObserver). */
+/** A 53-bit hash of the state of every node (see CoverageObserver): two multiplicative lanes. */
 export function stateHash(world: WorldView): number {
-  let a = 0x811c9dc5;
-  let b = 0x01000193 ^ 0x5bd1e995;
-  const mix = (x: number): void => {
-    a = Math.imul(a ^ x, 0x01000193);
-    b = Math.imul(b ^ x, 0x5bd1e995);
-    b ^= b >>> 15;
-  };
+  hashA = 0x811c9dc5;
+  hashB = 0x01000193 ^ 0x5bd1e995;
   const t = world.now();
   const n = world.model.nodes.length;
   for (let node = 0; node < n; node++) {
     mix(0x7fff0000 + node);
     if (!world.isAlive(node)) continue;
     mix(Math.round((world.clock(node).read(t) - t) / MS) | 0);
-    // Values in inspect() order (the same keys every time for a protocol): numbers by their bits, strings by their characters.
-    const props = world.inspect(node);
-    for (const key in props) {
-      const v = props[key];
-      if (typeof v === 'number') {
-        mix(v | 0);
-        mix((v / 4294967296) | 0);
-      } else if (typeof v === 'boolean') {
-        mix(v ? 0x51 : 0x50);
-      } else {
-        const text = String(v);
-        for (let i = 0; i < text.length; i++) mix(text.charCodeAt(i));
-        mix(0x2c);
-      }
-    }
+    world.fingerprint(node, mix);
   }
-  return (a >>> 0) * 0x200000 + ((b >>> 0) & 0x1fffff);
+  return (hashA >>> 0) * 0x200000 + ((hashB >>> 0) & 0x1fffff);
+}
+
+// The running hash lives at module level so `mix` is one function, not a closure per call (it is hot).
+let hashA = 0;
+let hashB = 0;
+function mix(x: number): void {
+  hashA = Math.imul(hashA ^ x, 0x01000193);
+  hashB = Math.imul(hashB ^ x, 0x5bd1e995);
+  hashB ^= hashB >>> 15;
 }
 
 /** Adds `from` into `into`. */

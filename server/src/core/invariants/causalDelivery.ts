@@ -32,6 +32,8 @@ export const causalDelivery: InvariantDefinition = {
     const maxBy: (SentInfo | undefined)[] = new Array(n * n);
     const name = (i: number): string => world.model.nodes[i]!.name;
     return {
+      kinds: ['send', 'receive'],
+      keepsEventClocks: true,
       onEvent(e) {
         if (e.kind === 'send') {
           inFlight.set(e.msg!, { vc: e.vc, label: e.label!, range: e.range, time: e.time, from: e.node });

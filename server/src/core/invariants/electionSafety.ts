@@ -1,7 +1,7 @@
 import { readRole } from '../protocols/replicationNotes';
 import { formatDuration } from '../units';
 import type { InvariantDefinition } from './invariant';
-import { bindingCause, FaultHistory, instanceOf, nodeName, optionCauses } from './protocolCauses';
+import { bindingCause, FaultHistory, NOTES_AND_FAULTS, instanceOf, nodeName, optionCauses } from './protocolCauses';
 
 /**
  * election_safety (Raft §5.2): at most one leader is elected in a term.
@@ -17,6 +17,7 @@ export const electionSafety: InvariantDefinition = {
     const faults = new FaultHistory(world);
     const leaders = new Map<string, { node: number; time: number }>();
     return {
+      kinds: NOTES_AND_FAULTS,
       onEvent(e) {
         faults.observe(e);
         const role = readRole(e);

@@ -1,8 +1,8 @@
 import type { Comparator, Value } from '../syntax/ast';
 import type { Model } from '../model';
-import type { PropertyValue } from '../protocols/protocol';
+import type { Mix, PropertyValue } from '../protocols/protocol';
 import type { LocalClock } from '../sim/clock';
-import type { TraceEvent } from '../sim/trace';
+import type { EventKind, TraceEvent } from '../sim/trace';
 import type { SourceRange } from '../source';
 
 /**
@@ -58,6 +58,18 @@ export interface ViolationReport {
 }
 
 export interface InvariantMonitor {
+  /**
+   * The kinds of event `onEvent` looks at; absent: every kind. The simulator
+   * calls it for these only, so a monitor that reads a few kinds costs
+   * nothing on the others (most events are sends and receives).
+   */
+  readonly kinds?: readonly EventKind[];
+  /**
+   * Set when the monitor keeps `event.vc` after `onEvent` returns. In a run
+   * that does not record its trace (exploration), `event.vc` is otherwise
+   * the node's live vector clock: right during the call, changed later.
+   */
+  readonly keepsEventClocks?: boolean;
   onEvent?(event: TraceEvent): ViolationReport | undefined;
   atEnd?(): ViolationReport | undefined;
 }
@@ -71,6 +83,8 @@ export interface WorldView {
   lamport(node: number): number;
   vc(node: number): Int32Array;
   inspect(node: number): Readonly<Record<string, PropertyValue>>;
+  /** Feeds the node's protocol state to `mix` (see ProtocolNode.fingerprint); nothing for a node that is down. */
+  fingerprint(node: number, mix: Mix): void;
   /** The recorded event with this seq, when the run records events. */
   event(seq: number): TraceEvent | undefined;
   /** Seq of the last event processed so far. */

@@ -1,7 +1,7 @@
 import { readCommit, readRole, type EntryNote } from '../protocols/replicationNotes';
 import { formatDuration } from '../units';
 import type { InvariantDefinition, ViolationReport } from './invariant';
-import { bindingCause, FaultHistory, instanceOf, nodeName, optionCauses } from './protocolCauses';
+import { bindingCause, FaultHistory, NOTES_AND_FAULTS, instanceOf, nodeName, optionCauses } from './protocolCauses';
 import { describeEntry, ReplicaLogs } from './replicaLogs';
 
 interface Committed {
@@ -29,6 +29,7 @@ export const leaderCompleteness: InvariantDefinition = {
     const faults = new FaultHistory(world);
     const state = new Map<number, { logs: ReplicaLogs; committed: Map<number, Committed>; seen: Map<number, number> }>();
     return {
+      kinds: NOTES_AND_FAULTS,
       onEvent(e) {
         faults.observe(e);
         if (e.kind !== 'note' || !e.data) return undefined;

@@ -1,5 +1,5 @@
 import type { InvariantDefinition } from './invariant';
-import { bindingCause, FaultHistory, instanceOf, nodeName, optionCauses } from './protocolCauses';
+import { bindingCause, FaultHistory, NOTES_AND_FAULTS, instanceOf, nodeName, optionCauses } from './protocolCauses';
 import { describeEntry, ReplicaLogs } from './replicaLogs';
 
 /**
@@ -18,6 +18,7 @@ export const logMatching: InvariantDefinition = {
     const faults = new FaultHistory(world);
     const byInstance = new Map<number, ReplicaLogs>();
     return {
+      kinds: NOTES_AND_FAULTS,
       onEvent(e) {
         faults.observe(e);
         if (e.kind !== 'note' || !e.data) return undefined;

@@ -15,6 +15,7 @@ export const monotonicClocks: InvariantDefinition = {
   create(params, world) {
     const watched = new Set(params.nodeArgs.length > 0 ? params.nodeArgs : world.model.nodes.map((n) => n.index));
     return {
+      kinds: ['clock-jump', 'clock-adjust'],
       onEvent(e) {
         if (e.kind !== 'clock-jump' && e.kind !== 'clock-adjust') return undefined;
         const step = e.data?.['step'];

@@ -40,6 +40,7 @@ export const noLostUpdates: InvariantDefinition = {
     // w → s: same writer and later, or s's writer had heard from w's writer after w.
     const follows = (w: Write, s: Write): boolean => (w.node === s.node ? w.seq < s.seq : s.vc[w.node]! > w.vc[w.node]!);
     return {
+      keepsEventClocks: true,
       onEvent(e) {
         faults.observe(e);
         const wrote = readWrote(e);

@@ -1,4 +1,4 @@
-import type { TraceEvent } from '../sim/trace';
+import type { EventKind, TraceEvent } from '../sim/trace';
 import type { Value } from '../syntax/ast';
 import { formatDuration } from '../units';
 import type { Cause, WorldView } from './invariant';
@@ -43,7 +43,11 @@ function valueText(v: Value): string {
   }
 }
 
-const FAULT_KINDS: ReadonlySet<TraceEvent['kind']> = new Set(['crash', 'restart', 'partition', 'heal', 'link-down', 'link-delay', 'clock-jump', 'clock-drift']);
+/** The events FaultHistory remembers: a monitor that feeds it and reads only notes listens to `[...FAULT_EVENT_KINDS, 'note']`. */
+export const FAULT_EVENT_KINDS: readonly EventKind[] = ['crash', 'restart', 'partition', 'heal', 'link-down', 'link-delay', 'clock-jump', 'clock-drift'];
+const FAULT_KINDS: ReadonlySet<EventKind> = new Set(FAULT_EVENT_KINDS);
+/** What a monitor that reads protocol notes and explains with FaultHistory listens to. */
+export const NOTES_AND_FAULTS: readonly EventKind[] = [...FAULT_EVENT_KINDS, 'note'];
 
 /**
  * Remembers the faults as they happen (feed it every event), so a monitor

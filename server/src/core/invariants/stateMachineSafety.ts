@@ -1,7 +1,7 @@
 import { readApply } from '../protocols/replicationNotes';
 import { formatDuration } from '../units';
 import type { InvariantDefinition } from './invariant';
-import { bindingCause, FaultHistory, instanceOf, nodeName, optionCauses } from './protocolCauses';
+import { bindingCause, FaultHistory, NOTES_AND_FAULTS, instanceOf, nodeName, optionCauses } from './protocolCauses';
 
 /**
  * state_machine_safety (Raft §5.4.3; for Multi-Paxos the same per slot): no
@@ -18,6 +18,7 @@ export const stateMachineSafety: InvariantDefinition = {
     const faults = new FaultHistory(world);
     const applied = new Map<string, { command: string; node: number; time: number }>();
     return {
+      kinds: NOTES_AND_FAULTS,
       onEvent(e) {
         faults.observe(e);
         const a = readApply(e);

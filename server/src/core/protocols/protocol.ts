@@ -51,12 +51,31 @@ export interface ProtocolNode {
   onTimer(name: string, data: unknown): void;
   /** The node's state for hover, `expect` and the trace; keys from `properties`. */
   inspect(): Readonly<Record<string, PropertyValue>>;
+  /**
+   * Feeds numbers that identify the node's state to `mix`, for the count of
+   * distinct states an exploration reports. Called often during
+   * exploration, so it should not build strings or objects. Absent: the
+   * values of `inspect()` are hashed instead (same purpose, slower).
+   */
+  fingerprint?(mix: Mix): void;
 }
 
+/** Takes one number (its low 32 bits) into a running hash. */
+export type Mix = (x: number) => void;
+
 export interface SendOptions {
-  /** A short human summary of the payload for the trace, e.g. `term=3 index=7`. */
-  readonly summary?: string;
+  /** A short human summary of the payload for the trace, e.g. `term=3 index=7` (see TraceText). */
+  readonly summary?: TraceText;
 }
+
+/**
+ * Text for the trace, or a function that makes it. A function is called
+ * only when the run records its trace: exploration runs thousands of
+ * schedules without one and never builds the text, which on busy protocols
+ * costs more than the protocol itself. The function runs at once (during
+ * the same call), so it sees the state of that moment.
+ */
+export type TraceText = string | (() => string);
 
 export interface NodeContext {
   readonly self: string;
@@ -76,9 +95,11 @@ export interface NodeContext {
   /**
    * Records a protocol-level event in the trace (became leader, committed 3,
    * …). `data` is structured and read by invariants and charts, e.g.
-   * `{ role: 'leader', term: 3 }` or `{ estimatedOffset: -1200 }`.
+   * `{ role: 'leader', term: 3 }` or `{ estimatedOffset: -1200 }`. Invariants
+   * read `data`, never `detail`, which a run that does not record leaves
+   * out when it is a function (see TraceText).
    */
-  note(detail: string, data?: Readonly<Record<string, PropertyValue>>): void;
+  note(detail: TraceText, data?: Readonly<Record<string, PropertyValue>>): void;
   /** True time, for oracles only (a GPS-like reference clock); ordinary nodes must not use it. */
   readonly oracle: { trueTime(): number };
   /** Adjusts this node's clock: for clock synchronisation protocols. */

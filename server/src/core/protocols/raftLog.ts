@@ -79,7 +79,8 @@ export class RaftLog {
       if (this.term(from + k) !== incoming[k]!.term) {
         this.entries.length = from + k - 1;
         this.persist(this.entries.length + 1);
-        noteTruncate(this.ctx, from + k, `conflicts with ${leader}'s entry of term ${incoming[k]!.term}`);
+        const theirs = incoming[k]!.term;
+        noteTruncate(this.ctx, from + k, () => `conflicts with ${leader}'s entry of term ${theirs}`);
         break;
       }
       k++;
@@ -89,7 +90,7 @@ export class RaftLog {
     const start = this.entries.length + 1;
     this.entries.push(...fresh);
     this.persist(start);
-    noteAppend(this.ctx, start, fresh.map(toNote), `from ${leader}`);
+    noteAppend(this.ctx, start, fresh.map(toNote), () => `from ${leader}`);
   }
 
   /** `5:put k=3 | 6:no-op`, the last few entries with their terms, for hover. */

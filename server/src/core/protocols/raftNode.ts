@@ -1,7 +1,7 @@
 import { formatDuration } from '../units';
 import { commandId, describeCommand, isKvCommand, KV_REQUEST, KvStore, replyOk, replyRedirect, type KvCommand } from './kv';
 import { LeaderLease } from './leaderLease';
-import type { NodeContext, PropertyValue, ProtocolNode } from './protocol';
+import type { Mix, NodeContext, PropertyValue, ProtocolNode, TraceText } from './protocol';
 import { RaftLog, type RaftEntry } from './raftLog';
 import { noteApply, noteCommit, noteRole } from './replicationNotes';
 
@@ -83,7 +83,7 @@ export class RaftNode implements ProtocolNode {
     this.term = this.ctx.stable.get<number>('term') ?? 0;
     this.votedFor = this.ctx.stable.get<string | null>('vote') ?? undefined;
     const restored = this.term > 0 || this.log.lastIndex > 0;
-    noteRole(this.ctx, 'follower', this.term, restored ? `restored term ${this.term}, ${this.log.lastIndex} entries${this.votedFor ? `, vote for ${this.votedFor}` : ''} from disk` : '');
+    noteRole(this.ctx, 'follower', this.term, () => restored ? `restored term ${this.term}, ${this.log.lastIndex} entries${this.votedFor ? `, vote for ${this.votedFor}` : ''} from disk` : '');
     // With leases, a restarted node may have promised a leader its loyalty
     // just before crashing and cannot know: it refuses votes for one lease
     // window. (A node with nothing on disk never answered a leader.)
@@ -100,6 +100,16 @@ export class RaftNode implements ProtocolNode {
       leader: this.leader ?? '',
       kv: this.store.summary(),
     };
+  }
+
+  /** Role, term, commit index, the log's length and last term, and the leader it follows (exploration coverage). */
+  fingerprint(mix: Mix): void {
+    mix(this.role === 'leader' ? 2 : this.role === 'candidate' ? 1 : 0);
+    mix(this.term);
+    mix(this.commitIndex);
+    mix(this.log.lastIndex);
+    mix(this.log.lastTerm);
+    mix(this.leader === undefined ? -1 : this.ctx.members.indexOf(this.leader));
   }
 
   onTimer(name: string): void {
@@ -146,7 +156,7 @@ export class RaftNode implements ProtocolNode {
     noteRole(this.ctx, 'candidate', this.term, 'election timeout');
     this.resetElectionTimer();
     const request: RequestVote = { term: this.term, lastLogIndex: this.log.lastIndex, lastLogTerm: this.log.lastTerm };
-    for (const p of this.peers) this.ctx.send(p, 'RequestVote', request, { summary: `term=${request.term} last=${request.lastLogIndex}/t${request.lastLogTerm}` });
+    for (const p of this.peers) this.ctx.send(p, 'RequestVote', request, { summary: () => `term=${request.term} last=${request.lastLogIndex}/t${request.lastLogTerm}` });
     if (this.votes.size >= this.majority) this.becomeLeader();
   }
 
@@ -155,10 +165,10 @@ export class RaftNode implements ProtocolNode {
     // new term nor votes, so the leader's lease cannot be overtaken.
     const inLease = this.lease.enabled && this.role === 'follower' && this.ctx.now() - this.lastLeaderContact < this.lease.followerWindow;
     if (inLease) {
-      this.ctx.send(from, 'Vote', { term: this.term, granted: false } satisfies Vote, { summary: `term=${this.term} refused: ${this.leader ?? 'a leader'} may hold a lease` });
+      this.ctx.send(from, 'Vote', { term: this.term, granted: false } satisfies Vote, { summary: () => `term=${this.term} refused: ${this.leader ?? 'a leader'} may hold a lease` });
       return;
     }
-    if (m.term > this.term) this.stepDown(m.term, undefined, `${from} asks for votes in term ${m.term}`);
+    if (m.term > this.term) this.stepDown(m.term, undefined, () => `${from} asks for votes in term ${m.term}`);
     const upToDate = m.lastLogTerm > this.log.lastTerm || (m.lastLogTerm === this.log.lastTerm && m.lastLogIndex >= this.log.lastIndex);
     const granted = m.term === this.term && (this.votedFor === undefined || this.votedFor === from) && upToDate;
     if (granted) {
@@ -166,11 +176,11 @@ export class RaftNode implements ProtocolNode {
       this.resetElectionTimer();
     }
     const why = granted ? 'granted' : m.term < this.term ? 'stale term' : !upToDate ? 'log behind' : `voted for ${this.votedFor}`;
-    this.ctx.send(from, 'Vote', { term: this.term, granted } satisfies Vote, { summary: `term=${this.term} ${why}` });
+    this.ctx.send(from, 'Vote', { term: this.term, granted } satisfies Vote, { summary: () => `term=${this.term} ${why}` });
   }
 
   private onVote(from: string, m: Vote): void {
-    if (m.term > this.term) return this.stepDown(m.term, undefined, `${from} is in term ${m.term}`);
+    if (m.term > this.term) return this.stepDown(m.term, undefined, () => `${from} is in term ${m.term}`);
     if (this.role !== 'candidate' || m.term !== this.term || !m.granted) return;
     this.votes.add(from);
     if (this.votes.size >= this.majority) this.becomeLeader();
@@ -181,7 +191,7 @@ export class RaftNode implements ProtocolNode {
     this.leader = this.ctx.self;
     this.ctx.cancelTimer(this.electionTimer);
     this.lease.reset();
-    noteRole(this.ctx, 'leader', this.term, `votes from ${[...this.votes].join(', ')}`);
+    noteRole(this.ctx, 'leader', this.term, () => `votes from ${[...this.votes].join(', ')}`);
     for (const p of this.peers) {
       this.nextIndex.set(p, this.log.lastIndex + 1);
       this.matchIndex.set(p, 0);
@@ -199,7 +209,7 @@ export class RaftNode implements ProtocolNode {
    * hearing the leader, granting a vote or starting an election), or starts
    * again for a former leader.
    */
-  private stepDown(term: number, leader: string | undefined, why: string): void {
+  private stepDown(term: number, leader: string | undefined, why: TraceText): void {
     const changed = term !== this.term || this.role !== 'follower';
     if (term !== this.term) this.setTerm(term, undefined);
     if (this.role === 'leader') {
@@ -219,23 +229,23 @@ export class RaftNode implements ProtocolNode {
     const prevLogIndex = next - 1;
     const entries = this.log.slice(next, MAX_BATCH);
     const m: AppendEntries = { term: this.term, prevLogIndex, prevLogTerm: this.log.term(prevLogIndex) ?? 0, entries, leaderCommit: this.commitIndex, sentAt: this.ctx.now() };
-    const what = entries.length === 0 ? 'heartbeat' : entries.length === 1 ? `+${next}` : `+${next}..${next + entries.length - 1}`;
-    this.ctx.send(peer, 'AppendEntries', m, { summary: `term=${m.term} prev=${prevLogIndex}/t${m.prevLogTerm} ${what} commit=${m.leaderCommit}` });
+    const what = (): string => (entries.length === 0 ? 'heartbeat' : entries.length === 1 ? `+${next}` : `+${next}..${next + entries.length - 1}`);
+    this.ctx.send(peer, 'AppendEntries', m, { summary: () => `term=${m.term} prev=${prevLogIndex}/t${m.prevLogTerm} ${what()} commit=${m.leaderCommit}` });
   }
 
   private onAppendEntries(from: string, m: AppendEntries): void {
-    const reply = (success: boolean, matchIndex: number, why: string): void =>
-      this.ctx.send(from, 'AppendReply', { term: this.term, success, matchIndex, prevLogIndex: m.prevLogIndex, sentAt: m.sentAt } satisfies AppendReply, { summary: `term=${this.term} ${why}` });
-    if (m.term < this.term) return reply(false, 0, `stale term ${m.term}`);
-    if (m.term > this.term || this.role !== 'follower' || this.leader !== from) this.stepDown(m.term, from, `${from} leads term ${m.term}`);
+    const reply = (success: boolean, matchIndex: number, why: () => string): void =>
+      this.ctx.send(from, 'AppendReply', { term: this.term, success, matchIndex, prevLogIndex: m.prevLogIndex, sentAt: m.sentAt } satisfies AppendReply, { summary: () => `term=${this.term} ${why()}` });
+    if (m.term < this.term) return reply(false, 0, () => `stale term ${m.term}`);
+    if (m.term > this.term || this.role !== 'follower' || this.leader !== from) this.stepDown(m.term, from, () => `${from} leads term ${m.term}`);
     this.resetElectionTimer();
     this.lastLeaderContact = this.ctx.now();
-    if (m.prevLogIndex > this.log.lastIndex) return reply(false, this.log.lastIndex, `missing ${this.log.lastIndex + 1}..${m.prevLogIndex}`);
+    if (m.prevLogIndex > this.log.lastIndex) return reply(false, this.log.lastIndex, () => `missing ${this.log.lastIndex + 1}..${m.prevLogIndex}`);
     const mine = this.log.term(m.prevLogIndex);
     // The bug `skip_term_check`: having an entry at prevLogIndex is taken as agreement.
     if (mine !== m.prevLogTerm && !this.cfg.bugs.has('skip_term_check')) {
       const conflict = this.log.firstIndexOfTerm(m.prevLogIndex);
-      return reply(false, conflict - 1, `entry ${m.prevLogIndex} has term ${mine}, not ${m.prevLogTerm}`);
+      return reply(false, conflict - 1, () => `entry ${m.prevLogIndex} has term ${mine}, not ${m.prevLogTerm}`);
     }
     this.log.merge(m.prevLogIndex + 1, m.entries, from);
     const matchIndex = m.prevLogIndex + m.entries.length;
@@ -243,15 +253,15 @@ export class RaftNode implements ProtocolNode {
       const upTo = Math.min(m.leaderCommit, matchIndex);
       if (upTo > this.commitIndex) {
         this.commitIndex = upTo;
-        noteCommit(this.ctx, upTo, `(leader ${from})`);
+        noteCommit(this.ctx, upTo, () => `(leader ${from})`);
         this.apply();
       }
     }
-    reply(true, matchIndex, `match=${matchIndex}`);
+    reply(true, matchIndex, () => `match=${matchIndex}`);
   }
 
   private onAppendReply(from: string, m: AppendReply): void {
-    if (m.term > this.term) return this.stepDown(m.term, undefined, `${from} is in term ${m.term}`);
+    if (m.term > this.term) return this.stepDown(m.term, undefined, () => `${from} is in term ${m.term}`);
     if (this.role !== 'leader' || m.term !== this.term) return;
     this.lease.answered(from, m.sentAt);
     if (m.success) {
@@ -284,7 +294,7 @@ export class RaftNode implements ProtocolNode {
       if (replicas >= this.majority) {
         const old = this.log.term(n) !== this.term;
         this.commitIndex = n;
-        noteCommit(this.ctx, n, `(${replicas} of ${this.ctx.members.length} have it${old ? `; entry of older term ${this.log.term(n)}` : ''})`);
+        noteCommit(this.ctx, n, () => `(${replicas} of ${this.ctx.members.length} have it${old ? `; entry of older term ${this.log.term(n)}` : ''})`);
         this.apply();
         return;
       }

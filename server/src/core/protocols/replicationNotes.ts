@@ -1,7 +1,7 @@
 import type { KvValue } from '../linearizability/history';
 import { formatKvValue } from '../linearizability/history';
 import type { TraceEvent } from '../sim/trace';
-import type { NodeContext } from './protocol';
+import type { NodeContext, TraceText } from './protocol';
 
 /**
  * The structured notes consensus protocols and clients write, and the
@@ -21,12 +21,18 @@ import type { NodeContext } from './protocol';
 /** Raft's three roles; Paxos proposers use them for their phases (candidate: prepare, leader: accept) plus idle and decided. */
 export type Role = 'leader' | 'follower' | 'candidate' | 'idle' | 'decided';
 
-export function noteRole(ctx: NodeContext, role: Role, term: number, why = ''): void {
-  ctx.note(`became ${role} (term ${term})${why ? `: ${why}` : ''}`, { role, term });
+export function noteRole(ctx: NodeContext, role: Role, term: number, why: TraceText = ''): void {
+  ctx.note(() => `became ${role} (term ${term})${suffix(': ', why)}`, { role, term });
 }
 
 export function noteBallotRole(ctx: NodeContext, role: Role, ballot: number, why = ''): void {
-  ctx.note(`${role} at ballot ${formatBallot(ballot, ctx.members)}${why ? `: ${why}` : ''}`, { role, ballot });
+  ctx.note(() => `${role} at ballot ${formatBallot(ballot, ctx.members)}${why ? `: ${why}` : ''}`, { role, ballot });
+}
+
+/** `why` after `separator`, or nothing when it is empty. */
+function suffix(separator: string, why: TraceText): string {
+  const text = typeof why === 'string' ? why : why();
+  return text ? `${separator}${text}` : '';
 }
 
 // ---- replicated logs (Raft) ------------------------------------------------
@@ -37,23 +43,26 @@ export interface EntryNote {
   readonly id: string;
 }
 
-export function noteAppend(ctx: NodeContext, from: number, entries: readonly EntryNote[], why: string): void {
+export function noteAppend(ctx: NodeContext, from: number, entries: readonly EntryNote[], why: TraceText): void {
   if (entries.length === 0) return;
-  const to = from + entries.length - 1;
-  const shown = entries.length <= 3 ? entries.map((e, i) => `${from + i}:${e.id} (t${e.term})`).join(', ') : `${from}..${to} (terms ${entries[0]!.term}..${entries[entries.length - 1]!.term})`;
-  ctx.note(`log += ${shown}${why ? ` ${why}` : ''}`, { log: 'append', from, entries: JSON.stringify(entries.map((e) => [e.term, e.id])) });
+  const text = (): string => {
+    const to = from + entries.length - 1;
+    const shown = entries.length <= 3 ? entries.map((e, i) => `${from + i}:${e.id} (t${e.term})`).join(', ') : `${from}..${to} (terms ${entries[0]!.term}..${entries[entries.length - 1]!.term})`;
+    return `log += ${shown}${suffix(' ', why)}`;
+  };
+  ctx.note(text, { log: 'append', from, entries: JSON.stringify(entries.map((e) => [e.term, e.id])) });
 }
 
-export function noteTruncate(ctx: NodeContext, from: number, why: string): void {
-  ctx.note(`log truncated from ${from}: ${why}`, { log: 'truncate', from });
+export function noteTruncate(ctx: NodeContext, from: number, why: TraceText): void {
+  ctx.note(() => `log truncated from ${from}${suffix(': ', why)}`, { log: 'truncate', from });
 }
 
-export function noteCommit(ctx: NodeContext, index: number, why = ''): void {
-  ctx.note(`committed up to ${index}${why ? ` ${why}` : ''}`, { commitIndex: index });
+export function noteCommit(ctx: NodeContext, index: number, why: TraceText = ''): void {
+  ctx.note(() => `committed up to ${index}${suffix(' ', why)}`, { commitIndex: index });
 }
 
 export function noteApply(ctx: NodeContext, index: number, entryTerm: number, command: string, result: string): void {
-  ctx.note(`applied ${index}: ${command}${result ? ` → ${result}` : ''}`, { apply: index, entryTerm, command });
+  ctx.note(() => `applied ${index}: ${command}${result ? ` → ${result}` : ''}`, { apply: index, entryTerm, command });
 }
 
 /** Several monitors read the same append note: parse its entries once. */
@@ -120,7 +129,7 @@ export type PaxosNote =
   | { readonly paxos: 'accept'; readonly slot: number; readonly value: string; readonly ballot: number; readonly quorum: number }
   | { readonly paxos: 'learn'; readonly slot: number; readonly value: string };
 
-export function notePaxos(ctx: NodeContext, note: PaxosNote, detail: string): void {
+export function notePaxos(ctx: NodeContext, note: PaxosNote, detail: TraceText): void {
   ctx.note(detail, { ...note });
 }
 
@@ -154,9 +163,12 @@ export interface ClientOpNote {
 }
 
 export function noteClientOp(ctx: NodeContext, n: ClientOpNote, extra = ''): void {
-  const what = n.op === 'put' ? `put ${n.key} = ${formatKvValue(n.value)}` : `get ${n.key}`;
-  const result = n.phase === 'return' && n.op === 'get' ? ` → ${formatKvValue(n.value)}` : n.phase === 'return' ? ' → ok' : '';
-  ctx.note(`${n.phase} ${what}${result} [${n.opId}]${extra ? ` ${extra}` : ''}`, { ...n });
+  const text = (): string => {
+    const what = n.op === 'put' ? `put ${n.key} = ${formatKvValue(n.value)}` : `get ${n.key}`;
+    const result = n.phase === 'return' && n.op === 'get' ? ` → ${formatKvValue(n.value)}` : n.phase === 'return' ? ' → ok' : '';
+    return `${n.phase} ${what}${result} [${n.opId}]${extra ? ` ${extra}` : ''}`;
+  };
+  ctx.note(text, { ...n });
 }
 
 export function readClientOp(e: TraceEvent): ClientOpNote | undefined {

@@ -1,10 +1,11 @@
 import type { InvariantMonitor, WorldView } from '../invariants/invariant';
 import type { FaultModel, Model, ScriptAction } from '../model';
-import type { NodeContext, PropertyValue, ProtocolNode } from '../protocols/protocol';
+import type { Mix, NodeContext, PropertyValue, ProtocolNode } from '../protocols/protocol';
 import type { SourceRange } from '../source';
 import { formatDuration, formatPpm } from '../units';
 import { faultsForSeed } from '../explore/randomFaults';
 import { EventQueue } from './eventQueue';
+import { fingerprintProtocols } from './fingerprint';
 import { hlcReceive, hlcTick, type Hlc } from './hlc';
 import { Network } from './network';
 import { NodeState, type Timer } from './nodeState';
@@ -12,7 +13,7 @@ import { evaluateExpectation, type ExpectationOutcome } from './expectations';
 import { createNodeContext, type EngineHooks } from './nodeContext';
 import { Rng } from './rng';
 import { VcArena } from './vcArena';
-import type { DropReason, EventKind, TraceEvent, Violation } from './trace';
+import { EVENT_KINDS, type DropReason, type EventKind, type TraceEvent, type Violation } from './trace';
 
 export interface SimulationOptions {
   /** Overrides the scenario's seed. */
@@ -83,6 +84,10 @@ export class Simulation implements WorldView {
   private readonly record: boolean;
   private readonly maxEvents: number;
   private readonly monitors: (InvariantMonitor | undefined)[];
+  /** Per event kind, the indices of the monitors that look at it (InvariantMonitor.kinds), in invariant order. */
+  private readonly listeners: Readonly<Record<EventKind, readonly number[]>>;
+  /** Whether events get their own copy of the vector clock (see InvariantMonitor.keepsEventClocks). */
+  private readonly copyEventClocks: boolean;
   private nextMessageId = 0;
   private readonly vcs: VcArena;
   private nextTimerId = 0;
@@ -102,6 +107,13 @@ export class Simulation implements WorldView {
     this.nodeNames = model.nodes.map((n) => n.name);
     this.expectationOutcomes = model.expectations.map(() => undefined);
     this.monitors = model.invariants.map((inv) => inv.definition.create(inv.params, this));
+    const listeners = {} as Record<EventKind, number[]>;
+    for (const kind of EVENT_KINDS) listeners[kind] = [];
+    this.monitors.forEach((m, i) => {
+      if (m?.onEvent) for (const kind of m.kinds ?? EVENT_KINDS) listeners[kind].push(i);
+    });
+    this.listeners = listeners;
+    this.copyEventClocks = this.record || this.monitors.some((m) => m?.keepsEventClocks);
     // Written faults plus this seed's draw from `faults random { … }` (none without such a block).
     for (const f of faultsForSeed(model, this.seed)) this.queue.push(f.time, { t: 'fault', fault: f });
     model.expectations.forEach((e, index) => {
@@ -166,6 +178,9 @@ export class Simulation implements WorldView {
     for (const p of this.nodes[node]!.protocols) if (p) Object.assign(out, p.inspect());
     return out;
   }
+  fingerprint(node: number, mix: Mix): void {
+    fingerprintProtocols(this.nodes[node]!.protocols, mix);
+  }
 
   // ---- the loop -------------------------------------------------------------
 
@@ -213,7 +228,7 @@ export class Simulation implements WorldView {
       local: state ? state.clock.read(this.time) : this.time,
       kind,
       lamport: state ? state.lamport : 0,
-      vc: vc ?? (state ? this.vcs.copy(state.vc) : EMPTY_VC),
+      vc: vc ?? (state ? (this.copyEventClocks ? this.vcs.copy(state.vc) : state.vc) : EMPTY_VC),
       hlc: state ? state.hlc : undefined,
       range,
       msg: extra.msg,
@@ -227,8 +242,10 @@ export class Simulation implements WorldView {
     };
     this.eventCount++;
     if (this.record) this.events.push(event);
-    for (let i = 0; i < this.monitors.length; i++) {
-      const report = this.monitors[i]?.onEvent?.(event);
+    const listening = this.listeners[kind];
+    for (let j = 0; j < listening.length; j++) {
+      const i = listening[j]!;
+      const report = this.monitors[i]?.onEvent!(event);
       if (report) this.addViolation(i, report);
     }
     return event;
@@ -477,6 +494,7 @@ export class Simulation implements WorldView {
   /** The engine operations protocols may trigger, bound once (see nodeContext.ts). */
   private readonly hooks: EngineHooks = {
     now: () => this.time,
+    recording: () => this.record,
     nodeIndex: (name) => this.nodeIndex.get(name),
     send: (from, to, protocol, label, payload, summary, range) => this.send(from, to, protocol, label, payload, summary, range),
     addProtocolTimer: (node, deadline, protocol, name, data) => this.addTimer(node, deadline, false, { kind: 'protocol', protocol, name, data }).id,

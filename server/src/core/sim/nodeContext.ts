@@ -1,5 +1,5 @@
 import type { ProtocolInstance } from '../model';
-import type { NodeContext } from '../protocols/protocol';
+import type { NodeContext, TraceText } from '../protocols/protocol';
 import type { SourceRange } from '../source';
 import { formatDuration, formatPpm } from '../units';
 import type { NodeState } from './nodeState';
@@ -13,6 +13,8 @@ import type { EventKind, TraceEvent } from './trace';
  */
 export interface EngineHooks {
   now(): number;
+  /** Whether the run records its trace (and so wants TraceText made). */
+  recording(): boolean;
   nodeIndex(name: string): number | undefined;
   send(from: number, to: number, protocol: number, label: string, payload: unknown, summary: string | undefined, range: SourceRange): void;
   addProtocolTimer(node: number, deadline: number, protocol: number, name: string, data: unknown): number;
@@ -51,17 +53,22 @@ export function createNodeContext(
     send: (to, type, payload, opts) => {
       const target = engine.nodeIndex(to);
       if (target === undefined) throw new Error(`${protocolName}: unknown node ${to}`);
-      engine.send(node, target, protocol, type, payload, opts?.summary, instance.range);
+      engine.send(node, target, protocol, type, payload, opts?.summary === undefined ? undefined : traceText(opts.summary, engine.recording()), instance.range);
     },
     setTimer: (name, localDelay, data) => engine.addProtocolTimer(node, state.clock.exact(engine.now()) + localDelay, protocol, name, data),
     cancelTimer: (id) => void state.timers.delete(id),
     stable: state.stable[protocol]!,
     random: () => stream.next(),
-    note: (detail, data) => engine.emit('note', node, instance.range, { detail, protocol: protocolName, ...(data ? { data } : {}) }),
+    note: (detail, data) => engine.emit('note', node, instance.range, { detail: traceText(detail, engine.recording()), protocol: protocolName, data }),
     oracle: { trueTime: () => engine.now() },
     clock: {
       step: (delta, why) => changeClock(`step ${formatDuration(delta, true)}`, why, delta, () => state.clock.jump(engine.now(), delta)),
       slew: (ppm, why) => changeClock(`slew ${formatPpm(Math.round(ppm * 1000) / 1000)}`, why, undefined, () => state.clock.setSlew(engine.now(), ppm)),
     },
   };
+}
+
+/** The text itself; a text function only when the run records (see TraceText). */
+function traceText(text: TraceText, recording: boolean): string | undefined {
+  return typeof text === 'string' ? text : recording ? text() : undefined;
 }

@@ -29,6 +29,12 @@ export type EventKind =
   | 'timer' // a protocol timer fired (election timeout, poll, …)
   | 'note'; // a protocol reported a state change (became leader, committed, …)
 
+/** Every event kind, once (the compiler checks the list is complete). */
+export const EVENT_KINDS = Object.keys({
+  send: 0, receive: 0, local: 0, drop: 0, duplicate: 0, crash: 0, restart: 0, skip: 0, partition: 0, heal: 0,
+  'link-down': 0, 'link-up': 0, 'link-delay': 0, 'clock-jump': 0, 'clock-drift': 0, 'clock-adjust': 0, timer: 0, note: 0,
+} satisfies Record<EventKind, 0>) as EventKind[];
+
 export type DropReason = 'loss' | 'partition' | 'link-down' | 'node-down' | 'no-handler';
 
 export interface TraceEvent {
