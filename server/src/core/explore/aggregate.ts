@@ -1,5 +1,6 @@
 import { addCounters, type Counters } from './coverage';
 import type { RunRecord } from './runner';
+import { StateSet } from './stateSet';
 
 /** The outcome of an exploration, before shrinking. */
 export interface ExploreSummary {
@@ -26,7 +27,7 @@ export class ExploreAggregate {
   private readonly pending = new Map<number, RunRecord>();
   private nextIndex = 0;
   private folded = { runs: 0, events: 0 };
-  private readonly states = new Set<number>();
+  private readonly states = new StateSet();
   private readonly counters: Counters = {};
   private failure: RunRecord | undefined;
 

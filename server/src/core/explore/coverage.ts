@@ -2,6 +2,7 @@ import type { InvariantDefinition, WorldView } from '../invariants/invariant';
 import type { InvariantInstance, Model } from '../model';
 import type { EventKind, TraceEvent } from '../sim/trace';
 import { MS } from '../units';
+import { StateSet } from './stateSet';
 
 /**
  * Coverage of an exploration: how many distinct states the runs reached and
@@ -40,7 +41,7 @@ const ROLE_COUNTERS: Readonly<Record<string, string>> = { candidate: 'elections'
  * simulator needs no hook and the real invariants keep their indices.
  */
 export class CoverageObserver {
-  private readonly seen = new Set<number>();
+  private readonly seen = new StateSet();
   private fresh: number[] = [];
   private counters: Counters = {};
   private leadersThisRun = new Set<string>();
@@ -103,10 +104,7 @@ export class CoverageObserver {
     }
     if (!sample) return;
     const h = stateHash(world);
-    if (!this.seen.has(h)) {
-      this.seen.add(h);
-      this.fresh.push(h);
-    }
+    if (this.seen.add(h)) this.fresh.push(h);
   }
 }
 

@@ -56,7 +56,7 @@ export const NOTES_AND_FAULTS: readonly EventKind[] = [...FAULT_EVENT_KINDS, 'no
  */
 export class FaultHistory {
   /** `groups`: for a partition, and for the heal that ends it, each node's side (−1: not listed). */
-  private readonly faults: { readonly e: TraceEvent; readonly message: string; readonly groups?: Int32Array }[] = [];
+  private readonly faults: { readonly e: TraceEvent; readonly groups?: Int32Array }[] = [];
   private partition: Int32Array | undefined;
 
   constructor(private readonly world: WorldView) {}
@@ -73,6 +73,11 @@ export class FaultHistory {
       groups = this.partition;
       this.partition = undefined;
     }
+    this.faults.push(groups ? { e, groups } : { e });
+  }
+
+  /** `crash n2 at 1.2s`: how a cause names the fault (made only when a violation is reported). */
+  private describe(e: TraceEvent): string {
     const name = (i: number | undefined): string => (i === undefined ? '?' : (this.world.model.nodes[i]?.name ?? '?'));
     let what: string;
     switch (e.kind) {
@@ -84,7 +89,7 @@ export class FaultHistory {
       case 'clock-drift': what = `clock ${name(e.node)} ${e.detail ?? ''}`; break;
       default: what = `${e.kind === 'link-down' ? 'drop' : 'delay'} ${e.detail ?? ''}`;
     }
-    this.faults.push({ e, message: `${what.trim()} at ${formatDuration(e.time)}`, ...(groups ? { groups } : {}) });
+    return `${what.trim()} at ${formatDuration(e.time)}`;
   }
 
   /** The latest `limit` faults touching `nodes` (all nodes when omitted), plus every partition, oldest first. */
@@ -107,8 +112,8 @@ export class FaultHistory {
 
   private pick(touches: (f: (typeof this.faults)[number]) => boolean, limit: number): Cause[] {
     const seen = new Set<string>();
-    const picked = this.faults.filter(touches).reverse().filter((f) => !seen.has(f.message) && seen.add(f.message)).slice(0, limit).reverse();
-    return picked.map((f) => ({ message: f.message, range: f.e.range }));
+    const described = this.faults.filter(touches).reverse().map((f) => ({ message: this.describe(f.e), range: f.e.range }));
+    return described.filter((c) => !seen.has(c.message) && seen.add(c.message)).slice(0, limit).reverse();
   }
 }
 

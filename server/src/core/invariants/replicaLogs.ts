@@ -17,7 +17,9 @@ interface Replica {
  * from its role notes.
  */
 export class ReplicaLogs {
-  private readonly replicas = new Map<number, Replica>();
+  /** By node index; `order` lists the nodes in the order they were first seen (the order of `nodes()`). */
+  private readonly replicas: (Replica | undefined)[] = [];
+  private readonly order: number[] = [];
 
   /** Applies a note; returns what it appended, if anything. */
   observe(e: TraceEvent): { node: number; from: number; count: number } | undefined {
@@ -30,15 +32,13 @@ export class ReplicaLogs {
     }
     const cut = readTruncate(e);
     if (cut !== undefined) {
-      r.entries.length = Math.max(0, cut - 1);
-      r.digests.length = r.entries.length;
+      cutTo(r, Math.max(0, cut - 1));
       return undefined;
     }
     const append = readAppend(e);
     if (!append) return undefined;
     // Entries land at `from`; anything at or after it is replaced.
-    r.entries.length = Math.min(r.entries.length, append.from - 1);
-    r.digests.length = r.entries.length;
+    cutTo(r, append.from - 1);
     for (const entry of append.entries) {
       r.digests.push(mix(r.digests[r.digests.length - 1] ?? 0, entry));
       r.entries.push(entry);
@@ -46,22 +46,23 @@ export class ReplicaLogs {
     return { node: e.node, from: append.from, count: append.entries.length };
   }
 
-  nodes(): number[] {
-    return [...this.replicas.keys()];
+  /** The nodes seen so far, in the order first seen. */
+  nodes(): readonly number[] {
+    return this.order;
   }
 
   entry(node: number, index: number): EntryNote | undefined {
-    return this.replicas.get(node)?.entries[index - 1];
+    return this.replicas[node]?.entries[index - 1];
   }
 
   length(node: number): number {
-    return this.replicas.get(node)?.entries.length ?? 0;
+    return this.replicas[node]?.entries.length ?? 0;
   }
 
   /** Whether the two logs hold identical entries 1..index (both must reach it). */
   samePrefix(a: number, b: number, index: number): boolean {
-    const da = this.replicas.get(a)?.digests[index - 1];
-    return da !== undefined && da === this.replicas.get(b)?.digests[index - 1];
+    const da = this.replicas[a]?.digests[index - 1];
+    return da !== undefined && da === this.replicas[b]?.digests[index - 1];
   }
 
   /** The first index at which the two logs differ, up to `upTo`. */
@@ -75,18 +76,28 @@ export class ReplicaLogs {
   }
 
   term(node: number): number {
-    return this.replicas.get(node)?.term ?? 0;
+    return this.replicas[node]?.term ?? 0;
   }
 
   role(node: number): string {
-    return this.replicas.get(node)?.role ?? '';
+    return this.replicas[node]?.role ?? '';
   }
 
   private replica(node: number): Replica {
-    let r = this.replicas.get(node);
-    if (!r) this.replicas.set(node, (r = { entries: [], digests: [], term: 0, role: '' }));
+    let r = this.replicas[node];
+    if (!r) {
+      this.replicas[node] = r = { entries: [], digests: [], term: 0, role: '' };
+      this.order.push(node);
+    }
     return r;
   }
+}
+
+/** Shortens the log to `length` entries (setting an array's length is slow: only when it cuts). */
+function cutTo(r: Replica, length: number): void {
+  if (r.entries.length <= length) return;
+  r.entries.length = length;
+  r.digests.length = length;
 }
 
 /** `3:c1.4 put k=3 (t2)` for messages. */

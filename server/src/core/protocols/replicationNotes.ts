@@ -1,7 +1,7 @@
 import type { KvValue } from '../linearizability/history';
 import { formatKvValue } from '../linearizability/history';
 import type { TraceEvent } from '../sim/trace';
-import type { NodeContext, TraceText } from './protocol';
+import type { NodeContext, PropertyValue, TraceText } from './protocol';
 
 /**
  * The structured notes consensus protocols and clients write, and the
@@ -50,7 +50,9 @@ export function noteAppend(ctx: NodeContext, from: number, entries: readonly Ent
     const shown = entries.length <= 3 ? entries.map((e, i) => `${from + i}:${e.id} (t${e.term})`).join(', ') : `${from}..${to} (terms ${entries[0]!.term}..${entries[entries.length - 1]!.term})`;
     return `log += ${shown}${suffix(' ', why)}`;
   };
-  ctx.note(text, { log: 'append', from, entries: JSON.stringify(entries.map((e) => [e.term, e.id])) });
+  let json = '[';
+  for (let i = 0; i < entries.length; i++) json += `${i > 0 ? ',' : ''}[${entries[i]!.term},${JSON.stringify(entries[i]!.id)}]`;
+  ctx.note(text, { log: 'append', from, entries: `${json}]`, [APPENDED]: { from, entries } });
 }
 
 export function noteTruncate(ctx: NodeContext, from: number, why: TraceText): void {
@@ -65,18 +67,26 @@ export function noteApply(ctx: NodeContext, index: number, entryTerm: number, co
   ctx.note(() => `applied ${index}: ${command}${result ? ` → ${result}` : ''}`, { apply: index, entryTerm, command });
 }
 
-/** Several monitors read the same append note: parse its entries once. */
-const parsedAppends = new WeakMap<TraceEvent, { from: number; entries: EntryNote[] }>();
+/**
+ * The entries of an append note as written, under a symbol key of its data:
+ * readers in the same run never parse the JSON (which is for the trace),
+ * and JSON, Object.keys and for…in never see it. A note that comes from
+ * elsewhere (a trace read back) is parsed.
+ */
+const APPENDED = Symbol('appended entries');
 
-export function readAppend(e: TraceEvent): { from: number; entries: readonly EntryNote[] } | undefined {
-  const d = e.data;
+interface AppendNote {
+  readonly from: number;
+  readonly entries: readonly EntryNote[];
+}
+
+export function readAppend(e: TraceEvent): AppendNote | undefined {
+  const d = e.data as (Readonly<Record<string, PropertyValue>> & { readonly [APPENDED]?: AppendNote }) | undefined;
   if (e.kind !== 'note' || !d || d['log'] !== 'append') return undefined;
-  let parsed = parsedAppends.get(e);
-  if (!parsed) {
-    const raw = JSON.parse(String(d['entries'])) as [number, string][];
-    parsedAppends.set(e, (parsed = { from: Number(d['from']), entries: raw.map(([term, id]) => ({ term, id })) }));
-  }
-  return parsed;
+  const written = d[APPENDED];
+  if (written) return written;
+  const raw = JSON.parse(String(d['entries'])) as [number, string][];
+  return { from: Number(d['from']), entries: raw.map(([term, id]) => ({ term, id })) };
 }
 
 export function readTruncate(e: TraceEvent): number | undefined {

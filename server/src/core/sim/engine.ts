@@ -28,7 +28,10 @@ export interface SimulationOptions {
 
 export type StopReason = 'end' | 'max-events' | 'cancelled';
 
+/** A message in flight; it is its own queue entry (`t: 'deliver'`), and a duplicate copy is a clone with `copy` set. */
 interface Message {
+  readonly t: 'deliver';
+  readonly copy: boolean;
   readonly id: number;
   readonly from: number;
   readonly to: number;
@@ -45,7 +48,7 @@ interface Message {
 }
 
 type Scheduled =
-  | { readonly t: 'deliver'; readonly msg: Message; readonly copy: boolean }
+  | Message
   | { readonly t: 'timer'; readonly timer: Timer; readonly generation: number }
   | { readonly t: 'fault'; readonly fault: FaultModel }
   | { readonly t: 'window-end'; readonly fault: FaultModel; readonly partitionId: number }
@@ -186,7 +189,7 @@ export class Simulation implements WorldView {
 
   private dispatch(item: Scheduled): void {
     switch (item.t) {
-      case 'deliver': return this.deliver(item.msg, item.copy);
+      case 'deliver': return this.deliver(item, item.copy);
       case 'timer': {
         const timer = item.timer;
         const node = this.nodes[timer.node]!;
@@ -216,8 +219,20 @@ export class Simulation implements WorldView {
     return true;
   }
 
-  /** Appends an event to the trace and shows it to the invariant monitors. */
-  private emit(kind: EventKind, node: number, range: SourceRange, extra: Partial<TraceEvent> = NO_EXTRA, vc?: Int32Array): TraceEvent {
+  /** Whether an event of this kind is kept or looked at by a monitor; when not, it is only counted. */
+  private observed(kind: EventKind): boolean {
+    return this.record || this.listeners[kind].length > 0;
+  }
+
+  /** An event that nothing keeps or looks at (see `observed`): it takes its seq and counts, nothing more. */
+  private unobserved(): number {
+    this.eventCount++;
+    return ++this.seq;
+  }
+
+  /** Appends an event to the trace and shows it to the invariant monitors; returns its seq. */
+  private emit(kind: EventKind, node: number, range: SourceRange, extra: Partial<TraceEvent> = NO_EXTRA, vc?: Int32Array): number {
+    if (!this.observed(kind)) return this.unobserved();
     const state = this.nodes[node];
     // One fixed object shape for every event (absent fields stay undefined), which
     // keeps this hot path monomorphic; serialisers skip undefined fields.
@@ -248,7 +263,7 @@ export class Simulation implements WorldView {
       const report = this.monitors[i]?.onEvent!(event);
       if (report) this.addViolation(i, report);
     }
-    return event;
+    return event.seq;
   }
 
   private addViolation(index: number, report: NonNullable<ReturnType<NonNullable<InvariantMonitor['onEvent']>>>): void {
@@ -269,15 +284,16 @@ export class Simulation implements WorldView {
     this.messagesSent++;
     const vc = this.vcs.copy(node.vc);
     const id = this.nextMessageId++;
-    const sendEvent = this.emit('send', from, range, { msg: id, peer: to, label, protocol: this.protocolName(protocol), ...(summary ? { detail: summary } : {}) }, vc);
-    const msg: Message = { id, from, to, protocol, label, payload, summary, lamport: node.lamport, vc, hlc: node.hlc, sendSeq: sendEvent.seq, range };
-    const outcome = this.network.transmit(from, to);
-    if (typeof outcome === 'string') return this.dropped(msg, outcome);
-    this.queue.push(this.time + outcome[0]!, { t: 'deliver', msg, copy: false });
-    if (outcome.length > 1) {
+    const sendSeq = this.observed('send') ? this.emit('send', from, range, { msg: id, peer: to, label, protocol: this.protocolName(protocol), detail: summary || undefined }, vc) : this.unobserved();
+    const msg: Message = { t: 'deliver', copy: false, id, from, to, protocol, label, payload, summary, lamport: node.lamport, vc, hlc: node.hlc, sendSeq, range };
+    const delay = this.network.transmit(from, to);
+    if (typeof delay === 'string') return this.dropped(msg, delay);
+    const copyDelay = this.network.duplicateDelay;
+    this.queue.push(this.time + delay, msg);
+    if (copyDelay >= 0) {
       this.messagesDuplicated++;
       this.emit('duplicate', from, range, { msg: id, peer: to, label, cause: msg.sendSeq });
-      this.queue.push(this.time + outcome[1]!, { t: 'deliver', msg, copy: true });
+      this.queue.push(this.time + copyDelay, { ...msg, copy: true });
     }
   }
 
@@ -301,10 +317,13 @@ export class Simulation implements WorldView {
     node.received++;
     if (msg.protocol < 0) node.count(node.receivedByLabel, msg.label);
     this.messagesDelivered++;
-    this.emit('receive', msg.to, msg.range, {
-      msg: msg.id, peer: msg.from, label: msg.label, cause: msg.sendSeq, protocol: this.protocolName(msg.protocol),
-      ...(copy ? { detail: 'duplicate copy' } : msg.summary ? { detail: msg.summary } : {}),
-    });
+    if (this.observed('receive')) {
+      this.emit('receive', msg.to, msg.range, {
+        msg: msg.id, peer: msg.from, label: msg.label, cause: msg.sendSeq, protocol: this.protocolName(msg.protocol), detail: copy ? 'duplicate copy' : msg.summary || undefined,
+      });
+    } else {
+      this.unobserved();
+    }
     if (handler) handler.onMessage(this.model.nodes[msg.from]!.name, msg.label, msg.payload);
     else this.runRules(msg);
   }

@@ -29,10 +29,18 @@ export class Network {
   }
 
   /**
-   * Decides what happens to a message sent now from → to: a drop reason, or
-   * the list of delays (more than one when the network duplicates it).
+   * The delay of a duplicate copy of the message `transmit` just let
+   * through, or -1 when the network did not duplicate it. Valid until the
+   * next `transmit` (a field, not a returned pair: messages are the hot path).
    */
-  transmit(from: number, to: number): DropReason | number[] {
+  duplicateDelay = -1;
+
+  /**
+   * Decides what happens to a message sent now from → to: a drop reason, or
+   * its delay (and `duplicateDelay` when the network also duplicates it).
+   */
+  transmit(from: number, to: number): DropReason | number {
+    this.duplicateDelay = -1;
     const key = from * this.n + to;
     if (this.isPartitioned(from, to)) return 'partition';
     if (this.down[key]! > 0) return 'link-down';
@@ -41,8 +49,8 @@ export class Network {
     if (p.loss > 0 && rng.next() < p.loss) return 'loss';
     const extra = this.extraDelay[key]!;
     const first = this.sample(p.latency, rng) + extra;
-    if (p.duplicate > 0 && rng.next() < p.duplicate) return [first, this.sample(p.latency, rng) + extra];
-    return [first];
+    if (p.duplicate > 0 && rng.next() < p.duplicate) this.duplicateDelay = this.sample(p.latency, rng) + extra;
+    return first;
   }
 
   isPartitioned(a: number, b: number): boolean {
