@@ -32,7 +32,7 @@ async function exploreCommand(client: LanguageClient, uri: vscode.Uri | undefine
       const listener = client.onNotification(ExploreProgressNotification, (p) => {
         if (p.uri !== uri.toString()) return;
         if (p.phase === 'shrink') {
-          progress.report({ message: `shrinking the failure (${p.runs} attempts)` });
+          progress.report({ message: `shrinking the failure (${p.runs.toLocaleString('en-US')} runs)` });
           return;
         }
         const percent = Math.min(100, (p.runs / Math.max(1, p.total)) * 100);
@@ -57,7 +57,9 @@ async function exploreCommand(client: LanguageClient, uri: vscode.Uri | undefine
   }
   const failure = result.failure;
   const open = 'Open counterexample';
-  const choice = await vscode.window.showWarningMessage(`DSync: ${failure.invariant} fails with seed ${failure.seed} (after ${explored}): ${failure.message}`, ...(failure.shrunk ? [open] : []));
+  const s = failure.shrinking;
+  const shrunk = s ? `. Shrunk from ${s.faultsBefore} faults to ${s.faultsAfter} in ${s.attempts} attempts (${s.runs.toLocaleString('en-US')} runs).` : '';
+  const choice = await vscode.window.showWarningMessage(`DSync: ${failure.invariant} fails with seed ${failure.seed} (after ${explored}): ${failure.message}${shrunk}`, ...(failure.shrunk ? [open] : []));
   if (choice === open && failure.shrunk) {
     const doc = await vscode.workspace.openTextDocument({ language: 'dsync', content: failure.shrunk });
     await vscode.window.showTextDocument(doc, { preview: false });

@@ -92,7 +92,7 @@ export async function exploreCommand(argv: readonly string[], io: ExploreIo, rea
             message: found.failure.message,
             time: found.failure.time,
             replay,
-            ...(shrunk ? { shrunk: { text: shrunk.text, attempts: shrunk.attempts, kept: shrunk.kept, message: shrunk.violation.message, time: shrunk.violation.time } } : {}),
+            ...(shrunk ? { shrunk: { text: shrunk.text, attempts: shrunk.attempts, runs: shrunk.runs, kept: shrunk.kept, seed: shrunk.seed, faults: shrunk.faults, message: shrunk.violation.message, time: shrunk.violation.time } } : {}),
           }
         : null,
     }));
@@ -108,7 +108,9 @@ export async function exploreCommand(argv: readonly string[], io: ExploreIo, rea
   io.out(style.red(`✗ ${found.failure.invariant} fails with seed ${found.seed}: ${found.failure.message}`));
   io.out(`  replay: ${replay}`);
   if (shrunk) {
-    io.out(`shrunk in ${shrunk.attempts} attempts (${shrunk.kept} kept) to a scenario that fails ${found.failure.invariant} at t=${formatDuration(shrunk.violation.time)}${args.out ? `, written to ${args.out}` : ''}:`);
+    const faults = `${shrunk.faults.before} fault${shrunk.faults.before === 1 ? '' : 's'} → ${shrunk.faults.after}`;
+    const seed = shrunk.seed === found.seed ? '' : `, seed ${shrunk.seed}`;
+    io.out(`shrunk in ${shrunk.attempts.toLocaleString('en-US')} attempts (${shrunk.runs.toLocaleString('en-US')} runs, ${shrunk.kept} kept; ${faults}${seed}) to a scenario that fails ${found.failure.invariant} at t=${formatDuration(shrunk.violation.time)}${args.out ? `, written to ${args.out}` : ''}:`);
     io.out(shrunk.text.replace(/\n$/, '').split('\n').map((l) => `  ${l}`).join('\n'));
     if (!args.quiet) {
       const model = check(parse(shrunk.text), shrunk.text).model!;

@@ -67,7 +67,7 @@ export interface ExploreParams {
   readonly uri: string;
   /** Seeds to try (default 1,000). */
   readonly runs?: number;
-  /** Simulations the shrinker may try (default 200). */
+  /** Candidates the shrinker may try (default 200; each takes one or more simulations, 3,000 at most in all). */
   readonly shrinkAttempts?: number;
 }
 
@@ -80,10 +80,18 @@ export type ExploreResult =
       readonly cancelled: boolean;
       readonly distinctStates: number;
       readonly counters: Readonly<Record<string, number>>;
-      /** The lowest failing seed, and the scenario it was shrunk to (a `.dsync` text that replays it). */
-      readonly failure?: { readonly seed: number; readonly invariant: string; readonly message: string; readonly shrunk?: string };
+      /** The lowest failing seed, and the scenario it was shrunk to (a `.dsync` text that replays it) with what shrinking took. */
+      readonly failure?: { readonly seed: number; readonly invariant: string; readonly message: string; readonly shrunk?: string; readonly shrinking?: ShrinkCounts };
     }
   | { readonly ok: false; readonly message: string };
+
+/** What shrinking a failure took: candidates tried, simulations run, fault statements before and after. */
+export interface ShrinkCounts {
+  readonly attempts: number;
+  readonly runs: number;
+  readonly faultsBefore: number;
+  readonly faultsAfter: number;
+}
 
 /** Explores many seeds of the document's scenario; cancellable (the request's cancellation token). */
 export const ExploreRequest = new RequestType<ExploreParams, ExploreResult, void>('dsync/explore');
@@ -92,7 +100,7 @@ export interface ExploreProgressParams {
   readonly uri: string;
   readonly runs: number;
   readonly total: number;
-  /** 'explore' while running seeds, 'shrink' while shrinking a failure. */
+  /** 'explore' while running seeds (`runs` of them), 'shrink' while shrinking a failure (`runs` simulations so far). */
   readonly phase: 'explore' | 'shrink';
 }
 

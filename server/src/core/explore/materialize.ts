@@ -21,12 +21,18 @@ export function materialize(text: string, model: Model, seed: number): string {
   if (planned.length > 0) {
     const names = model.nodes.map((n) => n.name);
     const lines = planned.map((f) => `  ${faultText(f, names)}`);
-    out = `${out.replace(/\s*$/, '\n')}\n// drawn by 'faults random' for seed ${seed}\nfaults {\n${lines.join('\n')}\n}\n`;
+    out = `${out.replace(/\s*$/, '\n')}\n${drawnNote(seed)}\nfaults {\n${lines.join('\n')}\n}\n`;
   }
   return out;
 }
 
-function setSeed(text: string, header: A.ScenarioDecl, seed: number): TextEdit {
+/** The comment over the faults a seed drew. */
+export function drawnNote(seed: number): string {
+  return `// drawn by 'faults random' for seed ${seed}`;
+}
+
+/** The edit that makes the header say `seed S` (replacing the seed it has, or adding one). */
+export function setSeed(text: string, header: A.ScenarioDecl, seed: number): TextEdit {
   const option = header.options.find((o) => o.key.text === 'seed');
   if (option) return { start: option.range.startOffset, end: option.range.endOffset, text: `seed ${seed}` };
   const brace = text.indexOf('{', header.name.range.endOffset);

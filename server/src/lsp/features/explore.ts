@@ -1,5 +1,5 @@
 import type { CancellationToken, Connection } from 'vscode-languageserver';
-import { shrinkSteps, type ShrinkResult } from '../../core/explore/shrink';
+import { DEFAULT_SHRINK_RUNS, shrinkSteps, type ShrinkProgress, type ShrinkResult } from '../../core/explore/shrink';
 import { hasErrors } from '../../core/diagnostics';
 import { explore } from '../../shared/exploreDriver';
 import { ExploreProgressNotification, ExploreRequest, type ExploreParams, type ExploreResult } from '../../shared/requests';
@@ -48,12 +48,14 @@ async function exploreDocument(connection: Connection, workspace: Workspace, par
   if (!found?.failure) return base;
   const failure = { seed: found.seed, invariant: found.failure.invariant, message: found.failure.message };
   const attempts = params.shrinkAttempts ?? SHRINK_ATTEMPTS;
-  const shrunk = await shrinkInSlices(analysis.text, found.seed, found.failure.invariant, attempts, token, (n) => progress(n, 'shrink', attempts));
-  return { ...base, failure: shrunk ? { ...failure, shrunk: shrunk.text } : failure };
+  // Shrink progress counts simulations, of at most the shrinker's budget of them.
+  const shrunk = await shrinkInSlices(analysis.text, found.seed, found.failure.invariant, attempts, token, (p) => progress(p.runs, 'shrink', DEFAULT_SHRINK_RUNS));
+  if (!shrunk) return { ...base, failure };
+  return { ...base, failure: { ...failure, shrunk: shrunk.text, shrinking: { attempts: shrunk.attempts, runs: shrunk.runs, faultsBefore: shrunk.faults.before, faultsAfter: shrunk.faults.after } } };
 }
 
 /** Shrinks between other requests; undefined when cancelled. */
-async function shrinkInSlices(text: string, seed: number, invariant: string, maxAttempts: number, token: CancellationToken, onProgress: (attempts: number) => void): Promise<ShrinkResult | undefined> {
+async function shrinkInSlices(text: string, seed: number, invariant: string, maxAttempts: number, token: CancellationToken, onProgress: (progress: ShrinkProgress) => void): Promise<ShrinkResult | undefined> {
   const steps = shrinkSteps(text, seed, invariant, { maxAttempts });
   for (;;) {
     const sliceEnd = performance.now() + SLICE_MS;
