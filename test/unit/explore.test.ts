@@ -6,6 +6,8 @@ import { materialize } from '../../server/src/core/explore/materialize';
 import { planRandomFaults } from '../../server/src/core/explore/randomFaults';
 import { SeedRunner } from '../../server/src/core/explore/runner';
 import { shrink } from '../../server/src/core/explore/shrink';
+import { deletableUnits, earlierFaults, sortedFaults } from '../../server/src/core/explore/shrinkEdits';
+import { applyEdits } from '../../server/src/core/explore/textEdits';
 import { Simulation } from '../../server/src/core/sim/engine';
 import { MS, SECOND } from '../../server/src/core/units';
 import { checkText, modelOf, repoPath } from './support/scenario';
@@ -168,6 +170,58 @@ invariant causal_delivery
     assert.equal(new Simulation(model).run().violations[0]?.time, 60 * MS);
   });
 
+  // The old shrinker (one seed) kept 27 faults of seed 24's run; with the seed free it keeps 5. Ten leaves room.
+  const HANDFUL = 10;
+
+  /** The first failing seed of the buggy sample within `runs` seeds from its own. */
+  function firstFailure(runs: number): { seed: number; invariant: string } {
+    const model = modelOf(BUGGY);
+    const runner = new SeedRunner(model, model.seed);
+    for (let i = 0; i < runs; i++) {
+      const record = runner.run(i);
+      if (record.failure) return { seed: record.seed, invariant: record.failure.invariant };
+    }
+    assert.fail(`no failure in ${runs} seeds`);
+  }
+
+  test('a busy failing run of the buggy sample shrinks to a handful of faults, and the result replays with its own seed', () => {
+    const found = firstFailure(100);
+    const shrunk = shrink(BUGGY, found.seed, found.invariant);
+    const model = modelOf(shrunk.text);
+    assert.equal(model.randomFaults, undefined, 'random faults are written out');
+    assert.equal(model.seed, shrunk.seed, 'the header has the seed that fails');
+    assert.equal(model.faults.length, shrunk.faults.after);
+    assert.ok(shrunk.faults.before > 3 * HANDFUL, `the failing run had ${shrunk.faults.before} faults`);
+    assert.ok(shrunk.faults.after <= HANDFUL, `${shrunk.faults.after} faults left:\n${shrunk.text}`);
+    assert.ok(model.duration < modelOf(BUGGY).duration, 'a shorter run');
+    // No restart without a crash before it: a crash and its restart go together.
+    for (const r of model.faults) if (r.kind === 'restart') assert.ok(model.faults.some((c) => c.kind === 'crash' && c.node === r.node && c.time < r.time), shrunk.text);
+    // Replays exactly: its own seed, the same violation.
+    const replay = new Simulation(model).run().violations.find((v) => v.invariant === found.invariant);
+    assert.ok(replay, shrunk.text);
+    assert.deepEqual({ message: replay.message, time: replay.time }, { message: shrunk.violation.message, time: shrunk.violation.time });
+    assert.ok(shrunk.runs <= 3000 && shrunk.attempts <= 400 && shrunk.runs >= shrunk.attempts);
+  });
+
+  test('shrinking is deterministic and keeps to its budgets', () => {
+    const found = firstFailure(100);
+    const a = shrink(BUGGY, found.seed, found.invariant, { maxRuns: 400 });
+    const b = shrink(BUGGY, found.seed, found.invariant, { maxRuns: 400 });
+    assert.equal(a.text, b.text);
+    assert.deepEqual([a.attempts, a.runs, a.kept, a.seed], [b.attempts, b.runs, b.kept, b.seed]);
+    assert.ok(a.runs <= 400, `${a.runs} runs`);
+    const few = shrink(BUGGY, found.seed, found.invariant, { maxAttempts: 10 });
+    assert.ok(few.attempts <= 10, `${few.attempts} attempts`);
+  });
+
+  test('with the seed fixed, deleting faults of a busy run keeps far more of them', () => {
+    const found = firstFailure(100);
+    const fixed = shrink(BUGGY, found.seed, found.invariant, { seeds: 0 });
+    const free = shrink(BUGGY, found.seed, found.invariant);
+    assert.equal(fixed.seed, found.seed);
+    assert.ok(fixed.faults.after > 2 * free.faults.after, `fixed seed: ${fixed.faults.after} faults, free: ${free.faults.after}`);
+  });
+
   test('the aggregate is the same whatever order the records arrive in', () => {
     const model = modelOf(BUGGY);
     const runner = new SeedRunner(model, 40);
@@ -183,5 +237,38 @@ invariant causal_delivery
     const a = inOrder.summary();
     const b = shuffled.summary();
     assert.deepEqual({ ...b, failure: b.failure?.seed }, { ...a, failure: a.failure?.seed });
+  });
+});
+
+describe('shrinking edits', () => {
+  const text = `scenario s { seed 1  run for 1s }
+nodes A, B, C
+faults {
+  at 10ms crash A
+  at 20ms partition {A} | {B, C}
+  at 30ms restart A
+  at 40ms heal
+  at 50ms crash B
+  at 60ms drop A -> B for 20ms
+}
+invariant causal_delivery
+`;
+  const faultLines = (t: string): string[] => t.split('\n').filter((l) => l.startsWith('  at '));
+
+  test('a crash and its restart, a partition and its heal, are deleted as one unit', () => {
+    const units = deletableUnits(modelOf(text), 'causal_delivery').filter((u) => u.faults.length > 0);
+    assert.deepEqual(units.map((u) => u.faults.map((f) => f.kind)), [['crash', 'restart'], ['partition', 'heal'], ['crash'], ['drop']]);
+  });
+
+  test('a fault moved earlier keeps its restart at the same distance, and sorting the block changes no run', () => {
+    const model = modelOf(text);
+    const [crashA] = earlierFaults(model);
+    const moved = applyEdits(text, crashA!);
+    assert.deepEqual(faultLines(moved).slice(0, 3), ['  at 5ms crash A', '  at 20ms partition {A} | {B, C}', '  at 25ms restart A']);
+    const unsorted = text.replace('at 10ms crash A', 'at 70ms crash A').replace('at 30ms restart A', 'at 90ms restart A').replace('run for 1s', 'run for 100ms');
+    const sorted = applyEdits(unsorted, sortedFaults(unsorted, modelOf(unsorted)));
+    assert.deepEqual(faultLines(sorted).map((l) => l.split(' ')[3]), ['20ms', '40ms', '50ms', '60ms', '70ms', '90ms']);
+    const shape = (t: string): string[] => new Simulation(modelOf(t)).run().events.map((e) => `${e.time} ${e.node} ${e.kind} ${e.label ?? ''}`);
+    assert.deepEqual(shape(sorted), shape(unsorted));
   });
 });

@@ -42,7 +42,7 @@ import { applyEdits, deletion, type TextEdit } from './textEdits';
 export interface ShrinkOptions {
   /** Candidates tried at most (default 400). */
   readonly maxAttempts?: number;
-  /** Simulations run at most (default 3,000). */
+  /** Simulations run at most, the final replay of the result included (default 3,000). */
   readonly maxRuns?: number;
   /** Seeds in the pool a candidate may fail with besides its own (default 16; 0 keeps the seed fixed). */
   readonly seeds?: number;
@@ -160,8 +160,9 @@ class Search {
     this.maxRuns = options.maxRuns ?? DEFAULT_SHRINK_RUNS;
   }
 
+  /** The last simulation of the budget is kept for the final replay. */
   get exhausted(): boolean {
-    return this.attempts >= this.maxAttempts || this.runs >= this.maxRuns;
+    return this.attempts >= this.maxAttempts || this.runs >= this.maxRuns - 1;
   }
 
   /**
@@ -176,7 +177,7 @@ class Search {
     if (typeof model === 'string') return false;
     const own = this.current.model.seed;
     for (const seed of [own, ...seedPool(this.seed, this.seeds, this.round).filter((s) => s !== own)]) {
-      if (this.runs >= this.maxRuns) return false;
+      if (this.runs >= this.maxRuns - 1) return false;
       this.runs++;
       const violation = failure(model, seed, this.invariant);
       yield { attempts: this.attempts, runs: this.runs };
