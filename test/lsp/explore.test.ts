@@ -44,6 +44,11 @@ describe('language server: exploration', () => {
     const model = check(parse(result.failure.shrunk), result.failure.shrunk).model;
     assert.ok(model, 'the shrunk scenario checks');
     assert.ok(new Simulation(model).run().violations.some((v) => v.invariant === result.failure!.invariant));
+    // What shrinking took, for the client's message: 20 candidates at most, each one or more simulations.
+    const counts = result.failure.shrinking;
+    assert.ok(counts && counts.attempts <= 20 && counts.runs >= counts.attempts, JSON.stringify(counts));
+    assert.equal(model.faults.length, counts.faultsAfter);
+    assert.ok(counts.faultsAfter < counts.faultsBefore, JSON.stringify(counts));
   });
 
   test('cancelling stops an exploration early', async () => {

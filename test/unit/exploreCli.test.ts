@@ -57,7 +57,7 @@ describe('dsync explore', () => {
     const report = JSON.parse(r.stdout) as {
       runs: number;
       coverage: { distinctStates: number; counters: Record<string, number> };
-      failure: { seed: number; invariant: string; message: string; replay: string; shrunk: { text: string } };
+      failure: { seed: number; invariant: string; message: string; replay: string; shrunk: { text: string; attempts: number; runs: number; seed: number; faults: { before: number; after: number } } };
     };
     assert.ok(report.coverage.distinctStates > 0);
     assert.equal(report.failure.replay, `dsync run ${SAMPLE} --seed ${report.failure.seed}`);
@@ -69,6 +69,9 @@ describe('dsync explore', () => {
     // Byte for byte: the same seed gives the same trace again.
     assert.equal(dsync('run', SAMPLE, '--seed', String(report.failure.seed), '--json').stdout, replay.stdout);
     assert.equal(fs.readFileSync(out, 'utf8'), report.failure.shrunk.text);
+    const { attempts, runs, seed, faults } = report.failure.shrunk;
+    assert.ok(attempts <= 20 && runs >= attempts && faults.after <= faults.before, JSON.stringify(report.failure.shrunk));
+    assert.match(report.failure.shrunk.text, new RegExp(`\\bseed ${seed}\\b`), 'the header has the seed it reports');
     const shrunk = dsync('run', out, '--json');
     assert.equal(shrunk.status, 1);
     assert.ok((JSON.parse(shrunk.stdout) as typeof trace).violations.some((v) => v.invariant === report.failure.invariant));
