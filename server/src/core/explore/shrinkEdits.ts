@@ -66,13 +66,6 @@ export function deletableUnits(model: Model, invariant: string): Unit[] {
   return [...faults, ...ops, ...rest];
 }
 
-/** Number of fault statements (a crash/restart pair counts two) in a scenario's plain `faults` blocks. */
-export function faultCount(model: Model): number {
-  let n = 0;
-  for (const s of model.source.statements) if (s.kind === 'faults') n += s.faults.length;
-  return n;
-}
-
 /** Fault units in order of time (file order at equal times), each pair at the place of its first fault. */
 function faultUnits(statements: readonly A.Statement[]): Unit[] {
   const all: A.Fault[] = [];
