@@ -148,4 +148,12 @@ describe('CLI safety', () => {
       fs.rmSync(big);
     }
   });
+
+  test('a reader that stops early (`dsync … | head -1`) ends the command with its own exit code, not a crash', () => {
+    // The trace is ~1.7 MB, far more than a pipe holds, so writes after `head` exits get EPIPE.
+    const sample = repoPath('samples', 'explore_raft_forget_vote.dsync');
+    const r = spawnSync('bash', ['-c', `"${process.execPath}" bin/dsync.js run "${sample}" --json | head -c 100 >/dev/null; echo "\${PIPESTATUS[0]}"`], { cwd: ROOT, encoding: 'utf8' });
+    assert.equal(r.stdout.trim(), '0', 'the sample holds for its own seed: exit code 0, as without the pipe');
+    assert.doesNotMatch(r.stderr, /EPIPE|Error/);
+  });
 });

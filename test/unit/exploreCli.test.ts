@@ -35,6 +35,23 @@ describe('exploration driver', () => {
     assert.deepEqual(twoAgain.summary, two.summary);
   });
 
+  test('runs dealt to three workers and this thread add up to the same summary as one thread alone', async () => {
+    // No failure: every index of the budget runs somewhere, and each exactly once.
+    const fixed = { ...request(1, 7), text: TEXT.replace('; bugs forget_vote', ''), runs: 150 };
+    const one = await explore(fixed);
+    const three = await explore({ ...fixed, workers: 3 });
+    assert.equal(one.summary.runs, 150);
+    assert.equal(one.summary.failure, undefined);
+    assert.deepEqual(three.summary, one.summary);
+  });
+
+  test('a time budget stops the workers and reports the runs that finished', async () => {
+    const fixed = { ...request(2, 1), text: TEXT.replace('; bugs forget_vote', ''), runs: Infinity, timeMs: 400 };
+    const outcome = await explore(fixed);
+    assert.ok(outcome.summary.runs > 0);
+    assert.ok(outcome.elapsedMs >= 400 && outcome.elapsedMs < 5000, `${outcome.elapsedMs}ms`);
+  });
+
   test('another base seed explores other seeds', async () => {
     const a = await explore({ ...request(1, 1), runs: 5 });
     const b = await explore({ ...request(1, 1000), runs: 5 });

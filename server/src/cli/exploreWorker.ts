@@ -3,46 +3,63 @@ import { SeedRunner, modelFor, type RunRecord } from '../core/explore/runner';
 import type { FromWorker, ToWorker, WorkerInput } from '../shared/exploreDriver';
 
 /**
- * One exploration worker (bundled as dist/exploreWorker.js): runs indices
- * worker, worker + K, … in increasing order and posts the records in
- * batches. It stops at its own first failure (its later indices cannot
- * beat it), past the limit the driver sends when another worker failed
- * lower, at the end of the budget, or when told to stop.
+ * One exploration worker (bundled as dist/exploreWorker.js): says 'ready'
+ * once it has checked the scenario, then runs the chunks of run indices the
+ * driver deals it, in order, and answers each with its records. Indices
+ * past a failure (its own, or the limit the driver sends when any thread
+ * found one lower) are skipped: they cannot change the result.
  */
 const input = workerData as WorkerInput;
 const port = parentPort!;
-let limit = Infinity;
-let stopped = false;
-port.on('message', (m: ToWorker) => {
-  if (m.type === 'stop') stopped = true;
-  else limit = Math.min(limit, m.index);
-});
-
 const post = (m: FromWorker): void => port.postMessage(m);
 
-async function main(): Promise<void> {
-  const model = modelFor(input.text);
-  if (typeof model === 'string') return post({ type: 'error', message: model });
-  const runner = new SeedRunner(model, input.baseSeed);
-  let index = input.worker;
-  let failed = false;
-  while (!stopped && !failed && index < input.runs && index <= limit) {
-    const batch: RunRecord[] = [];
-    const sliceEnd = performance.now() + 25;
-    while (index < input.runs && index <= limit && performance.now() < sliceEnd) {
-      const record = runner.run(index);
-      index += input.workers;
-      batch.push(record);
-      if (record.failure) {
-        failed = true;
-        break;
+const chunks: { start: number; end: number }[] = [];
+let limit = Infinity;
+let working = false;
+let runner: SeedRunner | undefined;
+
+port.on('message', (m: ToWorker) => {
+  switch (m.type) {
+    case 'chunk':
+      chunks.push({ start: m.start, end: m.end });
+      if (!working) {
+        working = true;
+        setImmediate(work);
       }
-    }
-    post({ type: 'records', records: batch });
-    // Lets 'limit' and 'stop' messages in.
-    await new Promise<void>((resolve) => setImmediate(resolve));
+      return;
+    case 'limit':
+      limit = Math.min(limit, m.index);
+      return;
+    case 'stop':
+      chunks.length = 0;
+      return;
   }
-  post({ type: 'done' });
+});
+
+/** One chunk, then back to the event loop so 'limit' and 'stop' get in. */
+function work(): void {
+  const chunk = chunks.shift();
+  if (!chunk || !runner) {
+    working = false;
+    return;
+  }
+  const records: RunRecord[] = [];
+  for (let index = chunk.start; index < chunk.end && index <= limit; index++) {
+    const record = runner.run(index);
+    records.push(record);
+    if (record.failure) limit = Math.min(limit, index);
+  }
+  post({ type: 'chunk-done', records });
+  setImmediate(work);
 }
 
-main().catch((error: unknown) => post({ type: 'error', message: error instanceof Error ? error.message : String(error) }));
+try {
+  const model = modelFor(input.text);
+  if (typeof model === 'string') post({ type: 'error', message: model });
+  else {
+    runner = new SeedRunner(model, input.baseSeed);
+    post({ type: 'ready' });
+  }
+} catch (error) {
+  post({ type: 'error', message: error instanceof Error ? error.message : String(error) });
+}
