@@ -74,7 +74,7 @@ describe('dsync explore', () => {
     const report = JSON.parse(r.stdout) as {
       runs: number;
       coverage: { distinctStates: number; counters: Record<string, number> };
-      failure: { seed: number; invariant: string; message: string; replay: string; shrunk: { text: string; attempts: number; runs: number; seed: number; faults: { before: number; after: number } } };
+      failure: { seed: number; invariant: string; message: string; replay: string; trace: unknown; shrunk: { text: string; attempts: number; runs: number; seed: number; faults: { before: number; after: number }; trace: unknown } };
     };
     assert.ok(report.coverage.distinctStates > 0);
     assert.equal(report.failure.replay, `dsync run ${SAMPLE} --seed ${report.failure.seed}`);
@@ -83,15 +83,32 @@ describe('dsync explore', () => {
     const trace = JSON.parse(replay.stdout) as { violations: { invariant: string; message: string }[] };
     assert.equal(trace.violations[0]?.invariant, report.failure.invariant);
     assert.equal(trace.violations[0]?.message, report.failure.message);
-    // Byte for byte: the same seed gives the same trace again.
+    // Byte for byte: the same seed gives the same trace again, and it is the trace the report carries.
     assert.equal(dsync('run', SAMPLE, '--seed', String(report.failure.seed), '--json').stdout, replay.stdout);
+    assert.deepEqual(report.failure.trace, JSON.parse(replay.stdout));
     assert.equal(fs.readFileSync(out, 'utf8'), report.failure.shrunk.text);
     const { attempts, runs, seed, faults } = report.failure.shrunk;
     assert.ok(attempts <= 20 && runs >= attempts && faults.after <= faults.before, JSON.stringify(report.failure.shrunk));
     assert.match(report.failure.shrunk.text, new RegExp(`\\bseed ${seed}\\b`), 'the header has the seed it reports');
     const shrunk = dsync('run', out, '--json');
     assert.equal(shrunk.status, 1);
+    assert.deepEqual(report.failure.shrunk.trace, JSON.parse(shrunk.stdout));
     assert.ok((JSON.parse(shrunk.stdout) as typeof trace).violations.some((v) => v.invariant === report.failure.invariant));
+  });
+
+  test('the text report shows the failing run: its trace up to the violation and the verdicts with their causes', () => {
+    const plainRun = dsync('explore', SAMPLE, '--runs', '60', '--workers', '1', '--no-shrink');
+    assert.equal(plainRun.status, 1, plainRun.stderr);
+    const seed = /fails with seed (\d+)/.exec(plainRun.stdout)?.[1];
+    assert.ok(seed, plainRun.stdout.slice(0, 400));
+    assert.match(plainRun.stdout, new RegExp(`trace of seed ${seed}:`));
+    assert.match(plainRun.stdout, /◀ violation/);
+    assert.match(plainRun.stdout, new RegExp(`seed ${seed}, ran to t=1s`));
+    assert.match(plainRun.stdout, /samples\/explore_raft_forget_vote\.dsync:\d+:1: DS201 two leaders in term \d+/);
+    assert.match(plainRun.stdout, /caused by .*bugs forget_vote/);
+    const shrunk = dsync('explore', SAMPLE, '--runs', '60', '--workers', '1', '--quiet', '--shrink-attempts', '20');
+    assert.doesNotMatch(shrunk.stdout, /trace of/, '--quiet leaves the trace out');
+    assert.match(shrunk.stdout, /shrunk\.dsync:\d+:1: DS201 two leaders in term \d+/);
   });
 
   test('a scenario that holds explores the whole budget and exits 0', () => {

@@ -5,11 +5,12 @@ import type { ExploreSummary } from '../core/explore/aggregate';
 import type { Counters } from '../core/explore/coverage';
 import { shrink, type ShrinkResult } from '../core/explore/shrink';
 import { Simulation } from '../core/sim/engine';
+import { traceToJson } from '../core/sim/json';
 import { summarize } from '../core/sim/result';
 import { parse } from '../core/syntax/parse';
 import { formatDuration, parseDuration } from '../core/units';
 import { defaultWorkers, explore, type ExploreProgress } from '../shared/exploreDriver';
-import { ansi, formatTimeline, plain } from './humanOutput';
+import { ansi, formatSummary, formatTimeline, plain } from './humanOutput';
 
 /**
  * `dsync explore FILE [--runs N | --time 30s] [--workers K] [--seed B] [--json]
@@ -72,6 +73,9 @@ export async function exploreCommand(argv: readonly string[], io: ExploreIo, rea
   if (shrunk && args.out) fs.writeFileSync(args.out, shrunk.text);
 
   const replay = found ? `dsync run ${args.file} --seed ${found.seed}` : undefined;
+  // The failing run itself, as `dsync run FILE --seed S` shows it, and the shrunk scenario's run.
+  const failingRun = found?.failure ? summarize(new Simulation(checked.model, { seed: found.seed }).run()) : undefined;
+  const shrunkRun = shrunk ? summarize(new Simulation(check(parse(shrunk.text), shrunk.text).model!).run()) : undefined;
   if (args.json) {
     io.out(JSON.stringify({
       file: args.file,
@@ -92,7 +96,8 @@ export async function exploreCommand(argv: readonly string[], io: ExploreIo, rea
             message: found.failure.message,
             time: found.failure.time,
             replay,
-            ...(shrunk ? { shrunk: { text: shrunk.text, attempts: shrunk.attempts, runs: shrunk.runs, kept: shrunk.kept, seed: shrunk.seed, faults: shrunk.faults, message: shrunk.violation.message, time: shrunk.violation.time } } : {}),
+            trace: JSON.parse(traceToJson(failingRun!)) as unknown,
+            ...(shrunk ? { shrunk: { text: shrunk.text, attempts: shrunk.attempts, runs: shrunk.runs, kept: shrunk.kept, seed: shrunk.seed, faults: shrunk.faults, message: shrunk.violation.message, time: shrunk.violation.time, trace: JSON.parse(traceToJson(shrunkRun!)) as unknown } } : {}),
           }
         : null,
     }));
@@ -110,14 +115,18 @@ export async function exploreCommand(argv: readonly string[], io: ExploreIo, rea
   if (shrunk) {
     const faults = `${shrunk.faults.before} fault${shrunk.faults.before === 1 ? '' : 's'} → ${shrunk.faults.after}`;
     const seed = shrunk.seed === found.seed ? '' : `, seed ${shrunk.seed}`;
-    io.out(`shrunk in ${shrunk.attempts.toLocaleString('en-US')} attempts (${shrunk.runs.toLocaleString('en-US')} runs, ${shrunk.kept} kept; ${faults}${seed}) to a scenario that fails ${found.failure.invariant} at t=${formatDuration(shrunk.violation.time)}${args.out ? `, written to ${args.out}` : ''}:`);
+    io.out(`shrunk in ${shrunk.attempts.toLocaleString('en-US')} attempts (${shrunk.runs.toLocaleString('en-US')} runs, ${shrunk.kept} kept; ${faults}${seed}) to a scenario that fails ${found.failure.invariant} at t=${formatDuration(shrunk.violation.time)}${args.out ? `, written to ${args.out}` : ' (--out FILE saves it)'}:`);
     io.out(shrunk.text.replace(/\n$/, '').split('\n').map((l) => `  ${l}`).join('\n'));
-    if (!args.quiet) {
-      const model = check(parse(shrunk.text), shrunk.text).model!;
-      io.out('\ntrace of the shrunk scenario:');
-      io.out(formatTimeline(summarize(new Simulation(model).run()), style).join('\n'));
-    }
   }
+  // The trace of what fails (the shrunk scenario when there is one) and its verdicts with their causes.
+  const shown = shrunkRun ?? failingRun!;
+  const where = shrunkRun ? (args.out ?? 'shrunk.dsync') : args.file;
+  if (!args.quiet) {
+    io.out(`\ntrace of ${shrunkRun ? 'the shrunk scenario' : `seed ${found.seed}`}:`);
+    io.out(formatTimeline(shown, style).join('\n'));
+  }
+  io.out('');
+  io.out(formatSummary(shown, where, style).join('\n'));
   return 1;
 }
 
