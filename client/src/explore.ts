@@ -5,12 +5,37 @@ import { ExploreProgressNotification, ExploreRequest, type ExploreResult } from 
 /**
  * `DSync: Explore Schedules` (and the code lens "Explore 1,000 schedules"):
  * the server runs many seeds of the scenario; a cancellable notification
- * shows how far it is. A failure is shrunk by the server; the shrunk
- * counterexample opens as an untitled `.dsync` document and runs, so its
- * diagnostics and timeline show.
+ * shows how far it is. A failure is shrunk by the server and reported in a
+ * notification whose *Open counterexample* runs `DSync: Open Counterexample`:
+ * the shrunk scenario opens as an untitled `.dsync` document and
+ * runs, so its diagnostics and timeline show. The command resolves with the
+ * result as soon as it is reported, without waiting for a click.
  */
+const HAS_COUNTEREXAMPLE = 'dsync.hasCounterexample';
+
 export function registerExplore(context: vscode.ExtensionContext, client: LanguageClient): void {
-  context.subscriptions.push(vscode.commands.registerCommand('dsync.explore', (arg?: unknown) => exploreCommand(client, documentUri(arg))));
+  let last: string | undefined;
+  const found = (shrunk: string): void => {
+    last = shrunk;
+    void vscode.commands.executeCommand('setContext', HAS_COUNTEREXAMPLE, true);
+  };
+  context.subscriptions.push(
+    vscode.commands.registerCommand('dsync.explore', (arg?: unknown) => exploreCommand(client, documentUri(arg), found)),
+    vscode.commands.registerCommand('dsync.openCounterexample', () => openCounterexample(last)),
+  );
+}
+
+/** The last exploration's shrunk scenario, opened and run: its diagnostics and timeline. */
+async function openCounterexample(text: string | undefined): Promise<vscode.TextDocument | undefined> {
+  if (text === undefined) {
+    void vscode.window.showInformationMessage('DSync: no counterexample yet; explore a scenario first.');
+    return undefined;
+  }
+  const doc = await vscode.workspace.openTextDocument({ language: 'dsync', content: text });
+  // In the editor's own column: the timeline it opens goes beside it.
+  await vscode.window.showTextDocument(doc, { preview: false, viewColumn: vscode.ViewColumn.Active });
+  await vscode.commands.executeCommand('dsync.runScenario', doc.uri);
+  return doc;
 }
 
 function documentUri(arg: unknown): vscode.Uri | undefined {
@@ -20,7 +45,7 @@ function documentUri(arg: unknown): vscode.Uri | undefined {
   return editor?.document.languageId === 'dsync' ? editor.document.uri : undefined;
 }
 
-async function exploreCommand(client: LanguageClient, uri: vscode.Uri | undefined): Promise<ExploreResult | undefined> {
+async function exploreCommand(client: LanguageClient, uri: vscode.Uri | undefined, found: (shrunk: string) => void): Promise<ExploreResult | undefined> {
   if (!uri) {
     void vscode.window.showWarningMessage('DSync: open a .dsync file first.');
     return undefined;
@@ -59,11 +84,9 @@ async function exploreCommand(client: LanguageClient, uri: vscode.Uri | undefine
   const open = 'Open counterexample';
   const s = failure.shrinking;
   const shrunk = s ? `. Shrunk from ${s.faultsBefore} faults to ${s.faultsAfter} in ${s.attempts} attempts (${s.runs.toLocaleString('en-US')} runs).` : '';
-  const choice = await vscode.window.showWarningMessage(`DSync: ${failure.invariant} fails with seed ${failure.seed} (after ${explored}): ${failure.message}${shrunk}`, ...(failure.shrunk ? [open] : []));
-  if (choice === open && failure.shrunk) {
-    const doc = await vscode.workspace.openTextDocument({ language: 'dsync', content: failure.shrunk });
-    await vscode.window.showTextDocument(doc, { preview: false });
-    await vscode.commands.executeCommand('dsync.runScenario', doc.uri);
-  }
+  if (failure.shrunk) found(failure.shrunk);
+  void vscode.window.showWarningMessage(`DSync: ${failure.invariant} fails with seed ${failure.seed} (after ${explored}): ${failure.message}${shrunk}`, ...(failure.shrunk ? [open] : [])).then((choice) => {
+    if (choice === open) void vscode.commands.executeCommand('dsync.openCounterexample');
+  });
   return result;
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { sleep, until } from './util';
 import type { DsyncApi } from '../../../client/src/extension';
+import type { ExploreResult } from '../../../server/src/shared/requests';
 
 /** Asks the runner (outside VS Code) for a screenshot of the page, then gives it time to take it. */
 async function screenshot(name: string): Promise<void> {
@@ -89,6 +90,52 @@ export function registerExtensionTests(): void {
       assert.equal(counts.lanes, 3);
       assert.equal(counts.arrows, 3);
       await screenshot('timeline');
+    });
+
+    it('Explore finds the bug of the buggy sample; its shrunk counterexample opens with diagnostics and a timeline', async () => {
+      const buggy = await vscode.workspace.openTextDocument(sampleUri('explore_raft_forget_vote.dsync'));
+      await vscode.window.showTextDocument(buggy, vscode.ViewColumn.One);
+      const result = await vscode.commands.executeCommand<ExploreResult>('dsync.explore', buggy.uri);
+      assert.ok(result?.ok, JSON.stringify(result));
+      assert.equal(result.failure?.invariant, 'election_safety');
+      const shrunk = result.failure?.shrunk;
+      assert.ok(shrunk, 'the failure is shrunk');
+      assert.ok(result.failure?.shrinking && result.failure.shrinking.faultsAfter < result.failure.shrinking.faultsBefore, JSON.stringify(result.failure?.shrinking));
+      await screenshot('explore-found');
+
+      // The timeline panel of the earlier test is reused: wait for a render of the counterexample (six lanes).
+      let lastLanes = -1;
+      const rendered = new Promise<{ lanes: number; arrows: number; events: number }>((resolve) => {
+        const poll = setInterval(() => {
+          const panel = api.timeline();
+          if (!panel) return;
+          clearInterval(poll);
+          panel.onDidRender((counts: { lanes: number; arrows: number; events: number }) => {
+            lastLanes = counts.lanes;
+            if (counts.lanes === 6) resolve(counts);
+          });
+        }, 50);
+      });
+      await vscode.commands.executeCommand('dsync.openCounterexample');
+      const opened = await until('the counterexample editor', () => {
+        const d = vscode.window.visibleTextEditors.map((e) => e.document).find((x) => x.isUntitled && x.languageId === 'dsync');
+        return d?.getText() === shrunk ? d : undefined;
+      });
+      const violation = await until('the counterexample fails election_safety in the Problems panel', () => {
+        const d = vscode.languages.getDiagnostics(opened.uri).find((x) => String(typeof x.code === 'object' ? x.code.value : x.code) === 'DS201');
+        return d;
+      });
+      assert.equal(violation.range.start.line, positionOf(opened, 'invariant election_safety', 0).line);
+      assert.match(violation.message, /two leaders in term/);
+      // The cause lines point into the counterexample: its crash and the bug switch.
+      const causes = (violation.relatedInformation ?? []).map((r) => opened.lineAt(r.location.range.start.line).text);
+      assert.ok(causes.some((l) => /crash n\d/.test(l)), causes.join(' | '));
+      assert.ok(causes.some((l) => l.includes('bugs forget_vote')), causes.join(' | '));
+      const counts = await Promise.race([rendered, sleep(30_000).then(() => undefined)]);
+      assert.ok(counts, `the timeline never showed the counterexample's six lanes (five Raft nodes and the client); last render: ${lastLanes} lanes`);
+      assert.ok(counts.arrows > 10, `${counts.arrows} message arrows`);
+      await sleep(1000);
+      await screenshot('counterexample');
     });
   });
 }
