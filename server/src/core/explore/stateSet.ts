@@ -31,17 +31,6 @@ export class StateSet {
     }
   }
 
-  has(hash: number): boolean {
-    const stored = hash + 1;
-    const table = this.table;
-    const mask = table.length - 1;
-    for (let i = hash & mask; ; i = (i + 1) & mask) {
-      const slot = table[i]!;
-      if (slot === stored) return true;
-      if (slot === 0) return false;
-    }
-  }
-
   private grow(): void {
     const old = this.table;
     const table = new Float64Array(old.length * 2);
