@@ -1,10 +1,10 @@
-import type { InvariantMonitor, WorldView } from '../invariants/invariant';
+import type { WorldView } from '../invariants/invariant';
 import type { FaultModel, Model, ScriptAction } from '../model';
 import type { Mix, NodeContext, PropertyValue, ProtocolNode } from '../protocols/protocol';
 import type { SourceRange } from '../source';
-import { formatDuration, formatPpm } from '../units';
 import { faultsForSeed } from '../explore/randomFaults';
 import { EventQueue } from './eventQueue';
+import { applyFault, endFaultWindow, type FaultHooks } from './faults';
 import { fingerprintProtocols } from './fingerprint';
 import { hlcReceive, hlcTick, type Hlc } from './hlc';
 import { Network } from './network';
@@ -13,7 +13,8 @@ import { evaluateExpectation, type ExpectationOutcome } from './expectations';
 import { createNodeContext, type EngineHooks } from './nodeContext';
 import { Rng } from './rng';
 import { VcArena } from './vcArena';
-import { EVENT_KINDS, type DropReason, type EventKind, type TraceEvent, type Violation } from './trace';
+import { Monitors } from './monitors';
+import type { DropReason, EventKind, TraceEvent, Violation } from './trace';
 
 export interface SimulationOptions {
   /** Overrides the scenario's seed. */
@@ -55,8 +56,6 @@ type Scheduled =
   | { readonly t: 'expect'; readonly index: number };
 
 const DEFAULT_MAX_EVENTS = 1_000_000;
-/** Environment events (partition, heal) happen on no node: node −1. */
-export const ENVIRONMENT = -1;
 const EMPTY_VC = new Int32Array(0);
 const NO_EXTRA: Partial<TraceEvent> = {};
 
@@ -70,7 +69,7 @@ export class Simulation implements WorldView {
   readonly seed: number;
   readonly endTime: number;
   readonly events: TraceEvent[] = [];
-  readonly violations: Violation[] = [];
+  readonly violations: readonly Violation[];
   readonly expectationOutcomes: (ExpectationOutcome | undefined)[];
   readonly nodes: NodeState[];
   stopReason: StopReason | undefined;
@@ -86,9 +85,7 @@ export class Simulation implements WorldView {
   private readonly network: Network;
   private readonly record: boolean;
   private readonly maxEvents: number;
-  private readonly monitors: (InvariantMonitor | undefined)[];
-  /** Per event kind, the indices of the monitors that look at it (InvariantMonitor.kinds), in invariant order. */
-  private readonly listeners: Readonly<Record<EventKind, readonly number[]>>;
+  private readonly monitors: Monitors;
   /** Whether events get their own copy of the vector clock (see InvariantMonitor.keepsEventClocks). */
   private readonly copyEventClocks: boolean;
   private nextMessageId = 0;
@@ -97,6 +94,8 @@ export class Simulation implements WorldView {
   private readonly protocolRngs = new Map<string, Rng>();
   private readonly nodeIndex = new Map<string, number>();
   private readonly nodeNames: readonly string[];
+  /** What faults act on (see faults.ts). */
+  private readonly faultHooks: FaultHooks;
 
   constructor(readonly model: Model, options: SimulationOptions = {}) {
     this.seed = options.seed ?? model.seed;
@@ -108,15 +107,20 @@ export class Simulation implements WorldView {
     this.nodes = model.nodes.map((n) => new NodeState(n, model.nodes.length, model.protocols));
     model.nodes.forEach((n) => this.nodeIndex.set(n.name, n.index));
     this.nodeNames = model.nodes.map((n) => n.name);
+    this.faultHooks = {
+      model,
+      nodes: this.nodes,
+      network: this.network,
+      now: () => this.time,
+      emit: (kind, node, range, extra) => void this.emit(kind, node, range, extra),
+      replanTimers: (node) => this.replanTimers(node),
+      startProtocols: (node) => this.startProtocols(node),
+      scheduleWindowEnd: (time, fault, partitionId) => this.queue.push(time, { t: 'window-end', fault, partitionId }),
+    };
     this.expectationOutcomes = model.expectations.map(() => undefined);
-    this.monitors = model.invariants.map((inv) => inv.definition.create(inv.params, this));
-    const listeners = {} as Record<EventKind, number[]>;
-    for (const kind of EVENT_KINDS) listeners[kind] = [];
-    this.monitors.forEach((m, i) => {
-      if (m?.onEvent) for (const kind of m.kinds ?? EVENT_KINDS) listeners[kind].push(i);
-    });
-    this.listeners = listeners;
-    this.copyEventClocks = this.record || this.monitors.some((m) => m?.keepsEventClocks);
+    this.monitors = new Monitors(model.invariants, this);
+    this.violations = this.monitors.violations;
+    this.copyEventClocks = this.record || this.monitors.keepEventClocks;
     // Written faults plus this seed's draw from `faults random { … }` (none without such a block).
     for (const f of faultsForSeed(model, this.seed)) this.queue.push(f.time, { t: 'fault', fault: f });
     model.expectations.forEach((e, index) => {
@@ -197,8 +201,8 @@ export class Simulation implements WorldView {
         node.timers.delete(timer.id);
         return this.fireTimer(timer);
       }
-      case 'fault': return this.applyFault(item.fault);
-      case 'window-end': return this.endWindow(item.fault, item.partitionId);
+      case 'fault': return applyFault(item.fault, this.faultHooks);
+      case 'window-end': return endFaultWindow(item.fault, item.partitionId, this.faultHooks);
       case 'expect': {
         this.expectationOutcomes[item.index] = evaluateExpectation(this.model.expectations[item.index]!, this);
         return;
@@ -209,10 +213,7 @@ export class Simulation implements WorldView {
   private finish(reason: StopReason): true {
     this.stopReason = reason;
     if (reason === 'end') this.time = this.endTime;
-    this.monitors.forEach((m, i) => {
-      const report = m?.atEnd?.();
-      if (report) this.addViolation(i, report);
-    });
+    this.monitors.atEnd();
     this.model.expectations.forEach((e, i) => {
       if (e.at === undefined && reason === 'end') this.expectationOutcomes[i] = evaluateExpectation(e, this);
     });
@@ -221,7 +222,7 @@ export class Simulation implements WorldView {
 
   /** Whether an event of this kind is kept or looked at by a monitor; when not, it is only counted. */
   private observed(kind: EventKind): boolean {
-    return this.record || this.listeners[kind].length > 0;
+    return this.record || this.monitors.read(kind);
   }
 
   /** An event that nothing keeps or looks at (see `observed`): it takes its seq and counts, nothing more. */
@@ -257,19 +258,8 @@ export class Simulation implements WorldView {
     };
     this.eventCount++;
     if (this.record) this.events.push(event);
-    const listening = this.listeners[kind];
-    for (let j = 0; j < listening.length; j++) {
-      const i = listening[j]!;
-      const report = this.monitors[i]?.onEvent!(event);
-      if (report) this.addViolation(i, report);
-    }
+    this.monitors.show(event);
     return event.seq;
-  }
-
-  private addViolation(index: number, report: NonNullable<ReturnType<NonNullable<InvariantMonitor['onEvent']>>>): void {
-    const inv = this.model.invariants[index]!;
-    this.monitors[index] = undefined; // the first violation of each invariant is the one reported
-    this.violations.push({ invariant: inv.text, code: 'DS201', message: report.message, time: report.time, seq: report.seq, range: inv.range, causes: report.causes });
   }
 
   // ---- messages -------------------------------------------------------------
@@ -412,73 +402,6 @@ export class Simulation implements WorldView {
   }
 
   // ---- faults ---------------------------------------------------------------
-
-  private applyFault(f: FaultModel): void {
-    const name = (i: number): string => this.model.nodes[i]!.name;
-    switch (f.kind) {
-      case 'crash': {
-        const state = this.nodes[f.node]!;
-        if (!state.alive) return;
-        state.alive = false;
-        state.crashes++;
-        for (const [id, timer] of state.timers) if (!timer.persistent) state.timers.delete(id);
-        state.protocols = [];
-        this.emit('crash', f.node, f.range);
-        return;
-      }
-      case 'restart': {
-        const state = this.nodes[f.node]!;
-        if (state.alive) return;
-        state.alive = true;
-        this.emit('restart', f.node, f.range);
-        this.startProtocols(f.node);
-        return;
-      }
-      case 'partition': {
-        const id = this.network.partition(f.groups);
-        const text = f.groups.map((g) => `{${g.map(name).join(', ')}}`).join(' | ');
-        this.emit('partition', ENVIRONMENT, f.range, { detail: text });
-        if (f.until !== undefined) this.queue.push(f.until, { t: 'window-end', fault: f, partitionId: id });
-        return;
-      }
-      case 'heal':
-        if (this.network.heal()) this.emit('heal', ENVIRONMENT, f.range);
-        return;
-      case 'clock-jump':
-      case 'clock-drift': {
-        const state = this.nodes[f.node]!;
-        const detail = f.kind === 'clock-jump' ? `jump ${formatDuration(f.amount, true)}` : `drift ${formatPpm(f.ppm)}`;
-        if (f.kind === 'clock-jump') state.clock.jump(this.time, f.amount);
-        else state.clock.setDrift(this.time, f.ppm);
-        state.lastClockCause = { message: `clock ${name(f.node)} ${detail}`, range: f.range };
-        const ratePpm = state.clock.totalRatePpm;
-        this.emit(f.kind, f.node, f.range, { detail, data: f.kind === 'clock-jump' ? { step: f.amount, ratePpm } : { ratePpm } });
-        this.replanTimers(f.node);
-        return;
-      }
-      case 'drop':
-      case 'delay': {
-        this.network.window(f, 1);
-        const [a, b] = f.links[0]!;
-        const arrow = f.links.length > 1 ? '<->' : '->';
-        const detail = `${name(a)} ${arrow} ${name(b)}${f.kind === 'delay' ? ` +${formatDuration(f.extra)}` : ''}`;
-        this.emit(f.kind === 'drop' ? 'link-down' : 'link-delay', a, f.range, { detail, peer: b });
-        if (f.until !== undefined) this.queue.push(f.until, { t: 'window-end', fault: f, partitionId: 0 });
-        return;
-      }
-    }
-  }
-
-  private endWindow(f: FaultModel, partitionId: number): void {
-    if (f.kind === 'partition') {
-      if (this.network.heal(partitionId)) this.emit('heal', ENVIRONMENT, f.range, { detail: 'partition window over' });
-    } else if (f.kind === 'drop' || f.kind === 'delay') {
-      this.network.window(f, -1);
-      const [a, b] = f.links[0]!;
-      const link = `${this.model.nodes[a]!.name} ${f.links.length > 1 ? '<->' : '->'} ${this.model.nodes[b]!.name}`;
-      this.emit('link-up', a, f.range, { peer: b, detail: f.kind === 'drop' ? link : `${link} (extra delay over)` });
-    }
-  }
 
   // ---- protocols ------------------------------------------------------------
 

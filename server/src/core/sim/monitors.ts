@@ -1,0 +1,57 @@
+import type { InvariantMonitor, ViolationReport, WorldView } from '../invariants/invariant';
+import type { InvariantInstance } from '../model';
+import { EVENT_KINDS, type EventKind, type TraceEvent, type Violation } from './trace';
+
+/**
+ * The invariant monitors of one run, in the scenario's order: which event
+ * kinds each reads (InvariantMonitor.kinds), and the first violation of
+ * each (a monitor that reported once is not asked again).
+ */
+export class Monitors {
+  readonly violations: Violation[] = [];
+  /** Whether some monitor keeps `event.vc` past onEvent (InvariantMonitor.keepsEventClocks). */
+  readonly keepEventClocks: boolean;
+  private readonly monitors: (InvariantMonitor | undefined)[];
+  /** Per event kind, the indices of the monitors that read it. */
+  private readonly listeners: Readonly<Record<EventKind, readonly number[]>>;
+
+  constructor(private readonly invariants: readonly InvariantInstance[], world: WorldView) {
+    this.monitors = invariants.map((inv) => inv.definition.create(inv.params, world));
+    const listeners = {} as Record<EventKind, number[]>;
+    for (const kind of EVENT_KINDS) listeners[kind] = [];
+    this.monitors.forEach((m, i) => {
+      if (m?.onEvent) for (const kind of m.kinds ?? EVENT_KINDS) listeners[kind].push(i);
+    });
+    this.listeners = listeners;
+    this.keepEventClocks = this.monitors.some((m) => m?.keepsEventClocks);
+  }
+
+  /** Whether some monitor reads events of this kind. */
+  read(kind: EventKind): boolean {
+    return this.listeners[kind].length > 0;
+  }
+
+  /** Shows an event, after it took effect, to the monitors that read its kind. */
+  show(event: TraceEvent): void {
+    const listening = this.listeners[event.kind];
+    for (let j = 0; j < listening.length; j++) {
+      const i = listening[j]!;
+      const report = this.monitors[i]?.onEvent!(event);
+      if (report) this.violated(i, report);
+    }
+  }
+
+  /** The end of the run: every monitor's last word. */
+  atEnd(): void {
+    this.monitors.forEach((m, i) => {
+      const report = m?.atEnd?.();
+      if (report) this.violated(i, report);
+    });
+  }
+
+  private violated(index: number, report: ViolationReport): void {
+    const inv = this.invariants[index]!;
+    this.monitors[index] = undefined; // the first violation of each invariant is the one reported
+    this.violations.push({ invariant: inv.text, code: 'DS201', message: report.message, time: report.time, seq: report.seq, range: inv.range, causes: report.causes });
+  }
+}
