@@ -198,15 +198,23 @@ export function coverageLine(summary: ExploreSummary): string {
   return parts.join('; ');
 }
 
-/** A one-line progress bar on stderr (only when it is a terminal): runs, rate, ETA. */
+/**
+ * A one-line progress bar on stderr (only when it is a terminal): runs,
+ * the rate over about the last second (the start, with the JIT and workers
+ * warming up, is slower) and the ETA it gives.
+ */
 function progressBar(runs: number, timeMs: number | undefined): { update(p: ExploreProgress): void; done(): void } {
   const width = 24;
   let last = 0;
+  const recent: { ms: number; runs: number }[] = [{ ms: 0, runs: 0 }];
   const draw = (p: ExploreProgress): void => {
     const fraction = Number.isFinite(runs) ? p.runs / runs : timeMs !== undefined ? p.elapsedMs / timeMs : 0;
     const clamped = Math.max(0, Math.min(1, fraction));
     const filled = Math.round(clamped * width);
-    const perSecond = p.elapsedMs > 0 ? (p.runs * 1000) / p.elapsedMs : 0;
+    recent.push({ ms: p.elapsedMs, runs: p.runs });
+    while (recent.length > 2 && p.elapsedMs - recent[1]!.ms >= 1000) recent.shift();
+    const since = recent[0]!;
+    const perSecond = p.elapsedMs > since.ms ? ((p.runs - since.runs) * 1000) / (p.elapsedMs - since.ms) : 0;
     const etaMs = Number.isFinite(runs) ? (perSecond > 0 ? ((runs - p.runs) / perSecond) * 1000 : 0) : Math.max(0, (timeMs ?? 0) - p.elapsedMs);
     const total = Number.isFinite(runs) ? `/${runs}` : '';
     process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.runs}${total} schedules  ${Math.round(perSecond)}/s  ETA ${formatDuration(Math.ceil(etaMs / 1000) * 1e9)}${p.failed ? '  (failure found)' : ''}\x1b[K`);
