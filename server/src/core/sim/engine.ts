@@ -193,7 +193,7 @@ export class Simulation implements WorldView {
 
   private dispatch(item: Scheduled): void {
     switch (item.t) {
-      case 'deliver': return this.deliver(item, item.copy);
+      case 'deliver': return this.deliver(item);
       case 'timer': {
         const timer = item.timer;
         const node = this.nodes[timer.node]!;
@@ -293,7 +293,7 @@ export class Simulation implements WorldView {
     this.emit('drop', node, msg.range, { msg: msg.id, peer: node === msg.to ? msg.from : msg.to, label: msg.label, cause: msg.sendSeq, reason });
   }
 
-  private deliver(msg: Message, copy: boolean): void {
+  private deliver(msg: Message): void {
     const node = this.nodes[msg.to]!;
     if (!node.alive) return this.dropped(msg, 'node-down');
     if (this.network.isPartitioned(msg.from, msg.to)) return this.dropped(msg, 'partition');
@@ -309,7 +309,7 @@ export class Simulation implements WorldView {
     this.messagesDelivered++;
     if (this.observed('receive')) {
       this.emit('receive', msg.to, msg.range, {
-        msg: msg.id, peer: msg.from, label: msg.label, cause: msg.sendSeq, protocol: this.protocolName(msg.protocol), detail: copy ? 'duplicate copy' : msg.summary || undefined,
+        msg: msg.id, peer: msg.from, label: msg.label, cause: msg.sendSeq, protocol: this.protocolName(msg.protocol), detail: msg.copy ? 'duplicate copy' : msg.summary || undefined,
       });
     } else {
       this.unobserved();
@@ -400,8 +400,6 @@ export class Simulation implements WorldView {
       this.queue.push(state.clock.trueTimeAt(this.time, timer.deadline), { t: 'timer', timer, generation: timer.generation });
     }
   }
-
-  // ---- faults ---------------------------------------------------------------
 
   // ---- protocols ------------------------------------------------------------
 
