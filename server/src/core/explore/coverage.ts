@@ -12,10 +12,10 @@ import { StateSet } from './stateSet';
  * partition and heal, every role change a protocol notes (`{ role }`), and
  * every 8th other protocol note. It covers every node's protocol state
  * (`ProtocolNode.fingerprint`, else `inspect()`), its alive flag and its
- * clock's offset from true time rounded to 1ms. Messages in flight and timers are left out on purpose: they make
- * almost every state distinct and hide what matters. Sampling keeps the
- * observer cheap (`inspect()` builds objects); it is deterministic, so the
- * count is the same for the same runs.
+ * clock's offset from true time rounded to 1ms. Messages in flight and
+ * timers are left out on purpose: they make almost every state distinct and
+ * hide what matters. Sampling keeps the observer cheap; it is
+ * deterministic, so the count is the same for the same runs.
  */
 export type Counters = Record<string, number>;
 
