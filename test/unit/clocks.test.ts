@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { LocalClock } from '../../server/src/core/sim/clock';
+import { missedPeriods } from '../../server/src/core/sim/engine';
 import { MS, SECOND } from '../../server/src/core/units';
 import { eventsOf, runText } from './support/scenario';
 
@@ -128,6 +129,42 @@ describe('timers fire by the local clock', () => {
     assert.deepEqual(sendTimes('every 100ms A -> B "p"\nfaults { at 150ms clock A drift +100000ppm }'), [
       [100 * MS, 100 * MS], [195_454_546, 200 * MS], [286_363_637, 300 * MS], [377_272_728, 400 * MS],
     ]);
+  });
+
+  test('a clock that starts ahead of an `every` fires it once, then on the period grid (no catch-up burst)', () => {
+    // A reads 1s at true 0: local 10ms … 1s are all due. Like a POSIX interval timer it fires once for them
+    // (99 periods skipped) and continues at local 1.01s, 1.02s, … = true 10ms, 20ms, … 100ms: 11 sends, not 110.
+    const r = runText(`${header}clock A { offset +1s }\nevery 10ms A -> B "p"`.replace('run for 400ms', 'run for 100ms'));
+    const sends = eventsOf(r, 'send');
+    assert.equal(sends.length, 11);
+    assert.deepEqual(sends.slice(0, 3).map((e) => [e.time, e.local]), [[0, SECOND], [10 * MS, SECOND + 10 * MS], [20 * MS, SECOND + 20 * MS]]);
+    const skips = eventsOf(r, 'skip');
+    assert.deepEqual(skips.map((e) => [e.time, e.data?.['missed']]), [[0, 99]]);
+    assert.match(skips[0]!.detail!, /^99 more periods of every 10ms already passed on A's clock: fired once, not 100 times$/);
+  });
+
+  test('a jump forward past many periods fires the pending `every` once, then keeps its grid', () => {
+    // At 150.5ms A's clock jumps from 150.5ms to 60.1505s. The firing due at local 200ms is overdue: it fires at
+    // once, and 599 more periods (300ms … 60.1s) are passed; the next is local 60.2s = true 200ms, then 300, 400ms.
+    const r = runText(`${header}every 100ms A -> B "p"\nfaults { at 150.5ms clock A jump +1min }`);
+    assert.deepEqual(eventsOf(r, 'send').map((e) => e.time), [100 * MS, 150_500_000, 200 * MS, 300 * MS, 400 * MS]);
+    assert.deepEqual(eventsOf(r, 'skip').map((e) => e.data?.['missed']), [599]);
+  });
+
+  test('the periods skipped stop at `until`, and so does the timer', () => {
+    // Local 100ms … 300ms are due at the start (A reads 20s): one send, 2 periods skipped (200ms, 300ms), none after.
+    const r = runText(`${header}clock A { offset +20s }\nevery 100ms A -> B "p" until 300ms`);
+    assert.equal(eventsOf(r, 'send').length, 1);
+    assert.deepEqual(eventsOf(r, 'skip').map((e) => e.data?.['missed']), [2]);
+  });
+
+  test('missedPeriods counts the expirations a reading has passed, up to the stop', () => {
+    assert.equal(missedPeriods(100, 10, undefined, 100), 0); // on time
+    assert.equal(missedPeriods(100, 10, undefined, 109.999), 0); // late, but before the next one is due
+    assert.equal(missedPeriods(100, 10, undefined, 110), 1); // the next one is due at this very reading
+    assert.equal(missedPeriods(100, 10, undefined, 1000), 90);
+    assert.equal(missedPeriods(100, 10, 150, 1000), 5); // 110, 120, …, 150
+    assert.equal(missedPeriods(100, 10, 105, 1000), 0);
   });
 
   test('`after` in a rule waits on the local clock of the rule’s node', () => {

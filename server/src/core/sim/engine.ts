@@ -13,6 +13,7 @@ import { evaluateExpectation, type ExpectationOutcome } from './expectations';
 import { createNodeContext, type EngineHooks } from './nodeContext';
 import { Rng } from './rng';
 import { VcArena } from './vcArena';
+import { formatDuration } from '../units';
 import { Monitors } from './monitors';
 import type { DropReason, EventKind, TraceEvent, Violation } from './trace';
 
@@ -56,6 +57,21 @@ type Scheduled =
   | { readonly t: 'expect'; readonly index: number };
 
 const DEFAULT_MAX_EVENTS = 1_000_000;
+
+/**
+ * How many later firings of a periodic timer (due at `deadline`, then every
+ * `period`, up to `stop`) the clock reading `local` has already passed when
+ * the timer fires. Like a POSIX interval timer (timer_settime, timerfd), a
+ * timer whose clock jumped past several periods (or started ahead of them)
+ * fires once and stays on its period grid: the missed expirations are
+ * counted (the overrun), not replayed as a burst.
+ */
+export function missedPeriods(deadline: number, period: number, stop: number | undefined, local: number): number {
+  if (!(local >= deadline + period)) return 0;
+  let missed = Math.floor((local - deadline) / period);
+  if (stop !== undefined) missed = Math.min(missed, Math.max(0, Math.floor((stop - deadline) / period)));
+  return missed;
+}
 const EMPTY_VC = new Int32Array(0);
 const NO_EXTRA: Partial<TraceEvent> = {};
 
@@ -368,9 +384,15 @@ export class Simulation implements WorldView {
     switch (what.kind) {
       case 'stimulus': {
         const s = this.model.stimuli[what.stimulus]!;
+        const missed = s.period === undefined ? 0 : missedPeriods(timer.deadline, s.period, s.stop, node.clock.exact(this.time));
         if (s.period !== undefined) {
-          const next = timer.deadline + s.period;
-          if (s.stop === undefined || next <= s.stop) this.addTimer(timer.node, next, true, { kind: 'stimulus', stimulus: what.stimulus, firing: what.firing + 1 });
+          const next = timer.deadline + (missed + 1) * s.period;
+          if (s.stop === undefined || next <= s.stop) this.addTimer(timer.node, next, true, { kind: 'stimulus', stimulus: what.stimulus, firing: what.firing + 1 + missed });
+        }
+        if (missed > 0) {
+          const period = formatDuration(s.period!);
+          const name = this.model.nodes[timer.node]!.name;
+          this.emit('skip', timer.node, s.range, { detail: `${missed} more period${missed === 1 ? '' : 's'} of every ${period} already passed on ${name}'s clock: fired once, not ${missed + 1} times`, data: { missed } });
         }
         if (!node.alive) {
           this.emit('skip', timer.node, s.range, { detail: `${this.model.nodes[timer.node]!.name} is down` });

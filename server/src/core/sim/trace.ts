@@ -17,7 +17,7 @@ export type EventKind =
   | 'duplicate' // the network duplicated a message (delivered twice)
   | 'crash'
   | 'restart'
-  | 'skip' // a scripted action did not run: its node was down
+  | 'skip' // a scripted action did not run: its node was down, or its clock passed several `every` periods at once
   | 'partition'
   | 'heal'
   | 'link-down'
