@@ -12,6 +12,15 @@ import { toLspDiagnostic, violationDiagnostic } from './convert';
 const INTERIM_PUBLISH_MS = 250;
 
 /**
+ * How long a change waits for the next one before the document is analysed:
+ * a burst of keystrokes (or queued versions) is analysed once, at its newest
+ * version. Longer for big documents, whose analysis costs more.
+ */
+export function debounceMs(textLength: number): number {
+  return Math.round(Math.min(75, 30 + textLength / 20_000));
+}
+
+/**
  * Open documents and their current analysis. Every change makes a new
  * DocumentAnalysis; the old one sees itself stale and stops. Results are
  * published only for the version they were computed from.
@@ -19,6 +28,8 @@ const INTERIM_PUBLISH_MS = 250;
 export class Workspace {
   readonly documents = new TextDocuments(TextDocument);
   private readonly analyses = new Map<string, DocumentAnalysis>();
+  /** Documents changed and waiting (debounced) to be analysed, by uri. */
+  private readonly pending = new Map<string, NodeJS.Timeout>();
   private settings: DsyncSettings = DEFAULT_SETTINGS;
   /** Whether the client re-asks for code lenses when told (they show each run's result). */
   codeLensRefresh = false;
@@ -28,6 +39,7 @@ export class Workspace {
   constructor(private readonly connection: Connection) {
     this.documents.onDidChangeContent((e) => this.schedule(e.document));
     this.documents.onDidClose((e) => {
+      this.cancelPending(e.document.uri);
       this.analyses.delete(e.document.uri);
       void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
     });
@@ -56,10 +68,28 @@ export class Workspace {
     return created;
   }
 
+  /**
+   * Analyses the document after a short pause (see debounceMs): versions that
+   * arrive meanwhile replace it, so only the newest one is parsed, checked
+   * and simulated. A request on the document does not wait for the pause:
+   * `analysis()` computes the newest version on demand, and the publication
+   * then reuses it.
+   */
   private schedule(doc: TextDocument): void {
-    const analysis = this.analysis(doc.uri);
-    if (!analysis) return;
-    void this.publish(analysis).catch((error: unknown) => this.connection.console.error(`dsync: analysing ${doc.uri} failed: ${String(error)}`));
+    const uri = doc.uri;
+    this.cancelPending(uri);
+    this.pending.set(uri, setTimeout(() => {
+      this.pending.delete(uri);
+      const analysis = this.analysis(uri);
+      if (!analysis) return;
+      void this.publish(analysis).catch((error: unknown) => this.connection.console.error(`dsync: analysing ${uri} failed: ${String(error)}`));
+    }, debounceMs(doc.getText().length)));
+  }
+
+  private cancelPending(uri: string): void {
+    const timer = this.pending.get(uri);
+    if (timer) clearTimeout(timer);
+    this.pending.delete(uri);
   }
 
   private async publish(analysis: DocumentAnalysis): Promise<void> {
