@@ -12,6 +12,7 @@ export const CATALOG = {
   DS101: { severity: 'error', title: 'unexpected character' },
   DS102: { severity: 'error', title: 'syntax error' },
   DS103: { severity: 'error', title: 'unterminated string or comment' },
+  DS104: { severity: 'error', title: 'nested too deeply' },
   DS110: { severity: 'error', title: 'unknown node' },
   DS111: { severity: 'error', title: 'duplicate node' },
   DS112: { severity: 'error', title: 'duplicate declaration' },
@@ -43,6 +44,7 @@ export const CATALOG = {
   DS171: { severity: 'error', title: 'no nodes declared' },
   DS172: { severity: 'error', title: 'file too large' },
   DS173: { severity: 'error', title: 'too many nodes' },
+  DS174: { severity: 'info', title: 'more problems not shown' },
   // 2xx: what happened when the scenario ran
   DS201: { severity: 'error', title: 'invariant violated' },
   DS202: { severity: 'error', title: 'expectation failed' },
@@ -73,6 +75,65 @@ export function diagnostic(
 ): Diagnostic {
   const base = { code, severity: CATALOG[code].severity as Severity, message, range };
   return related && related.length > 0 ? { ...base, related } : base;
+}
+
+/**
+ * The most diagnostics one file reports (CLI and editor alike): past it one
+ * DS174 says how many more there are. Thousands of squiggles help nobody, and
+ * an unbounded list (999,000 duplicates from 32 KB of text) costs seconds to
+ * build, sort, send and draw.
+ */
+export const MAX_DIAGNOSTICS = 200;
+
+/**
+ * How many diagnostics a check pass collects before it only counts them:
+ * enough that the MAX_DIAGNOSTICS first by position are nearly always among
+ * them, small enough that collecting never costs memory or time.
+ */
+export const MAX_COLLECTED = 10 * MAX_DIAGNOSTICS;
+
+/**
+ * A diagnostics list that stores the first `limit` pushed and only counts the
+ * rest (`dropped`, `droppedErrors`), so a pathological file cannot make a
+ * check pass build millions of objects.
+ */
+export class DiagnosticList extends Array<Diagnostic> {
+  static override get [Symbol.species](): ArrayConstructor {
+    return Array;
+  }
+
+  dropped = 0;
+  droppedErrors = 0;
+
+  constructor(private readonly limit: number = MAX_COLLECTED) {
+    super();
+  }
+
+  override push(...items: Diagnostic[]): number {
+    for (const d of items) {
+      if (this.length < this.limit) super.push(d);
+      else {
+        this.dropped++;
+        if (d.severity === 'error') this.droppedErrors++;
+      }
+    }
+    return this.length;
+  }
+}
+
+/**
+ * Sorts by position and keeps the first MAX_DIAGNOSTICS, adding one DS174
+ * (at the first diagnostic left out) that counts the rest. `alsoDropped`
+ * counts diagnostics a DiagnosticList never stored.
+ */
+export function capDiagnostics(all: readonly Diagnostic[], alsoDropped = 0): Diagnostic[] {
+  const sorted = [...all].sort((a, b) => a.range.startOffset - b.range.startOffset);
+  const hidden = sorted.length - MAX_DIAGNOSTICS + alsoDropped;
+  if (hidden <= 0) return sorted;
+  const kept = sorted.slice(0, MAX_DIAGNOSTICS);
+  const at = sorted[MAX_DIAGNOSTICS]?.range ?? sorted[sorted.length - 1]!.range;
+  kept.push(diagnostic('DS174', `${hidden.toLocaleString('en-US')} more problem${hidden === 1 ? '' : 's'} not shown: a file reports at most ${MAX_DIAGNOSTICS}. Fix the ones above and the rest appear`, at));
+  return kept;
 }
 
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {

@@ -7,14 +7,14 @@ import type { PropertySpec } from '../protocols/protocol';
 import type * as A from '../syntax/ast';
 import type { CheckContext } from './context';
 import { describeValueKind, expectDuration } from './options';
-import { editDistance } from './nodes';
+import { didYouMean } from './suggest';
 
 export function checkInvariant(decl: A.InvariantDecl, text: string, ctx: CheckContext): InvariantInstance | undefined {
   const definition = INVARIANTS.find((d) => d.name === decl.name.text);
   if (!definition) {
     const names = INVARIANTS.map((d) => d.name);
-    const close = names.find((n) => editDistance(n, decl.name.text) <= 2);
-    ctx.diagnostics.push(diagnostic('DS130', `unknown invariant '${decl.name.text}'${close ? `; did you mean '${close}'?` : `; known: ${names.join(', ')}`}`, decl.name.range));
+    const close = didYouMean(decl.name.text, names);
+    ctx.diagnostics.push(diagnostic('DS130', `unknown invariant '${decl.name.text}'${close || `; known: ${names.join(', ')}`}`, decl.name.range));
     return undefined;
   }
   const form = definition.form;

@@ -1,4 +1,4 @@
-import { diagnostic, hasErrors, type Diagnostic } from '../diagnostics';
+import { capDiagnostics, diagnostic, hasErrors, type Diagnostic } from '../diagnostics';
 import { reportHugeDurations } from './bounds';
 import type { ClockModel, Expectation, FaultModel, InvariantInstance, LinkParams, Model, ProtocolInstance, RandomFaultSpec, Rule, Stimulus } from '../model';
 import { PROTOCOLS } from '../protocols/registry';
@@ -76,7 +76,8 @@ export function check(parsed: ParseResult, text: string): CheckResult {
       else ctx.duration = d;
     }
   }
-  if (ctx.nodes.nodes.length === 0 && statements.length > 0) {
+  // A `nodes` line whose every name was refused has had its own error; "no nodes declared" would contradict it.
+  if (ctx.nodes.nodes.length === 0 && statements.length > 0 && !statements.some((s) => s.kind === 'nodes' && s.refs.length > 0)) {
     ctx.diagnostics.push(diagnostic('DS171', "no nodes declared; add e.g. 'nodes A, B, C'", header?.name.range ?? firstLine(parsed)));
   }
 
@@ -122,9 +123,10 @@ export function check(parsed: ParseResult, text: string): CheckResult {
       case 'clock': {
         const targets = ctx.nodes.resolveRefs(s.nodes);
         const options = checkOptions(s.options, CLOCK_OPTIONS, 'clock', optionCtx, s.range);
+        const twice: number[] = [];
         for (const t of targets ?? []) {
           if (clocks.has(t)) {
-            ctx.diagnostics.push(diagnostic('DS112', `the clock of '${ctx.nodes.nodes[t]!.name}' is configured twice`, s.range, [{ message: 'first configured here', range: clocks.get(t)!.range! }]));
+            twice.push(t);
             continue;
           }
           clocks.set(t, {
@@ -133,6 +135,11 @@ export function check(parsed: ParseResult, text: string): CheckResult {
             resolution: (options.values.get('resolution') as number | undefined) ?? 0,
             range: s.range,
           });
+        }
+        // One report per statement, however many nodes it configures again.
+        if (twice.length > 0) {
+          const names = twice.slice(0, 5).map((t) => `'${ctx.nodes.nodes[t]!.name}'`).join(', ') + (twice.length > 5 ? `, … (${twice.length} nodes)` : '');
+          ctx.diagnostics.push(diagnostic('DS112', `the clock of ${names} is configured twice; configure each clock once`, s.range, [{ message: 'first configured here', range: clocks.get(twice[0]!)!.range! }]));
         }
         break;
       }
@@ -198,8 +205,10 @@ export function check(parsed: ParseResult, text: string): CheckResult {
   checkRulesCanFire(rules, stimuli, ctx);
   checkFaultEffects(faults, ctx);
 
-  const diagnostics = [...parsed.diagnostics, ...ctx.diagnostics].sort((a, b) => a.range.startOffset - b.range.startOffset);
-  if (hasErrors(diagnostics) || !header || ctx.duration === undefined) return { model: undefined, diagnostics };
+  const all = [...parsed.diagnostics, ...ctx.diagnostics];
+  const failed = hasErrors(all) || ctx.diagnostics.droppedErrors > 0;
+  const diagnostics = capDiagnostics(all, ctx.diagnostics.dropped);
+  if (failed || !header || ctx.duration === undefined) return { model: undefined, diagnostics };
   const model: Model = {
     name: header.name.text,
     seed,

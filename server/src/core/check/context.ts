@@ -1,4 +1,4 @@
-import { diagnostic, type Diagnostic } from '../diagnostics';
+import { diagnostic, DiagnosticList } from '../diagnostics';
 import type * as A from '../syntax/ast';
 import { formatDuration } from '../units';
 import { NodeTable } from './nodes';
@@ -6,7 +6,8 @@ import { expectDuration } from './options';
 
 /** Shared state of one check pass. */
 export class CheckContext {
-  readonly diagnostics: Diagnostic[] = [];
+  /** Stores at most MAX_COLLECTED; the checker caps what it reports at MAX_DIAGNOSTICS. */
+  readonly diagnostics = new DiagnosticList();
   readonly nodes = new NodeTable(this.diagnostics);
   /** Run length in ns, once the header is read (undefined when missing or broken). */
   duration: number | undefined;

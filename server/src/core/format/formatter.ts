@@ -1,5 +1,5 @@
 import type { IToken } from 'chevrotain';
-import { parse } from '../syntax/parse';
+import { parse, SYNTAX_ERROR_CODES } from '../syntax/parse';
 
 /**
  * The DSync formatter, shared by `dsync fmt` and the language server.
@@ -13,7 +13,7 @@ import { parse } from '../syntax/parse';
  */
 export function format(text: string): string | undefined {
   const parsed = parse(text);
-  if (parsed.diagnostics.some((d) => d.code === 'DS101' || d.code === 'DS102' || d.code === 'DS103' || d.code === 'DS172')) return undefined;
+  if (parsed.diagnostics.some((d) => SYNTAX_ERROR_CODES.has(d.code))) return undefined;
   const tokens = [...parsed.tokens, ...parsed.comments].sort((a, b) => a.startOffset - b.startOffset);
   const lines: string[] = [];
   let current = '';

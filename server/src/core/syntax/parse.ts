@@ -4,7 +4,11 @@ import type { SourceRange } from '../source';
 import type { DsyncFile } from './ast';
 import { cstToAst, tokenRange } from './cstToAst';
 import { dsyncLexer, StringLiteral } from './lexer';
+import { holdsCut, limitNesting } from './limits';
 import { dsyncParser } from './parser';
+
+/** Codes that mean the token stream is not what the user meant: the formatter leaves such a file alone. */
+export const SYNTAX_ERROR_CODES: ReadonlySet<string> = new Set(['DS101', 'DS102', 'DS103', 'DS104', 'DS172']);
 
 /** Files larger than this are refused before lexing (DS172). */
 export const MAX_FILE_BYTES = 8 * 1024 * 1024;
@@ -17,7 +21,7 @@ export interface ParseResult {
   readonly comments: readonly IToken[];
 }
 
-/** Stage 1: text → AST plus syntax diagnostics (DS101–DS103, DS114, DS172). Never throws. */
+/** Stage 1: text → AST plus syntax diagnostics (DS101–DS104, DS114, DS172). Never throws. */
 export function parse(text: string): ParseResult {
   if (text.length > MAX_FILE_BYTES) {
     const range = { startOffset: 0, endOffset: 0, startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 };
@@ -54,11 +58,26 @@ export function parse(text: string): ParseResult {
       tokens.push(t);
     }
   }
-  dsyncParser.input = tokens;
-  const cst = dsyncParser.file();
-  for (const error of dsyncParser.errors) diagnostics.push(syntaxDiagnostic(error, tokens, text));
   const comments = (lexed.groups['comments'] ?? []) as IToken[];
-  return { ast: cstToAst(cst), diagnostics, tokens, comments };
+  const nesting = limitNesting(tokens);
+  diagnostics.push(...nesting.diagnostics);
+  let ast: DsyncFile;
+  try {
+    dsyncParser.input = nesting.tokens;
+    const cst = dsyncParser.file();
+    for (const error of dsyncParser.errors) diagnostics.push(syntaxDiagnostic(error, nesting.tokens, text));
+    ast = cstToAst(cst);
+  } catch (error) {
+    // MAX_NESTING keeps every rule's recursion shallow; this is the last guard
+    // that keeps "never throws" true should some shape still exhaust the stack.
+    if (!(error instanceof RangeError)) throw error;
+    const range = { startOffset: 0, endOffset: 0, startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 };
+    diagnostics.push(diagnostic('DS104', `this file is nested too deeply to analyse (${error.message}); flatten it`, range));
+    return { ast: { statements: [], range }, diagnostics, tokens, comments };
+  }
+  // A statement with a region cut out for its depth has been reported once; checking what is left of it would only add noise.
+  if (nesting.cuts.length > 0) ast = { ...ast, statements: ast.statements.filter((s) => !holdsCut(s.range, nesting.cuts)) };
+  return { ast, diagnostics, tokens, comments };
 }
 
 const TOKEN_TEXT: Readonly<Record<string, string>> = {
