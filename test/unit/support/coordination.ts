@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import { traceToJson } from '../../../server/src/core/sim/json';
+import type { PropertyValue } from '../../../server/src/core/protocols/protocol';
 import type { RunResult } from '../../../server/src/core/sim/result';
 import type { TraceEvent, Violation } from '../../../server/src/core/sim/trace';
 import { repoPath, runText } from './scenario';
@@ -22,7 +23,7 @@ export function violation(r: RunResult, text: string): Violation | undefined {
   return r.violations.find((v) => v.invariant === text);
 }
 
-export function finalProps(r: RunResult, node: string): Readonly<Record<string, string | number | boolean>> {
+export function finalProps(r: RunResult, node: string): Readonly<Record<string, PropertyValue>> {
   return r.final.find((n) => n.name === node)!.properties;
 }
 

@@ -63,18 +63,51 @@ export function checkInvariant(decl: A.InvariantDecl, text: string, ctx: CheckCo
 
 type OperandType = PropertySpec['type'];
 
+/** A type text without spaces, so `map<string, int>` and `map<string,int>` are one type. */
+function normalType(t: OperandType): string {
+  return t.replace(/\s+/g, '');
+}
+
+/**
+ * Whether `expect` may compare the two: the same type (collections compare
+ * exactly, element by element), an optional with its base type, and a node
+ * with a quoted name (node names are strings).
+ */
+function comparable(a: OperandType, b: OperandType): boolean {
+  const base = (t: OperandType) => {
+    const n = normalType(t).replace(/\?$/, '');
+    return n === 'node' ? 'string' : n;
+  };
+  return base(a) === base(b);
+}
+
+/** Only ints and times have an order (no optional: none has no place in it). */
+function isOrdered(t: OperandType): boolean {
+  return t === 'int' || t === 'time';
+}
+
+function describeType(t: OperandType): string {
+  const n = normalType(t);
+  if (n.endsWith('?')) return `optional ${describeType(n.slice(0, -1))}`;
+  if (n.startsWith('list<')) return 'lists';
+  if (n.startsWith('set<')) return 'sets';
+  if (n.startsWith('map<')) return 'maps';
+  if (n.startsWith('{')) return 'records';
+  return `${n}s`;
+}
+
 export function checkExpectation(decl: A.ExpectDecl, text: string, protocols: readonly ProtocolInstance[], ctx: CheckContext): Expectation | undefined {
   const left = operand(decl.left, protocols, ctx);
   const right = operand(decl.right, protocols, ctx);
   const at = decl.at === 'end' ? undefined : ctx.time(decl.at, "'expect … at'");
   if (!left || !right || (decl.at !== 'end' && at === undefined)) return undefined;
-  if (left.type !== right.type) {
-    ctx.diagnostics.push(diagnostic('DS133', `cannot compare ${left.type} with ${right.type}${left.type === 'time' && right.type === 'number' ? '; add a unit to the number' : ''}`, decl.range));
+  if (!comparable(left.type, right.type)) {
+    ctx.diagnostics.push(diagnostic('DS133', `cannot compare ${left.type} with ${right.type}${left.type === 'time' && right.type === 'int' ? '; add a unit to the number' : ''}`, decl.range));
     return undefined;
   }
   const ordered = ['<', '<=', '>', '>='].includes(decl.comparator);
-  if (ordered && (left.type === 'string' || left.type === 'bool')) {
-    ctx.diagnostics.push(diagnostic('DS133', `'${decl.comparator}' needs numbers or times; use == or != for ${left.type}s`, decl.range));
+  if (ordered && !isOrdered(left.type)) {
+    ctx.diagnostics.push(diagnostic('DS133', `'${decl.comparator}' needs ints or times; use == or != for ${describeType(left.type)}`, decl.range));
     return undefined;
   }
   return { left: left.operand, comparator: decl.comparator, right: right.operand, at, isTime: left.type === 'time', range: decl.range, text };
@@ -85,7 +118,7 @@ function operand(o: A.Operand, protocols: readonly ProtocolInstance[], ctx: Chec
     const v = o.value;
     switch (v.kind) {
       case 'duration': return { operand: { kind: 'literal', value: v.ns, range: o.range }, type: 'time' };
-      case 'number': return { operand: { kind: 'literal', value: v.value, range: o.range }, type: 'number' };
+      case 'number': return { operand: { kind: 'literal', value: v.value, range: o.range }, type: 'int' };
       case 'string': return { operand: { kind: 'literal', value: v.value, range: o.range }, type: 'string' };
       case 'bool': return { operand: { kind: 'literal', value: v.value, range: o.range }, type: 'bool' };
       default:

@@ -1,6 +1,7 @@
 import type { Comparator, Value } from '../syntax/ast';
 import type { Model } from '../model';
 import type { Mix, PropertyValue } from '../protocols/protocol';
+import { valuesEqual } from '../protocols/values';
 import type { LocalClock } from '../sim/clock';
 import type { EventKind, TraceEvent } from '../sim/trace';
 import type { SourceRange } from '../source';
@@ -93,15 +94,22 @@ export interface WorldView {
   lastClockChange(node: number): Cause | undefined;
 }
 
+/**
+ * `a op b`. Equality is exact and structural (valuesEqual): two logs are
+ * equal when every entry is. The ordered comparators are for numbers (ints
+ * and times); the checker allows them on nothing else (DS133), and on
+ * anything else they are false.
+ */
 export function compare(a: number, op: Comparator, b: number): boolean;
 export function compare(a: PropertyValue, op: Comparator, b: PropertyValue): boolean;
 export function compare(a: PropertyValue, op: Comparator, b: PropertyValue): boolean {
+  if (op === '==') return valuesEqual(a, b);
+  if (op === '!=') return !valuesEqual(a, b);
+  if (typeof a !== 'number' || typeof b !== 'number') return false;
   switch (op) {
     case '<': return a < b;
     case '<=': return a <= b;
     case '>': return a > b;
     case '>=': return a >= b;
-    case '==': return a === b;
-    case '!=': return a !== b;
   }
 }

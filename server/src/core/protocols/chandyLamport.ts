@@ -40,9 +40,9 @@ export const chandyLamport: ProtocolDefinition = {
     { key: 'fifo', type: 'bool', doc: 'deliver each channel in order (default true); the algorithm is only correct with it', example: 'true' },
   ],
   properties: [
-    { name: 'balance', type: 'number', doc: "the node's money now" },
-    { name: 'recorded', type: 'number', doc: 'the balance this node recorded in the latest snapshot (-1 before any)' },
-    { name: 'snapshot_total', type: 'number', doc: 'on an initiator: the global total of its latest complete snapshot (-1 before any)' },
+    { name: 'balance', type: 'int', doc: "the node's money now" },
+    { name: 'recorded', type: 'int', doc: 'the balance this node recorded in the latest snapshot (-1 before any)' },
+    { name: 'snapshot_total', type: 'int', doc: 'on an initiator: the global total of its latest complete snapshot (-1 before any)' },
   ],
   createNode: (ctx) => new SnapshotNode(ctx),
 };

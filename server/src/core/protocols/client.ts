@@ -60,9 +60,9 @@ export function clientDefinition(workload: ClientWorkload): ClientDefinition {
     binding: 'nodes',
     options: [],
     properties: [
-      { name: 'ops_done', type: 'number', doc: 'operations the client got an answer for' },
-      { name: 'ops_pending', type: 'number', doc: 'the operation waiting for an answer, plus those waiting their turn' },
-      { name: 'ops_skipped', type: 'number', doc: 'firings dropped because the same operation was still waiting its turn' },
+      { name: 'ops_done', type: 'int', doc: 'operations the client got an answer for' },
+      { name: 'ops_pending', type: 'int', doc: 'the operation waiting for an answer, plus those waiting their turn' },
+      { name: 'ops_skipped', type: 'int', doc: 'firings dropped because the same operation was still waiting its turn' },
       { name: 'leader', type: 'string', doc: 'the node the client believes is the leader' },
     ],
     workload,

@@ -1,6 +1,7 @@
 import type { KvValue } from '../linearizability/history';
 import { formatKvValue } from '../linearizability/history';
-import type { NodeContext } from './protocol';
+import type { NodeContext, PropertyValue } from './protocol';
+import { mapValue } from './values';
 
 /**
  * The client ↔ replicated-store message convention. Any protocol whose
@@ -41,6 +42,9 @@ export function describeCommand(c: KvCommand): string {
 export function commandId(c: KvCommand | null): string {
   return c ? `${c.opId} ${describeCommand(c)}` : 'no-op';
 }
+
+/** The type of a replicated store's `kv` property (KvStore.value). */
+export const KV_STORE_TYPE = 'map<string, string>';
 
 export function isKvCommand(x: unknown): x is KvCommand {
   const c = x as KvCommand | undefined;
@@ -93,8 +97,12 @@ export class KvStore {
     return this.data.get(key);
   }
 
-  /** `k=3 x="a"`, for hovers. */
-  summary(): string {
-    return [...this.data.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => `${k}=${formatKvValue(v)}`).join(' ');
+  /**
+   * The store as a property value (KV_STORE_TYPE): key → the value as
+   * written in a client statement, `3` or `"a"` with its quotes, so the
+   * number 5 and the string "5" stay different values.
+   */
+  value(): PropertyValue {
+    return mapValue([...this.data].map(([k, v]) => [k, formatKvValue(v)] as const));
   }
 }

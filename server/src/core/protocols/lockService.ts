@@ -47,12 +47,12 @@ export const lockService: ProtocolDefinition = {
     { key: 'pause_for', type: 'duration', doc: 'how long a pause lasts (default 300ms)', example: '300ms' },
   ],
   properties: [
-    { name: 'token', type: 'number', doc: 'server: the last token issued; client: its current or last token; storage: the largest token accepted' },
+    { name: 'token', type: 'int', doc: 'server: the last token issued; client: its current or last token; storage: the largest token accepted' },
     { name: 'holder', type: 'string', doc: 'server: the client holding the lock now, or ""' },
     { name: 'holding', type: 'bool', doc: 'client: whether it believes it holds the lock' },
     { name: 'value', type: 'string', doc: 'storage: the value last written' },
-    { name: 'accepted', type: 'number', doc: 'storage: writes accepted' },
-    { name: 'rejected', type: 'number', doc: 'storage: writes rejected for a stale token' },
+    { name: 'accepted', type: 'int', doc: 'storage: writes accepted' },
+    { name: 'rejected', type: 'int', doc: 'storage: writes rejected for a stale token' },
   ],
   validate(binding, report) {
     const o = new OptionValues(binding.options);

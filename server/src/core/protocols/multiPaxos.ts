@@ -1,6 +1,6 @@
 import { MS } from '../units';
-import { commandId, describeCommand, isKvCommand, KV_REQUEST, replyOk, replyRedirect, type KvCommand } from './kv';
-import { ChosenLog } from './multiPaxosLog';
+import { commandId, describeCommand, isKvCommand, KV_REQUEST, KV_STORE_TYPE, replyOk, replyRedirect, type KvCommand } from './kv';
+import { CHOSEN_LOG_TYPE, ChosenLog } from './multiPaxosLog';
 import { PaxosAcceptor, type Accepted } from './paxosAcceptor';
 import type { NodeContext, PropertyValue, ProtocolDefinition, ProtocolNode } from './protocol';
 import { ballotRound, formatBallot, makeBallot, noteBallotRole, notePaxos, type Role } from './replicationNotes';
@@ -38,10 +38,10 @@ export const multiPaxos: ProtocolDefinition = {
   properties: [
     { name: 'role', type: 'string', doc: 'follower, candidate (phase 1) or leader' },
     { name: 'ballot', type: 'string', doc: 'the highest ballot this node promised, round.node' },
-    { name: 'commitIndex', type: 'number', doc: 'the last slot of the chosen prefix' },
-    { name: 'log', type: 'string', doc: 'the last chosen slots, `slot:command`' },
-    { name: 'leader', type: 'string', doc: 'the leader this node follows' },
-    { name: 'kv', type: 'string', doc: "the node's copy of the key-value store" },
+    { name: 'commitIndex', type: 'int', doc: 'the last slot of the chosen prefix' },
+    { name: 'log', type: CHOSEN_LOG_TYPE, doc: 'every slot this node knows is chosen, lowest first: the slot and its command (`c1.4 put k=3`, or `no-op` for a gap a new leader filled)' },
+    { name: 'leader', type: 'node?', doc: 'the leader this node follows (none when it knows of none)' },
+    { name: 'kv', type: KV_STORE_TYPE, doc: "the node's copy of the key-value store: key → value as a client wrote it (`3`, `\"a\"`)" },
   ],
   createNode(ctx) {
     const o = ctx.options;
@@ -93,9 +93,9 @@ class MultiPaxosNode implements ProtocolNode {
       role: this.role,
       ballot: this.b(Math.max(this.ballot, this.acceptor.promisedBallot)),
       commitIndex: this.log.firstUnchosen - 1,
-      log: this.log.summary(),
-      leader: this.leader ?? '',
-      kv: this.log.store.summary(),
+      log: this.log.value(),
+      leader: this.leader ?? null,
+      kv: this.log.store.value(),
     };
   }
 

@@ -1,5 +1,5 @@
 import { commandId, describeCommand, KvStore, replyOk, type KvCommand } from './kv';
-import type { NodeContext } from './protocol';
+import type { NodeContext, PropertyValue } from './protocol';
 import { noteApply, notePaxos } from './replicationNotes';
 
 /**
@@ -9,12 +9,17 @@ import { noteApply, notePaxos } from './replicationNotes';
  * numbered from 1 and applied strictly in order: a gap waits until the slot
  * is chosen (a new leader fills gaps with no-ops).
  */
+/** The type of Multi-Paxos' `log` property (ChosenLog.value): `command` is the slot's identity, `c1.4 put k=3` or `no-op`. */
+export const CHOSEN_LOG_TYPE = 'list<{ slot: int, command: string }>';
+
 export class ChosenLog {
   private readonly chosen: Map<number, KvCommand | null>;
   private applied = 0;
   readonly store = new KvStore();
   /** opId → client to answer once applied (leader only). */
   readonly waiting = new Map<string, string>();
+  /** The `log` property, built on demand and kept until a slot is learned. */
+  private shown: PropertyValue | undefined;
 
   constructor(private readonly ctx: NodeContext) {
     this.chosen = new Map((ctx.stable.get<number[]>('chosen.slots') ?? []).map((slot) => [slot, ctx.stable.get<KvCommand | null>(`chosen.${slot}`) ?? null]));
@@ -45,6 +50,7 @@ export class ChosenLog {
   /** Records a chosen value (once), then applies whatever became contiguous. */
   learn(slot: number, value: KvCommand | null, ballotText: string, isLeader: boolean): void {
     if (this.chosen.has(slot)) return;
+    this.shown = undefined;
     this.chosen.set(slot, value);
     this.ctx.stable.set(`chosen.${slot}`, value);
     this.ctx.stable.set('chosen.slots', [...this.chosen.keys()]);
@@ -71,10 +77,13 @@ export class ChosenLog {
     return this.applied;
   }
 
-  /** `4:put k=3 | 5:no-op`, the last chosen slots. */
-  summary(max = 6): string {
-    const slots = [...this.chosen.keys()].sort((a, b) => a - b).slice(-max);
-    if (slots.length === 0) return '(empty)';
-    return `${this.chosen.size > max ? '… | ' : ''}${slots.map((s) => `${s}:${this.chosen.get(s) ? describeCommand(this.chosen.get(s)!) : 'no-op'}`).join(' | ')}`;
+  /**
+   * Every chosen slot as a property value (CHOSEN_LOG_TYPE), lowest slot
+   * first (slots after a gap included). The same array is returned until a
+   * slot is learned.
+   */
+  value(): PropertyValue {
+    this.shown ??= [...this.chosen.keys()].sort((a, b) => a - b).map((slot) => ({ slot, command: commandId(this.chosen.get(slot)!) }));
+    return this.shown;
   }
 }

@@ -25,8 +25,8 @@ export const naiveCounter: ProtocolDefinition = {
     { key: 'work', type: 'duration-range', doc: 'time a client takes between reading and writing (default 5ms)', example: '5ms' },
   ],
   properties: [
-    { name: 'value', type: 'number', doc: 'server: the counter; client: the value it last wrote' },
-    { name: 'ops', type: 'number', doc: 'client: increments acknowledged by the server' },
+    { name: 'value', type: 'int', doc: 'server: the counter; client: the value it last wrote' },
+    { name: 'ops', type: 'int', doc: 'client: increments acknowledged by the server' },
   ],
   validate(binding, report) {
     const server = new OptionValues(binding.options).node('server');

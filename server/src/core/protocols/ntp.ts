@@ -229,7 +229,7 @@ export const ntp: ProtocolDefinition = {
   options: OPTIONS,
   properties: [
     ...SYNC_PROPERTIES,
-    { name: 'stratum', type: 'number', doc: "this node's stratum: 1 for the servers, one more than its server's when synchronised, 16 when not" },
+    { name: 'stratum', type: 'int', doc: "this node's stratum: 1 for the servers, one more than its server's when synchronised, 16 when not" },
     { name: 'server', type: 'string', doc: 'the server this node currently follows (the system peer)' },
   ],
   members(options, allNodes) {

@@ -42,8 +42,9 @@ export const paxos: ProtocolDefinition = {
   properties: [
     { name: 'role', type: 'string', doc: 'proposer phase: idle, candidate (prepare), leader (accept), follower (preempted), decided' },
     { name: 'ballot', type: 'string', doc: "the proposer's current ballot, round.node" },
-    { name: 'acceptor', type: 'string', doc: 'what the acceptor promised and accepted' },
-    { name: 'chosen', type: 'string', doc: 'the value this node learned was chosen' },
+    { name: 'promised', type: 'string', doc: 'the highest ballot this acceptor promised, round.node (`0` before any)' },
+    { name: 'accepted', type: '{ ballot: string, value: int }?', doc: 'the ballot and value this acceptor accepted last (none before any)' },
+    { name: 'chosen', type: 'int?', doc: 'the value this node learned was chosen (none before it learns one)' },
   ],
   createNode(ctx) {
     const o = ctx.options;
@@ -101,7 +102,14 @@ class PaxosNode implements ProtocolNode {
   }
 
   inspect(): Readonly<Record<string, PropertyValue>> {
-    return { role: this.role, ballot: formatBallot(this.ballot, this.ctx.members), acceptor: this.acceptor.summary(), chosen: this.learned === undefined ? '' : String(this.learned) };
+    const accepted = this.acceptor.acceptedAt(0);
+    return {
+      role: this.role,
+      ballot: formatBallot(this.ballot, this.ctx.members),
+      promised: formatBallot(this.acceptor.promisedBallot, this.ctx.members),
+      accepted: accepted ? { ballot: formatBallot(accepted.ballot, this.ctx.members), value: accepted.value } : null,
+      chosen: this.learned ?? null,
+    };
   }
 
   onTimer(name: string, data: unknown): void {

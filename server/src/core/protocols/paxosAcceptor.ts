@@ -65,12 +65,6 @@ export class PaxosAcceptor<V> {
     return true;
   }
 
-  /** `promised 2.n1, accepted 1.n2=5`, for hovers. */
-  summary(): string {
-    const acc = [...this.accepted].sort((a, b) => a[0] - b[0]).slice(-4).map(([slot, a]) => `${this.accepted.size > 1 ? `${slot}:` : ''}${this.opts.describe(a.value)}@${formatBallot(a.ballot, this.ctx.members)}`);
-    return `promised ${formatBallot(this.promised, this.ctx.members)}${acc.length ? `, accepted ${acc.join(' ')}` : ''}`;
-  }
-
   /** Writes the promise and the slot that changed (and the slot list when the slot is new). */
   private persist(slot: number | undefined, isNew = false): void {
     if (this.opts.volatile) return;

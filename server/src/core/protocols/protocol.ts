@@ -32,7 +32,14 @@ export interface ProtocolDefinition {
 
 export interface PropertySpec {
   readonly name: string;
-  readonly type: 'number' | 'time' | 'string' | 'bool';
+  /**
+   * The property's type in the expression language's type syntax (parsed by
+   * `parseTypeText`, core/expr/types.ts): `int`, `time` (integer ns), `bool`,
+   * `string`, `node`, an optional `T?` (none is null), `list<T>`, `set<T>`,
+   * `map<K, V>` or a record `{ term: int, command: string }`. The values
+   * `inspect()` returns have that type (see PropertyValue).
+   */
+  readonly type: string;
   readonly doc: string;
 }
 
@@ -42,7 +49,18 @@ export interface BoundProtocol {
   readonly options: ReadonlyMap<string, OptionValueOut>;
 }
 
-export type PropertyValue = number | string | boolean;
+/**
+ * A property's value at run time: int and time → an integer number, bool →
+ * boolean, string and node → string, none (an absent optional) → null,
+ * list and set → a readonly array (a set sorted and without repeats, so
+ * equal sets are equal arrays), map and record → a plain object (a map's
+ * keys in sorted order). Compared with `valuesEqual` (protocols/values.ts),
+ * shown with `formatValue`.
+ */
+export type PropertyValue = number | string | boolean | null | readonly PropertyValue[] | { readonly [key: string]: PropertyValue };
+
+/** A scalar in a note's structured data (TraceEvent.data). */
+export type NoteValue = number | string | boolean;
 
 export interface ProtocolNode {
   /** Called at the start of the run and after every restart (volatile state is fresh). */
@@ -99,7 +117,7 @@ export interface NodeContext {
    * read `data`, never `detail`, which a run that does not record leaves
    * out when it is a function (see TraceText).
    */
-  note(detail: TraceText, data?: Readonly<Record<string, PropertyValue>>): void;
+  note(detail: TraceText, data?: Readonly<Record<string, NoteValue>>): void;
   /** True time, for oracles only (a GPS-like reference clock); ordinary nodes must not use it. */
   readonly oracle: { trueTime(): number };
   /** Adjusts this node's clock: for clock synchronisation protocols. */

@@ -122,7 +122,8 @@ export class QueueBroker implements ProtocolNode {
 
   inspect(): Record<string, PropertyValue> {
     const s = this.state;
-    return { queued: s.enqueued.length - s.acked.length, acked: s.acked.length, delivered: this.delivered, redelivered: this.redelivered, primary: this.primary };
+    const acked = new Set(s.acked);
+    return { queued: s.enqueued.length - s.acked.length, queue: s.enqueued.filter((id) => !acked.has(id)), acked: s.acked.length, delivered: this.delivered, redelivered: this.redelivered, primary: this.primary };
   }
 
   private onSync(from: string, type: string, incoming: QueueState): void {

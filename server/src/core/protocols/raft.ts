@@ -1,6 +1,8 @@
 import { diagnostic } from '../diagnostics';
 import { formatDuration, MS } from '../units';
+import { KV_STORE_TYPE } from './kv';
 import type { ProtocolDefinition } from './protocol';
+import { RAFT_LOG_TYPE } from './raftLog';
 import { RaftNode, type RaftBug, type RaftConfig } from './raftNode';
 
 const RAFT_BUGS: readonly RaftBug[] = ['commit_old_terms', 'forget_vote', 'skip_term_check', 'lease_no_drift_bound'];
@@ -30,11 +32,11 @@ export const raft: ProtocolDefinition = {
   ],
   properties: [
     { name: 'role', type: 'string', doc: 'follower, candidate or leader' },
-    { name: 'term', type: 'number', doc: 'the current term' },
-    { name: 'commitIndex', type: 'number', doc: 'the highest log index known to be committed' },
-    { name: 'log', type: 'string', doc: 'the last entries of the log, `index:command (term)`' },
-    { name: 'leader', type: 'string', doc: 'the leader this node knows of' },
-    { name: 'kv', type: 'string', doc: "the node's copy of the key-value store" },
+    { name: 'term', type: 'int', doc: 'the current term' },
+    { name: 'commitIndex', type: 'int', doc: 'the highest log index known to be committed' },
+    { name: 'log', type: RAFT_LOG_TYPE, doc: 'the whole log, index 1 first: each entry\'s term and command (`c1.4 put k=3`, or `no-op` for a new leader\'s empty entry)' },
+    { name: 'leader', type: 'node?', doc: 'the leader this node knows of (none when it knows of none)' },
+    { name: 'kv', type: KV_STORE_TYPE, doc: "the node's copy of the key-value store: key → value as a client wrote it (`3`, `\"a\"`)" },
   ],
   validate(binding, report) {
     const o = binding.options;

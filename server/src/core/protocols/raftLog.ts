@@ -1,5 +1,5 @@
-import { commandId, describeCommand, type KvCommand } from './kv';
-import type { NodeContext } from './protocol';
+import { commandId, type KvCommand } from './kv';
+import type { NodeContext, PropertyValue } from './protocol';
 import { noteAppend, noteTruncate } from './replicationNotes';
 
 export interface RaftEntry {
@@ -15,8 +15,13 @@ export interface RaftEntry {
  * (see replicationNotes.ts): the log invariants rebuild each node's log from
  * those notes.
  */
+/** The type of Raft's `log` property (RaftLog.value): `command` is the entry's identity, `c1.4 put k=3` or `no-op`. */
+export const RAFT_LOG_TYPE = 'list<{ term: int, command: string }>';
+
 export class RaftLog {
   private entries: RaftEntry[];
+  /** The `log` property, built on demand and kept until the log changes (see value()). */
+  private shown: PropertyValue | undefined;
 
   constructor(private readonly ctx: NodeContext) {
     const length = ctx.stable.get<number>('log.length') ?? 0;
@@ -61,6 +66,7 @@ export class RaftLog {
   }
 
   append(entry: RaftEntry, why: string): number {
+    this.shown = undefined;
     this.entries.push(entry);
     this.persist(this.entries.length);
     noteAppend(this.ctx, this.entries.length, [toNote(entry)], why);
@@ -74,6 +80,7 @@ export class RaftLog {
    * nothing conflicts, so a delayed or duplicated message cannot shorten it.
    */
   merge(from: number, incoming: readonly RaftEntry[], leader: string): void {
+    this.shown = undefined;
     let k = 0;
     while (k < incoming.length && this.term(from + k) !== undefined) {
       if (this.term(from + k) !== incoming[k]!.term) {
@@ -93,12 +100,14 @@ export class RaftLog {
     noteAppend(this.ctx, start, fresh.map(toNote), () => `from ${leader}`);
   }
 
-  /** `5:put k=3 | 6:no-op`, the last few entries with their terms, for hover. */
-  summary(max = 6): string {
-    if (this.entries.length === 0) return '(empty)';
-    const first = Math.max(1, this.entries.length - max + 1);
-    const shown = this.entries.slice(first - 1).map((e, i) => `${first + i}:${e.command ? describeCommand(e.command) : 'no-op'} (t${e.term})`);
-    return `${first > 1 ? '… | ' : ''}${shown.join(' | ')}`;
+  /**
+   * The whole log as a property value (RAFT_LOG_TYPE). The same array is
+   * returned until the log changes, so reading it at every event costs
+   * nothing and an unchanged log compares equal at once.
+   */
+  value(): PropertyValue {
+    this.shown ??= this.entries.map((e) => ({ term: e.term, command: commandId(e.command) }));
+    return this.shown;
   }
 
   /** Writes entries `from`… and the length: one write per changed entry, not the whole log. */

@@ -96,9 +96,9 @@ export class RaftNode implements ProtocolNode {
       role: this.role,
       term: this.term,
       commitIndex: this.commitIndex,
-      log: this.log.summary(),
-      leader: this.leader ?? '',
-      kv: this.store.summary(),
+      log: this.log.value(),
+      leader: this.leader ?? null,
+      kv: this.store.value(),
     };
   }
 

@@ -1,5 +1,6 @@
 import type { Model } from '../model';
 import type { PropertyValue } from '../protocols/protocol';
+import { firstDifference, formatValue } from '../protocols/values';
 import type { SourceRange } from '../source';
 import type { Simulation, StopReason } from './engine';
 import type { ExpectationOutcome } from './expectations';
@@ -89,7 +90,7 @@ export function expectationViolations(result: RunResult): Violation[] {
     out.push({
       invariant: e.text,
       code: 'DS202',
-      message: `expected ${e.text}, but ${describeValue(e.outcome.left, e.isTime)} vs ${describeValue(e.outcome.right, e.isTime)} at t=${(e.outcome.time / 1e9).toFixed(3)}s`,
+      message: `expected ${e.text}, but ${describeOutcome(e.outcome.left, e.outcome.right, e.isTime)} at t=${(e.outcome.time / 1e9).toFixed(3)}s`,
       time: e.outcome.time,
       seq: -1,
       range: e.range,
@@ -99,10 +100,25 @@ export function expectationViolations(result: RunResult): Violation[] {
   return out;
 }
 
+/** Long collections show their last few elements (the first difference is named instead when there is one). */
+const SHOWN_ELEMENTS = 6;
+
+function describeOutcome(left: PropertyValue | undefined, right: PropertyValue | undefined, isTime: boolean): string {
+  const difference = left !== undefined && right !== undefined ? firstDifference(left, right) : undefined;
+  if (difference) return `they differ at ${difference} (${sizeOf(left!)} and ${sizeOf(right!)})`;
+  return `${describeValue(left, isTime)} vs ${describeValue(right, isTime)}`;
+}
+
+function sizeOf(v: PropertyValue): string {
+  const n = Array.isArray(v) ? v.length : Object.keys(v as object).length;
+  const unit = Array.isArray(v) ? 'element' : 'key';
+  return `${n} ${unit}${n === 1 ? '' : 's'}`;
+}
+
 function describeValue(v: PropertyValue | undefined, isTime: boolean): string {
   if (v === undefined) return 'nothing';
   if (typeof v === 'number' && isTime) return `${(v / 1e6).toFixed(3)}ms`;
-  return typeof v === 'string' ? JSON.stringify(v) : String(v);
+  return formatValue(v, { limit: SHOWN_ELEMENTS });
 }
 
 /** Everything that failed: invariants, then expectations. */

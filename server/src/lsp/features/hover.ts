@@ -2,7 +2,9 @@ import type { Hover } from 'vscode-languageserver';
 import type { CheckResult } from '../../core/check/checker';
 import { describeLatency } from '../../core/check/options';
 import { INVARIANTS } from '../../core/invariants/registry';
+import type { PropertyValue } from '../../core/protocols/protocol';
 import { PROTOCOLS } from '../../core/protocols/registry';
+import { formatValue } from '../../core/protocols/values';
 import type { RunResult } from '../../core/sim/result';
 import type { TraceEvent, Violation } from '../../core/sim/trace';
 import { allViolations } from '../../core/sim/result';
@@ -12,6 +14,9 @@ import { formatClockReading, formatDuration, formatPpm } from '../../core/units'
 import { nodeOccurrences } from '../../core/analysis/references';
 import { toLspRange } from '../convert';
 import { contains, statementAt, tokenAt } from './locate';
+
+/** Long collections (a Raft log) show their last few elements in a hover. */
+const HOVER_ELEMENTS = 8;
 
 /**
  * Hover: on a node name its clock and its state at the end of the run; on a
@@ -75,7 +80,7 @@ function nodeHover(name: string, checked: CheckResult, run: RunResult | undefine
   lines.push(`| Lamport | ${f.lamport} |`);
   lines.push(`| vector clock | \`${vcText(f.vc, names)}\` |`);
   lines.push(`| messages | ${f.sent} sent, ${f.received} received |`);
-  for (const [key, value] of Object.entries(f.properties)) lines.push(`| ${key} | ${escapeCell(String(value))} |`);
+  for (const [key, value] of Object.entries(f.properties)) lines.push(`| ${key} | ${escapeCell(formatValue(value, { limit: HOVER_ELEMENTS, bare: true }))} |`);
   return lines.join('\n');
 }
 
@@ -120,7 +125,7 @@ function assertionHover(stmt: A.InvariantDecl | A.ExpectDecl, run: RunResult | u
   if (!run) return '**expect**\n\n_not simulated yet_';
   const e = run.expectations.find((x) => x.range.startOffset === stmt.range.startOffset);
   if (!e?.outcome) return '**expect**\n\n_not evaluated: the run stopped early_';
-  const show = (v: unknown): string => (typeof v === 'number' && e.isTime ? formatDuration(v) : JSON.stringify(v));
+  const show = (v: PropertyValue | undefined): string => (typeof v === 'number' && e.isTime ? formatDuration(v) : formatValue(v, { limit: HOVER_ELEMENTS }));
   return `**expect** ${escapeCell(e.text)}\n\n${e.outcome.passed ? '✓ passed' : '✗ failed'}: ${show(e.outcome.left)} ${stmt.comparator} ${show(e.outcome.right)} at t=${formatDuration(e.outcome.time)}`;
 }
 

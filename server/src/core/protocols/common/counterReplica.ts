@@ -32,8 +32,8 @@ export const COUNTER_OPTIONS: readonly OptionSpec[] = [
 ];
 
 export const COUNTER_PROPERTIES: readonly PropertySpec[] = [
-  { name: 'value', type: 'number', doc: "the counter's value at this replica" },
-  { name: 'ops', type: 'number', doc: 'increments (and decrements) this node performed' },
+  { name: 'value', type: 'int', doc: "the counter's value at this replica" },
+  { name: 'ops', type: 'int', doc: 'increments (and decrements) this node performed' },
 ];
 
 /**

@@ -4,6 +4,7 @@ import type { NodeContext, PropertySpec, PropertyValue, ProtocolNode } from '../
 import { Gossip } from './gossip';
 import { OptionValues } from './optionValues';
 import { Workload } from './workload';
+import { setValue } from '../values';
 
 /**
  * How a replicated register resolves writes: a state-based merge. `write`
@@ -30,8 +31,9 @@ export const REGISTER_OPTIONS: readonly OptionSpec[] = [
 
 export const REGISTER_PROPERTIES: readonly PropertySpec[] = [
   { name: 'value', type: 'string', doc: "what a read here returns: the value, siblings joined by '|', or '' if none" },
-  { name: 'siblings', type: 'number', doc: 'how many values a read here returns (more than 1: concurrent writes kept)' },
-  { name: 'writes', type: 'number', doc: 'writes this node performed' },
+  { name: 'values', type: 'set<string>', doc: 'the values a read here returns, as a set (siblings in any order compare equal)' },
+  { name: 'siblings', type: 'int', doc: 'how many values a read here returns (more than 1: concurrent writes kept)' },
+  { name: 'writes', type: 'int', doc: 'writes this node performed' },
 ];
 
 /**
@@ -87,7 +89,7 @@ export class RegisterReplica<S> implements ProtocolNode {
 
   inspect(): Record<string, PropertyValue> {
     const values = this.policy.values(this.state);
-    return { value: values.join('|'), siblings: values.length, writes: this.workload?.issued ?? 0 };
+    return { value: values.join('|'), values: setValue(values), siblings: values.length, writes: this.workload?.issued ?? 0 };
   }
 
   private write(k: number): void {

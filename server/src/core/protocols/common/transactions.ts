@@ -25,9 +25,9 @@ export const COMMIT_OPTIONS: readonly OptionSpec[] = [
 export const COMMIT_PROPERTIES: readonly PropertySpec[] = [
   { name: 'state', type: 'string', doc: 'where the latest transaction stands here: idle, waiting, uncertain, precommitted, committed or aborted' },
   { name: 'decision', type: 'string', doc: 'outcome of the latest transaction known here: commit, abort or none' },
-  { name: 'committed', type: 'number', doc: 'transactions committed here' },
-  { name: 'aborted', type: 'number', doc: 'transactions aborted here' },
-  { name: 'blocked', type: 'number', doc: 'transactions this node voted yes on and has no decision for yet' },
+  { name: 'committed', type: 'int', doc: 'transactions committed here' },
+  { name: 'aborted', type: 'int', doc: 'transactions aborted here' },
+  { name: 'blocked', type: 'int', doc: 'transactions this node voted yes on and has no decision for yet' },
 ];
 
 export interface CommitConfig {
