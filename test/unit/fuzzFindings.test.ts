@@ -25,7 +25,7 @@ describe('fuzz findings', () => {
     assert.equal(checked.model, undefined);
     assert.deepEqual(checked.diagnostics.map((d) => [d.code, d.range.startLine]), [['DS129', 3]]);
     // The written text is cut at 24 characters in the message.
-    assert.equal(checked.diagnostics[0]!.message, `1${'0'.repeat(23)}… is too long: times are limited to one year`);
+    assert.equal(checked.diagnostics[0]!.message, `1${'0'.repeat(23)}… is too long: times are limited to 100 days (144000min)`);
   });
 
   test('a file over the size cap gets DS172 alone: no "missing header" noise from the unparsed text', () => {

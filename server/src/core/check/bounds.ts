@@ -1,17 +1,40 @@
 import { diagnostic, type Diagnostic } from '../diagnostics';
+import type { ClockModel, FaultModel } from '../model';
+import type { SourceRange } from '../source';
 import type * as A from '../syntax/ast';
-import { SECOND } from '../units';
+import { MINUTE } from '../units';
 
 /**
- * The longest time a scenario may write anywhere (a period, a delay, a
- * jitter, a jump): one year, like `run for`. Larger values (`1e400ms` is
- * Infinity, `99999999999999999999s` is past 2^53 ns) would make the
- * simulator's integer-nanosecond arithmetic inexact or unbounded.
+ * Every simulated time, true or local, must stay below 2^53 ns (about 104.2
+ * days): up to there a float64 holds every integer nanosecond, so times,
+ * timer instants and clock readings are exact. Past it `t + 1` is `t` and
+ * a run goes wrong silently (`every 1ns` once fired a million times at one
+ * instant).
  */
-export const MAX_WRITTEN_NS = 366 * 24 * 3600 * SECOND;
+export const SIMULATED_TIME_LIMIT_NS = 2 ** 53;
 
-/** Reports DS129 for every written duration beyond MAX_WRITTEN_NS, wherever it appears in the file. */
-export function reportHugeDurations(statements: readonly A.Statement[], diagnostics: Diagnostic[]): void {
+/** One day, for the limits below (DSync has no day unit: 100 days is 144000min). */
+const DAY = 24 * 60 * MINUTE;
+
+/**
+ * The longest time a scenario may write anywhere (`run for`, a period, a
+ * delay, an offset, a jump): 100 days, safely below 2^53 ns. Larger values
+ * (`1e400ms` is Infinity, `99999999999999999999s` is past 2^53 ns) would
+ * make the simulator's integer-nanosecond arithmetic inexact or unbounded.
+ * Sums of allowed values are checked separately (reportClockReach).
+ */
+export const MAX_WRITTEN_NS = 100 * DAY;
+
+/** How the limit reads in messages. */
+export const WRITTEN_LIMIT_TEXT = '100 days (144000min)';
+
+/**
+ * Reports DS129 for every written duration beyond MAX_WRITTEN_NS, wherever it
+ * appears in the file. Returns whether it found one (then sums of them are
+ * not worth checking).
+ */
+export function reportHugeDurations(statements: readonly A.Statement[], diagnostics: Diagnostic[]): boolean {
+  let tooLong = false;
   const visit = (value: unknown): void => {
     if (typeof value !== 'object' || value === null) return;
     if (Array.isArray(value)) {
@@ -22,7 +45,8 @@ export function reportHugeDurations(statements: readonly A.Statement[], diagnost
     if (node.kind === 'duration' && typeof node.ns === 'number' && node.range) {
       if (!(Math.abs(node.ns) <= MAX_WRITTEN_NS)) {
         const text = String(node.text);
-        diagnostics.push(diagnostic('DS129', `${text.length > 24 ? `${text.slice(0, 24)}…` : text} is too long: times are limited to one year`, node.range));
+        diagnostics.push(diagnostic('DS129', `${text.length > 24 ? `${text.slice(0, 24)}…` : text} is too long: times are limited to ${WRITTEN_LIMIT_TEXT}`, node.range));
+        tooLong = true;
       }
       return;
     }
@@ -31,4 +55,42 @@ export function reportHugeDurations(statements: readonly A.Statement[], diagnost
     for (const [key, v] of Object.entries(value)) if (key !== 'range' && key !== skip) visit(v);
   };
   visit(statements);
+  return tooLong;
+}
+
+/**
+ * DS129 when some node's clock could read 2^53 ns or more (in either
+ * direction) during the run, although each written time is within its own
+ * limit: the worst case of its offset, the run at its fastest drift and
+ * every jump written for it. Reported once, on `run for`, naming the node.
+ * (A timer set past 2^53 ns never fires within the run, so its inexact
+ * deadline does not matter.) Protocol
+ * adjustments (NTP, PTP, …) are not counted: they steer a clock towards
+ * other clocks, which are bounded the same way.
+ */
+export function reportClockReach(
+  scenario: { readonly duration: number; readonly range: SourceRange },
+  nodes: readonly { readonly name: string; readonly clock: ClockModel }[],
+  faults: readonly FaultModel[],
+  diagnostics: Diagnostic[],
+): void {
+  for (const [index, node] of nodes.entries()) {
+    // Only a fast clock reads ahead of true time; a slow one stays behind it.
+    let drift = Math.max(0, node.clock.driftPpm);
+    let jumps = 0;
+    for (const f of faults) {
+      if (f.kind === 'clock-jump' && f.node === index) jumps += Math.abs(f.amount);
+      if (f.kind === 'clock-drift' && f.node === index) drift = Math.max(drift, f.ppm);
+    }
+    const reach = Math.abs(node.clock.offset) + scenario.duration * (1 + drift / 1e6) + jumps;
+    if (reach < SIMULATED_TIME_LIMIT_NS) continue;
+    const related = node.clock.range ? [{ message: `${node.name}'s clock`, range: node.clock.range }] : [];
+    diagnostics.push(diagnostic(
+      'DS129',
+      `${node.name}'s clock could reach ${(reach / DAY).toFixed(1)} days in this run (offset, run length at its fastest drift and jumps added up): simulated times must stay below 2^53 ns (about 104 days) to be exact; shorten the run, the offset or the jumps`,
+      scenario.range,
+      related,
+    ));
+    return;
+  }
 }

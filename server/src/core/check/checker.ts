@@ -1,10 +1,10 @@
 import { capDiagnostics, diagnostic, hasErrors, type Diagnostic } from '../diagnostics';
-import { reportHugeDurations } from './bounds';
+import { MAX_WRITTEN_NS, reportClockReach, reportHugeDurations, WRITTEN_LIMIT_TEXT } from './bounds';
 import type { ClockModel, Expectation, FaultModel, InvariantInstance, LinkParams, Model, ProtocolInstance, RandomFaultSpec, Rule, Stimulus } from '../model';
 import { PROTOCOLS } from '../protocols/registry';
 import type { ParseResult } from '../syntax/parse';
 import type * as A from '../syntax/ast';
-import { MS, SECOND } from '../units';
+import { MS } from '../units';
 import { checkExpectation, checkInvariant } from './assertions';
 import { checkClient } from './clients';
 import { CheckContext } from './context';
@@ -31,6 +31,7 @@ export const CLOCK_OPTIONS: readonly OptionSpec[] = [
 ];
 
 const DEFAULT_LATENCY: LatencyModel = { kind: 'fixed', ns: 10 * MS };
+const PERFECT_CLOCK: ClockModel = { offset: 0, driftPpm: 0, resolution: 0 };
 
 export interface CheckResult {
   /** Present only when the file has no errors (warnings allowed). */
@@ -55,7 +56,7 @@ export function check(parsed: ParseResult, text: string): CheckResult {
     else if (s.kind === 'client') ctx.nodes.declare({ first: s.name, range: s.name.range });
   }
 
-  reportHugeDurations(statements, ctx.diagnostics);
+  const writtenTooLong = reportHugeDurations(statements, ctx.diagnostics);
 
   const headers = statements.filter((s): s is A.ScenarioDecl => s.kind === 'scenario');
   let seed = 0;
@@ -72,7 +73,7 @@ export function check(parsed: ParseResult, text: string): CheckResult {
       ctx.diagnostics.push(diagnostic('DS127', "the scenario needs a length: add 'run for 2s' to its header", header.name.range));
     } else {
       const d = ctx.span(header.duration, "'run for'");
-      if (d !== undefined && d > 366 * 24 * 3600 * SECOND) ctx.diagnostics.push(diagnostic('DS129', "'run for' is limited to one year of simulated time", header.duration.range));
+      if (d !== undefined && d > MAX_WRITTEN_NS) ctx.diagnostics.push(diagnostic('DS129', `'run for' is limited to ${WRITTEN_LIMIT_TEXT} of simulated time`, header.duration.range));
       else ctx.duration = d;
     }
   }
@@ -205,6 +206,11 @@ export function check(parsed: ParseResult, text: string): CheckResult {
   checkRulesCanFire(rules, stimuli, ctx);
   checkFaultEffects(faults, ctx);
 
+  if (header?.duration && ctx.duration !== undefined && !writtenTooLong) {
+    const clockOf = (index: number): ClockModel => clocks.get(index) ?? PERFECT_CLOCK;
+    reportClockReach({ duration: ctx.duration, range: header.duration.range }, ctx.nodes.nodes.map((node) => ({ name: node.name, clock: clockOf(node.index) })), faults, ctx.diagnostics);
+  }
+
   const all = [...parsed.diagnostics, ...ctx.diagnostics];
   const failed = hasErrors(all) || ctx.diagnostics.droppedErrors > 0;
   const diagnostics = capDiagnostics(all, ctx.diagnostics.dropped);
@@ -214,7 +220,7 @@ export function check(parsed: ParseResult, text: string): CheckResult {
     seed,
     duration: ctx.duration,
     maxEvents,
-    nodes: ctx.nodes.nodes.map((node) => ({ index: node.index, name: node.name, range: node.range, clock: clocks.get(node.index) ?? { offset: 0, driftPpm: 0, resolution: 0 } })),
+    nodes: ctx.nodes.nodes.map((node) => ({ index: node.index, name: node.name, range: node.range, clock: clocks.get(node.index) ?? PERFECT_CLOCK })),
     network,
     links,
     stimuli,

@@ -12,10 +12,11 @@ const MICRO = 1_000_000;
  *
  * Exactness: the base reading is kept as whole nanoseconds plus a remainder
  * in millionths of a nanosecond, and the drift term as `dt · ppm` in those
- * millionths. With whole-ppm drift every product is an integer below 2⁵³ for
- * runs of hours, so readings and timer instants are exact integers, not
- * float approximations (`1s` at +1000ppm reads exactly 1.001s, and a timer
- * for 1.001s fires at exactly 1s).
+ * millionths. With whole-ppm drift the drift term is split (see `advance`)
+ * so every intermediate is an integer below 2⁵³ for any dt below 2⁵³ ns
+ * (the checker keeps every simulated time there, check/bounds.ts): readings
+ * and timer instants are exact integers, not float approximations (`1s` at
+ * +1000ppm reads exactly 1.001s, and a timer for 1.001s fires at exactly 1s).
  */
 export class LocalClock {
   private baseTrue = 0;
@@ -29,6 +30,8 @@ export class LocalClock {
   private readonly resolution: number;
   /** Increases on every change, so timers scheduled by the old rate can be re-planned. */
   generation = 0;
+  /** The millionths left over by the last `advance` call, in [0, 10⁶). */
+  private restMicro = 0;
 
   constructor(model: ClockModel) {
     this.baseLocal = 0;
@@ -41,20 +44,26 @@ export class LocalClock {
   /** The exact (unrounded) reading at true time t. */
   exact(t: number): number {
     const dt = t - this.baseTrue;
-    return this.baseLocal + dt + (this.baseMicro + dt * this.ppm) / MICRO;
+    const whole = this.advance(dt);
+    return this.baseLocal + dt + whole + this.restMicro / MICRO;
   }
 
   /** What the node sees at true time t: integer ns, floored to the clock's resolution. */
   read(t: number): number {
     const dt = t - this.baseTrue;
-    const x = this.baseLocal + dt + floorDiv(this.baseMicro + dt * this.ppm, MICRO);
+    const x = this.baseLocal + dt + this.advance(dt);
     return this.resolution > 1 ? x - (((x % this.resolution) + this.resolution) % this.resolution) : x;
   }
 
   /** Offset from true time at t (local − true), exact. */
   offset(t: number): number {
-    const dt = t - this.baseTrue;
-    return this.baseLocal - this.baseTrue + (this.baseMicro + dt * this.ppm) / MICRO;
+    const whole = this.advance(t - this.baseTrue);
+    return this.baseLocal - this.baseTrue + whole + this.restMicro / MICRO;
+  }
+
+  /** The clock's resolution in ns (0 or 1: whole nanoseconds). */
+  get tick(): number {
+    return Math.max(1, this.resolution);
   }
 
   get driftPpm(): number {
@@ -97,7 +106,10 @@ export class LocalClock {
    */
   trueTimeAt(now: number, local: number): number {
     // reached(dt) ⇔ exact(baseTrue + dt) ≥ local, in millionths so whole-ppm clocks compare exactly.
-    const reached = (dt: number): boolean => (this.baseLocal - local + dt) * MICRO + this.baseMicro + dt * this.ppm >= 0;
+    const reached = (dt: number): boolean => {
+      const whole = this.advance(dt);
+      return (this.baseLocal - local + dt + whole) * MICRO + this.restMicro >= 0;
+    };
     const from = now - this.baseTrue;
     if (reached(from)) return now;
     if (MICRO + this.ppm <= 0) return Infinity; // a stopped or backwards clock never gets there
@@ -108,11 +120,31 @@ export class LocalClock {
 
   private rebase(now: number): void {
     const dt = now - this.baseTrue;
-    const micro = this.baseMicro + dt * this.ppm;
-    const whole = floorDiv(micro, MICRO);
+    const whole = this.advance(dt);
     this.baseLocal += dt + whole;
-    this.baseMicro = micro - whole * MICRO;
+    this.baseMicro = this.restMicro;
     this.baseTrue = now;
+  }
+
+  /**
+   * ⌊(baseMicro + dt · ppm) / 10⁶⌋: the whole nanoseconds the drift adds
+   * over dt, leaving the remainder in `restMicro`. When dt · ppm could pass
+   * 2⁵³ (dt of days at high drift), dt is split as q · 10⁶ + r so that the
+   * whole part q · ppm and the rest r · ppm are each exact for whole ppm.
+   */
+  private advance(dt: number): number {
+    const product = dt * this.ppm;
+    if (Math.abs(product) < 2 ** 52) {
+      const micro = this.baseMicro + product;
+      const whole = floorDiv(micro, MICRO);
+      this.restMicro = micro - whole * MICRO;
+      return whole;
+    }
+    const q = Math.floor(dt / MICRO);
+    const micro = this.baseMicro + (dt - q * MICRO) * this.ppm;
+    const whole = floorDiv(micro, MICRO);
+    this.restMicro = micro - whole * MICRO;
+    return q * this.ppm + whole;
   }
 
   /** Adds a (possibly fractional) number of nanoseconds to the base reading. */
