@@ -94,6 +94,12 @@ export class Simulation implements WorldView {
   messagesDelivered = 0;
   messagesDropped = 0;
   messagesDuplicated = 0;
+  /**
+   * Protocol transitions: handler runs on a delivered message or a fired
+   * protocol timer (what a specification language counts as one action;
+   * sends, notes and drops are parts of a transition, not transitions).
+   */
+  transitions = 0;
 
   private time = 0;
   private seq = -1;
@@ -330,6 +336,7 @@ export class Simulation implements WorldView {
     } else {
       this.unobserved();
     }
+    this.transitions++;
     if (handler) handler.onMessage(this.model.nodes[msg.from]!.name, msg.label, msg.payload);
     else this.runRules(msg);
   }
@@ -407,6 +414,7 @@ export class Simulation implements WorldView {
       case 'protocol': {
         const handler = node.protocols[what.protocol];
         if (!node.alive || !handler) return;
+        this.transitions++;
         this.emit('timer', timer.node, this.model.protocols[what.protocol]!.range, { label: what.name, protocol: this.protocolName(what.protocol) });
         handler.onTimer(what.name, what.data);
         return;
