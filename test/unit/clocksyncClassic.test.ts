@@ -27,7 +27,7 @@ network { latency 4ms }
 clock A { offset +20ms }
 sync cristian { server S; clients A; interval 1s }
 expect A.offset == 0ms at end
-expect A.syncState == "synced" at end`);
+expect A.sync_state == "synced" at end`);
     const first = notesOf(r, 'A').find((e) => e.data?.['estimatedOffset'] !== undefined)!;
     assert.equal(first.data!['estimatedOffset'], 20 * MS);
     assert.equal(first.data!['delay'], 8 * MS);

@@ -72,10 +72,10 @@ network { latency 3ms }
 clock A { offset -5ms }
 sync ntp { servers S; clients A; poll 1s; processing 1ms; step_threshold 1ms }
 expect A.offset == 0ms at end
-expect A.syncState == "synced" at end
+expect A.sync_state == "synced" at end
 expect A.stratum == 2 at end
 expect A.server == "S" at end
-expect A.offsetEstimate == -5ms at end
+expect A.offset_estimate == -5ms at end
 expect A.delay == 6ms at end`);
     const [first] = estimates(r, 'A');
     assert.equal(first!.time, 7 * MS);
@@ -172,9 +172,9 @@ nodes S1, S2, A
 network { latency 2ms }
 sync ntp { servers S1; stratum S2 = 2; clients A; poll 1s }
 faults { at 3.5s crash S1 }
-expect S2.syncState == "unsynced" at end
+expect S2.sync_state == "unsynced" at end
 expect S2.stratum == 16 at end
-expect A.syncState == "unsynced" at end
+expect A.sync_state == "unsynced" at end
 expect A.stratum == 16 at end`);
     assert.ok(r.expectations.every((e) => e.outcome?.passed), JSON.stringify(r.expectations.map((e) => [e.text, e.outcome?.left])));
     // Polls at 0..3s were answered; those at 4s..11s were not: S1 is unreachable from the poll at 11s.

@@ -69,7 +69,7 @@ describe('ptp protocol', () => {
     assert.ok(later.length >= 2);
     for (const e of later) assert.equal(e.data!['estimatedOffset'], 0);
     assert.equal(finalOf(r, 'A').offset, 0);
-    assert.deepEqual(finalOf(r, 'A').properties, { syncState: 'slave', offsetEstimate: 0, delay: 40 * US, master: 'M' });
+    assert.deepEqual(finalOf(r, 'A').properties, { sync_state: 'slave', offset_estimate: 0, delay: 40 * US, master: 'M' });
   });
 
   test('asymmetric path: 50µs out, 30µs back leaves the slave 10µs off, unseen', () => {
@@ -99,7 +99,7 @@ sync ptp { priority M1 = 1, M2 = 2; sync_interval 250ms }
 faults { at 5s crash M1 }
 invariant converges within 4s < 5us`);
     assert.equal(r.violations.length, 0, r.violations.map((v) => v.message).join('\n'));
-    assert.equal(finalOf(r, 'M2').properties['syncState'], 'master');
+    assert.equal(finalOf(r, 'M2').properties['sync_state'], 'master');
     for (const n of ['A', 'B']) {
       assert.equal(finalOf(r, n).properties['master'], 'M2');
       const s = states(r, n);
@@ -118,7 +118,7 @@ invariant converges within 4s < 5us`);
 nodes A, B, C
 network { latency 50us }
 sync ptp { quality A = 255, C = 6 }`);
-    assert.equal(finalOf(r, 'C').properties['syncState'], 'master');
+    assert.equal(finalOf(r, 'C').properties['sync_state'], 'master');
     assert.equal(finalOf(r, 'A').properties['master'], 'C');
     assert.equal(finalOf(r, 'B').properties['master'], 'C');
     assert.ok(!states(r, 'A').includes('master A'), 'A never claims master');
@@ -130,7 +130,7 @@ nodes M1, M2
 network { latency 50us }
 sync ptp { priority M1 = 1, M2 = 2 }
 faults { at 4s crash M1  at 9s restart M1 }`);
-    assert.equal(finalOf(r, 'M1').properties['syncState'], 'master');
+    assert.equal(finalOf(r, 'M1').properties['sync_state'], 'master');
     assert.deepEqual(states(r, 'M2').slice(-3), ['master M2', 'uncalibrated M1', 'slave M1']);
   });
 

@@ -130,7 +130,7 @@ invariant linearizable(kv)`;
     assert.equal(p['role'], 'leader');
     assert.equal(p['ballot'], '2.n5');
     const log = p['log'] as readonly { slot: number; command: string }[];
-    assert.equal(p['commitIndex'], log[log.length - 1]!.slot);
+    assert.equal(p['commit_index'], log[log.length - 1]!.slot);
     assert.deepEqual(log.map((e) => e.slot), Array.from({ length: log.length }, (_, i) => i + 1));
   });
 });

@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { compare } from '../../server/src/core/invariants/invariant';
-import { PROTOCOLS } from '../../server/src/core/protocols/registry';
+import { PROTOCOLS, resolveProperty } from '../../server/src/core/protocols/registry';
 import { firstDifference, formatValue, mapValue, setValue, valuesEqual } from '../../server/src/core/protocols/values';
 import { expectationViolations } from '../../server/src/core/sim/result';
 import { checkText, repoPath, runText } from './support/scenario';
@@ -77,5 +77,28 @@ describe('property values', () => {
     assert.deepEqual(codes('expect n1.log == m1.log'), ['DS133 cannot compare list<{ term: int, command: string }> with list<{ slot: int, command: string }>']);
     assert.deepEqual(codes('expect n1.log == n1.kv'), ['DS133 cannot compare list<{ term: int, command: string }> with map<string, string>']);
     assert.deepEqual(codes('expect n1.log == "x"'), ['DS133 cannot compare list<{ term: int, command: string }> with string']);
+  });
+
+  test('property names are snake_case; old camelCase names resolve to them as deprecated aliases', () => {
+    for (const p of PROTOCOLS) for (const prop of p.properties) assert.match(prop.name, /^[a-z][a-z0-9_]*$/, `${p.name}.${prop.name}`);
+    const raft = PROTOCOLS.find((p) => p.name === 'raft')!;
+    assert.deepEqual(resolveProperty(raft, 'commit_index')?.deprecatedAlias, undefined);
+    assert.deepEqual([resolveProperty(raft, 'commitIndex')?.spec.name, resolveProperty(raft, 'commitIndex')?.deprecatedAlias], ['commit_index', 'commitIndex']);
+    assert.equal(resolveProperty(raft, 'commit_idx'), undefined);
+    const ntp = PROTOCOLS.find((p) => p.name === 'ntp')!;
+    assert.equal(resolveProperty(ntp, 'offsetEstimate')?.spec.name, 'offset_estimate');
+  });
+
+  test('an old name reads the same value, with a DS138 warning whose fix renames it', () => {
+    const text = 'scenario s { seed 1  run for 1s }\nnodes n1..n3 run raft\nexpect n1.commitIndex == n1.commit_index at end\n';
+    const [warning, ...rest] = checkText(text).diagnostics;
+    assert.deepEqual(rest, []);
+    assert.equal(warning!.code, 'DS138');
+    assert.equal(warning!.severity, 'warning');
+    assert.equal(warning!.message, "'commitIndex' is the old name of 'commit_index': property names are snake_case");
+    assert.deepEqual([warning!.fix?.newText, warning!.fix?.range.startColumn, warning!.fix?.range.endColumn], ['commit_index', 11, 22]);
+    const r = runText(text);
+    assert.equal(r.expectations[0]!.outcome?.passed, true);
+    assert.ok((r.expectations[0]!.outcome?.left as number) > 0);
   });
 });

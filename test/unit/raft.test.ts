@@ -58,7 +58,7 @@ ${invariants}`;
         { term: 1, command: 'c1.1 put x=7' },
         { term: 1, command: 'c1.2 get x' },
       ]);
-      assert.equal(p['commitIndex'], 3);
+      assert.equal(p['commit_index'], 3);
       assert.deepEqual(p['kv'], { x: '7' });
       assert.equal(p['term'], 1);
     }

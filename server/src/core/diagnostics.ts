@@ -32,6 +32,7 @@ export const CATALOG = {
   DS131: { severity: 'error', title: 'invalid invariant form' },
   DS132: { severity: 'error', title: 'unknown property' },
   DS133: { severity: 'error', title: 'incomparable values' },
+  DS138: { severity: 'warning', title: 'deprecated property name' },
   DS140: { severity: 'error', title: 'unknown protocol' },
   DS141: { severity: 'error', title: 'invalid protocol binding' },
   DS150: { severity: 'warning', title: 'fault has no effect' },
@@ -59,12 +60,20 @@ export interface RelatedInformation {
   readonly range: SourceRange;
 }
 
+/** An edit that fixes a diagnostic, offered as a quick fix in the editor. */
+export interface Fix {
+  readonly title: string;
+  readonly range: SourceRange;
+  readonly newText: string;
+}
+
 export interface Diagnostic {
   readonly code: DiagnosticCode;
   readonly severity: Severity;
   readonly message: string;
   readonly range: SourceRange;
   readonly related?: readonly RelatedInformation[];
+  readonly fix?: Fix;
 }
 
 export function diagnostic(

@@ -17,7 +17,13 @@ export function toLspDiagnostic(d: Diagnostic, uri: string): LspDiagnostic {
     message: d.message,
     ...(d.code === 'DS161' || d.code === 'DS150' ? { tags: [DiagnosticTag.Unnecessary] } : {}),
     ...(d.related ? { relatedInformation: d.related.map((r) => ({ location: { uri, range: toLspRange(r.range) }, message: r.message })) } : {}),
+    ...(d.fix ? { data: { fix: { title: d.fix.title, range: toLspRange(d.fix.range), newText: d.fix.newText } } satisfies QuickFixData } : {}),
   };
+}
+
+/** What a diagnostic with a fix carries in its `data`, read back by the code action handler (features/codeActions.ts). */
+export interface QuickFixData {
+  readonly fix: { readonly title: string; readonly range: Range; readonly newText: string };
 }
 
 /** An invariant or expect violation on its statement, pointing at what caused it. */

@@ -1,5 +1,5 @@
 import {
-  CodeLens, DidChangeConfigurationNotification, ResponseError, TextDocumentSyncKind, type CancellationToken, type Connection, type InitializeResult,
+  CodeActionKind, CodeLens, DidChangeConfigurationNotification, ResponseError, TextDocumentSyncKind, type CancellationToken, type Connection, type InitializeResult,
 } from 'vscode-languageserver';
 import { format } from '../core/format/formatter';
 import { allViolations } from '../core/sim/result';
@@ -8,6 +8,7 @@ import { hasErrors } from '../core/diagnostics';
 import { DEFAULT_SETTINGS, RunScenarioRequest, type DsyncSettings, type RunScenarioResult } from '../shared/requests';
 import { FollowTimelineNotification } from '../shared/requests';
 import { offsetAt, toLspRange } from './convert';
+import { quickFixes } from './features/codeActions';
 import { complete } from './features/completion';
 import { EXPLORE_RUNS, registerExplore } from './features/explore';
 import { hover } from './features/hover';
@@ -41,6 +42,7 @@ export function startServer(connection: Connection): Workspace {
         foldingRangeProvider: true,
         documentFormattingProvider: true,
         codeLensProvider: { resolveProvider: false },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         semanticTokensProvider: { legend: SEMANTIC_LEGEND, full: true },
       },
       serverInfo: { name: 'dsync-language-server', version: '0.1.0' },
@@ -125,6 +127,7 @@ export function startServer(connection: Connection): Workspace {
     return [{ range: { start: { line: 0, character: 0 }, end: { line: lines.length, character: 0 } }, newText: formatted }];
   }));
 
+  connection.onCodeAction(guarded('codeAction', [], (p) => quickFixes(p)));
   connection.onCodeLens(guarded('codeLens', [], async (p) => {
     const a = workspace.analysis(p.textDocument.uri);
     const header = a?.parsed.ast.statements.find((s) => s.kind === 'scenario');

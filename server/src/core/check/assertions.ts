@@ -1,6 +1,7 @@
 import { diagnostic } from '../diagnostics';
 import type { InvariantDefinition } from '../invariants/invariant';
 import { INVARIANTS } from '../invariants/registry';
+import { resolveProperty } from '../protocols/registry';
 import type { ExpectOperand, Expectation, InvariantInstance, ProtocolInstance } from '../model';
 import { NODE_PROPERTIES } from '../nodeProperties';
 import type { PropertySpec } from '../protocols/protocol';
@@ -129,8 +130,15 @@ function operand(o: A.Operand, protocols: readonly ProtocolInstance[], ctx: Chec
   const node = ctx.node(o.node);
   if (node === undefined) return undefined;
   const builtin = NODE_PROPERTIES.find((p) => p.name === o.property.text);
-  const fromProtocol = protocols.filter((p) => p.nodes.includes(node)).flatMap((p) => p.definition.properties).find((p) => p.name === o.property.text);
-  const spec = builtin ?? fromProtocol;
+  const fromProtocol = builtin ? undefined : protocols.filter((p) => p.nodes.includes(node)).map((p) => resolveProperty(p.definition, o.property.text)).find((r) => r !== undefined);
+  const spec = builtin ?? fromProtocol?.spec;
+  if (fromProtocol?.deprecatedAlias) {
+    const name = fromProtocol.spec.name;
+    ctx.diagnostics.push({
+      ...diagnostic('DS138', `'${fromProtocol.deprecatedAlias}' is the old name of '${name}': property names are snake_case`, o.property.range),
+      fix: { title: `Rename to '${name}'`, range: o.property.range, newText: name },
+    });
+  }
   if (!spec) {
     const known = [...NODE_PROPERTIES.map((p) => p.name), ...protocols.filter((p) => p.nodes.includes(node)).flatMap((p) => p.definition.properties.map((x) => x.name))];
     ctx.diagnostics.push(diagnostic('DS132', `node '${o.node.text}' has no property '${o.property.text}'; it has: ${known.join(', ')}`, o.property.range));

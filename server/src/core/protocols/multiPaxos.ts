@@ -38,7 +38,7 @@ export const multiPaxos: ProtocolDefinition = {
   properties: [
     { name: 'role', type: 'string', doc: 'follower, candidate (phase 1) or leader' },
     { name: 'ballot', type: 'string', doc: 'the highest ballot this node promised, round.node' },
-    { name: 'commitIndex', type: 'int', doc: 'the last slot of the chosen prefix' },
+    { name: 'commit_index', deprecatedAliases: ['commitIndex'], type: 'int', doc: 'the last slot of the chosen prefix' },
     { name: 'log', type: CHOSEN_LOG_TYPE, doc: 'every slot this node knows is chosen, lowest first: the slot and its command (`c1.4 put k=3`, or `no-op` for a gap a new leader filled)' },
     { name: 'leader', type: 'node?', doc: 'the leader this node follows (none when it knows of none)' },
     { name: 'kv', type: KV_STORE_TYPE, doc: "the node's copy of the key-value store: key → value as a client wrote it (`3`, `\"a\"`)" },
@@ -92,7 +92,7 @@ class MultiPaxosNode implements ProtocolNode {
     return {
       role: this.role,
       ballot: this.b(Math.max(this.ballot, this.acceptor.promisedBallot)),
-      commitIndex: this.log.firstUnchosen - 1,
+      commit_index: this.log.firstUnchosen - 1,
       log: this.log.value(),
       leader: this.leader ?? null,
       kv: this.log.store.value(),

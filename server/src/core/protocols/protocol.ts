@@ -41,6 +41,12 @@ export interface PropertySpec {
    */
   readonly type: string;
   readonly doc: string;
+  /**
+   * Old names still accepted, each with a DS138 warning and a quick fix to
+   * `name` (see resolveProperty in registry.ts). Names are snake_case;
+   * the camelCase names of earlier versions live on here.
+   */
+  readonly deprecatedAliases?: readonly string[];
 }
 
 export interface BoundProtocol {

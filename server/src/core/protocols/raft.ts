@@ -33,7 +33,7 @@ export const raft: ProtocolDefinition = {
   properties: [
     { name: 'role', type: 'string', doc: 'follower, candidate or leader' },
     { name: 'term', type: 'int', doc: 'the current term' },
-    { name: 'commitIndex', type: 'int', doc: 'the highest log index known to be committed' },
+    { name: 'commit_index', deprecatedAliases: ['commitIndex'], type: 'int', doc: 'the highest log index known to be committed' },
     { name: 'log', type: RAFT_LOG_TYPE, doc: 'the whole log, index 1 first: each entry\'s term and command (`c1.4 put k=3`, or `no-op` for a new leader\'s empty entry)' },
     { name: 'leader', type: 'node?', doc: 'the leader this node knows of (none when it knows of none)' },
     { name: 'kv', type: KV_STORE_TYPE, doc: "the node's copy of the key-value store: key → value as a client wrote it (`3`, `\"a\"`)" },

@@ -95,7 +95,7 @@ export class RaftNode implements ProtocolNode {
     return {
       role: this.role,
       term: this.term,
-      commitIndex: this.commitIndex,
+      commit_index: this.commitIndex,
       log: this.log.value(),
       leader: this.leader ?? null,
       kv: this.store.value(),

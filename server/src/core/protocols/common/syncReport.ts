@@ -1,4 +1,4 @@
-import type { NodeContext, PropertySpec, PropertyValue } from '../protocol';
+import type { NodeContext, NoteValue, PropertySpec, PropertyValue } from '../protocol';
 import { formatDuration } from '../../units';
 
 /**
@@ -13,8 +13,8 @@ import { formatDuration } from '../../units';
  * - a state note on every change, with data `{ syncState, … }`.
  */
 export const SYNC_PROPERTIES: readonly PropertySpec[] = [
-  { name: 'syncState', type: 'string', doc: 'where clock synchronisation stands on this node, e.g. unsynced, synced, master, slave' },
-  { name: 'offsetEstimate', type: 'time', doc: "the last estimate of this node's clock minus its time source's (same sign as `offset`)" },
+  { name: 'sync_state', deprecatedAliases: ['syncState'], type: 'string', doc: 'where clock synchronisation stands on this node, e.g. unsynced, synced, master, slave' },
+  { name: 'offset_estimate', deprecatedAliases: ['offsetEstimate'], type: 'time', doc: "the last estimate of this node's clock minus its time source's (same sign as `offset`)" },
   { name: 'delay', type: 'time', doc: 'the network delay measured with the last estimate (round trip for NTP, mean path delay for PTP)' },
 ];
 
@@ -37,12 +37,12 @@ export class SyncReport {
   }
 
   /** Records the initial state as a note, so charts know the state from the start. */
-  start(detail: string, data: Readonly<Record<string, PropertyValue>> = {}): void {
+  start(detail: string, data: Readonly<Record<string, NoteValue>> = {}): void {
     this.noted = JSON.stringify([this.syncState, data]);
     this.ctx.note(detail, { syncState: this.syncState, ...data });
   }
 
-  estimate(peer: string, offset: number, delay: number, data: Readonly<Record<string, PropertyValue>> = {}): void {
+  estimate(peer: string, offset: number, delay: number, data: Readonly<Record<string, NoteValue>> = {}): void {
     const estimatedOffset = offset + 0; // no −0 (from negating a 0 estimate)
     this.offset = estimatedOffset;
     this.lastDelay = delay;
@@ -50,7 +50,7 @@ export class SyncReport {
   }
 
   /** Notes the state when it or its data (stratum, master, …) differ from what was last noted. */
-  setState(state: string, detail: string, data: Readonly<Record<string, PropertyValue>> = {}): void {
+  setState(state: string, detail: string, data: Readonly<Record<string, NoteValue>> = {}): void {
     const key = JSON.stringify([state, data]);
     if (key === this.noted) return;
     this.noted = key;
@@ -59,8 +59,8 @@ export class SyncReport {
   }
 
   properties(): Record<string, PropertyValue> {
-    const out: Record<string, PropertyValue> = { syncState: this.syncState };
-    if (this.offset !== undefined) out['offsetEstimate'] = Math.round(this.offset);
+    const out: Record<string, PropertyValue> = { sync_state: this.syncState };
+    if (this.offset !== undefined) out['offset_estimate'] = Math.round(this.offset);
     if (this.lastDelay !== undefined) out['delay'] = Math.round(this.lastDelay);
     return out;
   }
