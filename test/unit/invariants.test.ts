@@ -144,7 +144,7 @@ describe('expect and run budgets', () => {
     ]);
     const failed = allViolations(r).filter((v) => v.code === 'DS202');
     assert.deepEqual(failed.map((v) => v.range.startLine), [5, 7]);
-    assert.equal(failed[0]!.message, 'expected B.received("p") == 10, but 9 vs 10 at t=1.000s');
+    assert.equal(failed[0]!.message, 'expected B.received("p") == 10, but 9 vs 10 at t=1s');
   });
 
   test('max_events stops the run with stopReason max-events, and end-of-run expectations stay unevaluated', () => {
@@ -161,10 +161,13 @@ describe('expect and run budgets', () => {
     assert.deepEqual([r.stopReason, r.stats.events], ['max-events', 7]);
   });
 
-  test('until stops early; cancel stops a run in slices', () => {
+  test('until stops early (stopReason until, end-of-run expectations unevaluated); cancel stops a run in slices', () => {
     const early = runText(text, { until: 300 * MS });
     // Events at exactly `until` still happen: the ping sent at 300ms is the last event.
-    assert.deepEqual([early.stopReason, early.endTime, early.events.at(-1)!.time], ['end', 300 * MS, 300 * MS]);
+    assert.deepEqual([early.stopReason, early.endTime, early.events.at(-1)!.time], ['until', 300 * MS, 300 * MS]);
+    assert.deepEqual(early.expectations.map((e) => e.outcome), [undefined, undefined, undefined]);
+    // `until` at or past the end is a run to the end.
+    assert.equal(runText(text, { until: 5 * SECOND }).stopReason, 'end');
     const sim = new Simulation(modelOf(text));
     assert.equal(sim.step(3), false);
     sim.cancel();

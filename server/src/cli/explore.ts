@@ -6,7 +6,8 @@ import type { Counters } from '../core/explore/coverage';
 import { shrink, type ShrinkResult } from '../core/explore/shrink';
 import { Simulation } from '../core/sim/engine';
 import { traceToJson } from '../core/sim/json';
-import { summarize } from '../core/sim/result';
+import { summarize, type RunResult } from '../core/sim/result';
+import type { Model } from '../core/model';
 import { parse } from '../core/syntax/parse';
 import { formatDuration, parseDuration } from '../core/units';
 import { defaultWorkers, explore, type ExploreProgress } from '../shared/exploreDriver';
@@ -16,8 +17,10 @@ import { ansi, formatSummary, formatTimeline, plain } from './humanOutput';
  * `dsync explore FILE [--runs N | --time 30s] [--workers K] [--seed B] [--json]
  * [--no-shrink] [--shrink-attempts N] [--out SHRUNK.dsync] [--quiet]`: many
  * seeds of one scenario, the first failing one (lowest seed) shrunk to a
- * small scenario that still fails. Exit codes: 0 nothing failed, 1 a
- * failure was found, 2 bad input or usage.
+ * small scenario that still fails. A failure is a violated invariant, a
+ * failed expectation or a simulation that threw (DS204). Exit codes: 0
+ * nothing failed, 1 a failure was found, 2 bad input or usage, 3 nothing
+ * failed but some run stopped before an expectation was evaluated.
  */
 export interface ExploreIo {
   out(text: string): void;
@@ -74,8 +77,8 @@ export async function exploreCommand(argv: readonly string[], io: ExploreIo, rea
 
   const replay = found ? `dsync run ${args.file} --seed ${found.seed}` : undefined;
   // The failing run itself, as `dsync run FILE --seed S` shows it, and the shrunk scenario's run.
-  const failingRun = found?.failure ? summarize(new Simulation(checked.model, { seed: found.seed }).run()) : undefined;
-  const shrunkRun = shrunk ? summarize(new Simulation(check(parse(shrunk.text), shrunk.text).model!).run()) : undefined;
+  const failingRun = found?.failure ? recordedRun(checked.model, found.seed) : undefined;
+  const shrunkRun = shrunk ? recordedRun(check(parse(shrunk.text), shrunk.text).model!) : undefined;
   if (args.json) {
     io.out(JSON.stringify({
       file: args.file,
@@ -88,26 +91,32 @@ export async function exploreCommand(argv: readonly string[], io: ExploreIo, rea
       schedulesPerSecond: rate(summary.runs, elapsedMs),
       eventsPerSecond: rate(summary.events, elapsedMs),
       coverage: { distinctStates: summary.distinctStates, counters: summary.counters },
+      undecided: summary.undecided,
       failure: found?.failure
         ? {
             seed: found.seed,
             run: found.index,
+            code: found.failure.code,
             invariant: found.failure.invariant,
             message: found.failure.message,
             time: found.failure.time,
             replay,
-            trace: JSON.parse(traceToJson(failingRun!)) as unknown,
-            ...(shrunk ? { shrunk: { text: shrunk.text, attempts: shrunk.attempts, runs: shrunk.runs, kept: shrunk.kept, seed: shrunk.seed, faults: shrunk.faults, message: shrunk.violation.message, time: shrunk.violation.time, trace: JSON.parse(traceToJson(shrunkRun!)) as unknown } } : {}),
+            trace: failingRun ? (JSON.parse(traceToJson(failingRun)) as unknown) : null,
+            ...(shrunk ? { shrunk: { text: shrunk.text, attempts: shrunk.attempts, runs: shrunk.runs, kept: shrunk.kept, seed: shrunk.seed, faults: shrunk.faults, message: shrunk.violation.message, time: shrunk.violation.time, trace: shrunkRun ? (JSON.parse(traceToJson(shrunkRun)) as unknown) : null } } : {}),
           }
         : null,
     }));
-    return found ? 1 : 0;
+    return found ? 1 : summary.undecided > 0 ? 3 : 0;
   }
   const style = io.color ? ansi : plain;
   io.out(style.bold(`explored ${summary.runs} schedule${summary.runs === 1 ? '' : 's'} of ${checked.model.name}`) + style.dim(` (seeds from ${baseSeed}, ${workers} worker${workers === 1 ? '' : 's'}) in ${formatDuration(Math.round(elapsedMs * 1e6))}: ${rate(summary.runs, elapsedMs).toLocaleString('en-US')} schedules/s, ${rate(summary.events, elapsedMs).toLocaleString('en-US')} events/s`));
   io.out(`coverage: ${coverageLine(summary)}`);
   if (!found?.failure) {
-    io.out(style.green(`✓ no invariant failed in ${summary.runs} schedules`));
+    if (summary.undecided > 0) {
+      io.out(style.yellow(`? nothing failed in ${summary.runs} schedules, but ${summary.undecided} of them stopped at the event budget before an expectation was evaluated: not decided (raise max_events)`));
+      return 3;
+    }
+    io.out(style.green(`✓ no invariant or expectation failed in ${summary.runs} schedules`));
     return 0;
   }
   io.out(style.red(`✗ ${found.failure.invariant} fails with seed ${found.seed}: ${found.failure.message}`));
@@ -119,7 +128,9 @@ export async function exploreCommand(argv: readonly string[], io: ExploreIo, rea
     io.out(shrunk.text.replace(/\n$/, '').split('\n').map((l) => `  ${l}`).join('\n'));
   }
   // The trace of what fails (the shrunk scenario when there is one) and its verdicts with their causes.
-  const shown = shrunkRun ?? failingRun!;
+  const shown = shrunkRun ?? failingRun;
+  // A run that threw (DS204) has no trace to show; its message said what failed.
+  if (!shown) return 1;
   const where = shrunkRun ? (args.out ?? 'shrunk.dsync') : args.file;
   if (!args.quiet) {
     io.out(`\ntrace of ${shrunkRun ? 'the shrunk scenario' : `seed ${found.seed}`}:`);
@@ -128,6 +139,15 @@ export async function exploreCommand(argv: readonly string[], io: ExploreIo, rea
   io.out('');
   io.out(formatSummary(shown, where, style).join('\n'));
   return 1;
+}
+
+/** The run `dsync run` shows for this seed; undefined when the simulation throws (a DS204 failure). */
+function recordedRun(model: Model, seed?: number): RunResult | undefined {
+  try {
+    return summarize(new Simulation(model, seed !== undefined ? { seed } : {}).run());
+  } catch {
+    return undefined;
+  }
 }
 
 function parseArgs(argv: readonly string[]): ExploreArgs {

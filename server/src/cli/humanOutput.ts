@@ -1,5 +1,5 @@
 import type { RunResult } from '../core/sim/result';
-import { allViolations } from '../core/sim/result';
+import { verdict } from '../core/sim/result';
 import type { TraceEvent } from '../core/sim/trace';
 import { formatClockReading, formatDuration } from '../core/units';
 
@@ -64,26 +64,63 @@ export function describeEvent(e: TraceEvent, names: readonly string[]): string {
   }
 }
 
-/** Invariants and expectations with ✓/✗, and the causes of each failure. */
-export function formatSummary(result: RunResult, file: string, style: Style): string[] {
+/**
+ * Why the run stopped before the scenario's end, when it did, in the words
+ * the user needs: which flag or setting to change. Undefined for a run to the end.
+ */
+export type EarlyStop =
+  | { readonly by: 'until' }
+  | { readonly by: 'max-events'; readonly limit: number; readonly source: 'flag' | 'scenario' | 'default' }
+  | { readonly by: 'memory'; readonly megabytes: number };
+
+/** Invariants and expectations with ✓/✗/?, the causes of each failure, and a last line that never calls an undecided run a pass. */
+export function formatSummary(result: RunResult, file: string, style: Style, early?: EarlyStop): string[] {
   const lines: string[] = [];
   const s = result.stats;
   lines.push(style.bold(`scenario ${result.model.name}`) + style.dim(`  seed ${result.seed}, ran to t=${formatDuration(result.endTime)}, ${s.events} events, ${s.messagesSent} messages sent, ${s.messagesDelivered} delivered, ${s.messagesDropped} dropped, ${s.messagesDuplicated} duplicated`));
-  if (result.stopReason === 'max-events') lines.push(style.yellow(`warning: stopped after ${s.events} events (the event budget); raise 'max_events' in the scenario header`));
-  const violations = allViolations(result);
+  const warning = early ? earlyStopWarning(result, early) : undefined;
+  if (warning) lines.push(style.yellow(warning));
+  const v = verdict(result);
   for (const inv of result.model.invariants) {
-    const v = result.violations.find((x) => x.range === inv.range);
-    lines.push(v ? style.red(`✗ ${inv.text}`) : style.green(`✓ ${inv.text}`));
+    const failed = result.violations.find((x) => x.range === inv.range);
+    lines.push(failed ? style.red(`✗ ${inv.text}`) : style.green(`✓ ${inv.text}`));
   }
-  for (const e of result.expectations) {
-    if (!e.outcome) lines.push(style.yellow(`? ${e.text} (not evaluated: the run stopped early)`));
+  result.expectations.forEach((e, i) => {
+    const at = result.model.expectations[i]?.at;
+    if (!e.outcome) lines.push(style.yellow(`? ${e.text} (not evaluated: the run stopped at t=${formatDuration(result.endTime)}, before ${at === undefined ? 'its end' : `t=${formatDuration(at)}`})`));
     else lines.push(e.outcome.passed ? style.green(`✓ ${e.text}`) : style.red(`✗ ${e.text}`));
-  }
-  for (const v of violations) {
+  });
+  for (const x of v.violations) {
     lines.push('');
-    lines.push(style.red(`${file}:${v.range.startLine}:${v.range.startColumn}: ${v.code} ${v.message}`));
-    for (const c of v.causes) lines.push(`  ${style.dim('caused by')} ${file}:${c.range.startLine}:${c.range.startColumn}: ${c.message}`);
+    lines.push(style.red(`${file}:${x.range.startLine}:${x.range.startColumn}: ${x.code} ${x.message}`));
+    for (const c of x.causes) lines.push(`  ${style.dim('caused by')} ${file}:${c.range.startLine}:${c.range.startColumn}: ${c.message}`);
   }
-  if (violations.length === 0) lines.push(style.green(`${result.model.invariants.length + result.expectations.length === 0 ? 'no invariants or expectations to check' : 'all invariants and expectations hold'}`));
+  if (v.kind === 'undecided') {
+    const n = v.notEvaluated.length;
+    lines.push(style.yellow(`not decided: ${n} expectation${n === 1 ? ' was' : 's were'} not evaluated; nothing failed up to t=${formatDuration(result.endTime)}`));
+  } else if (v.kind === 'passed') {
+    lines.push(style.green(v.checks === 0 ? 'no invariants or expectations to check' : 'all invariants and expectations hold'));
+  }
   return lines;
+}
+
+function earlyStopWarning(result: RunResult, early: EarlyStop): string | undefined {
+  const events = result.stats.events.toLocaleString('en-US');
+  switch (early.by) {
+    case 'until':
+      return result.stopReason === 'until' ? `note: stopped at t=${formatDuration(result.endTime)} (--until), before the scenario's end at ${formatDuration(result.model.duration)}` : undefined;
+    case 'max-events': {
+      if (result.stopReason !== 'max-events') return undefined;
+      const stopped = `warning: DS203 stopped after ${events} events at t=${formatDuration(result.endTime)}, the event budget`;
+      switch (early.source) {
+        case 'flag': return `${stopped} set by --max-events ${early.limit}; raise --max-events`;
+        case 'scenario': return `${stopped} set by 'max_events ${early.limit}' in the scenario header; raise it (or pass a larger --max-events)`;
+        case 'default': return `${stopped} of ${early.limit.toLocaleString('en-US')} (the default); pass --max-events or set max_events in the scenario header`;
+      }
+      break;
+    }
+    case 'memory':
+      return result.stopReason === 'max-events' ? `warning: DS203 stopped after ${events} events at t=${formatDuration(result.endTime)}: the trace reached its memory budget of ${early.megabytes.toLocaleString('en-US')} MB; raise --max-trace-mb, or use --until or a shorter run` : undefined;
+  }
+  return undefined;
 }

@@ -5,15 +5,16 @@ import { format } from '../core/format/formatter';
 import { formatDiagnostic, hasErrors, type Diagnostic } from '../core/diagnostics';
 import { Simulation } from '../core/sim/engine';
 import { traceToJson } from '../core/sim/json';
-import { allViolations, summarize } from '../core/sim/result';
+import { summarize, verdict, type VerdictKind } from '../core/sim/result';
 import { MAX_FILE_BYTES, parse } from '../core/syntax/parse';
 import { parseDuration } from '../core/units';
 import { exploreCommand, ExploreUsageError } from './explore';
-import { ansi, formatSummary, formatTimeline, plain } from './humanOutput';
+import { ansi, formatSummary, formatTimeline, plain, type EarlyStop } from './humanOutput';
 
 /**
  * `dsync`: a thin shell over the core. Exit codes: 0 all invariants hold,
- * 1 an invariant or expectation failed, 2 bad input or usage. It reads only
+ * 1 an invariant or expectation failed, 2 bad input or usage, 3 not decided
+ * (nothing failed but an expectation was not evaluated: the run stopped early). It reads only
  * the files named on its command line and writes only to stdout/stderr.
  */
 const USAGE = `usage:
@@ -28,7 +29,8 @@ const USAGE = `usage:
                                            first failure to a scenario that still fails
   dsync --version | --help
 
-exit codes: 0 ok, 1 an invariant or expectation failed, 2 bad input or usage`;
+exit codes: 0 every check held, 1 an invariant or expectation failed, 2 bad input or usage,
+            3 not decided: nothing failed, but an expectation was not evaluated (the run stopped early)`;
 
 export class UsageError extends Error {}
 
@@ -152,9 +154,17 @@ function runCommand(args: readonly string[], io: Output): number {
   } else {
     const style = io.color ? ansi : plain;
     if (!quiet) io.out(formatTimeline(result, style).join('\n') + '\n');
-    io.out(formatSummary(result, file, style).join('\n'));
+    const early: EarlyStop = result.stopReason === 'until'
+      ? { by: 'until' }
+      : { by: 'max-events', limit: sim.maxEvents, source: maxEvents !== undefined ? 'flag' : checked.model.maxEvents !== undefined ? 'scenario' : 'default' };
+    io.out(formatSummary(result, file, style, early).join('\n'));
   }
-  return allViolations(result).length > 0 ? 1 : 0;
+  return exitCode(verdict(result).kind);
+}
+
+/** Exit codes of `run` and `explore`: 0 passed, 1 failed (wins over undecided), 3 undecided (an expectation not evaluated). 2 is bad input or usage. */
+export function exitCode(kind: VerdictKind): number {
+  return kind === 'failed' ? 1 : kind === 'undecided' ? 3 : 0;
 }
 
 function fmtCommand(args: readonly string[], io: Output): number {

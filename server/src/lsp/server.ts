@@ -2,7 +2,7 @@ import {
   CodeActionKind, CodeLens, DidChangeConfigurationNotification, ResponseError, TextDocumentSyncKind, type CancellationToken, type Connection, type InitializeResult,
 } from 'vscode-languageserver';
 import { format } from '../core/format/formatter';
-import { allViolations } from '../core/sim/result';
+import { verdict, verdictHeadline } from '../core/sim/result';
 import { buildTimeline } from '../core/sim/timeline';
 import { hasErrors } from '../core/diagnostics';
 import { DEFAULT_SETTINGS, RunScenarioRequest, type DsyncSettings, type RunScenarioResult } from '../shared/requests';
@@ -140,9 +140,8 @@ export function startServer(connection: Connection): Workspace {
     // The result of the last finished run (the server asks the client to refresh lenses after each run).
     const stage = a.peekSimulated;
     if (stage?.kind === 'done') {
-      const violations = allViolations(stage.result).length;
-      const checks = stage.result.model.invariants.length + stage.result.expectations.length;
-      lenses.push(lens(violations > 0 ? `✗ ${violations} violation${violations > 1 ? 's' : ''}` : `✓ ${checks} check${checks === 1 ? '' : 's'} hold`, 'dsync.showTimeline'));
+      const v = verdict(stage.result);
+      lenses.push(lens(`${v.kind === 'failed' ? '✗' : v.kind === 'undecided' ? '?' : '✓'} ${verdictHeadline(v)}`, 'dsync.showTimeline'));
     }
     if (a.checked.model) lenses.push(lens(`Explore ${EXPLORE_RUNS.toLocaleString('en-US')} schedules`, 'dsync.explore'));
     return lenses;
@@ -157,13 +156,9 @@ export function startServer(connection: Connection): Workspace {
     const stage = params.seed === undefined ? await analysis.simulated() : await analysis.simulateWith(params.seed);
     if (stage.kind !== 'done') return { ok: false, message: stage.kind === 'stale' ? 'the document changed; run again' : stage.reason };
     const result = stage.result;
-    const violations = allViolations(result);
-    return {
-      ok: true,
-      timeline: buildTimeline(result),
-      passed: violations.length === 0,
-      summary: violations.length === 0 ? `${model.name} (seed ${result.seed}): all checks hold` : `${model.name} (seed ${result.seed}): ${violations[0]!.message}`,
-    };
+    const v = verdict(result);
+    const said = v.kind === 'failed' ? v.violations[0]!.message : v.kind === 'undecided' ? `not decided: ${verdictHeadline(v)} (the run stopped early)` : 'all checks hold';
+    return { ok: true, timeline: buildTimeline(result), passed: v.kind === 'passed', summary: `${model.name} (seed ${result.seed}): ${said}` };
   }));
 
   registerExplore(connection, workspace);

@@ -2,7 +2,7 @@ import type { Connection } from 'vscode-languageserver';
 import { TextDocuments } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { hasErrors } from '../core/diagnostics';
-import { allViolations } from '../core/sim/result';
+import { allViolations, verdict, verdictHeadline } from '../core/sim/result';
 import { buildTimeline } from '../core/sim/timeline';
 import { DEFAULT_SETTINGS, StatusNotification, TimelineUpdateNotification, type DsyncSettings, type StatusParams } from '../shared/requests';
 import { DocumentAnalysis, type SimulatedStage } from './analysis';
@@ -125,13 +125,16 @@ export class Workspace {
       if (stage.budget) diagnostics.push(toLspDiagnostic(stage.budget, uri));
       await this.connection.sendDiagnostics({ uri, version, diagnostics });
       if (this.codeLensRefresh) void this.connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
-      const checks = stage.result.model.invariants.length + stage.result.expectations.length;
+      // An expectation the run did not reach is never a pass (core verdict).
+      const v = verdict(stage.result);
       this.status(
-        violations.length > 0
-          ? { uri, version, state: 'failed', text: countText(violations.length, 'violation') }
-          : stage.budget
-            ? { uri, version, state: 'stopped', text: 'budget hit' }
-            : { uri, version, state: 'passed', text: checks === 0 ? 'ran' : `${countText(checks, 'check')} hold` },
+        v.kind === 'failed'
+          ? { uri, version, state: 'failed', text: verdictHeadline(v) }
+          : v.kind === 'undecided'
+            ? { uri, version, state: 'stopped', text: verdictHeadline(v) }
+            : stage.budget
+              ? { uri, version, state: 'stopped', text: 'budget hit' }
+              : { uri, version, state: 'passed', text: v.checks === 0 ? 'ran' : verdictHeadline(v) },
       );
       if (this.followedUri === uri) void this.connection.sendNotification(TimelineUpdateNotification, { uri, version, timeline: buildTimeline(stage.result) });
     } else {

@@ -8,6 +8,8 @@ export interface ExploreSummary {
   readonly events: number;
   readonly distinctStates: number;
   readonly counters: Counters;
+  /** Runs in which nothing failed but an expectation was not evaluated (stopped at the event budget). */
+  readonly undecided: number;
   /** The failing run with the lowest index, if any run failed (without `newStates`, which depend on the worker that ran it). */
   readonly failure?: Omit<RunRecord, 'newStates'>;
 }
@@ -26,7 +28,7 @@ export interface ExploreSummary {
 export class ExploreAggregate {
   private readonly pending = new Map<number, RunRecord>();
   private nextIndex = 0;
-  private folded = { runs: 0, events: 0 };
+  private folded = { runs: 0, events: 0, undecided: 0 };
   private readonly states = new StateSet();
   private readonly counters: Counters = {};
   private failure: RunRecord | undefined;
@@ -67,6 +69,7 @@ export class ExploreAggregate {
     return {
       runs: this.folded.runs,
       events: this.folded.events,
+      undecided: this.folded.undecided,
       distinctStates: this.states.size,
       counters: sortedCounters(this.counters),
       ...(this.failure ? { failure: withoutStates(this.failure) } : {}),
@@ -76,6 +79,7 @@ export class ExploreAggregate {
   private fold(r: RunRecord): void {
     this.folded.runs++;
     this.folded.events += r.events;
+    if (r.undecided) this.folded.undecided++;
     for (const h of r.newStates) this.states.add(h);
     addCounters(this.counters, r.counters);
   }

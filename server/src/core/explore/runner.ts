@@ -1,8 +1,11 @@
 import { check } from '../check/checker';
 import type { Model } from '../model';
 import { Simulation } from '../sim/engine';
+import { failedExpectations } from '../sim/result';
 import type { Violation } from '../sim/trace';
+import { NO_RANGE } from '../source';
 import { parse } from '../syntax/parse';
+import { formatDuration } from '../units';
 import { CoverageObserver, type Counters } from './coverage';
 
 /**
@@ -20,8 +23,10 @@ export interface RunRecord {
   readonly index: number;
   readonly seed: number;
   readonly events: number;
-  /** The first invariant violation of the run, if any. */
-  readonly failure?: Pick<Violation, 'invariant' | 'message' | 'time'>;
+  /** What failed in the run, if anything (`runFailure`). */
+  readonly failure?: Pick<Violation, 'code' | 'invariant' | 'message' | 'time'>;
+  /** Nothing failed, but an expectation was not evaluated (the run hit its event budget first). */
+  readonly undecided?: true;
   readonly newStates: number[];
   readonly counters: Counters;
 }
@@ -50,16 +55,50 @@ export class SeedRunner {
 
   run(index: number): RunRecord {
     const seed = seedAt(this.baseSeed, index);
-    const sim = new Simulation(this.model, { seed, record: false }).run();
-    const v = sim.violations[0];
+    // To the end even after a violation: the run's events and states count in the coverage.
+    const { sim, failure: v } = runFailure(() => new Simulation(this.model, { seed, record: false }), () => true, false);
     const coverage = this.observer.takeRun();
+    const undecided = !v && sim !== undefined && sim.expectationOutcomes.some((o) => o === undefined);
     return {
       index,
       seed,
-      events: sim.eventCount,
-      ...(v ? { failure: { invariant: v.invariant, message: v.message, time: v.time } } : {}),
+      events: sim?.eventCount ?? 0,
+      ...(v ? { failure: { code: v.code, invariant: v.invariant, message: v.message, time: v.time } } : {}),
+      ...(undecided ? { undecided: true as const } : {}),
       newStates: coverage.newStates,
       counters: coverage.counters,
     };
   }
+}
+
+/** The `invariant` of a DS204 failure: the simulation itself failed. */
+export const SIMULATION_FAILED = 'the simulation';
+
+/**
+ * Starts and runs a simulation and says what failed, the one rule
+ * exploration and shrinking share: the first invariant violation `wanted`
+ * accepts, else the first failed expectation it accepts, else, when the
+ * simulation throws (starting or running), a DS204 violation named
+ * SIMULATION_FAILED: a run-time error is a failure too, not a crash of the
+ * explorer. With `stopAtViolation`, stops as soon as a wanted invariant
+ * violation shows; expectations need the run to its end. `sim` is
+ * undefined when it could not even start.
+ */
+export function runFailure(start: () => Simulation, wanted: (invariant: string) => boolean, stopAtViolation = true): { sim: Simulation | undefined; failure: Violation | undefined } {
+  let sim: Simulation | undefined;
+  const violated = (): Violation | undefined => sim?.violations.find((v) => wanted(v.invariant));
+  try {
+    sim = start();
+    for (let done = false; !done; ) {
+      done = sim.step(2048);
+      if (stopAtViolation && violated()) return { sim, failure: violated() };
+    }
+  } catch (error) {
+    const earlier = violated();
+    if (earlier || !wanted(SIMULATION_FAILED)) return { sim, failure: earlier };
+    const time = sim?.now() ?? 0;
+    const message = `the simulation failed at t=${formatDuration(time)}: ${error instanceof Error ? error.message : String(error)}`;
+    return { sim, failure: { invariant: SIMULATION_FAILED, code: 'DS204', message, time, seq: sim?.lastSeq() ?? -1, range: NO_RANGE, causes: [] } };
+  }
+  return { sim, failure: violated() ?? failedExpectations(sim.model.expectations, sim.expectationOutcomes).find((v) => wanted(v.invariant)) };
 }

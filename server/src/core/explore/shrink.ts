@@ -4,7 +4,7 @@ import type { Violation } from '../sim/trace';
 import type * as A from '../syntax/ast';
 import { MS } from '../units';
 import { drawnNote, exactDuration, materialize, setSeed } from './materialize';
-import { modelFor } from './runner';
+import { modelFor, runFailure } from './runner';
 import { deletableUnits, earlierFaults, latencyNarrowings, sortedFaults, timedAfter, windowShortenings, type Unit } from './shrinkEdits';
 import { applyEdits, deletion, type TextEdit } from './textEdits';
 
@@ -267,16 +267,9 @@ class Search {
   }
 }
 
-/** The first violation of `invariant` in a run of `model` with `seed`; the run stops there. */
+/** The first failure of `invariant` (an invariant, an expectation's text or SIMULATION_FAILED) in a run of `model` with `seed`; the run stops there. */
 function failure(model: Model, seed: number, invariant: string): Violation | undefined {
-  const sim = new Simulation(model, { seed, record: false });
-  const found = (): Violation | undefined => sim.violations.find((v) => v.invariant === invariant);
-  for (let done = false; !done; ) {
-    done = sim.step(2048);
-    const v = found();
-    if (v) return v;
-  }
-  return found();
+  return runFailure(() => new Simulation(model, { seed, record: false }), (name) => name === invariant).failure;
 }
 
 /** Runs `text` with its own seed; the replay when it checks and fails `invariant`. */

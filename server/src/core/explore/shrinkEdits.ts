@@ -22,7 +22,7 @@ export interface Unit {
  * The deletable statements of a scenario, faults first, then stimuli and
  * client operations, then the rest (rules, expectations, the other
  * invariants, loss/duplicate settings, link and clock overrides); never the
- * failing invariant.
+ * failing invariant or expectation (`invariant` is the text of either).
  *
  * A crash and the restart that ends it are one unit, and so are a partition
  * without `for` and the heal that ends it: deleting only one half leaves a
@@ -44,8 +44,13 @@ export function deletableUnits(model: Model, invariant: string): Unit[] {
       case 'every':
         ops.push(one(s.range));
         break;
+      case 'expect': {
+        const e = model.expectations.find((x) => x.range.startOffset === s.range.startOffset);
+        if (e?.text === invariant && !keptInvariant) keptInvariant = true;
+        else rest.push(one(s.range));
+        break;
+      }
       case 'on':
-      case 'expect':
       case 'link':
       case 'clock':
         rest.push(one(s.range));

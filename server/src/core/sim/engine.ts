@@ -28,7 +28,12 @@ export interface SimulationOptions {
   readonly record?: boolean;
 }
 
-export type StopReason = 'end' | 'max-events' | 'cancelled';
+/**
+ * Why a run stopped: at the scenario's end, at `until` before that end (an
+ * early stop like the others: end-of-run expectations are not evaluated),
+ * at the event budget, or cancelled.
+ */
+export type StopReason = 'end' | 'until' | 'max-events' | 'cancelled';
 
 /** A message in flight; it is its own queue entry (`t: 'deliver'`), and a duplicate copy is a clone with `copy` set. */
 interface Message {
@@ -106,7 +111,8 @@ export class Simulation implements WorldView {
   private readonly queue = new EventQueue<Scheduled>();
   private readonly network: Network;
   private readonly record: boolean;
-  private readonly maxEvents: number;
+  /** The event budget in force (the option, else the scenario's max_events, else the default). */
+  readonly maxEvents: number;
   private readonly monitors: Monitors;
   /** Whether events get their own copy of the vector clock (see InvariantMonitor.keepsEventClocks). */
   private readonly copyEventClocks: boolean;
@@ -163,7 +169,7 @@ export class Simulation implements WorldView {
     if (this.stopReason) return true;
     for (let i = 0; i < budget; i++) {
       if (this.eventCount >= this.maxEvents) return this.finish('max-events');
-      if (this.queue.peekTime() > this.endTime) return this.finish('end');
+      if (this.queue.peekTime() > this.endTime) return this.finish(this.endTime < this.model.duration ? 'until' : 'end');
       const time = this.queue.peekTime();
       const item = this.queue.pop()!;
       this.time = time;
@@ -234,7 +240,7 @@ export class Simulation implements WorldView {
 
   private finish(reason: StopReason): true {
     this.stopReason = reason;
-    if (reason === 'end') this.time = this.endTime;
+    if (reason === 'end' || reason === 'until') this.time = this.endTime;
     this.monitors.atEnd();
     this.model.expectations.forEach((e, i) => {
       if (e.at === undefined && reason === 'end') this.expectationOutcomes[i] = evaluateExpectation(e, this);

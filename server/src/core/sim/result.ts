@@ -1,4 +1,4 @@
-import type { Model } from '../model';
+import type { Expectation, Model } from '../model';
 import type { PropertyValue } from '../protocols/protocol';
 import { firstDifference, formatValue } from '../protocols/values';
 import type { SourceRange } from '../source';
@@ -6,6 +6,7 @@ import type { Simulation, StopReason } from './engine';
 import type { ExpectationOutcome } from './expectations';
 import type { Hlc } from './hlc';
 import type { TraceEvent, Violation } from './trace';
+import { formatDuration } from '../units';
 
 /** What one run produced, in the form the CLI, the server and the webview share. */
 export interface RunResult {
@@ -84,19 +85,29 @@ export function summarize(sim: Simulation): RunResult {
 
 /** Failed expectations as violations (DS202), so every consumer treats both alike. */
 export function expectationViolations(result: RunResult): Violation[] {
+  return failedExpectations(result.model.expectations, result.expectations.map((e) => e.outcome));
+}
+
+/**
+ * The expectations whose outcome failed, as DS202 violations (the
+ * expectation's text is the `invariant`). Takes the outcomes alone, so
+ * exploration, which does not summarize its runs, judges them the same way.
+ */
+export function failedExpectations(expectations: readonly Expectation[], outcomes: readonly (ExpectationOutcome | undefined)[]): Violation[] {
   const out: Violation[] = [];
-  for (const e of result.expectations) {
-    if (!e.outcome || e.outcome.passed) continue;
+  expectations.forEach((e, i) => {
+    const outcome = outcomes[i];
+    if (!outcome || outcome.passed) return;
     out.push({
       invariant: e.text,
       code: 'DS202',
-      message: `expected ${e.text}, but ${describeOutcome(e.outcome.left, e.outcome.right, e.isTime)} at t=${(e.outcome.time / 1e9).toFixed(3)}s`,
-      time: e.outcome.time,
+      message: `expected ${e.text}, but ${describeOutcome(outcome.left, outcome.right, e.isTime)} at t=${formatDuration(outcome.time)}`,
+      time: outcome.time,
       seq: -1,
       range: e.range,
       causes: [],
     });
-  }
+  });
   return out;
 }
 
@@ -117,11 +128,48 @@ function sizeOf(v: PropertyValue): string {
 
 function describeValue(v: PropertyValue | undefined, isTime: boolean): string {
   if (v === undefined) return 'nothing';
-  if (typeof v === 'number' && isTime) return `${(v / 1e6).toFixed(3)}ms`;
+  if (typeof v === 'number' && isTime) return formatDuration(v);
   return formatValue(v, { limit: SHOWN_ELEMENTS });
 }
 
 /** Everything that failed: invariants, then expectations. */
 export function allViolations(result: RunResult): Violation[] {
   return [...result.violations, ...expectationViolations(result)];
+}
+
+/**
+ * The verdict of one run, the one rule the CLI (exit code, summary line)
+ * and the editor (status bar, code lens) share:
+ * - `failed`: an invariant was violated or an expectation failed;
+ * - `undecided`: nothing failed, but an expectation was not evaluated
+ *   because the run stopped before its time (`--until`, the event or
+ *   memory budget, a cancel). That is not a pass;
+ * - `passed`: every invariant held and every expectation was evaluated and held.
+ */
+export type VerdictKind = 'failed' | 'undecided' | 'passed';
+
+export interface Verdict {
+  readonly kind: VerdictKind;
+  readonly violations: readonly Violation[];
+  /** Expectations the run did not reach. */
+  readonly notEvaluated: readonly ExpectationResult[];
+  /** Invariants plus expectations. */
+  readonly checks: number;
+}
+
+export function verdict(result: RunResult): Verdict {
+  const violations = allViolations(result);
+  const notEvaluated = result.expectations.filter((e) => e.outcome === undefined);
+  const kind: VerdictKind = violations.length > 0 ? 'failed' : notEvaluated.length > 0 ? 'undecided' : 'passed';
+  return { kind, violations, notEvaluated, checks: result.model.invariants.length + result.expectations.length };
+}
+
+/** `2 violations`, `1 check not evaluated`, `3 checks hold`, `no checks`: the short form for a status bar or code lens. */
+export function verdictHeadline(v: Verdict): string {
+  const count = (n: number, what: string): string => `${n.toLocaleString('en-US')} ${what}${n === 1 ? '' : 's'}`;
+  switch (v.kind) {
+    case 'failed': return count(v.violations.length, 'violation');
+    case 'undecided': return `${count(v.notEvaluated.length, 'check')} not evaluated`;
+    case 'passed': return v.checks === 0 ? 'no checks' : `${count(v.checks, 'check')} hold`;
+  }
 }

@@ -70,8 +70,8 @@ export interface TraceEvent {
 
 export interface Violation {
   readonly invariant: string;
-  /** DS201 for invariants, DS202 for expectations. */
-  readonly code: 'DS201' | 'DS202';
+  /** DS201 for invariants, DS202 for expectations, DS204 for a simulation that failed (exploration's run-time errors). */
+  readonly code: 'DS201' | 'DS202' | 'DS204';
   readonly message: string;
   readonly time: number;
   /** The event at (or just before) which it was detected; -1 at the very start. */
