@@ -63,7 +63,7 @@ describe('property values', () => {
     const r = runText(`${diverged}\nexpect n1.log == n3.log at end\nexpect n1.log != n3.log at end\nexpect n1.log == n1.log at end`);
     assert.deepEqual(r.expectations.map((e) => e.outcome?.passed), [false, true, true]);
     const message = expectationViolations(r)[0]!.message;
-    assert.equal(message, 'expected n1.log == n3.log at end, but they differ at element 2: {term: 1, command: "c1.1 put x=1"} vs {term: 2, command: "no-op"} (41 elements and 41 elements) at t=4.000s');
+    assert.equal(message, 'expected n1.log == n3.log at end, but they differ at element 2: {term: 1, command: "c1.1 put x=1"} vs {term: 2, command: "no-op"} (41 elements and 41 elements) at t=4s');
   });
 
   test('DS133: same-typed collections compare with == and !=, never with < or across types', () => {
