@@ -33,6 +33,7 @@ export const CATALOG = {
   DS132: { severity: 'error', title: 'unknown property' },
   DS133: { severity: 'error', title: 'incomparable values' },
   DS138: { severity: 'warning', title: 'deprecated property name' },
+  DS139: { severity: 'warning', title: 'invariant has nothing to watch' },
   DS140: { severity: 'error', title: 'unknown protocol' },
   DS141: { severity: 'error', title: 'invalid protocol binding' },
   DS150: { severity: 'warning', title: 'fault has no effect' },

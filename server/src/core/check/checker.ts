@@ -6,6 +6,7 @@ import type { ParseResult } from '../syntax/parse';
 import type * as A from '../syntax/ast';
 import { MS } from '../units';
 import { checkExpectation, checkInvariant } from './assertions';
+import { checkInvariantsWatchSomething } from './vacuity';
 import { checkClient } from './clients';
 import { CheckContext } from './context';
 import { checkFault, checkFaultEffects } from './faults';
@@ -204,6 +205,8 @@ export function check(parsed: ParseResult, text: string): CheckResult {
     if (checked) expectations.push(checked);
   }
   checkRulesCanFire(rules, stimuli, ctx);
+  // Only on a file without errors: a binding that failed to check would make every invariant of it look unwatched.
+  if (!hasErrors(ctx.diagnostics)) checkInvariantsWatchSomething(invariants, protocols, ctx);
   checkFaultEffects(faults, ctx);
 
   if (header?.duration && ctx.duration !== undefined && !writtenTooLong) {

@@ -15,6 +15,7 @@ export const agreement: InvariantDefinition = {
   summary: 'at most one value is chosen (per slot), and learners learn only it',
   example: 'invariant agreement',
   form: {},
+  watches: ['paxos'],
   create(_params, world) {
     const faults = new FaultHistory(world);
     const trackers = new Map<number, ChosenValues>();

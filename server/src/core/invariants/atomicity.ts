@@ -19,6 +19,7 @@ export const atomicity: InvariantDefinition = {
   summary: 'no node commits a transaction that another node aborts',
   example: 'invariant atomicity',
   form: {},
+  watches: ['transactions'],
   create(_params, world) {
     const faults = new FaultHistory(world);
     // Per instance and transaction: the first node that decided each way.

@@ -23,6 +23,7 @@ export const consistentCut: InvariantDefinition = {
   summary: 'every snapshot records a consistent cut: no message received inside it was sent outside it',
   example: 'invariant consistent_cut',
   form: {},
+  watches: ['snapshots'],
   create(_params, world) {
     const faults = new FaultHistory(world);
     const snapshots = new Map<string, Recorded[]>();

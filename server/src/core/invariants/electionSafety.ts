@@ -13,6 +13,7 @@ export const electionSafety: InvariantDefinition = {
   summary: 'at most one leader is elected in each term',
   example: 'invariant election_safety',
   form: {},
+  watches: ['leader-terms'],
   create(_params, world) {
     const faults = new FaultHistory(world);
     const leaders = new Map<string, { node: number; time: number }>();

@@ -14,6 +14,7 @@ export const fencedWrites: InvariantDefinition = {
   summary: 'storage never accepts a write with a token older than one it already accepted',
   example: 'invariant fenced_writes',
   form: {},
+  watches: ['locks'],
   create(_params, world) {
     const faults = new FaultHistory(world);
     const newest = new Map<string, { token: number; client: string; time: number }>(); // instance:node → newest accepted

@@ -1,6 +1,6 @@
 import type { Comparator, Value } from '../syntax/ast';
 import type { Model } from '../model';
-import type { Mix, PropertyValue } from '../protocols/protocol';
+import type { Mix, PropertyValue, StateReport } from '../protocols/protocol';
 import { valuesEqual } from '../protocols/values';
 import type { LocalClock } from '../sim/clock';
 import type { EventKind, TraceEvent } from '../sim/trace';
@@ -18,6 +18,12 @@ export interface InvariantDefinition {
   /** How it is written, for docs and completion: `max_skew < 10ms`. */
   readonly example: string;
   readonly form: InvariantForm;
+  /**
+   * The protocol state it reads (any of these kinds, see STATE_REPORTS);
+   * absent for invariants over clocks and messages, which every scenario
+   * has. When no bound protocol reports any of them the checker warns (DS139).
+   */
+  readonly watches?: readonly StateReport[];
   create(params: InvariantParams, world: WorldView): InvariantMonitor;
 }
 

@@ -25,6 +25,7 @@ export const leaderCompleteness: InvariantDefinition = {
   summary: 'every leader holds all entries committed in earlier terms',
   example: 'invariant leader_completeness',
   form: {},
+  watches: ['replicated-log'],
   create(_params, world) {
     const faults = new FaultHistory(world);
     const state = new Map<number, { logs: ReplicaLogs; committed: Map<number, Committed>; seen: Map<number, number> }>();

@@ -29,6 +29,7 @@ export const linearizable: InvariantDefinition = {
   summary: "the clients' put/get history is linearizable",
   example: 'invariant linearizable(kv)',
   form: { args: { min: 1, max: 1, kind: 'name', choices: ['kv'] } },
+  watches: ['kv-clients'],
   create(_params, world) {
     const faults = new FaultHistory(world);
     const ops = new Map<string, Recorded>();

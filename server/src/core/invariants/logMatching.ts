@@ -14,6 +14,7 @@ export const logMatching: InvariantDefinition = {
   summary: 'two logs with an entry of the same index and term agree on every entry up to it',
   example: 'invariant log_matching',
   form: {},
+  watches: ['replicated-log'],
   create(_params, world) {
     const faults = new FaultHistory(world);
     const byInstance = new Map<number, ReplicaLogs>();

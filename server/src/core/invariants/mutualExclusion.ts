@@ -20,6 +20,7 @@ export const mutualExclusion: InvariantDefinition = {
   summary: 'no two nodes believe they hold the lock at the same time',
   example: 'invariant mutual_exclusion',
   form: {},
+  watches: ['locks'],
   create(_params, world) {
     const faults = new FaultHistory(world);
     const holders = new Map<number, Map<number, Holder>>(); // instance → node → holder

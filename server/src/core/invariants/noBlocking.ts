@@ -23,6 +23,7 @@ export const noBlocking: InvariantDefinition = {
   summary: 'a node that voted yes learns the outcome within T (no blocked participants)',
   example: 'invariant no_blocking within 500ms',
   form: { within: 'required' },
+  watches: ['transactions'],
   create(params, world) {
     const limit = params.within!;
     const faults = new FaultHistory(world);

@@ -21,6 +21,7 @@ export const noLostIncrements: InvariantDefinition = {
   summary: 'at the end every replica of a counter counts every acknowledged increment',
   example: 'invariant no_lost_increments',
   form: {},
+  watches: ['counters'],
   create(_params, world) {
     const faults = new FaultHistory(world);
     const counters = new Map<number, Counter>();

@@ -34,6 +34,7 @@ export const noLostUpdates: InvariantDefinition = {
   summary: 'every write survives in some replica or is overwritten only by a write that saw it',
   example: 'invariant no_lost_updates',
   form: {},
+  watches: ['registers'],
   create(_params, world) {
     const faults = new FaultHistory(world);
     const writes = new Map<number, Map<string, Write>>(); // instance → value → write

@@ -23,6 +23,7 @@ export const noMessageLost: InvariantDefinition = {
   summary: 'every message the queue accepted is consumed (at least once), by the end or within T',
   example: 'invariant no_message_lost within 1s',
   form: { within: 'optional' },
+  watches: ['queue'],
   create(params, world) {
     const limit = params.within;
     const faults = new FaultHistory(world);

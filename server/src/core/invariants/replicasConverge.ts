@@ -23,6 +23,7 @@ export const replicasConverge: InvariantDefinition = {
   summary: 'replicas hold the same state within T of the last update',
   example: 'invariant replicas_converge within 500ms',
   form: { within: 'required' },
+  watches: ['counters', 'registers'],
   create(params, world) {
     const limit = params.within!;
     const faults = new FaultHistory(world);

@@ -25,6 +25,7 @@ export const snapshotConserves: InvariantDefinition = {
   summary: 'every complete snapshot totals exactly the conserved amount (states plus money in flight)',
   example: 'invariant snapshot_conserves(300)',
   form: { args: { min: 1, max: 1, kind: 'number' } },
+  watches: ['snapshots'],
   create(params, world) {
     const arg = params.args[0]!;
     const expected = arg.kind === 'number' ? arg.value : NaN;

@@ -14,6 +14,7 @@ export const stateMachineSafety: InvariantDefinition = {
   summary: 'no two nodes apply different commands at the same index',
   example: 'invariant state_machine_safety',
   form: {},
+  watches: ['applied-commands'],
   create(_params, world) {
     const faults = new FaultHistory(world);
     const applied = new Map<string, { command: string; node: number; time: number }>();

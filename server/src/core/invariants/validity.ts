@@ -13,6 +13,7 @@ export const validity: InvariantDefinition = {
   summary: 'only proposed values are chosen or learned',
   example: 'invariant validity',
   form: {},
+  watches: ['paxos'],
   create(_params, world) {
     const faults = new FaultHistory(world);
     const trackers = new Map<number, ChosenValues>();

@@ -1,7 +1,7 @@
 import type { KvValue } from '../linearizability/history';
 import type { SourceRange } from '../source';
 import { describeCommand, KV_REPLY, KV_REQUEST, type KvCommand, type KvReply } from './kv';
-import type { NodeContext, ProtocolDefinition, ProtocolNode } from './protocol';
+import type { NodeContext, PropertyValue, ProtocolDefinition, ProtocolNode } from './protocol';
 import { noteClientOp } from './replicationNotes';
 
 /**
@@ -58,12 +58,13 @@ export function clientDefinition(workload: ClientWorkload): ClientDefinition {
     name: CLIENT_PROTOCOL,
     summary: 'a client issuing put/get operations to a replicated store',
     binding: 'nodes',
+    reports: ['kv-clients'],
     options: [],
     properties: [
       { name: 'ops_done', type: 'int', doc: 'operations the client got an answer for' },
       { name: 'ops_pending', type: 'int', doc: 'the operation waiting for an answer, plus those waiting their turn' },
       { name: 'ops_skipped', type: 'int', doc: 'firings dropped because the same operation was still waiting its turn' },
-      { name: 'leader', type: 'string', doc: 'the node the client believes is the leader' },
+      { name: 'leader', type: 'node?', doc: 'the node the client believes is the leader (none before it heard of one)' },
     ],
     workload,
     createNode: (ctx) => new ClientNode(ctx, workload),
@@ -152,8 +153,8 @@ class ClientNode implements ProtocolNode {
     }
   }
 
-  inspect(): Readonly<Record<string, number | string>> {
-    return { ops_done: this.done, ops_pending: (this.current ? 1 : 0) + this.queue.length, ops_skipped: this.skipped, leader: this.leaderHint ?? '' };
+  inspect(): Readonly<Record<string, PropertyValue>> {
+    return { ops_done: this.done, ops_pending: (this.current ? 1 : 0) + this.queue.length, ops_skipped: this.skipped, leader: this.leaderHint ?? null };
   }
 
   private issue(source: number): void {

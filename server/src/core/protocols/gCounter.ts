@@ -14,6 +14,7 @@ export const gCounter: ProtocolDefinition = {
   name: 'g_counter',
   summary: 'grow-only counter CRDT replicated by gossip: converges, never loses an increment',
   binding: 'nodes',
+  reports: ['counters'],
   options: COUNTER_OPTIONS,
   properties: COUNTER_PROPERTIES,
   createNode: (ctx) => new CounterReplica(ctx, 'count', false),

@@ -35,6 +35,7 @@ export const lockService: ProtocolDefinition = {
   name: 'lock_service',
   summary: 'lease-based lock server with fencing tokens, clients, and a storage node that rejects stale tokens',
   binding: 'nodes',
+  reports: ['locks'],
   options: [
     { key: 'server', type: 'node', required: true, doc: 'the lock server', example: 'L' },
     { key: 'storage', type: 'node', required: true, doc: 'the storage node the lock protects; every other bound node is a client', example: 'S' },

@@ -37,6 +37,7 @@ export const lwwRegister: ProtocolDefinition = {
   name: 'lww_register',
   summary: 'last-writer-wins register by local-clock timestamps, replicated by gossip: loses updates under clock skew',
   binding: 'nodes',
+  reports: ['registers'],
   options: REGISTER_OPTIONS,
   properties: REGISTER_PROPERTIES,
   createNode: (ctx) => new RegisterReplica(ctx, lww),

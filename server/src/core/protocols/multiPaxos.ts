@@ -29,6 +29,7 @@ export const multiPaxos: ProtocolDefinition = {
   name: 'multipaxos',
   summary: 'Multi-Paxos: a stable leader replicates a log of client commands into a key-value store',
   binding: 'nodes',
+  reports: ['paxos', 'applied-commands'],
   serves: 'kv',
   options: [
     { key: 'election_timeout', type: 'duration-range', doc: 'a node that hears from no leader for this long (on its own clock) runs phase 1 to become leader', example: '150ms..300ms' },

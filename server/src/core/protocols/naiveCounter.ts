@@ -18,6 +18,7 @@ export const naiveCounter: ProtocolDefinition = {
   name: 'naive_counter',
   summary: 'read-modify-write counter on one server: loses increments under concurrency',
   binding: 'nodes',
+  reports: ['counters'],
   options: [
     { key: 'server', type: 'node', required: true, doc: 'the node holding the counter; every other bound node is a client', example: 'S' },
     { key: 'increments', type: 'integer', min: 0, max: 100_000, doc: 'increments each client performs (default 10)', example: '10' },

@@ -31,6 +31,7 @@ export const paxos: ProtocolDefinition = {
   name: 'paxos',
   summary: 'single-decree Paxos: proposers, acceptors and learners agree on one value',
   binding: 'nodes',
+  reports: ['paxos'],
   options: [
     { key: 'proposers', type: 'nodes', doc: 'the nodes that propose (default: all); every node is an acceptor and a learner', example: 'n1, n2' },
     { key: 'values', type: 'node-numbers', doc: 'what each proposer proposes (default: its position, 1, 2, …)', example: 'n1 = 10, n2 = 20' },

@@ -13,6 +13,7 @@ export const pnCounter: ProtocolDefinition = {
   name: 'pn_counter',
   summary: 'increment/decrement counter CRDT (two G-counters) replicated by gossip',
   binding: 'nodes',
+  reports: ['counters'],
   options: [...COUNTER_OPTIONS, { key: 'decrements', type: 'integer', min: 0, max: 100_000, doc: 'decrements each node performs, mixed at random among its increments (default 0)', example: '5' }],
   properties: COUNTER_PROPERTIES,
   createNode: (ctx) => new CounterReplica(ctx, 'count', true),

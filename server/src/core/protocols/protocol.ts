@@ -23,12 +23,37 @@ export interface ProtocolDefinition {
    * (protocols/kv.ts), so `client c1 { … }` statements can talk to it.
    */
   readonly serves?: 'kv';
+  /** What its notes report for the invariants (see STATE_REPORTS); absent: nothing they read. */
+  readonly reports?: readonly StateReport[];
   /** Extra checks beyond the option schema, e.g. "needs at least 3 nodes". */
   validate?(binding: BoundProtocol, report: (d: Diagnostic) => void): void;
   /** Which nodes run it, for `sync` bindings whose nodes come from options. */
   members?(options: ReadonlyMap<string, OptionValueOut>, allNodes: readonly string[]): readonly string[];
   createNode(ctx: NodeContext): ProtocolNode;
 }
+
+/**
+ * The kinds of protocol state the built-in invariants read from protocol
+ * notes (see replicationNotes.ts, coordinationNotes.ts). A protocol lists
+ * what it reports (ProtocolDefinition.reports), an invariant what it
+ * watches (InvariantDefinition.watches); an invariant none of whose kinds a
+ * bound protocol reports could only hold vacuously (DS139).
+ */
+export const STATE_REPORTS = {
+  'leader-terms': 'leaders elected by term',
+  'replicated-log': 'replicated logs',
+  'applied-commands': 'commands applied to a replicated state machine',
+  paxos: 'Paxos proposals and chosen values',
+  'kv-clients': 'client operations on a key-value store',
+  transactions: 'transaction votes and decisions',
+  snapshots: 'snapshots',
+  locks: 'lock grants and fenced writes',
+  counters: 'counter increments',
+  registers: 'register writes',
+  queue: 'queued and consumed messages',
+} as const;
+
+export type StateReport = keyof typeof STATE_REPORTS;
 
 export interface PropertySpec {
   readonly name: string;

@@ -21,6 +21,7 @@ export const raft: ProtocolDefinition = {
   name: 'raft',
   summary: 'Raft consensus: leader election, log replication and a replicated key-value store',
   binding: 'nodes',
+  reports: ['leader-terms', 'replicated-log', 'applied-commands'],
   serves: 'kv',
   options: [
     { key: 'election_timeout', type: 'duration-range', doc: 'a node that hears from no leader for this long (on its own clock, drawn afresh each time) starts an election', example: '150ms..300ms' },

@@ -23,6 +23,7 @@ export const replicatedQueue: ProtocolDefinition = {
   name: 'replicated_queue',
   summary: 'primary–backup message queue with acknowledgements and redelivery: at-least-once, duplicates but no loss',
   binding: 'nodes',
+  reports: ['queue'],
   options: [
     { key: 'brokers', type: 'nodes', required: true, doc: 'the queue replicas; the first starts as primary', example: 'Q1, Q2' },
     { key: 'producers', type: 'nodes', required: true, doc: 'nodes that send messages; every other bound node consumes', example: 'P' },

@@ -22,6 +22,7 @@ export const twoPhaseCommit: ProtocolDefinition = {
   name: 'two_phase_commit',
   summary: 'two-phase commit with durable logs on coordinator and participants; blocks while the coordinator is down',
   binding: 'nodes',
+  reports: ['transactions'],
   options: COMMIT_OPTIONS,
   properties: COMMIT_PROPERTIES,
   validate: validateCommit,

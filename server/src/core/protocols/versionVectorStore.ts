@@ -51,6 +51,7 @@ export const versionVectorStore: ProtocolDefinition = {
   name: 'version_vector_store',
   summary: 'register with version vectors replicated by gossip: keeps concurrent writes as siblings',
   binding: 'nodes',
+  reports: ['registers'],
   options: REGISTER_OPTIONS,
   properties: REGISTER_PROPERTIES,
   createNode: (ctx) => new RegisterReplica(ctx, vv),
