@@ -67,9 +67,13 @@ describe('max_skew', () => {
     assert.match(v[0]!.message, /^max_skew 1ms >= 1ms at t=1s \(A \+1ms, B \+0ns from true time\); caused by: clock A drift \+1000ppm \(line 3\)$/);
   });
 
-  test('with <= the bound itself is allowed: the first instant above it is 1s + 1ns', () => {
-    // At 1s + 1ns: (1e9 + 1) · 1000e-6 = 1ms + 0.001ns > 1ms.
-    assert.equal(skew('clock A { drift +1000ppm }', '<= 1ms').violations[0]!.time, SECOND + 1);
+  test('with <= the bound itself is allowed: the first instant the readings differ by more is 1.000001s', () => {
+    // The readings are whole ns: A reads ⌊1.001 t⌋, B reads t, so the gap is ⌊0.001 t⌋. At 1s + 1ns the unrounded
+    // clocks differ by 1ms + 0.001ns, but the readings by exactly 1ms; the gap first reaches 1ms + 1ns when
+    // 0.001 t ≥ 1_000_001, at t = 1_000_001_000 (the unrounded clock used to report "1ms > 1ms" at 1s + 1ns).
+    const v = skew('clock A { drift +1000ppm }', '<= 1ms').violations[0]!;
+    assert.equal(v.time, 1_000_001_000);
+    assert.match(v.message, /^max_skew 1\.000001ms > 1ms at t=1\.000001s /);
   });
 
   test('spread is max − min: an offset that drift first closes, then reopens', () => {

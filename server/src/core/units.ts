@@ -43,6 +43,22 @@ export function formatDuration(ns: number, signed = false): string {
   return `${sign}${text}${unit}`;
 }
 
+/**
+ * Like formatDuration, but with every decimal a whole number of nanoseconds
+ * needs, so two different times never read the same: `1_000_001` →
+ * `1.000001ms` (formatDuration says `1ms`). For verdicts on exact times.
+ */
+export function formatDurationExact(ns: number, signed = false): string {
+  if (!Number.isSafeInteger(ns)) return formatDuration(ns, signed);
+  const sign = ns < 0 ? '-' : signed ? '+' : '';
+  const abs = Math.abs(ns);
+  const [unit, name] = abs >= SECOND ? [SECOND, 's'] : abs >= MS ? [MS, 'ms'] : abs >= US ? [US, 'us'] : [NS, 'ns'];
+  const whole = Math.floor(abs / unit);
+  const rest = abs - whole * unit;
+  const decimals = rest === 0 ? '' : `.${String(rest).padStart(String(unit).length - 1, '0').replace(/0+$/, '')}`;
+  return `${sign}${whole}${decimals}${name}`;
+}
+
 /** Fixed-width true-time column for timelines: seconds with 6 decimals. */
 export function formatClockReading(ns: number): string {
   const sign = ns < 0 ? '-' : '';

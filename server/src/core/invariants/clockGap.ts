@@ -1,17 +1,18 @@
 import type { LatencyModel } from '../check/options';
 import type { ClockModel, Model } from '../model';
+import type { LocalClock } from '../sim/clock';
 import type { TraceEvent } from '../sim/trace';
-import { formatDuration, formatPpm } from '../units';
+import { firstGapAtLeast, trueTimeClock } from './readingGap';
+import { formatDuration, formatDurationExact, formatPpm } from '../units';
 import type { Cause, WorldView } from './invariant';
 
 /** Stands for true time where a node index is expected: the line t ↦ t. */
 export const TRUE_TIME = -1;
 
-/** A clock between two changes: its reading at the snapshot and its rate in ppm. */
-interface Line {
+/** A clock between two changes: a frozen copy of its piece (see LocalClock.copy). */
+interface Piece {
   readonly node: number;
-  readonly reading: number;
-  readonly ppm: number;
+  readonly clock: LocalClock;
 }
 
 export interface Reading {
@@ -49,25 +50,30 @@ export interface GapWatchSpec {
 }
 
 /**
- * Watches the gap between piecewise-linear clocks exactly, not by sampling:
- * between two clock or liveness changes every clock is a line in true time,
- * so the gap (a maximum of differences of lines) is convex there and crosses
- * the bound at most once, at an instant found analytically. Call `check` on
- * every event for which `changesClocks` holds, and at the end of the run.
+ * Watches the gap between clock readings exactly, not by sampling, on the
+ * readings the nodes see (whole nanoseconds, floored to each clock's
+ * resolution). Between two clock or liveness changes every clock is one
+ * piece, and the first instant a pair of readings is the bound apart is
+ * solved for (readingGap.ts). Call `check` on every event for which
+ * `changesClocks` holds, and at the end of the run.
  */
 export class ClockGapWatch {
   private t0: number;
-  private lines: Line[] = [];
-  /** The reference clock's line; undefined while the reference node is down. */
-  private ref: Line | undefined;
+  private pieces: Piece[] = [];
+  /** The reference clock's piece; undefined while the reference node is down. */
+  private ref: Piece | undefined;
   /** What started each clock's current piece, for explaining an excess found on it later. */
   private pieceCauses = new Map<number, Cause | undefined>();
   private started = false;
+  /** The smallest gap that violates: readings are integers, so `> X` is `≥ X + 1`. */
+  private readonly k: number;
+  private readonly trueTime = trueTimeClock();
 
   constructor(
     private readonly world: WorldView,
     private readonly spec: GapWatchSpec,
   ) {
+    this.k = spec.strict ? spec.bound : spec.bound + 1;
     // Monitors are created before the first event, when every clock is on its first piece.
     this.t0 = world.now();
     this.snapshot(this.t0);
@@ -84,40 +90,41 @@ export class ClockGapWatch {
       this.started = true;
       if (from <= this.t0) {
         const start = this.worst(this.t0);
-        if (this.exceeds(start.gap)) return { ...start, time: this.t0, seq: -1, causes: this.causes(start) };
+        if (start.gap >= this.k) return { ...start, time: this.t0, seq: -1, causes: this.causes(start) };
       }
     }
-    // 1. The old pieces continued up to t1: did the gap reach the bound in between?
-    const s = Math.max(this.t0, from);
-    if (t1 > this.t0 && s <= t1) {
-      let at: number | undefined;
-      if (s > this.t0 && this.exceeds(this.worst(s).gap)) at = s;
-      else if (this.exceeds(this.worst(t1).gap)) at = this.earliestExcess(s, t1);
+    // 1. The old pieces continued up to t1 (t0 itself was checked when they began).
+    const lo = Math.max(this.t0 + 1, from);
+    if (lo <= t1) {
+      const at = this.firstExcess(lo, t1);
       if (at !== undefined) {
         const w = this.worst(at);
-        return { ...w, time: at, seq: at < t1 ? seq - 1 : seq, causes: this.causes(w) };
+        return { ...w, time: at, seq: at < t1 ? this.seqAt(at, seq) : seq, causes: this.causes(w) };
       }
     }
     // 2. The state after the change at t1.
     this.snapshot(t1);
     if (t1 >= from) {
       const now = this.worst(t1);
-      if (this.exceeds(now.gap)) return { ...now, time: t1, seq, causes: this.causes(now) };
+      if (now.gap >= this.k) return { ...now, time: t1, seq, causes: this.causes(now) };
     }
     return undefined;
   }
 
-  private exceeds(gap: number): boolean {
-    return this.spec.strict ? gap >= this.spec.bound : gap > this.spec.bound;
+  /** The last event at or before a crossing found in hindsight, so the trace marks the right instant. */
+  private seqAt(time: number, seq: number): number {
+    let s = seq - 1;
+    for (let e = this.world.event(s); e && e.time > time; e = this.world.event(s)) s--;
+    return s;
   }
 
   private snapshot(t: number): void {
     this.t0 = t;
     const { watched, reference } = this.spec;
-    const line = (node: number): Line => ({ node, reading: this.world.clock(node).exact(t), ppm: this.world.clock(node).totalRatePpm });
-    this.lines = watched.filter((i) => i !== reference && this.world.isAlive(i)).map(line);
-    this.ref = reference === undefined ? undefined : reference === TRUE_TIME ? { node: TRUE_TIME, reading: t, ppm: 0 } : this.world.isAlive(reference) ? line(reference) : undefined;
-    const nodes = [...this.lines, ...(this.ref ? [this.ref] : [])].map((l) => l.node).filter((i) => i !== TRUE_TIME);
+    const piece = (node: number): Piece => ({ node, clock: this.world.clock(node).copy() });
+    this.pieces = watched.filter((i) => i !== reference && this.world.isAlive(i)).map(piece);
+    this.ref = reference === undefined ? undefined : reference === TRUE_TIME ? { node: TRUE_TIME, clock: this.trueTime } : this.world.isAlive(reference) ? piece(reference) : undefined;
+    const nodes = [...this.pieces, ...(this.ref ? [this.ref] : [])].map((l) => l.node).filter((i) => i !== TRUE_TIME);
     this.pieceCauses = new Map(nodes.map((i) => [i, this.world.lastClockChange(i)]));
   }
 
@@ -133,18 +140,13 @@ export class ClockGapWatch {
     return out;
   }
 
-  private readingAt(l: Line, t: number): number {
-    const dt = t - this.t0;
-    return l.reading + dt + (dt * l.ppm) / 1e6;
-  }
-
   /** The gap at t on the current pieces, and the pair of clocks that make it. */
   private worst(t: number): { gap: number; ahead: Reading; behind: Reading } {
-    const readings = this.lines.map((l) => ({ node: l.node, reading: this.readingAt(l, t) }));
+    const readings = this.pieces.map((l) => ({ node: l.node, reading: l.clock.read(t) }));
     const none = { gap: 0, ahead: { node: TRUE_TIME, reading: t }, behind: { node: TRUE_TIME, reading: t } };
     if (this.spec.reference !== undefined) {
       if (!this.ref) return none;
-      const r = { node: this.ref.node, reading: this.readingAt(this.ref, t) };
+      const r = { node: this.ref.node, reading: this.ref.clock.read(t) };
       let out = none;
       for (const x of readings) {
         const d = x.reading - r.reading;
@@ -162,26 +164,43 @@ export class ClockGapWatch {
     return { gap: hi.reading - lo.reading, ahead: hi, behind: lo };
   }
 
-  /** The first integer instant in (s, t1] at which the gap exceeds the bound (it does at t1). */
-  private earliestExcess(s: number, t1: number): number {
-    const pairs: [Line, Line][] = [];
+  /**
+   * The first integer instant in [lo, t1] at which some pair of readings is
+   * k apart, on the current pieces. The exact readings' spread is convex on
+   * a piece (a maximum of lines minus a minimum of lines), so it is largest
+   * at an end; readings differ from it by less than a tick, which rules out
+   * most pieces and pairs before any search.
+   */
+  private firstExcess(lo: number, t1: number): number | undefined {
+    const pairs: [Piece, Piece][] = [];
     if (this.spec.reference !== undefined) {
-      for (const l of this.lines) pairs.push([l, this.ref!], [this.ref!, l]);
+      if (!this.ref) return undefined;
+      for (const l of this.pieces) pairs.push([l, this.ref], [this.ref, l]);
     } else {
-      for (const a of this.lines) for (const b of this.lines) if (a !== b) pairs.push([a, b]);
+      // The spread of the exact readings, convex, is largest at an end: most pieces end here in O(n).
+      const spread = (t: number): number => {
+        let hi = -Infinity;
+        let low = Infinity;
+        for (const p of this.pieces) {
+          const e = p.clock.exact(t);
+          if (e > hi) hi = e;
+          if (e < low) low = e;
+        }
+        return hi - low;
+      };
+      const tick = this.pieces.reduce((m, p) => Math.max(m, p.clock.tick), 1);
+      if (this.pieces.length < 2 || Math.max(spread(lo), spread(t1)) + tick + 2 <= this.k) return undefined;
+      for (const a of this.pieces) for (const b of this.pieces) if (a !== b) pairs.push([a, b]);
     }
-    let best = t1;
+    let best: number | undefined;
     for (const [a, b] of pairs) {
-      const dppm = a.ppm - b.ppm;
-      if (dppm <= 0) continue;
-      const d0 = this.readingAt(a, s) - this.readingAt(b, s);
-      const t = s + Math.max(0, Math.ceil(((this.spec.bound - d0) * 1e6) / dppm));
-      if (t < best) best = t;
+      // D is linear: its largest value on [lo, t1] is at an end; the readings' gap is below D + tick_b.
+      const reach = Math.max(a.clock.exact(lo) - b.clock.exact(lo), a.clock.exact(t1) - b.clock.exact(t1)) + b.clock.tick + 2;
+      if (reach <= this.k) continue;
+      const at = firstGapAtLeast(a.clock, b.clock, lo, best === undefined ? t1 : best - 1, this.k);
+      if (at !== undefined) best = at;
     }
-    // The analytic instant is exact up to rounding; settle on the first instant where the predicate holds.
-    while (best > s && this.exceeds(this.worst(best - 1).gap)) best--;
-    while (best < t1 && !this.exceeds(this.worst(best).gap)) best++;
-    return Math.max(best, s);
+    return best;
   }
 }
 
@@ -189,6 +208,12 @@ export class ClockGapWatch {
 function describeClock(c: ClockModel): string {
   const parts = [...(c.offset !== 0 ? [`offset ${formatDuration(c.offset, true)}`] : []), ...(c.driftPpm !== 0 ? [`drift ${formatPpm(c.driftPpm)}`] : [])];
   return parts.length ? parts.join(' ') : 'exact';
+}
+
+/** The gap for a verdict: to 3 decimals, unless that would read the same as the bound (`1ms > 1ms`): then exactly. */
+export function gapText(gap: number, bound: number): string {
+  const text = formatDuration(gap);
+  return text === formatDuration(bound) ? formatDurationExact(gap) : text;
 }
 
 export function clockName(world: WorldView, node: number): string {

@@ -1,5 +1,5 @@
-import { formatDuration } from '../units';
-import { ClockGapWatch, clockName, type Excess } from './clockGap';
+import { formatDuration, formatDurationExact } from '../units';
+import { ClockGapWatch, clockName, gapText, type Excess } from './clockGap';
 import type { InvariantDefinition, ViolationReport } from './invariant';
 
 /**
@@ -16,6 +16,7 @@ export const converges: InvariantDefinition = {
   form: { bound: 'duration', comparators: ['<', '<='], within: 'required', args: { min: 0, max: 1000, kind: 'node' } },
   create(params, world) {
     const strict = params.comparator === '<';
+    const bound = params.bound!;
     const deadline = params.within!;
     const watch = new ClockGapWatch(world, {
       watched: params.nodeArgs.length > 0 ? [...params.nodeArgs] : world.model.nodes.map((n) => n.index),
@@ -25,11 +26,11 @@ export const converges: InvariantDefinition = {
     });
     const report = (x: Excess | undefined): ViolationReport | undefined => {
       if (!x) return undefined;
-      const fromTrue = (r: { node: number; reading: number }): string => `${clockName(world, r.node)} ${formatDuration(Math.round(r.reading - x.time), true)}`;
+      const fromTrue = (r: { node: number; reading: number }): string => `${clockName(world, r.node)} ${formatDuration(r.reading - x.time, true)}`;
       const causes = x.causes;
-      const when = x.time === deadline ? `not converged by t=${formatDuration(deadline)}` : `diverged again at t=${formatDuration(x.time)}`;
+      const when = x.time === deadline ? `not converged by t=${formatDuration(deadline)}` : `diverged again at t=${formatDurationExact(x.time)}`;
       return {
-        message: `${when}: skew ${formatDuration(Math.round(x.gap))} ${strict ? '>=' : '>'} ${formatDuration(params.bound!)} (${fromTrue(x.ahead)}, ${fromTrue(x.behind)} from true time)${causes.length ? `; caused by: ${causes.map((c) => `${c.message} (line ${c.range.startLine})`).join('; ')}` : ''}`,
+        message: `${when}: skew ${gapText(x.gap, bound)} ${strict ? '>=' : '>'} ${formatDuration(params.bound!)} (${fromTrue(x.ahead)}, ${fromTrue(x.behind)} from true time)${causes.length ? `; caused by: ${causes.map((c) => `${c.message} (line ${c.range.startLine})`).join('; ')}` : ''}`,
         time: x.time,
         seq: x.seq,
         causes,

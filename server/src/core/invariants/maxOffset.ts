@@ -1,5 +1,5 @@
-import { formatDuration } from '../units';
-import { asymmetryCauses, ClockGapWatch, clockName, TRUE_TIME, type Excess } from './clockGap';
+import { formatDuration, formatDurationExact } from '../units';
+import { asymmetryCauses, ClockGapWatch, clockName, gapText, TRUE_TIME, type Excess } from './clockGap';
 import type { InvariantDefinition, ViolationReport } from './invariant';
 
 /**
@@ -20,6 +20,7 @@ export const maxOffset: InvariantDefinition = {
   create(params, world) {
     const reference = params.nodeArgs[0] ?? TRUE_TIME;
     const strict = params.comparator === '<';
+    const bound = params.bound!;
     const watch = new ClockGapWatch(world, {
       watched: world.model.nodes.map((n) => n.index),
       reference,
@@ -33,11 +34,11 @@ export const maxOffset: InvariantDefinition = {
       const nodeAhead = x.ahead.node !== reference;
       const node = nodeAhead ? x.ahead : x.behind;
       const ref = nodeAhead ? x.behind : x.ahead;
-      const fromTrue = (r: { node: number; reading: number }): string => `${clockName(world, r.node)} ${formatDuration(Math.round(r.reading - x.time), true)}`;
+      const fromTrue = (r: { node: number; reading: number }): string => `${clockName(world, r.node)} ${formatDuration(r.reading - x.time, true)}`;
       const detail = reference === TRUE_TIME ? '' : ` (${fromTrue(node)}, ${fromTrue(ref)} from true time)`;
       const causes = [...x.causes, ...asymmetryCauses(world.model, node.node)];
       return {
-        message: `${name} ${formatDuration(Math.round(x.gap))} ${strict ? '>=' : '>'} ${formatDuration(params.bound!)} at t=${formatDuration(x.time)}: ${clockName(world, node.node)} is ${formatDuration(Math.round(x.gap))} ${nodeAhead ? 'ahead of' : 'behind'} ${clockName(world, reference)}${detail}${causes.length ? `; caused by: ${causes.map((c) => `${c.message} (line ${c.range.startLine})`).join('; ')}` : ''}`,
+        message: `${name} ${gapText(x.gap, bound)} ${strict ? '>=' : '>'} ${formatDuration(params.bound!)} at t=${formatDurationExact(x.time)}: ${clockName(world, node.node)} is ${gapText(x.gap, bound)} ${nodeAhead ? 'ahead of' : 'behind'} ${clockName(world, reference)}${detail}${causes.length ? `; caused by: ${causes.map((c) => `${c.message} (line ${c.range.startLine})`).join('; ')}` : ''}`,
         time: x.time,
         seq: x.seq,
         causes,

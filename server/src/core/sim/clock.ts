@@ -61,9 +61,18 @@ export class LocalClock {
     return this.baseLocal - this.baseTrue + whole + this.restMicro / MICRO;
   }
 
-  /** The clock's resolution in ns (0 or 1: whole nanoseconds). */
+  /** The step of its readings in ns: the resolution, at least 1. */
   get tick(): number {
     return Math.max(1, this.resolution);
+  }
+
+  /**
+   * A frozen copy of the current piece: it reads, for any later instant,
+   * what this clock would read had nothing changed since. The clock
+   * invariants keep one per clock between changes.
+   */
+  copy(): LocalClock {
+    return Object.assign(Object.create(LocalClock.prototype) as LocalClock, this);
   }
 
   get driftPpm(): number {

@@ -29,7 +29,7 @@ export function operandValue(o: ExpectOperand, sim: Simulation): PropertyValue |
     case 'clock': return node.clock.read(now);
     case 'hlc': return node.hlc.l;
     case 'hlc_counter': return node.hlc.c;
-    case 'offset': return Math.round(node.clock.offset(now));
+    case 'offset': return node.clock.read(now) - now; // what the node reads, not the unrounded clock
     case 'alive': return node.alive;
     case 'sent': return o.arg === undefined ? node.sent : node.sentByLabel.get(o.arg) ?? 0;
     case 'received': return o.arg === undefined ? node.received : node.receivedByLabel.get(o.arg) ?? 0;

@@ -67,7 +67,7 @@ export function summarize(sim: Simulation): RunResult {
       vc: [...n.vc],
       hlc: n.hlc,
       clock: n.clock.read(t),
-      offset: Math.round(n.clock.offset(t)),
+      offset: n.clock.read(t) - t,
       driftPpm: n.clock.totalRatePpm,
       sent: n.sent,
       received: n.received,
