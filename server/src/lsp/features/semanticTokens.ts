@@ -9,6 +9,8 @@ export const SEMANTIC_LEGEND: SemanticTokensLegend = { tokenTypes: [...TYPES], t
 
 const type = (t: (typeof TYPES)[number]): number => TYPES.indexOf(t);
 
+const LINE_END = /\r\n|\r|\n/;
+
 /**
  * Semantic tokens where they add to the TextMate grammar: node names (with
  * declarations marked), invariant and protocol names, option keys and
@@ -41,9 +43,10 @@ export function semanticTokens(parsed: ParseResult): SemanticTokens {
     else if (name === 'LineComment' || name === 'BlockComment') tokenType = type('comment');
     else if (name === 'Arrow' || name === 'BiArrow') tokenType = type('operator');
     if (tokenType === undefined) continue;
-    // Tokens spanning lines (block comments) are split per line, as LSP requires.
-    const lines = t.image.split('\n');
-    lines.forEach((line, i) => {
+    // What the token covers in the text: a string missing its closing quote is parsed with one added, which is not there.
+    const source = t.image.slice(0, (t.endOffset ?? t.startOffset) - t.startOffset + 1);
+    // Tokens spanning lines (block comments) are split per line, as LSP requires; a line ends at \r\n, \r or \n, as for the lexer.
+    source.split(LINE_END).forEach((line, i) => {
       if (line.length > 0) builder.push(t.startLine! - 1 + i, i === 0 ? t.startColumn! - 1 : 0, line.length, tokenType!, modifiers);
     });
   }
