@@ -113,4 +113,22 @@ describe('language server over JSON-RPC', () => {
     const versions = lsp.allPublished().filter((x) => x.uri === uri).map((x) => x.version!);
     assert.deepEqual(versions, [...versions].sort((a, b) => a - b), `published out of order: ${versions}`);
   });
+
+  test('a diagnostic with a fix offers it as a quick fix, and the edit makes the file check', async () => {
+    const uri = 'file:///work/fixes.dsync';
+    const text = 'scenario f { seed 1  run for 2 s }\nnodes A, Bob\nat 1ms A -> Bobb "x"\n';
+    lsp.open(uri, text);
+    const p = await lsp.diagnostics(uri, 1, (d) => d.diagnostics.length >= 2);
+    assert.deepEqual(p.diagnostics.map((d) => d.code), ['DS105', 'DS110']);
+    const actions = (await lsp.client.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: p.diagnostics[0]!.range, context: { diagnostics: p.diagnostics } })) as { title: string; kind: string; edit: WorkspaceEdit }[];
+    assert.deepEqual(actions.map((a) => [a.title, a.kind]), [['Write 2s', 'quickfix'], ["Change to 'Bob'", 'quickfix']]);
+    // Apply both edits (they do not overlap; the later one first) and the file checks clean.
+    const edits = actions.flatMap((a) => a.edit.changes![uri]!).sort((a, b) => b.range.start.line - a.range.start.line || b.range.start.character - a.range.start.character);
+    const lines = text.split('\n');
+    for (const e of edits) {
+      const line = lines[e.range.start.line]!;
+      lines[e.range.start.line] = line.slice(0, e.range.start.character) + e.newText + line.slice(e.range.end.character);
+    }
+    assert.equal(lines.join('\n'), 'scenario f { seed 1  run for 2s }\nnodes A, Bob\nat 1ms A -> Bob "x"\n');
+  });
 });

@@ -271,9 +271,12 @@ expect C.received("ok") == 1`;
     assert.equal(r.ast.statements[1]!.kind, 'at');
   });
 
-  test('a missing closing brace at the end of the file points at the end', () => {
+  test('a missing closing brace at the end of the file points at the end, and says where the block opened', () => {
     const r = parse('scenario x { seed 1  run for 1s\n');
-    assert.deepEqual(r.diagnostics.map((d) => [d.code, d.range.startLine, d.range.startColumn, d.message]), [['DS102', 1, 32, "expected '}' but found end of file"]]);
+    assert.deepEqual(r.diagnostics.map((d) => [d.code, d.range.startLine, d.range.startColumn, d.message]), [
+      ['DS106', 1, 32, "the '{' of this scenario header (line 1, column 12) is never closed; add '}' here, before the end of the file"],
+    ]);
+    assert.equal(r.ast.statements[0]!.kind, 'scenario');
   });
 
   test('garbage between statements is one error and the next statement parses', () => {

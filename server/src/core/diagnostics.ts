@@ -13,6 +13,8 @@ export const CATALOG = {
   DS102: { severity: 'error', title: 'syntax error' },
   DS103: { severity: 'error', title: 'unterminated string or comment' },
   DS104: { severity: 'error', title: 'nested too deeply' },
+  DS105: { severity: 'error', title: 'unknown or detached unit' },
+  DS106: { severity: 'error', title: 'block never closed' },
   DS110: { severity: 'error', title: 'unknown node' },
   DS111: { severity: 'error', title: 'duplicate node' },
   DS112: { severity: 'error', title: 'duplicate declaration' },
@@ -75,6 +77,10 @@ export interface Diagnostic {
   readonly range: SourceRange;
   readonly related?: readonly RelatedInformation[];
   readonly fix?: Fix;
+}
+
+export function withFix(d: Diagnostic, fix: Fix): Diagnostic {
+  return { ...d, fix };
 }
 
 export function diagnostic(

@@ -1,4 +1,4 @@
-import { diagnostic } from '../diagnostics';
+import { diagnostic, withFix, type Diagnostic } from '../diagnostics';
 import type { InvariantDefinition } from '../invariants/invariant';
 import { INVARIANTS } from '../invariants/registry';
 import { resolveProperty } from '../protocols/registry';
@@ -8,14 +8,15 @@ import type { PropertySpec } from '../protocols/protocol';
 import type * as A from '../syntax/ast';
 import type { CheckContext } from './context';
 import { describeValueKind, expectDuration } from './options';
-import { didYouMean } from './suggest';
+import { closestName } from './suggest';
 
 export function checkInvariant(decl: A.InvariantDecl, text: string, ctx: CheckContext): InvariantInstance | undefined {
   const definition = INVARIANTS.find((d) => d.name === decl.name.text);
   if (!definition) {
     const names = INVARIANTS.map((d) => d.name);
-    const close = didYouMean(decl.name.text, names);
-    ctx.diagnostics.push(diagnostic('DS130', `unknown invariant '${decl.name.text}'${close || `; known: ${names.join(', ')}`}`, decl.name.range));
+    const close = closestName(decl.name.text, names);
+    const report = diagnostic('DS130', `unknown invariant '${decl.name.text}'${close ? `; did you mean '${close}'?` : `; known: ${names.join(', ')}`}`, decl.name.range);
+    ctx.diagnostics.push(close ? withFix(report, { title: `Change to '${close}'`, range: decl.name.range, newText: close }) : report);
     return undefined;
   }
   const form = definition.form;
@@ -45,7 +46,7 @@ export function checkInvariant(decl: A.InvariantDecl, text: string, ctx: CheckCo
     if (!form.bound) return bad(`'${definition.name}' takes no comparison`, decl.bound!.range);
     if (form.comparators && !form.comparators.includes(decl.comparator)) return bad(`'${definition.name}' takes only ${form.comparators.join(' or ')}`);
     if (form.bound === 'duration') {
-      bound = expectDuration(decl.bound!, definition.name, ctx);
+      bound = expectDuration(decl.bound!, `'${definition.name}'`, ctx);
       if (bound === undefined) return undefined;
     } else {
       if (decl.bound!.kind !== 'number') return bad(`'${definition.name}' compares with a number, not ${describeValueKind(decl.bound!)}`, decl.bound!.range);
@@ -103,7 +104,7 @@ export function checkExpectation(decl: A.ExpectDecl, text: string, protocols: re
   const at = decl.at === 'end' ? undefined : ctx.time(decl.at, "'expect … at'");
   if (!left || !right || (decl.at !== 'end' && at === undefined)) return undefined;
   if (!comparable(left.type, right.type)) {
-    ctx.diagnostics.push(diagnostic('DS133', `cannot compare ${left.type} with ${right.type}${left.type === 'time' && right.type === 'int' ? '; add a unit to the number' : ''}`, decl.range));
+    ctx.diagnostics.push(mismatch(decl, left.type, right.type));
     return undefined;
   }
   const ordered = ['<', '<=', '>', '>='].includes(decl.comparator);
@@ -112,6 +113,23 @@ export function checkExpectation(decl: A.ExpectDecl, text: string, protocols: re
     return undefined;
   }
   return { left: left.operand, comparator: decl.comparator, right: right.operand, at, isTime: left.type === 'time', range: decl.range, text };
+}
+
+/** DS133 for two sides of different types: says what each side is, and the fix when one side is a bare number against a time. */
+function mismatch(decl: A.ExpectDecl, leftType: OperandType, rightType: OperandType): Diagnostic {
+  const article = (t: OperandType): string => {
+    const n = normalType(t);
+    return n === 'time' ? 'a time' : n === 'int' ? 'a number' : n === 'string' ? 'a string' : n === 'bool' ? 'true/false' : `a value of type ${n}`;
+  };
+  const describe = (o: A.Operand): string => (o.kind === 'property' ? `${o.node.text}.${o.property.text}${o.args.length > 0 ? '(…)' : ''}` : o.value.kind === 'number' ? o.value.text : 'the value');
+  const message = `cannot compare ${article(leftType)} with ${article(rightType)}: ${describe(decl.left)} is ${article(leftType)} and ${describe(decl.right)} is ${article(rightType)}`;
+  // A bare number against a time is a time with its unit left out.
+  const bare = leftType === 'time' && decl.right.kind === 'literal' && decl.right.value.kind === 'number' ? decl.right.value
+    : rightType === 'time' && decl.left.kind === 'literal' && decl.left.value.kind === 'number' ? decl.left.value : undefined;
+  if (bare && bare.kind === 'number') {
+    return withFix(diagnostic('DS133', `${message}; add a unit to the number: ${bare.text}ms`, decl.range), { title: `Write ${bare.text}ms`, range: bare.range, newText: `${bare.text}ms` });
+  }
+  return diagnostic('DS133', `${message}; compare like with like`, decl.range);
 }
 
 function operand(o: A.Operand, protocols: readonly ProtocolInstance[], ctx: CheckContext): { operand: ExpectOperand; type: OperandType } | undefined {
@@ -141,7 +159,9 @@ function operand(o: A.Operand, protocols: readonly ProtocolInstance[], ctx: Chec
   }
   if (!spec) {
     const known = [...NODE_PROPERTIES.map((p) => p.name), ...protocols.filter((p) => p.nodes.includes(node)).flatMap((p) => p.definition.properties.map((x) => x.name))];
-    ctx.diagnostics.push(diagnostic('DS132', `node '${o.node.text}' has no property '${o.property.text}'; it has: ${known.join(', ')}`, o.property.range));
+    const close = closestName(o.property.text, known);
+    const report = diagnostic('DS132', `node '${o.node.text}' has no property '${o.property.text}'${close ? `; did you mean '${close}'? It has` : '; it has'}: ${known.join(', ')}`, o.property.range);
+    ctx.diagnostics.push(close ? withFix(report, { title: `Change to '${close}'`, range: o.property.range, newText: close }) : report);
     return undefined;
   }
   const argKind = builtin?.arg;

@@ -1,4 +1,4 @@
-import { capDiagnostics, diagnostic, hasErrors, type Diagnostic } from '../diagnostics';
+import { capDiagnostics, diagnostic, hasErrors, withFix, type Diagnostic } from '../diagnostics';
 import { MAX_WRITTEN_NS, reportClockReach, reportHugeDurations, WRITTEN_LIMIT_TEXT } from './bounds';
 import type { ClockModel, Expectation, FaultModel, InvariantInstance, LinkParams, Model, ProtocolInstance, RandomFaultSpec, Rule, Stimulus } from '../model';
 import { PROTOCOLS } from '../protocols/registry';
@@ -13,6 +13,7 @@ import { checkFault, checkFaultEffects } from './faults';
 import { checkOptions, type LatencyModel, type OptionSpec, type ParsedOptions } from './options';
 import { checkRandomFault } from './randomFaults';
 import { checkRule, checkRulesCanFire, checkStimulus } from './script';
+import { closestName } from './suggest';
 
 export const SCENARIO_OPTIONS: readonly OptionSpec[] = [
   { key: 'seed', type: 'integer', min: 0, max: Number.MAX_SAFE_INTEGER, doc: 'the seed of every random choice in the run', example: '7' },
@@ -214,7 +215,9 @@ export function check(parsed: ParseResult, text: string): CheckResult {
     reportClockReach({ duration: ctx.duration, range: header.duration.range }, ctx.nodes.nodes.map((node) => ({ name: node.name, clock: clockOf(node.index) })), faults, ctx.diagnostics);
   }
 
-  const all = [...parsed.diagnostics, ...ctx.diagnostics];
+  // A value whose unit was already reported (DS105: `5xyz`, read as a bare 5) gets no second report from the checker.
+  const unitReported = new Set(parsed.diagnostics.filter((d) => d.code === 'DS105').map((d) => d.range.startOffset));
+  const all = [...parsed.diagnostics, ...(unitReported.size > 0 ? ctx.diagnostics.filter((d) => !unitReported.has(d.range.startOffset)) : ctx.diagnostics)];
   const failed = hasErrors(all) || ctx.diagnostics.droppedErrors > 0;
   const diagnostics = capDiagnostics(all, ctx.diagnostics.dropped);
   if (failed || !header || ctx.duration === undefined) return { model: undefined, diagnostics };
@@ -257,7 +260,10 @@ function checkProtocol(
   const definition = PROTOCOLS.find((p) => p.name === binding.name.text);
   if (!definition) {
     const known = PROTOCOLS.filter((p) => p.binding === kind).map((p) => p.name);
-    ctx.diagnostics.push(diagnostic('DS140', `unknown protocol '${binding.name.text}'; ${known.length ? `known here: ${known.join(', ')}` : `no protocol can be bound with '${kind}' yet`}`, binding.name.range));
+    const close = closestName(binding.name.text, known);
+    const list = known.length ? `known here: ${known.join(', ')}` : `no protocol can be bound with '${kind}' yet`;
+    const report = diagnostic('DS140', `unknown protocol '${binding.name.text}'; ${close ? `did you mean '${close}'? ` : ''}${list}`, binding.name.range);
+    ctx.diagnostics.push(close ? withFix(report, { title: `Change to '${close}'`, range: binding.name.range, newText: close }) : report);
     return undefined;
   }
   if (definition.binding !== kind) {

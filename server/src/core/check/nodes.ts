@@ -1,4 +1,4 @@
-import { diagnostic, type Diagnostic } from '../diagnostics';
+import { diagnostic, withFix, type Diagnostic } from '../diagnostics';
 import type { SourceRange } from '../source';
 import type * as A from '../syntax/ast';
 import { KEYWORD_NAMES } from '../syntax/lexer';
@@ -74,7 +74,13 @@ export class NodeTable {
   resolve(name: A.Name): number | undefined {
     const node = this.byName.get(name.text);
     if (node) return node.index;
-    this.diagnostics.push(diagnostic('DS110', `unknown node '${name.text}'${this.suggest(name.text)}`, name.range));
+    if ((KEYWORD_NAMES as readonly string[]).includes(name.text)) {
+      this.diagnostics.push(diagnostic('DS114', `'${name.text}' is a keyword and cannot name a node`, name.range));
+      return undefined;
+    }
+    const report = diagnostic('DS110', `unknown node '${name.text}'${this.suggest(name.text)}`, name.range);
+    const close = this.suggester?.closest(name.text);
+    this.diagnostics.push(close === undefined ? report : withFix(report, { title: `Change to '${close}'`, range: name.range, newText: close }));
     return undefined;
   }
 

@@ -1,6 +1,7 @@
 import type * as A from '../syntax/ast';
-import { diagnostic, type Diagnostic } from '../diagnostics';
+import { diagnostic, withFix, type Diagnostic } from '../diagnostics';
 import { formatDuration } from '../units';
+import { closestName } from './suggest';
 
 /**
  * Typed option schemas. Every `{ key value … }` block (network, link, clock,
@@ -84,7 +85,9 @@ export function checkOptions(
     const spec = schema.find((s) => s.key === setting.key.text);
     if (!spec) {
       const known = schema.map((s) => s.key).join(', ') || 'none';
-      ctx.diagnostics.push(diagnostic('DS126', `${where} has no option '${setting.key.text}'; it takes: ${known}`, setting.key.range));
+      const close = closestName(setting.key.text, schema.map((s) => s.key));
+      const report = diagnostic('DS126', `${where} has no option '${setting.key.text}'${close ? `; did you mean '${close}'? It takes` : '; it takes'}: ${known}`, setting.key.range);
+      ctx.diagnostics.push(close ? withFix(report, { title: `Change to '${close}'`, range: setting.key.range, newText: close }) : report);
       continue;
     }
     if (ranges.has(spec.key)) {
@@ -122,21 +125,21 @@ function parseOption(setting: A.OptionSetting, spec: OptionSpec, ctx: OptionCont
   const v = first.value;
   switch (spec.type) {
     case 'duration': {
-      const ns = expectDuration(v, spec.key, ctx);
+      const ns = expectDuration(v, `'${spec.key}'`, ctx);
       if (ns === undefined) return undefined;
       if (ns < 0 && !spec.signed) return report('DS122', `'${spec.key}' cannot be negative`, v.range);
       return bounded(ns, spec, v, ctx, formatDuration);
     }
     case 'duration-range': {
       if (v.kind === 'range') {
-        const low = expectDuration(v.low, spec.key, ctx);
-        const high = expectDuration(v.high, spec.key, ctx);
+        const low = expectDuration(v.low, `'${spec.key}'`, ctx);
+        const high = expectDuration(v.high, `'${spec.key}'`, ctx);
         if (low === undefined || high === undefined) return undefined;
         if (low < 0) return report('DS122', `'${spec.key}' cannot be negative`, v.range);
         if (low > high) return report('DS125', `range ${formatDuration(low)}..${formatDuration(high)} is inverted; write the smaller bound first`, v.range);
         return { low, high };
       }
-      const ns = expectDuration(v, spec.key, ctx);
+      const ns = expectDuration(v, `'${spec.key}'`, ctx);
       if (ns === undefined) return undefined;
       if (ns < 0) return report('DS122', `'${spec.key}' cannot be negative`, v.range);
       return { low: ns, high: ns };
@@ -224,13 +227,16 @@ export function describeValueKind(v: A.Value): string {
   }
 }
 
-/** A time value; reports DS120 for a bare number and DS121 for anything else. */
+/**
+ * A time value; reports DS120 for a bare number and DS121 for anything else.
+ * `what` is shown as given: quote a keyword or key yourself (`'latency'`).
+ */
 export function expectDuration(v: A.Value, what: string, ctx: { diagnostics: Diagnostic[] }): number | undefined {
   if (v.kind === 'duration') return v.ns;
   if (v.kind === 'number') {
-    ctx.diagnostics.push(diagnostic('DS120', `'${what}' needs a time unit: write ${v.text}ms or ${v.text}s (units: ns, us, ms, s, min)`, v.range));
+    ctx.diagnostics.push(withFix(diagnostic('DS120', `${what} needs a time unit: write ${v.text}ms or ${v.text}s (units: ns, us, ms, s, min)`, v.range), { title: `Write ${v.text}ms`, range: v.range, newText: `${v.text}ms` }));
   } else {
-    ctx.diagnostics.push(diagnostic('DS121', `'${what}' takes a time such as 10ms, not ${describeValueKind(v)}`, v.range));
+    ctx.diagnostics.push(diagnostic('DS121', `${what} takes a time such as 10ms, not ${describeValueKind(v)}`, v.range));
   }
   return undefined;
 }
@@ -241,8 +247,8 @@ function parseLatency(v: A.Value, key: string, ctx: OptionContext): LatencyModel
     return undefined;
   };
   if (v.kind === 'range') {
-    const low = expectDuration(v.low, key, ctx);
-    const high = expectDuration(v.high, key, ctx);
+    const low = expectDuration(v.low, `'${key}'`, ctx);
+    const high = expectDuration(v.high, `'${key}'`, ctx);
     if (low === undefined || high === undefined) return undefined;
     if (low < 0) return nonNegative(v, key, ctx);
     if (low > high) {
@@ -252,7 +258,7 @@ function parseLatency(v: A.Value, key: string, ctx: OptionContext): LatencyModel
     return { kind: 'uniform', low, high };
   }
   if (v.kind === 'name' && v.args) {
-    const args = v.args.map((a) => expectDuration(a, key, ctx));
+    const args = v.args.map((a) => expectDuration(a, `'${key}'`, ctx));
     if (args.some((a) => a === undefined)) return undefined;
     const [a, b] = args as number[];
     if (args.some((x) => x! < 0)) return nonNegative(v, key, ctx);
@@ -261,7 +267,7 @@ function parseLatency(v: A.Value, key: string, ctx: OptionContext): LatencyModel
     if (v.name === 'uniform' && args.length === 2) return a! <= b! ? { kind: 'uniform', low: a!, high: b! } : report('uniform(low, high) needs low <= high');
     return report(`unknown latency '${v.name}(…)'; use 10ms, 5ms..20ms, normal(mean, sd), exponential(mean) or uniform(low, high)`);
   }
-  const ns = expectDuration(v, key, ctx);
+  const ns = expectDuration(v, `'${key}'`, ctx);
   if (ns === undefined) return undefined;
   if (ns < 0) return nonNegative(v, key, ctx);
   return { kind: 'fixed', ns };

@@ -51,10 +51,9 @@ export class Suggester {
   }
 }
 
-/** `; did you mean 'x'?` or '' — the usual tail of an "unknown name" message. */
-export function didYouMean(name: string, candidates: readonly string[]): string {
-  const close = new Suggester(candidates).closest(name);
-  return close === undefined ? '' : `; did you mean '${close}'?`;
+/** The candidate `name` most plausibly misspells, for short candidate lists (options, protocols, properties, invariants). */
+export function closestName(name: string, candidates: readonly string[]): string | undefined {
+  return new Suggester(candidates).closest(name);
 }
 
 /**

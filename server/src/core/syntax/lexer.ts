@@ -96,6 +96,9 @@ export const StringLiteral = createToken({ name: 'StringLiteral', pattern: /"(?:
 /** Matched only when the string has no closing quote on its line; the checker reports DS103. */
 export const UnterminatedString = createToken({ name: 'UnterminatedString', pattern: /"(?:[^"\\\r\n]|\\.)*/ });
 
+/** `'hello'`: not DSync; matched so the parser can report it once with its fix (DS101) and read it as "hello". */
+export const SingleQuotedString = createToken({ name: 'SingleQuotedString', pattern: /'(?:[^'\\\r\n]|\\.)*'/ });
+
 export const LineComment = createToken({ name: 'LineComment', pattern: /\/\/[^\r\n]*/, group: 'comments' });
 export const BlockComment = createToken({ name: 'BlockComment', pattern: /\/\*[\s\S]*?\*\//, group: 'comments', line_breaks: true });
 export const UnterminatedComment = createToken({ name: 'UnterminatedComment', pattern: /\/\*[\s\S]*/, line_breaks: true });
@@ -132,6 +135,7 @@ export const allTokens: TokenType[] = [
   UnterminatedComment,
   StringLiteral,
   UnterminatedString,
+  SingleQuotedString,
   BiArrow,
   Arrow,
   Duration,

@@ -1,14 +1,15 @@
 import type { IRecognitionException, IToken } from 'chevrotain';
-import { diagnostic, type Diagnostic } from '../diagnostics';
+import { diagnostic, withFix, type Diagnostic } from '../diagnostics';
 import type { SourceRange } from '../source';
 import type { DsyncFile } from './ast';
 import { cstToAst, tokenRange } from './cstToAst';
 import { dsyncLexer, StringLiteral } from './lexer';
 import { holdsCut, limitNesting } from './limits';
+import { closeBlocks, keywordsAsNodeNames, repairUnits } from './repair';
 import { dsyncParser } from './parser';
 
 /** Codes that mean the token stream is not what the user meant: the formatter leaves such a file alone. */
-export const SYNTAX_ERROR_CODES: ReadonlySet<string> = new Set(['DS101', 'DS102', 'DS103', 'DS104', 'DS172']);
+export const SYNTAX_ERROR_CODES: ReadonlySet<string> = new Set(['DS101', 'DS102', 'DS103', 'DS104', 'DS105', 'DS106', 'DS172']);
 
 /** Files larger than this are refused before lexing (DS172). */
 export const MAX_FILE_BYTES = 8 * 1024 * 1024;
@@ -21,7 +22,7 @@ export interface ParseResult {
   readonly comments: readonly IToken[];
 }
 
-/** Stage 1: text → AST plus syntax diagnostics (DS101–DS104, DS114, DS172). Never throws. */
+/** Stage 1: text → AST plus syntax diagnostics (DS101–DS106, DS114, DS172). Never throws. */
 export function parse(text: string): ParseResult {
   if (text.length > MAX_FILE_BYTES) {
     const range = { startOffset: 0, endOffset: 0, startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 };
@@ -44,7 +45,8 @@ export function parse(text: string): ParseResult {
       endColumn: (e.column ?? 1) + e.length,
     };
     const shown = text.slice(e.offset, e.offset + Math.min(e.length, 20));
-    diagnostics.push(diagnostic('DS101', `unexpected character ${JSON.stringify(shown)}; names use letters, digits and _`, range));
+    const hint = shown.startsWith("'") ? 'strings use double quotes: "hello"' : 'names use letters, digits and _';
+    diagnostics.push(diagnostic('DS101', `unexpected character ${JSON.stringify(shown)}; ${hint}`, range));
   }
   const tokens: IToken[] = [];
   for (const t of lexed.tokens) {
@@ -52,6 +54,12 @@ export function parse(text: string): ParseResult {
       diagnostics.push(diagnostic('DS103', 'string has no closing quote on this line; add "', tokenRange(t)));
       // Parsed as if closed, so the one mistake is not reported again as a syntax error.
       tokens.push({ ...t, tokenType: StringLiteral, tokenTypeIdx: StringLiteral.tokenTypeIdx!, image: `${t.image}"` });
+    } else if (t.tokenType.name === 'SingleQuotedString') {
+      // 'hello': reported once with its fix, then parsed as the string it means.
+      const image = `"${t.image.slice(1, -1).replace(/\\'/g, "'").replace(/(?<!\\)"/g, '\\"')}"`;
+      const range = tokenRange(t);
+      diagnostics.push(withFix(diagnostic('DS101', `strings use double quotes: write ${image}`, range), { title: `Write ${image}`, range, newText: image }));
+      tokens.push({ ...t, tokenType: StringLiteral, tokenTypeIdx: StringLiteral.tokenTypeIdx!, image });
     } else if (t.tokenType.name === 'UnterminatedComment') {
       diagnostics.push(diagnostic('DS103', 'block comment is never closed; add */', { ...tokenRange(t), endLine: t.startLine ?? 1, endColumn: (t.startColumn ?? 1) + 2, endOffset: t.startOffset + 2 }));
     } else {
@@ -59,13 +67,19 @@ export function parse(text: string): ParseResult {
     }
   }
   const comments = (lexed.groups['comments'] ?? []) as IToken[];
-  const nesting = limitNesting(tokens);
-  diagnostics.push(...nesting.diagnostics);
+  const units = repairUnits(tokens);
+  const blocks = closeBlocks(keywordsAsNodeNames(units.tokens));
+  const nesting = limitNesting(blocks.tokens);
+  diagnostics.push(...units.diagnostics, ...blocks.diagnostics, ...nesting.diagnostics);
   let ast: DsyncFile;
   try {
     dsyncParser.input = nesting.tokens;
     const cst = dsyncParser.file();
-    for (const error of dsyncParser.errors) diagnostics.push(syntaxDiagnostic(error, nesting.tokens, text));
+    const quiet = { until: -1 };
+    for (const error of dsyncParser.errors) {
+      const reported = syntaxDiagnostic(error, nesting.tokens, text, quiet);
+      if (reported) diagnostics.push(reported);
+    }
     ast = cstToAst(cst);
   } catch (error) {
     // MAX_NESTING keeps every rule's recursion shallow; this is the last guard
@@ -122,10 +136,20 @@ function describeToken(t: IToken): string {
   return `'${t.image.length > 24 ? `${t.image.slice(0, 24)}…` : t.image}'`;
 }
 
-function syntaxDiagnostic(error: IRecognitionException, tokens: readonly IToken[], text: string): Diagnostic {
+/** Fault words: after `at T` outside a `faults` block they mean a fault written in the wrong place. */
+const FAULT_WORDS: ReadonlySet<string> = new Set(['crash', 'restart', 'partition', 'heal', 'drop', 'delay', 'clock'].map((k) => `Kw_${k}`));
+
+/**
+ * The diagnostic for one parser error, or undefined when it only follows from
+ * one already reported (errors up to `quiet.until` are left out).
+ */
+function syntaxDiagnostic(error: IRecognitionException, tokens: readonly IToken[], text: string, quiet: { until: number }): Diagnostic | undefined {
   const found = error.token;
+  const offset = Number.isFinite(found.startOffset) && found.tokenType.name !== 'EOF' ? found.startOffset : text.length;
+  if (offset <= quiet.until) return undefined;
   const ruleStack = error.context?.ruleStack ?? [];
   const rule = ruleStack[ruleStack.length - 1] ?? 'file';
+  if (ruleStack.includes('atStmt') && FAULT_WORDS.has(found.tokenType.name)) return faultOutsideFaults(found, tokens, text, quiet);
   const cutShort = rule !== 'file' && rule !== 'statement' && startsLaterLine(found, tokens);
   // A statement cut short at the end of its line is reported there, not on the
   // line after it where the parser noticed (`at 10ms A -> B` missing its label).
@@ -184,4 +208,24 @@ function rangeOf(t: IToken, tokens: readonly IToken[], text: string): SourceRang
   if (!last) return { startOffset: text.length, endOffset: text.length, startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 };
   const r = tokenRange(last);
   return { startOffset: r.endOffset, endOffset: r.endOffset, startLine: r.endLine, startColumn: r.endColumn, endLine: r.endLine, endColumn: r.endColumn };
+}
+
+/** `at 100ms crash B` at the top level: faults go in `faults { … }`; the fix wraps the line in one. */
+function faultOutsideFaults(found: IToken, tokens: readonly IToken[], text: string, quiet: { until: number }): Diagnostic {
+  let at = previousToken(found, tokens);
+  while (at && at.tokenType.name !== 'Kw_at') at = previousToken(at, tokens);
+  const start = at?.startOffset ?? found.startOffset;
+  const lineEnd = /\r|\n/.exec(text.slice(start));
+  const end = lineEnd ? start + lineEnd.index : text.length;
+  // The parser then notices the statement cut short at the next token: that is this same mistake.
+  const next = /\S/.exec(text.slice(end));
+  quiet.until = next ? end + next.index : text.length;
+  const written = text.slice(start, end).replace(/\s*(\/\/.*)?$/, '');
+  const from = at ? tokenRange(at) : tokenRange(found);
+  const range: SourceRange = { ...from, endOffset: start + written.length, endLine: from.startLine, endColumn: from.startColumn + written.length };
+  const fixed = `faults { ${written} }`;
+  return withFix(
+    diagnostic('DS102', `'${found.image}' is a fault, and faults go in a faults block: ${fixed}`, tokenRange(found)),
+    { title: `Move into 'faults { … }'`, range, newText: fixed },
+  );
 }

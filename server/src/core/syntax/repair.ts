@@ -1,0 +1,229 @@
+import type { IToken, TokenType } from 'chevrotain';
+import { diagnostic, withFix, type Diagnostic } from '../diagnostics';
+import type { SourceRange } from '../source';
+import { tokenRange } from './cstToAst';
+import { Duration, Identifier, NumberLiteral, Ppm, RCurly } from './lexer';
+
+/**
+ * Token-level repairs of the mistakes newcomers make most, done before
+ * parsing so that each is reported once, where it was made, with its fix —
+ * instead of as a syntax error that derails the rest of the file:
+ * - a unit the lexer does not know or one written apart: `1h`, `1S`,
+ *   `10sec`, `run for 2 s` (DS105);
+ * - a block whose `}` is missing: `scenario x { seed 1  run for 1s` (DS106);
+ * - a keyword in a node list, `nodes client, server`: read as a name, so the
+ *   checker reports it (DS114) and keeps the other names, where a syntax
+ *   error would lose the whole line.
+ * The parser sees the repaired tokens; semantic tokens and the formatter keep
+ * the tokens as written.
+ */
+
+// ---- units --------------------------------------------------------------
+
+/** Words people write for the units DSync knows, and what each is in DSync: a unit, or minutes times a factor. */
+const UNIT_SYNONYMS: Readonly<Record<string, { unit: string; factor?: number }>> = {
+  sec: { unit: 's' }, secs: { unit: 's' }, second: { unit: 's' }, seconds: { unit: 's' },
+  msec: { unit: 'ms' }, msecs: { unit: 'ms' }, millis: { unit: 'ms' }, millisecond: { unit: 'ms' }, milliseconds: { unit: 'ms' },
+  usec: { unit: 'us' }, usecs: { unit: 'us' }, micros: { unit: 'us' }, microsecond: { unit: 'us' }, microseconds: { unit: 'us' }, 'μs': { unit: 'us' },
+  nsec: { unit: 'ns' }, nsecs: { unit: 'ns' }, nanos: { unit: 'ns' }, nanosecond: { unit: 'ns' }, nanoseconds: { unit: 'ns' },
+  mins: { unit: 'min' }, minute: { unit: 'min' }, minutes: { unit: 'min' },
+  h: { unit: 'min', factor: 60 }, hr: { unit: 'min', factor: 60 }, hrs: { unit: 'min', factor: 60 }, hour: { unit: 'min', factor: 60 }, hours: { unit: 'min', factor: 60 },
+  d: { unit: 'min', factor: 1440 }, day: { unit: 'min', factor: 1440 }, days: { unit: 'min', factor: 1440 },
+};
+
+const TIME_UNIT_NAMES = ['ns', 'us', 'µs', 'ms', 's', 'min'];
+const UNITS_LIST = 'time units are ns, us, ms, s and min; drift is in ppm';
+
+/** What `unit` most likely meant, as a DSync unit and a factor on the number; undefined when there is no good guess. */
+function knownUnit(unit: string): { unit: string; factor: number } | undefined {
+  if (TIME_UNIT_NAMES.includes(unit) || unit === 'ppm') return { unit, factor: 1 };
+  const lower = unit.toLowerCase();
+  // `1S`, `5MS`: units are lower case (but `M`/`m` could be minutes or milli: no guess).
+  if (TIME_UNIT_NAMES.includes(lower) || lower === 'ppm') return { unit: lower, factor: 1 };
+  const synonym = UNIT_SYNONYMS[lower];
+  return synonym ? { unit: synonym.unit, factor: synonym.factor ?? 1 } : undefined;
+}
+
+function scaled(number: string, factor: number): string {
+  if (factor === 1) return number;
+  const sign = number.startsWith('-') ? '-' : number.startsWith('+') ? '+' : '';
+  return `${sign}${Number((Math.abs(Number(number)) * factor).toPrecision(12))}`;
+}
+
+function merged(first: IToken, last: IToken, type: TokenType, image: string): IToken {
+  return { ...first, image, endOffset: last.endOffset, endLine: last.endLine, endColumn: last.endColumn, tokenType: type, tokenTypeIdx: type.tokenTypeIdx! };
+}
+
+function span(first: IToken, last: IToken): SourceRange {
+  const a = tokenRange(first);
+  const b = tokenRange(last);
+  return { ...a, endOffset: b.endOffset, endLine: b.endLine, endColumn: b.endColumn };
+}
+
+/**
+ * A number followed on its line by a word that is a unit or meant as one:
+ * glued (`1h`, `1S`, `10sec`: the lexer knew no such unit) or written apart
+ * (`2 s`, `2 sec`). Each becomes one time token (the meant value, when there
+ * is a good guess) and one DS105 with the fix. An unknown glued word stays a
+ * bare number: the DS105 says which units exist.
+ */
+export function repairUnits(tokens: readonly IToken[]): { tokens: IToken[]; diagnostics: Diagnostic[] } {
+  const out: IToken[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    const next = tokens[i + 1];
+    if (t.tokenType !== NumberLiteral || !next || next.tokenType.name !== 'Identifier' || next.startLine !== t.endLine) {
+      out.push(t);
+      continue;
+    }
+    const glued = next.startOffset === t.endOffset! + 1;
+    const known = knownUnit(next.image);
+    if (!glued && !known) {
+      out.push(t);
+      continue;
+    }
+    const range = span(t, next);
+    const written = glued ? `${t.image}${next.image}` : `${t.image} ${next.image}`;
+    if (!known) {
+      diagnostics.push(diagnostic('DS105', `unknown unit '${next.image}' in ${written}: ${UNITS_LIST} (e.g. ${t.image}ms)`, range));
+      out.push(t);
+      i++;
+      continue;
+    }
+    const fixed = `${scaled(t.image, known.factor)}${known.unit}`;
+    let message: string;
+    if (!glued && known.unit === next.image) message = `remove the space: write ${fixed}`;
+    else if (known.factor !== 1) message = `unknown unit '${next.image}': the largest time unit is min, so write ${fixed}`;
+    else if (known.unit === next.image.toLowerCase()) message = `units are lower case: write ${fixed}`;
+    else message = `unknown unit '${next.image}': write ${fixed} (${UNITS_LIST})`;
+    diagnostics.push(withFix(diagnostic('DS105', message, range), { title: `Write ${fixed}`, range, newText: fixed }));
+    out.push(merged(t, next, known.unit === 'ppm' ? Ppm : Duration, fixed));
+    i++;
+  }
+  return { tokens: out, diagnostics };
+}
+
+// ---- blocks whose `}` is missing ------------------------------------------
+
+/** Keywords that begin a statement (the file's top level). */
+const STATEMENT_STARTS: ReadonlySet<string> = new Set(
+  ['scenario', 'nodes', 'network', 'link', 'clock', 'at', 'every', 'on', 'faults', 'sync', 'invariant', 'expect', 'client'].map((k) => `Kw_${k}`),
+);
+
+/** Statement keywords that may also begin a line inside the block a statement opens. */
+const ALLOWED_INSIDE: Readonly<Record<string, ReadonlySet<string>>> = {
+  Kw_faults: new Set(['Kw_at', 'Kw_clock']),
+  Kw_client: new Set(['Kw_at', 'Kw_every']),
+};
+
+/** Protocol option blocks: some protocols' option keys are statement words (`every`, `nodes`). */
+const PROTOCOL_BLOCKS: ReadonlySet<string> = new Set(['Kw_sync', 'Kw_nodes']);
+
+const WHAT: Readonly<Record<string, string>> = {
+  Kw_scenario: 'scenario header', Kw_network: 'network block', Kw_link: 'link block', Kw_clock: 'clock block', Kw_sync: 'sync block',
+  Kw_nodes: 'protocol options', Kw_on: 'rule', Kw_faults: 'faults block', Kw_client: 'client block',
+};
+
+interface OpenBlock {
+  readonly brace: IToken;
+  /** The keyword of the statement that opened it, or undefined for a brace inside a block (`partition {A} | {B}`). */
+  readonly statement: string | undefined;
+}
+
+/** Whether `tokens[i]`, first on its line, cannot be inside `block`: it starts the next statement. */
+function startsNextStatement(tokens: readonly IToken[], i: number, block: OpenBlock): boolean {
+  const name = tokens[i]!.tokenType.name;
+  if (!STATEMENT_STARTS.has(name)) return false;
+  if (block.statement === undefined) return true;
+  if (ALLOWED_INSIDE[block.statement]?.has(name)) return false;
+  if (PROTOCOL_BLOCKS.has(block.statement)) {
+    // `every 100ms A -> B "x"` is a statement; `every 3` may be an option.
+    if (name === 'Kw_every') return tokens[i + 2]?.tokenType.name === 'Identifier' && ['Arrow', 'Kw_local'].includes(tokens[i + 3]?.tokenType.name ?? '');
+    // `nodes n1..n3 run raft` is a statement; `nodes A, B` may be an option.
+    if (name === 'Kw_nodes') {
+      for (let j = i + 1; j < tokens.length && tokens[j]!.startLine === tokens[i]!.startLine; j++) if (tokens[j]!.tokenType.name === 'Kw_run') return true;
+      return false;
+    }
+  }
+  return true;
+}
+
+function closingBrace(after: IToken): IToken {
+  const end = after.endOffset ?? after.startOffset;
+  return {
+    ...after,
+    image: '}',
+    startOffset: end,
+    endOffset: end,
+    startLine: after.endLine ?? after.startLine,
+    startColumn: after.endColumn ?? after.startColumn,
+    endLine: after.endLine ?? after.startLine,
+    endColumn: after.endColumn ?? after.startColumn,
+    tokenType: RCurly,
+    tokenTypeIdx: RCurly.tokenTypeIdx!,
+  };
+}
+
+/**
+ * Finds blocks whose `}` is missing — a statement keyword begins a line while
+ * the block is still open, or the file ends — and closes them just after
+ * their last token, reporting DS106 there with where the block opened.
+ */
+export function closeBlocks(tokens: readonly IToken[]): { tokens: IToken[]; diagnostics: Diagnostic[] } {
+  const out: IToken[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const open: OpenBlock[] = [];
+  let statement: string | undefined;
+  const closeAll = (before: IToken | undefined): void => {
+    const last = out[out.length - 1]!;
+    const outermost = open[0]!;
+    const at = closingBrace(last);
+    const range: SourceRange = { ...tokenRange(at), endOffset: at.startOffset + 1, startOffset: at.startOffset + 1, startColumn: (at.startColumn ?? 1) + 1, endColumn: (at.startColumn ?? 1) + 1 };
+    const opened = tokenRange(outermost.brace);
+    const what = outermost.statement ? WHAT[outermost.statement] ?? 'block' : 'group';
+    const where = before ? `before the ${before.image.length > 12 ? 'next statement' : `'${before.image}'`} on line ${before.startLine}` : 'before the end of the file';
+    const braces = '}'.repeat(open.length);
+    diagnostics.push(withFix(
+      diagnostic('DS106', `the '{' of this ${what} (line ${opened.startLine}, column ${opened.startColumn}) is never closed; add '${braces}' here, ${where}`, range, [{ message: `the ${what} opens here`, range: opened }]),
+      { title: `Add '${braces}'`, range, newText: ` ${braces}` },
+    ));
+    for (let k = 0; k < open.length; k++) out.push(closingBrace(last));
+    open.length = 0;
+  };
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    const name = t.tokenType.name;
+    const previous = out[out.length - 1];
+    const firstOnLine = previous !== undefined && (t.startLine ?? 0) > (previous.endLine ?? previous.startLine ?? 0);
+    if (open.length > 0 && firstOnLine && startsNextStatement(tokens, i, open[open.length - 1]!)) closeAll(t);
+    if (open.length === 0 && STATEMENT_STARTS.has(name)) statement = name;
+    if (name === 'LCurly') open.push({ brace: t, statement: open.length === 0 ? statement : undefined });
+    else if (name === 'RCurly' && open.length > 0) open.pop();
+    out.push(t);
+  }
+  if (open.length > 0 && out.length > 0) closeAll(undefined);
+  return { tokens: out, diagnostics };
+}
+
+// ---- keywords in a node list ------------------------------------------------
+
+/**
+ * In `nodes …`, a keyword right after `nodes` or a `,` on the same line
+ * becomes a name token (the checker refuses it as a node name with DS114). A
+ * keyword on the next line after a trailing comma starts the next statement
+ * and is left alone.
+ */
+export function keywordsAsNodeNames(tokens: IToken[]): IToken[] {
+  let inNodes = false;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    const name = t.tokenType.name;
+    const previous = tokens[i - 1];
+    if (name === 'Kw_nodes') inNodes = true;
+    else if (previous && previous.tokenType.name !== 'Comma' && previous.tokenType.name !== 'Kw_nodes' && name !== 'Comma' && name !== 'Identifier' && name !== 'DotDot') inNodes = false;
+    if (!inNodes || !previous || !name.startsWith('Kw_') || previous.endLine !== t.startLine) continue;
+    if (previous.tokenType.name === 'Comma' || previous.tokenType.name === 'Kw_nodes') tokens[i] = { ...t, tokenType: Identifier, tokenTypeIdx: Identifier.tokenTypeIdx! };
+  }
+  return tokens;
+}
