@@ -117,10 +117,10 @@ export function checkExpectation(decl: A.ExpectDecl, text: string, protocols: re
 
 /** DS133 for two sides of different types: says what each side is, and the fix when one side is a bare number against a time. */
 function mismatch(decl: A.ExpectDecl, leftType: OperandType, rightType: OperandType): Diagnostic {
-  const article = (t: OperandType): string => {
-    const n = normalType(t);
-    return n === 'time' ? 'a time' : n === 'int' ? 'a number' : n === 'string' ? 'a string' : n === 'bool' ? 'true/false' : `a value of type ${n}`;
-  };
+  const BASIC: Readonly<Record<string, string>> = { time: 'a time', int: 'a number', string: 'a string', bool: 'true/false' };
+  const article = (t: OperandType): string => BASIC[normalType(t)] ?? t;
+  // Collections and records: their type texts say it all.
+  if (!(normalType(leftType) in BASIC) || !(normalType(rightType) in BASIC)) return diagnostic('DS133', `cannot compare ${leftType} with ${rightType}`, decl.range);
   const describe = (o: A.Operand): string => (o.kind === 'property' ? `${o.node.text}.${o.property.text}${o.args.length > 0 ? '(…)' : ''}` : o.value.kind === 'number' ? o.value.text : 'the value');
   const message = `cannot compare ${article(leftType)} with ${article(rightType)}: ${describe(decl.left)} is ${article(leftType)} and ${describe(decl.right)} is ${article(rightType)}`;
   // A bare number against a time is a time with its unit left out.
