@@ -10,6 +10,7 @@ import { MAX_FILE_BYTES, parse } from '../core/syntax/parse';
 import { parseDuration } from '../core/units';
 import { exploreCommand, ExploreUsageError } from './explore';
 import { ansi, formatSummary, formatTimeline, plain, type EarlyStop } from './humanOutput';
+import { linCommand } from './lin';
 
 /**
  * `dsync`: a thin shell over the core. Exit codes: 0 all invariants hold,
@@ -27,6 +28,8 @@ const USAGE = `usage:
                      [--no-shrink] [--shrink-attempts N] [--out SHRUNK.dsync] [--quiet]
                                            run many seeds (and random faults), shrink the
                                            first failure to a scenario that still fails
+  dsync lin FILE --model register|cas-register|kv|append-kv [--format jepsen-edn|porcupine|dsync-json] [--json]
+                                           is this history linearizable? (exit 3: undecided)
   dsync --version | --help
 
 exit codes: 0 every check held, 1 an invariant or expectation failed, 2 bad input or usage,
@@ -49,6 +52,7 @@ export function main(argv: readonly string[], io: Output): number | Promise<numb
       case 'check': return checkCommand(rest, io);
       case 'run': return runCommand(rest, io);
       case 'fmt': return fmtCommand(rest, io);
+      case 'lin': return linCommand(rest, io);
       case '--version':
       case 'version':
         io.out(readVersion());

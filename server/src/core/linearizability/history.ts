@@ -1,3 +1,5 @@
+import { hashString } from './memo';
+
 /**
  * Histories of operations on a shared object, as seen by its clients: each
  * operation has an invocation time and a return time (true time, ns). An
@@ -26,8 +28,10 @@ export interface SequentialModel<S, I, O> {
    * `output` is impossible in `state` (so a state itself is never undefined).
    */
   step(state: S, input: I, output: O): S | undefined;
-  /** A string identifying the state, for memoization. Equal states must give equal keys. */
-  stateKey(state: S): string;
+  /** A 32-bit hash of the state, for the memo cache (memo.ts). Equal states must hash equal. */
+  hashState(state: S): number;
+  /** Exact equality of states, consulted when hashes are equal. */
+  sameState(a: S, b: S): boolean;
   /** Whether the operation never changes the state (a read); lets the search place it greedily. */
   isReadOnly?(input: I): boolean;
   /** Splits a history into independent sub-histories (P-compositionality), e.g. per key. */
@@ -67,7 +71,8 @@ export const kvModel: SequentialModel<string, KvInput, KvOutput> = {
     if (input.op === 'put') return kvValueKey(input.value);
     return state === kvValueKey(output) ? state : undefined;
   },
-  stateKey: (state) => state,
+  hashState: hashString,
+  sameState: (a, b) => a === b,
   isReadOnly: (input) => input.op === 'get',
   partition(ops) {
     const byKey = new Map<string, KvOperation[]>();
