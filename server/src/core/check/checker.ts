@@ -205,7 +205,7 @@ export function check(parsed: ParseResult, text: string): CheckResult {
     const checked = checkExpectation(e, sourceText(e, e.left), protocols, ctx);
     if (checked) expectations.push(checked);
   }
-  checkRulesCanFire(rules, stimuli, ctx);
+  checkRulesCanFire(rules, stimuli, protocols, ctx);
   // Only on a file without errors: a binding that failed to check would make every invariant of it look unwatched.
   if (!hasErrors(ctx.diagnostics)) checkInvariantsWatchSomething(invariants, protocols, ctx);
   checkFaultEffects(faults, ctx);

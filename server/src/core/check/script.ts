@@ -1,5 +1,6 @@
-import { diagnostic } from '../diagnostics';
-import type { MessageTarget, Rule, ScriptAction, Stimulus } from '../model';
+import { diagnostic, withFix } from '../diagnostics';
+import type { MessageTarget, ProtocolInstance, Rule, ScriptAction, Stimulus } from '../model';
+import { closestName } from './suggest';
 import type * as A from '../syntax/ast';
 import type { CheckContext } from './context';
 
@@ -83,10 +84,13 @@ function ruleAction(a: A.RuleAction, rule: A.OnStmt, ctx: CheckContext): ScriptA
 }
 
 /**
- * DS161: a rule for a label that no script ever sends to its node can never
- * fire (protocol messages do not trigger script rules).
+ * DS161: a rule for a label that nothing can deliver to its node never
+ * fires. Labels come from the scenario's own sends, and from the message
+ * types of the protocols the node runs (ProtocolDefinition.messages; a
+ * protocol without that list may send anything). `receive any` sees scenario
+ * messages only.
  */
-export function checkRulesCanFire(rules: readonly { rule: Rule; stmt: A.OnStmt }[], stimuli: readonly Stimulus[], ctx: CheckContext): void {
+export function checkRulesCanFire(rules: readonly { rule: Rule; stmt: A.OnStmt }[], stimuli: readonly Stimulus[], protocols: readonly ProtocolInstance[], ctx: CheckContext): void {
   const sent = new Set<string>();
   const anyLabel = '\u0000any';
   const collect = (action: ScriptAction, from: number): void => {
@@ -102,9 +106,16 @@ export function checkRulesCanFire(rules: readonly { rule: Rule; stmt: A.OnStmt }
   for (const { rule } of rules) for (const a of rule.actions) collect(a, rule.node);
   for (const { rule, stmt } of rules) {
     const key = `${rule.node}\u0000${rule.label ?? anyLabel}`;
-    if (!sent.has(key)) {
-      const what = rule.label === undefined ? 'any message' : `"${rule.label}"`;
-      ctx.diagnostics.push(diagnostic('DS161', `nothing in this scenario sends ${what} to '${stmt.node.text}', so this rule never fires`, stmt.label?.range ?? stmt.node.range));
-    }
+    if (sent.has(key)) continue;
+    const running = protocols.filter((p) => p.nodes.includes(rule.node));
+    if (rule.label !== undefined && running.some((p) => !p.definition.messages || p.definition.messages.includes(rule.label!))) continue;
+    const what = rule.label === undefined ? 'any message' : `"${rule.label}"`;
+    // What could arrive instead: a near miss is most likely a typo.
+    const labels = [...new Set([...[...sent].filter((k) => k.startsWith(`${rule.node}\u0000`)).map((k) => k.slice(k.indexOf('\u0000') + 1)).filter((l) => l !== anyLabel), ...running.flatMap((p) => p.definition.messages ?? [])])];
+    const close = rule.label === undefined ? undefined : closestName(rule.label, labels);
+    const types = running.flatMap((p) => (p.definition.messages ? [`${p.definition.name} sends ${p.definition.messages.map((m) => `"${m}"`).join(', ')}`] : []));
+    const hint = close !== undefined ? `; did you mean "${close}"?` : types.length > 0 ? ` (${types.join('; ')})` : '';
+    const report = diagnostic('DS161', `nothing in this scenario sends ${what} to '${stmt.node.text}', so this rule never fires${hint}`, stmt.label?.range ?? stmt.node.range);
+    ctx.diagnostics.push(close !== undefined && stmt.label ? withFix(report, { title: `Change to "${close}"`, range: stmt.label.range, newText: JSON.stringify(close) }) : report);
   }
 }

@@ -23,6 +23,14 @@ export interface ProtocolDefinition {
    * (protocols/kv.ts), so `client c1 { … }` statements can talk to it.
    */
   readonly serves?: 'kv';
+  /**
+   * Every message type its nodes send (the `type` of `ctx.send`). Scenario
+   * rules observe protocol messages by type (`on n1 receive "AppendEntries"`)
+   * and `n1.sent("AppendEntries")` counts them; with this list the checker
+   * also knows which rules can fire (DS161). Without it, any type is assumed
+   * possible. test/unit/protocolMessages.test.ts checks the list against runs.
+   */
+  readonly messages?: readonly string[];
   /** What its notes report for the invariants (see STATE_REPORTS); absent: nothing they read. */
   readonly reports?: readonly StateReport[];
   /** Extra checks beyond the option schema, e.g. "needs at least 3 nodes". */

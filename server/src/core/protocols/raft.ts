@@ -1,6 +1,6 @@
 import { diagnostic } from '../diagnostics';
 import { formatDuration, MS } from '../units';
-import { KV_STORE_TYPE } from './kv';
+import { KV_REPLY, KV_STORE_TYPE } from './kv';
 import type { ProtocolDefinition } from './protocol';
 import { RAFT_LOG_TYPE } from './raftLog';
 import { RaftNode, type RaftBug, type RaftConfig } from './raftNode';
@@ -23,6 +23,7 @@ export const raft: ProtocolDefinition = {
   binding: 'nodes',
   reports: ['leader-terms', 'replicated-log', 'applied-commands'],
   serves: 'kv',
+  messages: ['RequestVote', 'Vote', 'AppendEntries', 'AppendReply', KV_REPLY],
   options: [
     { key: 'election_timeout', type: 'duration-range', doc: 'a node that hears from no leader for this long (on its own clock, drawn afresh each time) starts an election', example: '150ms..300ms' },
     { key: 'heartbeat', type: 'duration', min: 1, doc: 'how often the leader sends AppendEntries when there is nothing new', example: '50ms' },

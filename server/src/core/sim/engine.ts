@@ -122,6 +122,8 @@ export class Simulation implements WorldView {
   private readonly protocolRngs = new Map<string, Rng>();
   private readonly nodeIndex = new Map<string, number>();
   private readonly nodeNames: readonly string[];
+  /** Labels some rule names: only these protocol message types are shown to the rules. */
+  private readonly rulesByLabel: ReadonlySet<string>;
   /** What faults act on (see faults.ts). */
   private readonly faultHooks: FaultHooks;
 
@@ -135,6 +137,7 @@ export class Simulation implements WorldView {
     this.nodes = model.nodes.map((n) => new NodeState(n, model.nodes.length, model.protocols));
     model.nodes.forEach((n) => this.nodeIndex.set(n.name, n.index));
     this.nodeNames = model.nodes.map((n) => n.name);
+    this.rulesByLabel = new Set(model.rules.flatMap((r) => (r.label === undefined ? [] : [r.label])));
     this.faultHooks = {
       model,
       nodes: this.nodes,
@@ -298,7 +301,8 @@ export class Simulation implements WorldView {
     node.vc[from]!++;
     node.hlc = hlcTick(node.hlc, node.clock.read(this.time));
     node.sent++;
-    if (protocol < 0) node.count(node.sentByLabel, label);
+    // Protocol messages count by their type too: `n1.sent("AppendEntries")`.
+    node.count(node.sentByLabel, label);
     this.messagesSent++;
     const vc = this.vcs.copy(node.vc);
     const id = this.nextMessageId++;
@@ -333,7 +337,7 @@ export class Simulation implements WorldView {
     vc[msg.to]!++;
     node.hlc = hlcReceive(node.hlc, msg.hlc, node.clock.read(this.time));
     node.received++;
-    if (msg.protocol < 0) node.count(node.receivedByLabel, msg.label);
+    node.count(node.receivedByLabel, msg.label);
     this.messagesDelivered++;
     if (this.observed('receive')) {
       this.emit('receive', msg.to, msg.range, {
@@ -343,8 +347,13 @@ export class Simulation implements WorldView {
       this.unobserved();
     }
     this.transitions++;
-    if (handler) handler.onMessage(this.model.nodes[msg.from]!.name, msg.label, msg.payload);
-    else this.runRules(msg);
+    if (handler) {
+      handler.onMessage(this.model.nodes[msg.from]!.name, msg.label, msg.payload);
+      // Rules that name the type (`on n1 receive "AppendEntries"`) observe protocol messages after the protocol has handled them; `receive any` is for scenario messages only.
+      if (this.rulesByLabel.has(msg.label)) this.runRules(msg);
+    } else {
+      this.runRules(msg);
+    }
   }
 
   // ---- the scenario's own script ------------------------------------------
@@ -352,7 +361,7 @@ export class Simulation implements WorldView {
   private runRules(msg: Message): void {
     for (const rule of this.model.rules) {
       if (rule.node !== msg.to) continue;
-      if (rule.label !== undefined && rule.label !== msg.label) continue;
+      if (rule.label === undefined ? msg.protocol >= 0 : rule.label !== msg.label) continue;
       if (rule.sender !== undefined && rule.sender !== msg.from) continue;
       for (const action of rule.actions) this.runAction(msg.to, action, msg.from);
     }
