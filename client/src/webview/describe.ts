@@ -74,6 +74,8 @@ export function describeEvent(payload: TimelinePayload, e: TimelineEvent): Descr
   }
   if (e.detail) rows.push(['detail', e.detail]);
   if (e.data) for (const [k, v] of Object.entries(e.data)) rows.push([k, formatData(k, v)]);
+  // What the event changed in the node's protocol state (already display text).
+  if (e.state) for (const [k, v] of Object.entries(e.state)) rows.push([`${k} ←`, v]);
   rows.push(['source', `line ${e.line}`]);
   return { title, rows };
 }

@@ -1,6 +1,7 @@
 import { check, type CheckResult } from '../core/check/checker';
 import { diagnostic, type Diagnostic } from '../core/diagnostics';
 import { Simulation } from '../core/sim/engine';
+import { traceEventBytes } from '../core/sim/traceMemory';
 import type { Model } from '../core/model';
 import { summarize, type RunResult } from '../core/sim/result';
 import { parse, type ParseResult } from '../core/syntax/parse';
@@ -68,7 +69,8 @@ export class DocumentAnalysis {
     const started = performance.now();
     try {
       const budget = eventBudget(model, this.settings);
-      const sim = new Simulation(model, { maxEvents: budget.maxEvents, ...(seed !== undefined ? { seed } : {}) });
+      // The event budget bounds the events alone; maxTraceBytes also counts the state diffs as they grow.
+      const sim = new Simulation(model, { maxEvents: budget.maxEvents, maxTraceBytes: this.settings.simulation.maxTraceMegabytes * 1024 * 1024, ...(seed !== undefined ? { seed } : {}) });
       let outOfTime = false;
       let sliceStarted = performance.now();
       // Small steps, and the clock read after each: one step of a large
@@ -90,7 +92,8 @@ export class DocumentAnalysis {
       }
       const result = summarize(sim);
       const header = model.source.statements.find((s) => s.kind === 'scenario')?.range ?? NO_RANGE;
-      return { kind: 'done', result, budget: budgetDiagnostic(result, outOfTime, budget, this.settings, header), millis: performance.now() - started };
+      const limit = sim.stoppedByMemory ? { maxEvents: result.stats.events, limitedBy: 'memory' as const } : budget;
+      return { kind: 'done', result, budget: budgetDiagnostic(result, outOfTime, limit, this.settings, header, sim.traceBytes()), millis: performance.now() - started };
     } catch (error) {
       return { kind: 'not-run', reason: 'the simulation failed', failure: internalError(error) };
     }
@@ -100,14 +103,7 @@ export class DocumentAnalysis {
 /** How long the simulation computes before letting other requests in. */
 const SLICE_MS = 15;
 
-/**
- * About how many bytes one recorded trace event holds: the event object and
- * its vector clock (4 bytes per node). Bounds the trace's memory with
- * `dsync.simulation.maxTraceMegabytes`.
- */
-export function traceEventBytes(nodes: number): number {
-  return 320 + 4 * nodes;
-}
+export { traceEventBytes };
 
 interface EventBudget {
   readonly maxEvents: number;
@@ -131,7 +127,7 @@ export type SimulatedStage =
   | { readonly kind: 'not-run'; readonly reason: string; readonly failure?: Diagnostic }
   | { readonly kind: 'stale' };
 
-function budgetDiagnostic(result: RunResult, outOfTime: boolean, budget: EventBudget, settings: DsyncSettings, header: Diagnostic['range']): Diagnostic | undefined {
+function budgetDiagnostic(result: RunResult, outOfTime: boolean, budget: EventBudget, settings: DsyncSettings, header: Diagnostic['range'], traceBytes: number): Diagnostic | undefined {
   const at = `t=${(result.endTime / 1e9).toFixed(3)}s of ${(result.model.duration / 1e9).toFixed(3)}s`;
   if (outOfTime) {
     return diagnostic('DS203', `simulation stopped after ${settings.simulation.maxMilliseconds.toLocaleString('en-US')}ms of computing, at ${at}; raise dsync.simulation.maxMilliseconds or shorten the run`, header);
@@ -144,7 +140,9 @@ function budgetDiagnostic(result: RunResult, outOfTime: boolean, budget: EventBu
     case 'scenario':
       return diagnostic('DS203', `${events}: the scenario's max_events is ${budget.maxEvents.toLocaleString('en-US')}; raise max_events`, header);
     case 'memory': {
-      const kb = (traceEventBytes(result.model.nodes.length) / 1024).toFixed(1);
+      // Per event: the events' own size, or more when state diffs took their share.
+      const perEvent = Math.max(traceEventBytes(result.model.nodes.length), traceBytes / Math.max(1, result.events.length));
+      const kb = (perEvent / 1024).toFixed(1);
       return diagnostic('DS203', `${events}: the trace reached its memory budget of ${settings.simulation.maxTraceMegabytes.toLocaleString('en-US')} MB (about ${kb} KB per event with ${result.model.nodes.length.toLocaleString('en-US')} nodes); raise dsync.simulation.maxTraceMegabytes`, header);
     }
   }

@@ -69,6 +69,8 @@ export function replyRedirect(ctx: NodeContext, to: string, opId: string, leader
 export class KvStore {
   private readonly data = new Map<string, KvValue>();
   private readonly results = new Map<string, KvValue | null>();
+  /** The `kv` property, kept until a put changes the data (see value()). */
+  private shown: PropertyValue | undefined;
 
   /** Applies a command once; returns what the operation returns (the value read for a get). */
   apply(c: KvCommand): KvValue | undefined {
@@ -76,7 +78,10 @@ export class KvStore {
     if (seen !== undefined) return seen ?? undefined;
     let result: KvValue | undefined;
     if (c.op === 'put') {
-      if (c.value !== undefined) this.data.set(c.key, c.value);
+      if (c.value !== undefined) {
+        this.data.set(c.key, c.value);
+        this.shown = undefined;
+      }
     } else {
       result = this.data.get(c.key);
     }
@@ -103,6 +108,7 @@ export class KvStore {
    * number 5 and the string "5" stay different values.
    */
   value(): PropertyValue {
-    return mapValue([...this.data].map(([k, v]) => [k, formatKvValue(v)] as const));
+    this.shown ??= mapValue([...this.data].map(([k, v]) => [k, formatKvValue(v)] as const));
+    return this.shown;
   }
 }

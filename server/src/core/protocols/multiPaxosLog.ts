@@ -20,6 +20,8 @@ export class ChosenLog {
   readonly waiting = new Map<string, string>();
   /** The `log` property, built on demand and kept until a slot is learned. */
   private shown: PropertyValue | undefined;
+  /** Each chosen slot's value in `log`, built once and shared by every version of the property. */
+  private readonly records = new Map<number, PropertyValue>();
 
   constructor(private readonly ctx: NodeContext) {
     this.chosen = new Map((ctx.stable.get<number[]>('chosen.slots') ?? []).map((slot) => [slot, ctx.stable.get<KvCommand | null>(`chosen.${slot}`) ?? null]));
@@ -83,7 +85,11 @@ export class ChosenLog {
    * slot is learned.
    */
   value(): PropertyValue {
-    this.shown ??= [...this.chosen.keys()].sort((a, b) => a - b).map((slot) => ({ slot, command: commandId(this.chosen.get(slot)!) }));
+    this.shown ??= [...this.chosen.keys()].sort((a, b) => a - b).map((slot) => {
+      let record = this.records.get(slot);
+      if (!record) this.records.set(slot, (record = { slot, command: commandId(this.chosen.get(slot)!) }));
+      return record;
+    });
     return this.shown;
   }
 }

@@ -22,6 +22,8 @@ export class RaftLog {
   private entries: RaftEntry[];
   /** The `log` property, built on demand and kept until the log changes (see value()). */
   private shown: PropertyValue | undefined;
+  /** Each entry's value in `log`, built once and shared by every version of the property (state diffs keep them all). */
+  private readonly records: PropertyValue[] = [];
 
   constructor(private readonly ctx: NodeContext) {
     const length = ctx.stable.get<number>('log.length') ?? 0;
@@ -85,6 +87,7 @@ export class RaftLog {
     while (k < incoming.length && this.term(from + k) !== undefined) {
       if (this.term(from + k) !== incoming[k]!.term) {
         this.entries.length = from + k - 1;
+        this.records.length = Math.min(this.records.length, this.entries.length);
         this.persist(this.entries.length + 1);
         const theirs = incoming[k]!.term;
         noteTruncate(this.ctx, from + k, () => `conflicts with ${leader}'s entry of term ${theirs}`);
@@ -106,7 +109,10 @@ export class RaftLog {
    * nothing and an unchanged log compares equal at once.
    */
   value(): PropertyValue {
-    this.shown ??= this.entries.map((e) => ({ term: e.term, command: commandId(e.command) }));
+    if (!this.shown) {
+      for (let i = this.records.length; i < this.entries.length; i++) this.records.push({ term: this.entries[i]!.term, command: commandId(this.entries[i]!.command) });
+      this.shown = this.records.slice(0, this.entries.length);
+    }
     return this.shown;
   }
 

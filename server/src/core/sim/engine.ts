@@ -15,6 +15,8 @@ import { Rng } from './rng';
 import { VcArena } from './vcArena';
 import { formatDuration } from '../units';
 import { Monitors } from './monitors';
+import { StateRecorder } from './stateDiffs';
+import { traceEventBytes } from './traceMemory';
 import type { DropReason, EventKind, TraceEvent, Violation } from './trace';
 
 export interface SimulationOptions {
@@ -26,6 +28,12 @@ export interface SimulationOptions {
   readonly maxEvents?: number;
   /** Keep every event (default true). Exploration turns it off and keeps only violations. */
   readonly record?: boolean;
+  /**
+   * Stops the run (as 'max-events', with `stoppedByMemory` set) once the
+   * recorded trace, events and state diffs, would hold more than about this
+   * many bytes (traceMemory.ts). Absent: no memory bound.
+   */
+  readonly maxTraceBytes?: number;
 }
 
 /**
@@ -94,6 +102,10 @@ export class Simulation implements WorldView {
   readonly expectationOutcomes: (ExpectationOutcome | undefined)[];
   readonly nodes: NodeState[];
   stopReason: StopReason | undefined;
+  /** Set when the run stopped because the trace reached `maxTraceBytes`. */
+  stoppedByMemory = false;
+  /** Which protocol properties each recorded event changed (only when recording). */
+  readonly states: StateRecorder | undefined;
   eventCount = 0;
   messagesSent = 0;
   messagesDelivered = 0;
@@ -113,6 +125,8 @@ export class Simulation implements WorldView {
   private readonly record: boolean;
   /** The event budget in force (the option, else the scenario's max_events, else the default). */
   readonly maxEvents: number;
+  private readonly maxTraceBytes: number | undefined;
+  private readonly eventBytes: number;
   private readonly monitors: Monitors;
   /** Whether events get their own copy of the vector clock (see InvariantMonitor.keepsEventClocks). */
   private readonly copyEventClocks: boolean;
@@ -132,6 +146,9 @@ export class Simulation implements WorldView {
     this.endTime = Math.min(options.until ?? model.duration, model.duration);
     this.record = options.record ?? true;
     this.maxEvents = options.maxEvents ?? model.maxEvents ?? DEFAULT_MAX_EVENTS;
+    this.maxTraceBytes = options.maxTraceBytes;
+    this.eventBytes = traceEventBytes(model.nodes.length);
+    this.states = this.record ? new StateRecorder(model.nodes.length, (node) => this.protocolState(node)) : undefined;
     this.network = new Network(model, this.seed);
     this.vcs = new VcArena(model.nodes.length);
     this.nodes = model.nodes.map((n) => new NodeState(n, model.nodes.length, model.protocols));
@@ -172,6 +189,10 @@ export class Simulation implements WorldView {
     if (this.stopReason) return true;
     for (let i = 0; i < budget; i++) {
       if (this.eventCount >= this.maxEvents) return this.finish('max-events');
+      if (this.maxTraceBytes !== undefined && this.traceBytes() > this.maxTraceBytes) {
+        this.stoppedByMemory = true;
+        return this.finish('max-events');
+      }
       if (this.queue.peekTime() > this.endTime) return this.finish(this.endTime < this.model.duration ? 'until' : 'end');
       const time = this.queue.peekTime();
       const item = this.queue.pop()!;
@@ -218,6 +239,17 @@ export class Simulation implements WorldView {
   }
   fingerprint(node: number, mix: Mix): void {
     fingerprintProtocols(this.nodes[node]!.protocols, mix);
+  }
+
+  /** About how many bytes the recorded trace holds: its events and its state diffs. */
+  traceBytes(): number {
+    return this.events.length * this.eventBytes + (this.states?.bytes ?? 0);
+  }
+
+  /** The node's protocol properties, or undefined when it is down or runs no protocol (StateRecorder). */
+  private protocolState(node: number): Readonly<Record<string, PropertyValue>> | undefined {
+    const state = this.nodes[node]!;
+    return state.alive && state.protocols.some((p) => p !== undefined) ? this.inspect(node) : undefined;
   }
 
   // ---- the loop -------------------------------------------------------------
@@ -288,7 +320,10 @@ export class Simulation implements WorldView {
       data: extra.data,
     };
     this.eventCount++;
-    if (this.record) this.events.push(event);
+    if (this.record) {
+      this.events.push(event);
+      if (state) this.states!.onEvent(node, event.seq);
+    }
     this.monitors.show(event);
     return event.seq;
   }
@@ -349,6 +384,7 @@ export class Simulation implements WorldView {
     this.transitions++;
     if (handler) {
       handler.onMessage(this.model.nodes[msg.from]!.name, msg.label, msg.payload);
+      this.states?.afterHandler(msg.to);
       // Rules that name the type (`on n1 receive "AppendEntries"`) observe protocol messages after the protocol has handled them; `receive any` is for scenario messages only.
       if (this.rulesByLabel.has(msg.label)) this.runRules(msg);
     } else {
@@ -432,6 +468,7 @@ export class Simulation implements WorldView {
         this.transitions++;
         this.emit('timer', timer.node, this.model.protocols[what.protocol]!.range, { label: what.name, protocol: this.protocolName(what.protocol) });
         handler.onTimer(what.name, what.data);
+        this.states?.afterHandler(timer.node);
         return;
       }
     }
@@ -467,6 +504,7 @@ export class Simulation implements WorldView {
     const state = this.nodes[node]!;
     state.protocols = this.model.protocols.map((p, index) => (p.nodes.includes(node) ? p.definition.createNode(this.context(node, index)) : undefined));
     state.protocols.forEach((p) => p?.start());
+    this.states?.afterHandler(node);
   }
 
   private context(node: number, protocol: number): NodeContext {

@@ -1,5 +1,6 @@
 import type { RunResult } from './result';
 import { allViolations } from './result';
+import type { StateDiff } from './stateDiffs';
 
 /**
  * The `--json` trace. Field order is fixed and every number is an integer or
@@ -12,6 +13,10 @@ export function traceToJson(result: RunResult): string {
     const o: Record<string, number> = {};
     for (let i = 0; i < names.length; i++) o[names[i]!] = vc[i]!;
     return o;
+  };
+  const stateOf = (seq: number): { state?: StateDiff } => {
+    const diff = result.states?.diff(seq);
+    return diff ? { state: diff } : {};
   };
   const doc = {
     scenario: result.model.name,
@@ -35,6 +40,7 @@ export function traceToJson(result: RunResult): string {
       ...(e.cause !== undefined ? { cause: e.cause } : {}),
       ...(e.detail !== undefined ? { detail: e.detail } : {}),
       ...(e.data !== undefined ? { data: e.data } : {}),
+      ...stateOf(e.seq),
       lamport: e.lamport,
       vc: vcObject(e.vc),
       ...(e.hlc !== undefined ? { hlc: { l: e.hlc.l, c: e.hlc.c } } : {}),

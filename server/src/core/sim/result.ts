@@ -5,6 +5,7 @@ import type { SourceRange } from '../source';
 import type { Simulation, StopReason } from './engine';
 import type { ExpectationOutcome } from './expectations';
 import type { Hlc } from './hlc';
+import type { StateHistory } from './stateDiffs';
 import type { TraceEvent, Violation } from './trace';
 import { formatDuration } from '../units';
 
@@ -19,6 +20,8 @@ export interface RunResult {
   readonly expectations: readonly ExpectationResult[];
   readonly final: readonly NodeSummary[];
   readonly stats: RunStats;
+  /** Which protocol properties each event changed, and any node's state at any event; absent when the run did not record. */
+  readonly states?: StateHistory;
 }
 
 export interface ExpectationResult {
@@ -58,6 +61,7 @@ export function summarize(sim: Simulation): RunResult {
     endTime: t,
     stopReason: sim.stopReason ?? 'cancelled',
     events: sim.events,
+    ...(sim.states ? { states: sim.states } : {}),
     violations: sim.violations,
     expectations: sim.model.expectations.map((e, i) => ({ text: e.text, range: e.range, outcome: sim.expectationOutcomes[i], isTime: e.isTime })),
     final: sim.nodes.map((n, i) => ({

@@ -1,4 +1,5 @@
 import type { RunResult } from './result';
+import { formatValue } from '../protocols/values';
 import { allViolations } from './result';
 
 /**
@@ -48,6 +49,8 @@ export interface TimelineEvent {
   readonly line: number;
   readonly column: number;
   readonly data?: Readonly<Record<string, number | string | boolean>>;
+  /** The protocol properties this event changed on its node, each as display text (long collections cut to their tail). */
+  readonly state?: Readonly<Record<string, string>>;
 }
 
 export interface TimelineMessage {
@@ -76,6 +79,17 @@ export interface TimelineViolation {
 
 /** Most events a payload carries; longer runs are cut (and say so). */
 export const TIMELINE_MAX_EVENTS = 20_000;
+
+/** Elements of a changed collection a tooltip shows (its last ones). */
+const TOOLTIP_ELEMENTS = 6;
+
+function stateText(result: RunResult, seq: number): { state?: Record<string, string> } {
+  const diff = result.states?.diff(seq);
+  if (!diff) return {};
+  const state: Record<string, string> = {};
+  for (const [key, value] of Object.entries(diff)) state[key] = formatValue(value, { limit: TOOLTIP_ELEMENTS, bare: true });
+  return { state };
+}
 
 export function buildTimeline(result: RunResult, maxEvents = TIMELINE_MAX_EVENTS): TimelinePayload {
   const all = result.events;
@@ -156,6 +170,7 @@ export function buildTimeline(result: RunResult, maxEvents = TIMELINE_MAX_EVENTS
       ...(e.detail !== undefined ? { detail: e.detail } : {}),
       lamport: e.lamport, vc: Array.from(e.vc), line: e.range.startLine, column: e.range.startColumn,
       ...(e.data !== undefined ? { data: e.data } : {}),
+      ...stateText(result, e.seq),
     })),
     messages,
     crashes,
