@@ -1,5 +1,6 @@
 import type { Diagnostic as LspDiagnostic, TextDocumentContentChangeEvent } from 'vscode-languageserver-protocol';
 import { StatusNotification, type StatusParams } from '../../server/src/shared/requests';
+import type { WorkspaceOptions } from '../../server/src/lsp/workspace';
 import { LspHarness } from '../lsp/lspClient';
 
 /**
@@ -17,8 +18,8 @@ export class SettlingLsp {
 
   private readonly configured: Promise<void>;
 
-  constructor(private settings: unknown) {
-    this.harness = new LspHarness(settings);
+  constructor(private settings: unknown, options?: WorkspaceOptions) {
+    this.harness = new LspHarness(settings, options);
     // Replaces the harness's answer (same settings) to learn when the server has them.
     let answered: () => void = () => undefined;
     this.configured = new Promise((resolve) => (answered = resolve));

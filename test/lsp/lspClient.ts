@@ -1,9 +1,15 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { createConnection } from 'vscode-languageserver/node';
 import {
   createProtocolConnection, StreamMessageReader, StreamMessageWriter, PublishDiagnosticsNotification, type ProtocolConnection, type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
 import { startServer } from '../../server/src/lsp/server';
+import type { WorkspaceOptions } from '../../server/src/lsp/workspace';
+
+/** The bundled analysis worker (scripts/test.mjs builds dist/ before the tests): big documents go to it, as in the real server. */
+export const ANALYSIS_WORKER = path.join(process.env['DSYNC_ROOT'] ?? process.cwd(), 'dist', 'analysisWorker.js');
 
 /**
  * A language server and a client talking real JSON-RPC over in-memory
@@ -15,10 +21,12 @@ export class LspHarness {
   private readonly published: PublishDiagnosticsParams[] = [];
   private readonly waiters: { match: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
 
-  constructor(settings: unknown = { seed: null, simulation: { maxEvents: 200000, maxMilliseconds: 5000 } }) {
+  /** `options.analysisWorker: undefined` analyses every document on the server's main thread. */
+  constructor(settings: unknown = { seed: null, simulation: { maxEvents: 200000, maxMilliseconds: 5000 } }, options: WorkspaceOptions = { analysisWorker: ANALYSIS_WORKER }) {
     const toServer = new PassThrough();
     const toClient = new PassThrough();
-    startServer(createConnection(new StreamMessageReader(toServer), new StreamMessageWriter(toClient)));
+    if (options.analysisWorker && !fs.existsSync(options.analysisWorker)) throw new Error(`${options.analysisWorker} is missing: run npm run build first`);
+    startServer(createConnection(new StreamMessageReader(toServer), new StreamMessageWriter(toClient)), options);
     this.client = createProtocolConnection(new StreamMessageReader(toClient), new StreamMessageWriter(toServer));
     this.client.onRequest('workspace/configuration', () => [settings]);
     this.client.onRequest('client/registerCapability', () => null);

@@ -1,21 +1,13 @@
 import {
-  CodeActionKind, CodeLens, DidChangeConfigurationNotification, ResponseError, TextDocumentSyncKind, type CancellationToken, type Connection, type InitializeResult,
+  CodeActionKind, DidChangeConfigurationNotification, ResponseError, TextDocumentSyncKind, type CancellationToken, type Connection, type InitializeResult,
 } from 'vscode-languageserver';
-import { format } from '../core/format/formatter';
-import { verdict, verdictHeadline } from '../core/sim/result';
-import { buildTimeline } from '../core/sim/timeline';
-import { hasErrors } from '../core/diagnostics';
 import { DEFAULT_SETTINGS, RunScenarioRequest, type DsyncSettings, type RunScenarioResult } from '../shared/requests';
 import { FollowTimelineNotification } from '../shared/requests';
-import { offsetAt, toLspRange } from './convert';
 import { quickFixes } from './features/codeActions';
-import { complete } from './features/completion';
-import { EXPLORE_RUNS, registerExplore } from './features/explore';
-import { hover } from './features/hover';
-import { NodeNavigation } from './features/navigation';
-import { SEMANTIC_LEGEND, semanticTokens } from './features/semanticTokens';
-import { documentSymbols, foldingRanges } from './features/symbols';
-import { Workspace } from './workspace';
+import { registerExplore } from './features/explore';
+import { SEMANTIC_LEGEND } from './features/semanticTokens';
+import type { QueryKind, QueryOf, QueryResults } from './queries';
+import { Workspace, type WorkspaceOptions } from './workspace';
 
 /**
  * Wires the DSync language features onto a connection. Used by main.ts over
@@ -23,8 +15,8 @@ import { Workspace } from './workspace';
  * guarded: an exception in one document's feature is logged and answered
  * with an empty result, never taking the server down.
  */
-export function startServer(connection: Connection): Workspace {
-  const workspace = new Workspace(connection);
+export function startServer(connection: Connection, options: WorkspaceOptions = {}): Workspace {
+  const workspace = new Workspace(connection, options);
   let canPullConfiguration = false;
 
   connection.onInitialize((params): InitializeResult => {
@@ -41,8 +33,8 @@ export function startServer(connection: Connection): Workspace {
         documentSymbolProvider: true,
         foldingRangeProvider: true,
         documentFormattingProvider: true,
-        codeLensProvider: { resolveProvider: false },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        codeLensProvider: { resolveProvider: false },
         semanticTokensProvider: { legend: SEMANTIC_LEGEND, full: true },
       },
       serverInfo: { name: 'dsync-language-server', version: '0.1.0' },
@@ -74,97 +66,30 @@ export function startServer(connection: Connection): Workspace {
       }
     };
 
-  const at = (uri: string, position: { line: number; character: number }) => {
-    const analysis = workspace.analysis(uri);
-    return analysis ? { analysis, offset: offsetAt(analysis.text, position.line, position.character) } : undefined;
-  };
+  const query = <K extends QueryKind>(uri: string, q: QueryOf<K>, token: CancellationToken): Promise<QueryResults[K] | undefined> => workspace.query(uri, q, token);
 
-  connection.onHover(guarded('hover', null, async (params, token) => {
-    const found = at(params.textDocument.uri, params.position);
-    if (!found) return null;
-    const { analysis, offset } = found;
-    const stage = analysis.checked.model ? await analysis.simulated() : undefined;
-    if (token.isCancellationRequested) return null;
-    const run = stage?.kind === 'done' ? stage.result : undefined;
-    return hover(analysis.parsed, analysis.checked, run, offset);
-  }));
-
-  connection.onCompletion(guarded('completion', [], (params) => {
-    const found = at(params.textDocument.uri, params.position);
-    if (!found) return [];
-    const names = found.analysis.checked.model?.nodes.map((n) => n.name) ?? declaredNames(found.analysis.parsed.ast);
-    return complete(found.analysis.text, found.offset, names);
-  }));
-
-  const navigation = (uri: string) => {
-    const analysis = workspace.analysis(uri);
-    return analysis ? new NodeNavigation(analysis.parsed.ast, uri) : undefined;
-  };
-  connection.onDefinition(guarded('definition', [], (p) => navigation(p.textDocument.uri)?.definition(at(p.textDocument.uri, p.position)!.offset) ?? []));
-  connection.onReferences(guarded('references', [], (p) => navigation(p.textDocument.uri)?.references(at(p.textDocument.uri, p.position)!.offset, p.context.includeDeclaration) ?? []));
-  connection.onPrepareRename(guarded('prepareRename', null, (p) => navigation(p.textDocument.uri)?.prepareRename(at(p.textDocument.uri, p.position)!.offset) ?? null));
-  connection.onRenameRequest(guarded('rename', null, (p) => navigation(p.textDocument.uri)?.rename(at(p.textDocument.uri, p.position)!.offset, p.newName) ?? null));
-
-  connection.onDocumentSymbol(guarded('documentSymbol', [], (p) => {
-    const a = workspace.analysis(p.textDocument.uri);
-    return a ? documentSymbols(a.parsed, a.text) : [];
-  }));
-  connection.onFoldingRanges(guarded('foldingRange', [], (p) => {
-    const a = workspace.analysis(p.textDocument.uri);
-    return a ? foldingRanges(a.parsed) : [];
-  }));
-  connection.languages.semanticTokens.on(guarded('semanticTokens', { data: [] }, (p) => {
-    const a = workspace.analysis(p.textDocument.uri);
-    return a ? semanticTokens(a.parsed) : { data: [] };
-  }));
-
-  connection.onDocumentFormatting(guarded('formatting', [], (p) => {
-    const a = workspace.analysis(p.textDocument.uri);
-    if (!a) return [];
-    const formatted = format(a.text);
-    if (formatted === undefined || formatted === a.text) return [];
-    const lines = a.text.split('\n');
-    return [{ range: { start: { line: 0, character: 0 }, end: { line: lines.length, character: 0 } }, newText: formatted }];
-  }));
-
+  connection.onHover(guarded('hover', null, async (p, token) => (await query(p.textDocument.uri, { kind: 'hover', position: p.position }, token)) ?? null));
+  connection.onCompletion(guarded('completion', [], async (p, token) => (await query(p.textDocument.uri, { kind: 'completion', position: p.position }, token)) ?? []));
+  connection.onDefinition(guarded('definition', [], async (p, token) => (await query(p.textDocument.uri, { kind: 'definition', position: p.position }, token)) ?? []));
+  connection.onReferences(guarded('references', [], async (p, token) => (await query(p.textDocument.uri, { kind: 'references', position: p.position, includeDeclaration: p.context.includeDeclaration }, token)) ?? []));
+  connection.onPrepareRename(guarded('prepareRename', null, async (p, token) => (await query(p.textDocument.uri, { kind: 'prepareRename', position: p.position }, token)) ?? null));
+  connection.onRenameRequest(guarded('rename', null, async (p, token) => (await query(p.textDocument.uri, { kind: 'rename', position: p.position, newName: p.newName }, token)) ?? null));
+  connection.onDocumentSymbol(guarded('documentSymbol', [], async (p, token) => (await query(p.textDocument.uri, { kind: 'documentSymbol' }, token)) ?? []));
+  connection.onFoldingRanges(guarded('foldingRange', [], async (p, token) => (await query(p.textDocument.uri, { kind: 'foldingRange' }, token)) ?? []));
+  connection.languages.semanticTokens.on(guarded('semanticTokens', { data: [] }, async (p, token) => (await query(p.textDocument.uri, { kind: 'semanticTokens' }, token)) ?? { data: [] }));
+  connection.onDocumentFormatting(guarded('formatting', [], async (p, token) => (await query(p.textDocument.uri, { kind: 'formatting' }, token)) ?? []));
   connection.onCodeAction(guarded('codeAction', [], (p) => quickFixes(p)));
-  connection.onCodeLens(guarded('codeLens', [], async (p) => {
-    const a = workspace.analysis(p.textDocument.uri);
-    const header = a?.parsed.ast.statements.find((s) => s.kind === 'scenario');
-    if (!a || !header) return [];
-    // The header's first line, `scenario NAME`: a lens range spans one line.
-    const range = toLspRange({ ...header.range, endOffset: header.name.range.endOffset, endLine: header.name.range.endLine, endColumn: header.name.range.endColumn });
-    const uri = p.textDocument.uri;
-    const lens = (title: string, command: string): CodeLens => ({ range, command: { title, command, arguments: [uri] } });
-    const lenses = [lens('▶ Run scenario', 'dsync.runScenario'), lens('Show timeline', 'dsync.showTimeline')];
-    // The result of the last finished run (the server asks the client to refresh lenses after each run).
-    const stage = a.peekSimulated;
-    if (stage?.kind === 'done') {
-      const v = verdict(stage.result);
-      lenses.push(lens(`${v.kind === 'failed' ? '✗' : v.kind === 'undecided' ? '?' : '✓'} ${verdictHeadline(v)}`, 'dsync.showTimeline'));
-    }
-    if (a.checked.model) lenses.push(lens(`Explore ${EXPLORE_RUNS.toLocaleString('en-US')} schedules`, 'dsync.explore'));
-    return lenses;
-  }));
+  connection.onCodeLens(guarded('codeLens', [], async (p, token) => (await query(p.textDocument.uri, { kind: 'codeLens' }, token)) ?? []));
 
-  connection.onRequest(RunScenarioRequest, guarded('runScenario', { ok: false, message: 'internal error' } as RunScenarioResult, async (params): Promise<RunScenarioResult> => {
-    const analysis = workspace.analysis(params.uri);
-    if (!analysis) return { ok: false, message: 'the document is not open' };
-    const model = analysis.checked.model;
-    if (!model || hasErrors(analysis.checked.diagnostics)) return { ok: false, message: 'the scenario has errors; see the Problems panel' };
-    // With a seed: a run of its own, under the same budgets as the live one (never a blocking run).
-    const stage = params.seed === undefined ? await analysis.simulated() : await analysis.simulateWith(params.seed);
-    if (stage.kind !== 'done') return { ok: false, message: stage.kind === 'stale' ? 'the document changed; run again' : stage.reason };
-    const result = stage.result;
-    const v = verdict(result);
-    const said = v.kind === 'failed' ? v.violations[0]!.message : v.kind === 'undecided' ? `not decided: ${verdictHeadline(v)} (the run stopped early)` : 'all checks hold';
-    return { ok: true, timeline: buildTimeline(result), passed: v.kind === 'passed', summary: `${model.name} (seed ${result.seed}): ${said}` };
+  connection.onRequest(RunScenarioRequest, guarded('runScenario', { ok: false, message: 'internal error' } as RunScenarioResult, async (params, token): Promise<RunScenarioResult> => {
+    const q: QueryOf<'runScenario'> = params.seed === undefined ? { kind: 'runScenario' } : { kind: 'runScenario', seed: params.seed };
+    return (await query(params.uri, q, token)) ?? { ok: false, message: 'the document is not open' };
   }));
 
   registerExplore(connection, workspace);
 
   connection.onNotification(FollowTimelineNotification, (params) => {
-    workspace.followedUri = params.uri ?? undefined;
+    workspace.follow(params.uri ?? undefined);
   });
 
   connection.listen();
@@ -182,8 +107,4 @@ function mergeSettings(raw: Partial<DsyncSettings> | null): DsyncSettings {
       maxTraceMegabytes: positive(sim.maxTraceMegabytes, DEFAULT_SETTINGS.simulation.maxTraceMegabytes),
     },
   };
-}
-
-function declaredNames(file: import('../core/syntax/ast').DsyncFile): string[] {
-  return file.statements.flatMap((s) => (s.kind === 'nodes' ? s.refs.map((r) => r.first.text) : []));
 }

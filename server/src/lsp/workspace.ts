@@ -1,15 +1,15 @@
-import type { Connection } from 'vscode-languageserver';
-import { TextDocuments } from 'vscode-languageserver';
+import type { CancellationToken, Connection } from 'vscode-languageserver';
+import { ResponseError, TextDocuments } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { hasErrors } from '../core/diagnostics';
-import { allViolations, verdict, verdictHeadline } from '../core/sim/result';
+import { diagnostic } from '../core/diagnostics';
+import { NO_RANGE } from '../core/source';
 import { buildTimeline } from '../core/sim/timeline';
 import { DEFAULT_SETTINGS, StatusNotification, TimelineUpdateNotification, type DsyncSettings, type StatusParams } from '../shared/requests';
-import { DocumentAnalysis, type SimulatedStage } from './analysis';
-import { toLspDiagnostic, violationDiagnostic } from './convert';
-
-/** How long a valid file's check-stage diagnostics wait for the simulation before being shown alone. */
-const INTERIM_PUBLISH_MS = 250;
+import { DocumentAnalysis } from './analysis';
+import { toLspDiagnostic } from './convert';
+import { publishAnalysis, type PublishSink } from './publish';
+import { answerQuery, type QueryKind, type QueryOf, type QueryResults } from './queries';
+import { QueryFailure, RemoteDocument } from './remoteDocument';
 
 /**
  * How long a change waits for the next one before the document is analysed:
@@ -21,27 +21,45 @@ export function debounceMs(textLength: number): number {
 }
 
 /**
+ * Documents from this many characters on are analysed in a worker thread of
+ * their own (parsing and checking take tens of milliseconds per 100 KB, so a
+ * bigger one would hold up every other request); smaller ones on the main
+ * thread, where the simulation runs in short slices.
+ */
+export const WORKER_MIN_CHARS = 128 * 1024;
+
+export interface WorkspaceOptions {
+  /** dist/analysisWorker.js; without it every document is analysed on the main thread. */
+  readonly analysisWorker?: string;
+}
+
+/**
  * Open documents and their current analysis. Every change makes a new
- * DocumentAnalysis; the old one sees itself stale and stops. Results are
- * published only for the version they were computed from.
+ * analysis (after a short pause, see debounceMs); the old one sees itself
+ * stale and stops. Results are published only for the version they were
+ * computed from. Language features are asked as DocumentQuery values and
+ * answered wherever the document is analysed.
  */
 export class Workspace {
   readonly documents = new TextDocuments(TextDocument);
   private readonly analyses = new Map<string, DocumentAnalysis>();
+  private readonly remotes = new Map<string, RemoteDocument>();
   /** Documents changed and waiting (debounced) to be analysed, by uri. */
   private readonly pending = new Map<string, NodeJS.Timeout>();
   private settings: DsyncSettings = DEFAULT_SETTINGS;
   /** Whether the client re-asks for code lenses when told (they show each run's result). */
   codeLensRefresh = false;
   /** The document whose timeline the client shows, if any: it gets live timeline updates. */
-  followedUri: string | undefined;
+  private followedUri: string | undefined;
 
-  constructor(private readonly connection: Connection) {
+  constructor(private readonly connection: Connection, private readonly options: WorkspaceOptions = {}) {
     this.documents.onDidChangeContent((e) => this.schedule(e.document));
     this.documents.onDidClose((e) => {
-      this.cancelPending(e.document.uri);
-      this.analyses.delete(e.document.uri);
-      void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+      const uri = e.document.uri;
+      this.cancelPending(uri);
+      this.analyses.delete(uri);
+      this.dropRemote(uri);
+      void connection.sendDiagnostics({ uri, diagnostics: [] });
     });
     this.documents.listen(connection);
   }
@@ -57,10 +75,19 @@ export class Workspace {
     return this.settings;
   }
 
-  /** The analysis of the document's current version (created on demand). */
+  follow(uri: string | undefined): void {
+    this.followedUri = uri;
+    for (const [remoteUri, remote] of this.remotes) remote.follow(remoteUri === uri);
+  }
+
+  /**
+   * The analysis of a small document's current version on this thread
+   * (created on demand); undefined when the document is not open or is
+   * analysed by a worker.
+   */
   analysis(uri: string): DocumentAnalysis | undefined {
     const doc = this.documents.get(uri);
-    if (!doc) return undefined;
+    if (!doc || this.isBig(doc)) return undefined;
     const existing = this.analyses.get(uri);
     if (existing && existing.version === doc.version) return existing;
     const created: DocumentAnalysis = new DocumentAnalysis(uri, doc.version, doc.getText(), this.settings, (): boolean => this.documents.get(uri)?.version !== doc.version || this.analyses.get(uri) !== created);
@@ -69,21 +96,47 @@ export class Workspace {
   }
 
   /**
+   * Answers a language feature on the document's current version: on this
+   * thread, or by its worker (this thread stays free meanwhile). Undefined
+   * when the document is not open or the request was cancelled while the
+   * worker computed. A refusal (ResponseError) is rethrown as such.
+   */
+  async query<K extends QueryKind>(uri: string, query: QueryOf<K>, token: CancellationToken): Promise<QueryResults[K] | undefined> {
+    const doc = this.documents.get(uri);
+    if (!doc) return undefined;
+    if (!this.isBig(doc)) return answerQuery(this.analysis(uri)!, query, () => token.isCancellationRequested);
+    let remote = this.remotes.get(uri);
+    if (!remote?.alive || remote.latest < doc.version) {
+      this.analyseNow(uri);
+      remote = this.remotes.get(uri);
+    }
+    if (!remote) return undefined;
+    let stopWaiting: { dispose(): void } | undefined;
+    const cancelled = new Promise<undefined>((resolve) => (stopWaiting = token.onCancellationRequested(() => resolve(undefined))));
+    try {
+      return (await Promise.race([remote.query(doc.version, query), cancelled])) as QueryResults[K] | undefined;
+    } catch (error) {
+      if (error instanceof QueryFailure && error.code !== undefined) throw new ResponseError(error.code, error.message);
+      throw error;
+    } finally {
+      stopWaiting?.dispose();
+    }
+  }
+
+  private isBig(doc: TextDocument): boolean {
+    return this.options.analysisWorker !== undefined && doc.getText().length >= WORKER_MIN_CHARS;
+  }
+
+  /**
    * Analyses the document after a short pause (see debounceMs): versions that
    * arrive meanwhile replace it, so only the newest one is parsed, checked
    * and simulated. A request on the document does not wait for the pause:
-   * `analysis()` computes the newest version on demand, and the publication
-   * then reuses it.
+   * it is answered from the newest version, whose publication reuses it.
    */
   private schedule(doc: TextDocument): void {
     const uri = doc.uri;
     this.cancelPending(uri);
-    this.pending.set(uri, setTimeout(() => {
-      this.pending.delete(uri);
-      const analysis = this.analysis(uri);
-      if (!analysis) return;
-      void this.publish(analysis).catch((error: unknown) => this.connection.console.error(`dsync: analysing ${uri} failed: ${String(error)}`));
-    }, debounceMs(doc.getText().length)));
+    this.pending.set(uri, setTimeout(() => this.analyseNow(uri), debounceMs(doc.getText().length)));
   }
 
   private cancelPending(uri: string): void {
@@ -92,62 +145,74 @@ export class Workspace {
     this.pending.delete(uri);
   }
 
-  private async publish(analysis: DocumentAnalysis): Promise<void> {
-    const { uri, version } = analysis;
-    const checkDiagnostics = [...analysis.checked.diagnostics];
-    const failure = analysis.internalFailure;
-    if (failure) checkDiagnostics.push(failure);
-    const staticDiagnostics = checkDiagnostics.map((d) => toLspDiagnostic(d, uri));
-    if (hasErrors(checkDiagnostics)) {
-      await this.connection.sendDiagnostics({ uri, version, diagnostics: staticDiagnostics });
-      this.status({ uri, version, state: 'invalid', text: countText(checkDiagnostics.filter((d) => d.severity === 'error').length, 'error') });
+  /** Starts analysing the document's current version, here or in its worker. */
+  private analyseNow(uri: string): void {
+    this.cancelPending(uri);
+    const doc = this.documents.get(uri);
+    if (!doc) return;
+    if (this.isBig(doc)) {
+      this.analyses.delete(uri);
+      this.remoteFor(uri).analyse(doc.version, doc.getText(), this.settings);
       return;
     }
-    this.status({ uri, version, state: 'simulating', text: 'simulating…' });
-    // If the simulation is slow, show the static diagnostics meanwhile (no flicker when it is fast).
-    const interim = setTimeout(() => {
-      if (!isCurrent()) return;
-      void this.connection.sendDiagnostics({ uri, version, diagnostics: staticDiagnostics });
-    }, INTERIM_PUBLISH_MS);
-    const isCurrent = (): boolean => this.analyses.get(uri) === analysis && this.documents.get(uri)?.version === version;
-    let stage: SimulatedStage;
-    try {
-      stage = await analysis.simulated();
-    } finally {
-      clearTimeout(interim);
-    }
-    if (stage.kind === 'stale' || !isCurrent()) return;
-    const diagnostics = [...staticDiagnostics];
-    if (analysis.internalFailure && !failure) diagnostics.push(toLspDiagnostic(analysis.internalFailure, uri));
-    if (stage.kind === 'done') {
-      const violations = allViolations(stage.result);
-      diagnostics.push(...violations.map((v) => violationDiagnostic(v, uri)));
-      if (stage.budget) diagnostics.push(toLspDiagnostic(stage.budget, uri));
-      await this.connection.sendDiagnostics({ uri, version, diagnostics });
-      if (this.codeLensRefresh) void this.connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
-      // An expectation the run did not reach is never a pass (core verdict).
-      const v = verdict(stage.result);
-      this.status(
-        v.kind === 'failed'
-          ? { uri, version, state: 'failed', text: verdictHeadline(v) }
-          : v.kind === 'undecided'
-            ? { uri, version, state: 'stopped', text: verdictHeadline(v) }
-            : stage.budget
-              ? { uri, version, state: 'stopped', text: 'budget hit' }
-              : { uri, version, state: 'passed', text: v.checks === 0 ? 'ran' : verdictHeadline(v) },
-      );
-      if (this.followedUri === uri) void this.connection.sendNotification(TimelineUpdateNotification, { uri, version, timeline: buildTimeline(stage.result) });
-    } else {
-      await this.connection.sendDiagnostics({ uri, version, diagnostics });
-      this.status({ uri, version, state: 'invalid', text: stage.reason });
-    }
+    this.dropRemote(uri);
+    const analysis = this.analysis(uri)!;
+    const version = analysis.version;
+    const sink: PublishSink = {
+      isCurrent: () => this.analyses.get(uri) === analysis && this.documents.get(uri)?.version === version,
+      diagnostics: (diagnostics) => this.connection.sendDiagnostics({ uri, version, diagnostics }),
+      status: (state, text) => this.status({ uri, version, state, text }),
+      ran: (result) => this.ran(uri, version, () => buildTimeline(result)),
+    };
+    void publishAnalysis(analysis, sink).catch((error: unknown) => this.connection.console.error(`dsync: analysing ${uri} failed: ${String(error)}`));
+  }
+
+  private remoteFor(uri: string): RemoteDocument {
+    const existing = this.remotes.get(uri);
+    if (existing?.alive) return existing;
+    const isCurrent = (version: number): boolean => this.remotes.get(uri) === remote && this.documents.get(uri)?.version === version;
+    const remote: RemoteDocument = new RemoteDocument(uri, this.options.analysisWorker!, {
+      message: (m) => {
+        if (!isCurrent(m.version)) return;
+        const version = m.version;
+        switch (m.type) {
+          case 'diagnostics':
+            return void this.connection.sendDiagnostics({ uri, version, diagnostics: m.diagnostics });
+          case 'status':
+            return this.status({ uri, version, state: m.state, text: m.text });
+          case 'ran':
+            return this.ran(uri, version, () => m.timeline);
+          case 'checked':
+            return;
+        }
+      },
+      died: (reason) => {
+        const doc = this.documents.get(uri);
+        if (this.remotes.get(uri) !== remote || !doc) return;
+        this.remotes.delete(uri);
+        const failure = diagnostic('DS204', `DSync could not analyse this file: ${reason}. Other files are unaffected`, NO_RANGE);
+        void this.connection.sendDiagnostics({ uri, version: doc.version, diagnostics: [toLspDiagnostic(failure, uri)] });
+        this.status({ uri, version: doc.version, state: 'invalid', text: 'analysis failed' });
+      },
+    }, this.followedUri === uri);
+    this.remotes.set(uri, remote);
+    return remote;
+  }
+
+  private dropRemote(uri: string): void {
+    this.remotes.get(uri)?.dispose();
+    this.remotes.delete(uri);
+  }
+
+  /** A simulation of the current version finished: code lenses show its result, a followed timeline updates. */
+  private ran(uri: string, version: number, timeline: () => ReturnType<typeof buildTimeline> | undefined): void {
+    if (this.codeLensRefresh) void this.connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
+    if (this.followedUri !== uri) return;
+    const payload = timeline();
+    if (payload) void this.connection.sendNotification(TimelineUpdateNotification, { uri, version, timeline: payload });
   }
 
   private status(params: StatusParams): void {
     void this.connection.sendNotification(StatusNotification, params);
   }
-}
-
-function countText(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

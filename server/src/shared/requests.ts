@@ -63,9 +63,12 @@ export interface FollowTimelineParams {
 /** Client → server: send TimelineUpdate notifications for this document after each re-simulation. */
 export const FollowTimelineNotification = new NotificationType<FollowTimelineParams>('dsync/followTimeline');
 
+/** Default budget of the editor's exploration (its code lens says so). */
+export const EXPLORE_RUNS = 1000;
+
 export interface ExploreParams {
   readonly uri: string;
-  /** Seeds to try (default 1,000). */
+  /** Seeds to try (default EXPLORE_RUNS). */
   readonly runs?: number;
   /** Candidates the shrinker may try (default 200; each takes one or more simulations, 3,000 at most in all). */
   readonly shrinkAttempts?: number;

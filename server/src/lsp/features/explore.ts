@@ -2,11 +2,9 @@ import type { CancellationToken, Connection } from 'vscode-languageserver';
 import { DEFAULT_SHRINK_RUNS, shrinkSteps, type ShrinkProgress, type ShrinkResult } from '../../core/explore/shrink';
 import { hasErrors } from '../../core/diagnostics';
 import { explore } from '../../shared/exploreDriver';
-import { ExploreProgressNotification, ExploreRequest, type ExploreParams, type ExploreResult } from '../../shared/requests';
+import { EXPLORE_RUNS, ExploreProgressNotification, ExploreRequest, type ExploreParams, type ExploreResult } from '../../shared/requests';
 import type { Workspace } from '../workspace';
 
-/** Default budget of the editor's exploration (the code lens says so). */
-export const EXPLORE_RUNS = 1000;
 const SHRINK_ATTEMPTS = 200;
 const SLICE_MS = 30;
 
