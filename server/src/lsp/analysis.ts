@@ -72,19 +72,18 @@ export class DocumentAnalysis {
       // The event budget bounds the events alone; maxTraceBytes also counts the state diffs as they grow.
       const sim = new Simulation(model, { maxEvents: budget.maxEvents, maxTraceBytes: this.settings.simulation.maxTraceMegabytes * 1024 * 1024, ...(seed !== undefined ? { seed } : {}) });
       let outOfTime = false;
-      let sliceStarted = performance.now();
-      // Small steps, and the clock read after each: one step of a large
-      // scenario can take milliseconds, so a fixed big slice could overrun.
-      while (!sim.step(256)) {
-        const now = performance.now();
-        if (now - started > this.settings.simulation.maxMilliseconds) {
+      const deadline = started + this.settings.simulation.maxMilliseconds;
+      // Slices end by time (the engine asks every few entries, since one
+      // entry of a large scenario can take milliseconds) or by event count.
+      for (;;) {
+        const sliceEnd = Math.min(performance.now() + SLICE_MS, deadline);
+        if (sim.step(SLICE_MAX_ENTRIES, () => performance.now() >= sliceEnd)) break;
+        if (performance.now() >= deadline) {
           outOfTime = true;
           sim.cancel();
           break;
         }
-        if (now - sliceStarted < SLICE_MS) continue;
         await yieldToEventLoop();
-        sliceStarted = performance.now();
         if (this.isStale()) {
           sim.cancel();
           return { kind: 'stale' };
@@ -102,6 +101,8 @@ export class DocumentAnalysis {
 
 /** How long the simulation computes before letting other requests in. */
 const SLICE_MS = 15;
+/** The most queue entries in one slice, whatever the time. */
+const SLICE_MAX_ENTRIES = 65_536;
 
 export { traceEventBytes };
 

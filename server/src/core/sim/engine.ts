@@ -70,6 +70,9 @@ type Scheduled =
   | { readonly t: 'expect'; readonly index: number };
 
 const DEFAULT_MAX_EVENTS = 1_000_000;
+/** How many events, or queue entries, `step` runs between two questions to its `shouldYield`. */
+const YIELD_EVENTS = 64;
+const YIELD_ENTRIES = 64;
 
 /**
  * How many later firings of a periodic timer (due at `deadline`, then every
@@ -184,10 +187,21 @@ export class Simulation implements WorldView {
     return this;
   }
 
-  /** Processes up to `budget` queue entries; true when the run is over. */
-  step(budget: number): boolean {
+  /**
+   * Processes up to `budget` queue entries; true when the run is over.
+   * `shouldYield`, asked after every YIELD_EVENTS events (or YIELD_ENTRIES
+   * entries), ends the slice early when it returns true: the caller slices
+   * by time with a clock of its own (the core reads none), since one entry
+   * of a big scenario (a broadcast to 1,000 nodes) can take milliseconds.
+   */
+  step(budget: number, shouldYield?: () => boolean): boolean {
     if (this.stopReason) return true;
+    let askAt = this.eventCount + YIELD_EVENTS;
     for (let i = 0; i < budget; i++) {
+      if (shouldYield && (this.eventCount >= askAt || (i > 0 && i % YIELD_ENTRIES === 0))) {
+        if (shouldYield()) return false;
+        askAt = this.eventCount + YIELD_EVENTS;
+      }
       if (this.eventCount >= this.maxEvents) return this.finish('max-events');
       if (this.maxTraceBytes !== undefined && this.traceBytes() > this.maxTraceBytes) {
         this.stoppedByMemory = true;
