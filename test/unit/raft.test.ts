@@ -122,7 +122,7 @@ describe('raft: the invariants catch the bug switches', () => {
     assert.deepEqual(failed(r), ['leader_completeness', 'linearizable(kv)', 'state_machine_safety']);
     assert.match(violation(r, 'leader_completeness')!.message, /^n5 leads term 4 without 1:c1\.1 put y=1 \(t1\), committed by n1 in term 3/);
     assert.match(violation(r, 'state_machine_safety')!.message, /^n5 applied c2\.1 put x=2 at index 1, but n1 applied c1\.1 put y=1 there/);
-    assert.match(violation(r, 'linearizable(kv)')!.message, /c3's get y → nothing .*c1's put y = 1 had already returned/);
+    assert.match(violation(r, 'linearizable(kv)')!.message, /c3's get y → nothing .*: c1's put y = 1 \[600ms\.\.1\.729s\] returned before this get began, so y was no longer empty$/);
     assert.ok(notes(r, 'commitIndex').some((e) => /entry of older term 1/.test(e.detail ?? '')));
     // Same schedule, correct commit rule: y = 1 is never committed nor acknowledged.
     const fixed = runText(withoutBugs(text));
@@ -153,7 +153,7 @@ describe('raft: leader leases depend on the clocks', () => {
     const r = runText(text);
     assert.deepEqual(failed(r), ['linearizable(kv)']);
     const v = violation(r, 'linearizable(kv)')!;
-    assert.match(v.message, /^not linearizable: r's get k → \d+ .*w's put k = \d+ had already returned/);
+    assert.match(v.message, /^not linearizable: r's get k → (\d+) .*: w's put k = \d+ \[.*\] returned before this get began, and every put of \1 \(w's put k = \1 \[.*\]\) had returned before it began$/);
     assert.ok(v.causes.some((c) => c.message === 'clock n1 jump -300ms at 1s'));
     assert.ok(v.causes.some((c) => c.message === 'lease 120ms') && v.causes.some((c) => c.message === 'drift_bound 100ppm'));
     // The stale read happened after another leader was elected.

@@ -1,5 +1,6 @@
 import { checkLinearizable } from '../linearizability/checker';
-import { describeKvOperation, formatKvValue, kvModel, kvValueKey, type KvOperation } from '../linearizability/history';
+import { explainKvViolation } from '../linearizability/explain';
+import { describeKvOperation, kvModel, type KvOperation } from '../linearizability/history';
 import { isClientDefinition } from '../protocols/client';
 import { readClientOp } from '../protocols/replicationNotes';
 import { formatDuration } from '../units';
@@ -79,17 +80,10 @@ export const linearizable: InvariantDefinition = {
         const causes: Cause[] = [];
         const own = range(culprit);
         if (own) causes.push(own);
-        let why = 'no order of the operations explains it';
-        if (c.input.op === 'get') {
-          const key = c.input.key;
-          const writers = result.partition.filter((o) => o.input.op === 'put' && kvValueKey(o.input.value) === kvValueKey(c.output));
-          const before = result.partition.filter((o) => o.input.op === 'put' && o.ret < c.call).sort((a, b) => b.ret - a.ret)[0];
-          if (c.output !== undefined && writers.length === 0) why = `no put ever wrote ${formatKvValue(c.output)} to ${key}`;
-          else if (before) {
-            why = `${before.client}'s ${describeKvOperation(before)} had already returned at t=${formatDuration(before.ret)}, before this get began`;
-            const other = range(byId.get(before.id)!);
-            if (other) causes.push({ ...other, message: `${other.message}: completed before the read` });
-          }
+        const { why, conflicting } = explainKvViolation(result.partition, c, result.prefix);
+        for (const o of conflicting) {
+          const other = range(byId.get(o.id)!);
+          if (other) causes.push({ ...other, message: `${other.message}: one side of the contradiction` });
         }
         const store = world.model.protocols[culprit.instance]?.peers?.[0];
         if (store !== undefined) causes.push(...optionCauses(world, store, ['bugs', 'lease', 'drift_bound']), bindingCause(world, store));
