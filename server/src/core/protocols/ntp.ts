@@ -4,7 +4,8 @@ import { formatDuration } from '../units';
 import { ClockDiscipline, signedDuration } from './common/clockDiscipline';
 import { OptionValues } from './common/optionValues';
 import { SYNC_PROPERTIES, SyncReport } from './common/syncReport';
-import { ClockFilter, ntpDelay, ntpOffset } from './ntpFilter';
+import { ClockFilter, ntpDelay, ntpOffset, PHI, type FilterSample } from './ntpFilter';
+import { MIN_DISPERSION, selectAndCombine, type Candidate } from './ntpSelect';
 import type { BoundProtocol, NodeContext, ProtocolDefinition, ProtocolNode, PropertyValue } from './protocol';
 
 const MS = 1_000_000;
@@ -52,8 +53,14 @@ interface Peer {
   outstanding: number | undefined;
   /** Stratum in the server's last response. */
   stratum: number;
+  /** The server's own root delay and dispersion in its last response (0 for stratum 1). */
+  rootDelay: number;
+  rootDispersion: number;
   /** `at` of the last sample the discipline used, so no sample is used twice. */
   lastUsed: number;
+  /** Polls sent; and whether the last 8 went unanswered (then a round does not wait for it). */
+  polls: number;
+  unreachable: boolean;
 }
 
 interface Request {
@@ -64,6 +71,9 @@ interface Response {
   readonly t2: number;
   readonly t3: number;
   readonly stratum: number;
+  /** The server's distance from its stratum 1 source: round trips and dispersion along the way (RFC 5905 rootdelay, rootdisp). */
+  readonly rootDelay: number;
+  readonly rootDispersion: number;
 }
 
 class NtpNode implements ProtocolNode {
@@ -74,13 +84,17 @@ class NtpNode implements ProtocolNode {
   private readonly discipline: ClockDiscipline;
   private readonly report: SyncReport;
   private systemPeer: Peer | undefined;
+  /** The last selection's result: the system peer's root distance parts, falsetickers noted, whether a sample is new. */
+  private system = { rootDelay: 0, rootDispersion: 0 };
+  private falsetickers = '';
+  private freshSample = false;
 
   constructor(private readonly ctx: NodeContext) {
     const o = new OptionValues(ctx.options);
     const tiers = ntpTiers(ctx.options, ctx.members);
     this.tier = tiers.findIndex((t) => t.includes(ctx.self));
     const filterSize = o.number('filter', 8);
-    this.peers = (this.tier > 0 ? tiers[this.tier - 1]! : []).map((name) => ({ name, filter: new ClockFilter(filterSize), reach: 0, outstanding: undefined, stratum: UNSYNCED_STRATUM, lastUsed: -Infinity }));
+    this.peers = (this.tier > 0 ? tiers[this.tier - 1]! : []).map((name) => ({ name, filter: new ClockFilter(filterSize), reach: 0, outstanding: undefined, stratum: UNSYNCED_STRATUM, rootDelay: 0, rootDispersion: 0, lastUsed: -Infinity, polls: 0, unreachable: false }));
     this.poll = o.number('poll', 1000 * MS);
     this.processing = o.number('processing', 0);
     this.discipline = new ClockDiscipline(ctx, {
@@ -88,7 +102,7 @@ class NtpNode implements ProtocolNode {
       maxSlewPpm: o.number('max_slew', 500),
       ...NTP_LOOP,
     });
-    this.report = new SyncReport(ctx, this.tier === 0 ? 'synced' : 'unsynced');
+    this.report = new SyncReport(ctx, this.tier === 0 ? 'synced' : 'unsynced', true);
   }
 
   /** This node's stratum as it tells its clients: its tier's number when synchronised, else 16. */
@@ -121,7 +135,7 @@ class NtpNode implements ProtocolNode {
   }
 
   inspect(): Readonly<Record<string, PropertyValue>> {
-    return { ...this.report.properties(), stratum: this.stratum, ...(this.systemPeer ? { server: this.systemPeer.name } : {}) };
+    return { ...this.report.properties(), stratum: this.stratum, ...(this.systemPeer ? { server: this.systemPeer.name } : {}), ...(this.tier > 0 ? { falsetickers: this.falsetickers } : {}) };
   }
 
   // ---- server side ------------------------------------------------------------
@@ -135,13 +149,15 @@ class NtpNode implements ProtocolNode {
   private respond(to: string, t1: number, t2: number): void {
     const t3 = this.ctx.now();
     const stratum = this.stratum;
-    const response: Response = { t1, t2, t3, stratum };
+    const response: Response = { t1, t2, t3, stratum, ...(this.tier === 0 ? { rootDelay: 0, rootDispersion: 0 } : this.system) };
     this.ctx.send(to, 'ntp-response', response, { summary: `t2=${t2} t3=${t3} stratum ${stratum}` });
   }
 
   // ---- client side ------------------------------------------------------------
 
   private pollAll(): void {
+    // The last round's answers are all in, or will never be: use what came.
+    this.endRound();
     for (const peer of this.peers) {
       const wasReachable = peer.reach !== 0;
       peer.reach = (peer.reach << 1) & 0xff;
@@ -150,70 +166,117 @@ class NtpNode implements ProtocolNode {
         peer.stratum = UNSYNCED_STRATUM;
         this.ctx.note(`${peer.name} unreachable: no answer to the last 8 polls`, { peer: peer.name, reachable: false });
       }
+      peer.unreachable = peer.reach === 0 && peer.polls >= 8;
+      peer.polls++;
       const t1 = this.ctx.now();
       peer.outstanding = t1;
       const request: Request = { t1 };
       this.ctx.send(peer.name, 'ntp-request', request, { summary: `t1=${t1}` });
     }
-    this.select();
+    if (!this.peers.some((p) => this.usable(p))) this.lost();
     this.ctx.setTimer('poll', this.poll);
   }
 
   private receiveResponse(from: string, res: Response): void {
     const peer = this.peers.find((p) => p.name === from);
-    // RFC 5905's origin check: a duplicate or an answer to an older request is bogus.
-    if (!peer || peer.outstanding !== res.t1) return;
+    // RFC 5905's origin check: a duplicate, an answer to an older request, or one sent before
+    // this node's clock was stepped (the step reset every association) is bogus.
+    if (!peer || peer.outstanding === undefined || peer.outstanding !== res.t1) return;
     peer.outstanding = undefined;
     peer.reach |= 1;
+    peer.unreachable = false;
     peer.stratum = res.stratum;
+    peer.rootDelay = res.rootDelay;
+    peer.rootDispersion = res.rootDispersion;
     if (res.stratum >= UNSYNCED_STRATUM) {
       this.ctx.note(`${from} is not synchronised (stratum 16); sample ignored`, { peer: from });
-      this.select();
-      return;
+    } else {
+      const t4 = this.ctx.now();
+      const ts = { t1: res.t1, t2: res.t2, t3: res.t3, t4 };
+      const theta = ntpOffset(ts);
+      const delta = ntpDelay(ts);
+      this.report.estimate(from, -theta, delta, { theta });
+      peer.filter.add({ offset: theta, delay: delta, at: t4, phase: this.discipline.phaseApplied() });
+      this.freshSample = true;
     }
-    const t4 = this.ctx.now();
-    const ts = { t1: res.t1, t2: res.t2, t3: res.t3, t4 };
-    const theta = ntpOffset(ts);
-    const delta = ntpDelay(ts);
-    this.report.estimate(from, -theta, delta, { theta });
-    peer.filter.add({ offset: theta, delay: delta, at: t4, phase: this.discipline.phaseApplied() });
-    this.select();
-    if (this.systemPeer === peer) this.useSample(peer);
+    // Once every server polled this round has answered (but those that stopped answering), select
+    // and steer; else at the next poll with what came. Then no single early answer decides alone.
+    if (!this.peers.some((p) => p.outstanding !== undefined && !p.unreachable)) this.endRound();
+  }
+
+  private usable(peer: Peer): boolean {
+    return peer.reach !== 0 && peer.stratum < UNSYNCED_STRATUM;
   }
 
   /**
-   * Clock selection, reduced to its last step: the reachable, synchronised
-   * server with the least filtered delay (one whose filter was just cleared
-   * by a step ranks last but still counts).
+   * The system process for the samples of one round: selection, clustering
+   * and combining (ntpSelect.ts), then one clock update with the combined
+   * offset when the system peer has a sample not used yet.
    */
-  private select(): void {
-    let best: { peer: Peer; delay: number } | undefined;
+  private endRound(): void {
+    if (!this.freshSample) return;
+    this.freshSample = false;
+    const now = this.ctx.now();
+    const candidates: (Candidate & { peer: Peer; sample: FilterSample })[] = [];
     for (const peer of this.peers) {
-      if (peer.reach === 0 || peer.stratum >= UNSYNCED_STRATUM) continue;
-      const delay = peer.filter.best(this.ctx.now())?.delay ?? Infinity;
-      if (!best || delay < best.delay || (delay === best.delay && peer === this.systemPeer)) best = { peer, delay };
+      const sample = this.usable(peer) ? peer.filter.best(now) : undefined;
+      if (!sample) continue;
+      const jitter = peer.filter.jitter(sample);
+      // θ was measured at `sample.at`; whatever phase was applied since then is already corrected.
+      const offset = sample.offset - (this.discipline.phaseApplied() - sample.phase);
+      const distance = Math.max(MIN_DISPERSION, peer.rootDelay + sample.delay) / 2 + peer.rootDispersion + PHI * (now - sample.at) + jitter;
+      candidates.push({ name: peer.name, stratum: peer.stratum, offset, distance, jitter, peer, sample });
     }
-    const chosen = best?.peer;
-    if (chosen === this.systemPeer) return;
-    this.systemPeer = chosen;
-    if (chosen) {
+    const result = selectAndCombine(candidates, this.systemPeer?.name);
+    if (result.kind === 'none') return this.lost();
+    if (result.kind === 'no-majority') return this.noMajority(result.candidates);
+    const falsetickers = result.falsetickers.map((c) => c.name).join(', ');
+    if (falsetickers !== this.falsetickers) {
+      this.falsetickers = falsetickers;
+      if (falsetickers) this.ctx.note(`falseticker${result.falsetickers.length > 1 ? 's' : ''} ${falsetickers}: outside the intersection of the others' correctness intervals`, { falsetickers });
+    }
+    const chosen = candidates.find((c) => c.name === result.systemPeer.name)!;
+    if (chosen.peer !== this.systemPeer) {
+      this.systemPeer = chosen.peer;
       this.ctx.note(`selected ${chosen.name} (stratum ${chosen.stratum})`, { peer: chosen.name });
-      return;
     }
-    this.discipline.hold('no server reachable: holding frequency');
-    this.report.setState('unsynced', 'unsynced: no reachable synchronised server', { stratum: UNSYNCED_STRATUM });
+    // RFC 5905: never use a sample older than the last one used.
+    if (chosen.sample.at <= chosen.peer.lastUsed) return;
+    chosen.peer.lastUsed = chosen.sample.at;
+    const names = result.survivors.map((c) => c.name).join(', ');
+    const why = result.survivors.length > 1 ? `θ ${signedDuration(result.offset)} combined from ${names}` : `θ ${signedDuration(result.offset)} from ${chosen.name}`;
+    this.report.system(-result.offset, chosen.sample.delay);
+    this.system = { rootDelay: chosen.peer.rootDelay + chosen.sample.delay, rootDispersion: chosen.peer.rootDispersion + PHI * (now - chosen.sample.at) + chosen.jitter };
+    const action = this.discipline.update(result.offset, this.poll, why);
+    if (action === 'step') this.resetAssociations();
+    this.report.setState('synced', `synced to ${chosen.name}: stratum ${chosen.stratum + 1}`, { stratum: chosen.stratum + 1, peer: chosen.name });
   }
 
-  /** Feeds the system peer's best sample to the discipline, unless it was used already. */
-  private useSample(peer: Peer): void {
-    const sample = peer.filter.best(this.ctx.now());
-    if (!sample || sample.at <= peer.lastUsed) return; // RFC 5905: never use a sample older than the last one used
-    peer.lastUsed = sample.at;
-    // θ was measured at `sample.at`; whatever phase was applied since then is already corrected.
-    const correction = sample.offset - (this.discipline.phaseApplied() - sample.phase);
-    const action = this.discipline.update(correction, this.poll, `θ ${signedDuration(correction)} from ${peer.name}`);
-    if (action === 'step') for (const p of this.peers) p.filter.clear();
-    this.report.setState('synced', `synced to ${peer.name}: stratum ${peer.stratum + 1}`, { stratum: peer.stratum + 1, peer: peer.name });
+  /**
+   * After a step every association starts again (RFC 5905 clock_update,
+   * "step"): the filters' offsets are stale, and an answer to a request
+   * sent before the step would mix readings from both sides of it (its
+   * delay can come out negative), so it must fail the origin check.
+   */
+  private resetAssociations(): void {
+    for (const p of this.peers) {
+      p.filter.clear();
+      p.outstanding = undefined;
+    }
+  }
+
+  private noMajority(candidates: readonly Candidate[]): void {
+    this.systemPeer = undefined;
+    this.discipline.hold('no majority of servers agrees: holding frequency');
+    const detail = candidates.map((c) => `${c.name} ${signedDuration(c.offset)} ± ${formatDuration(Math.round(c.distance))}`).join(', ');
+    this.report.setState('no majority', `no majority: the correctness intervals (offset ± root distance) of no majority of the servers overlap (${detail}); following none`, { stratum: UNSYNCED_STRATUM });
+  }
+
+  private lost(): void {
+    if (this.systemPeer === undefined && this.report.state === 'unsynced') return;
+    this.systemPeer = undefined;
+    this.discipline.hold('no server reachable: holding frequency');
+    this.report.setState('unsynced', 'unsynced: no reachable synchronised server', { stratum: UNSYNCED_STRATUM });
   }
 }
 
@@ -231,6 +294,7 @@ export const ntp: ProtocolDefinition = {
     ...SYNC_PROPERTIES,
     { name: 'stratum', type: 'int', doc: "this node's stratum: 1 for the servers, one more than its server's when synchronised, 16 when not" },
     { name: 'server', type: 'string', doc: 'the server this node currently follows (the system peer)' },
+    { name: 'falsetickers', type: 'string', doc: "the servers the last selection rejected as falsetickers, comma-separated ('' when none)" },
   ],
   members(options, allNodes) {
     const inTiers = new Set(ntpTiers(options, allNodes).flat());

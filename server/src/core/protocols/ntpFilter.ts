@@ -70,6 +70,14 @@ export class ClockFilter {
     return best;
   }
 
+  /** ψ: the RMS difference of the stored offsets from the best one's (RFC 5905 peer jitter); 0 with one sample. */
+  jitter(best: FilterSample): number {
+    if (this.samples.length < 2) return 0;
+    let sum = 0;
+    for (const s of this.samples) sum += (s.offset - best.offset) ** 2;
+    return Math.sqrt(sum / (this.samples.length - 1));
+  }
+
   /** After a step every stored θ is stale (RFC 5905 clears the filter then). */
   clear(): void {
     this.samples = [];

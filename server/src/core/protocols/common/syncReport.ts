@@ -25,9 +25,15 @@ export class SyncReport {
   private offset: number | undefined;
   private lastDelay: number | undefined;
 
+  /**
+   * With `combined`, per-source `estimate` notes do not set the properties:
+   * a protocol that steers by a combination of sources (NTP's system offset)
+   * reports that with `system` instead.
+   */
   constructor(
     private readonly ctx: Pick<NodeContext, 'note'>,
     initialState: string,
+    private readonly combined = false,
   ) {
     this.syncState = initialState;
   }
@@ -44,9 +50,14 @@ export class SyncReport {
 
   estimate(peer: string, offset: number, delay: number, data: Readonly<Record<string, NoteValue>> = {}): void {
     const estimatedOffset = offset + 0; // no −0 (from negating a 0 estimate)
-    this.offset = estimatedOffset;
-    this.lastDelay = delay;
+    if (!this.combined) this.system(estimatedOffset, delay);
     this.ctx.note(`offset ${formatDuration(Math.round(estimatedOffset), true)} delay ${formatDuration(Math.round(delay))} from ${peer}`, { estimatedOffset, delay, peer, ...data });
+  }
+
+  /** The estimate the node acts on (this node's clock minus its source's), as the properties report it. */
+  system(offset: number, delay: number): void {
+    this.offset = offset + 0;
+    this.lastDelay = delay;
   }
 
   /** Notes the state when it or its data (stratum, master, …) differ from what was last noted. */
