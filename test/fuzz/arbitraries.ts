@@ -108,10 +108,36 @@ export type Mutation =
   | { readonly kind: 'edit'; readonly at: number; readonly remove: number; readonly insert: string }
   | { readonly kind: 'truncate'; readonly at: number }
   | { readonly kind: 'huge-number'; readonly nth: number; readonly value: string }
-  | { readonly kind: 'nest'; readonly at: number; readonly open: string; readonly depth: number; readonly closed: boolean };
+  | { readonly kind: 'nest'; readonly at: number; readonly open: string; readonly depth: number; readonly closed: boolean }
+  | HostileMutation;
+
+/**
+ * The hostile shapes of issue 13, each aimed at a limit: calls and `after`
+ * chains nested past MAX_NESTING (the grammar recurses on them), node ranges
+ * past 2^53 or hundreds of digits long, a line repeated hundreds of times
+ * (the diagnostics cap, checks linear in the text), and files whose lines end
+ * in CR only or CRLF.
+ */
+export type HostileMutation =
+  | { readonly kind: 'nest-calls'; readonly at: number; readonly depth: number; readonly closed: boolean; readonly chain: boolean }
+  | { readonly kind: 'huge-range'; readonly nth: number; readonly range: string }
+  | { readonly kind: 'repeat-line'; readonly nth: number; readonly times: number }
+  | { readonly kind: 'line-ends'; readonly eol: '\r' | '\r\n' };
 
 /** Positions are fractions of the text's length so one mutation fits any text. */
 const fraction = fc.double({ min: 0, max: 1, noNaN: true });
+
+/** One hostile shape (see HostileMutation), as one mutation family among the others. */
+const hostileMutation: fc.Arbitrary<HostileMutation> = fc.oneof(
+  fc.record({ kind: fc.constant('nest-calls' as const), at: fraction, depth: fc.integer({ min: 50, max: 3000 }), closed: fc.boolean(), chain: fc.boolean() }),
+  fc.record({
+    kind: fc.constant('huge-range' as const),
+    nth: fc.nat(10),
+    range: fc.constantFrom('n9007199254740992..n9007199254740994', `n1${'0'.repeat(400)}..n9${'0'.repeat(400)}`, 'n1..n99999999999999999999', 'n0..n1000', 'n1..n1000', 'x007..x009', 'n5..n1'),
+  }),
+  fc.record({ kind: fc.constant('repeat-line' as const), nth: fc.nat(60), times: fc.integer({ min: 2, max: 250 }) }),
+  fc.record({ kind: fc.constant('line-ends' as const), eol: fc.constantFrom('\r' as const, '\r\n' as const) }),
+);
 
 export const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('edit' as const), at: fraction, remove: fc.integer({ min: 0, max: 30 }), insert: fc.oneof(fc.constantFrom(...SNIPPETS), randomText) }) },
@@ -125,6 +151,7 @@ export const mutation: fc.Arbitrary<Mutation> = fc.oneof(
     }),
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('nest' as const), at: fraction, open: fc.constantFrom('{', '(', '{(', '['), depth: fc.integer({ min: 1, max: 3000 }), closed: fc.boolean() }) },
+  { weight: 1, arbitrary: hostileMutation },
 );
 
 const CLOSER: Readonly<Record<string, string>> = { '{': '}', '(': ')', '[': ']' };
@@ -151,6 +178,25 @@ export function mutate(text: string, m: Mutation): string {
       const closes = m.closed ? [...opens].reverse().map((c) => CLOSER[c] ?? c).join('') : '';
       return text.slice(0, at) + opens + closes + text.slice(at);
     }
+    case 'nest-calls': {
+      const at = pos(m.at);
+      const deep = m.chain ? `on A receive "x" { ${'after 1ms '.repeat(m.depth)}send B "y" }\n` : `network { latency ${'f('.repeat(m.depth)}1ms${m.closed ? ')'.repeat(m.depth) : ''} }\n`;
+      return text.slice(0, at) + deep + text.slice(at);
+    }
+    case 'huge-range': {
+      const declarations = [...text.matchAll(/\bnodes\s+[^\s,]+/g)];
+      if (declarations.length === 0) return `${text}\nnodes ${m.range}\n`;
+      const hit = declarations[m.nth % declarations.length]!;
+      return `${text.slice(0, hit.index)}nodes ${m.range}${text.slice(hit.index! + hit[0].length)}`;
+    }
+    case 'repeat-line': {
+      const lines = text.split('\n');
+      const i = m.nth % lines.length;
+      lines.splice(i, 0, ...Array.from({ length: m.times }, () => lines[i]!));
+      return lines.join('\n');
+    }
+    case 'line-ends':
+      return text.replace(/\r?\n/g, m.eol);
   }
 }
 

@@ -1,13 +1,14 @@
 import * as fc from 'fast-check';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { check } from '../../server/src/core/check/checker';
-import type { Diagnostic } from '../../server/src/core/diagnostics';
+import { MAX_DIAGNOSTICS, type Diagnostic } from '../../server/src/core/diagnostics';
+import { semanticTokens } from '../../server/src/lsp/features/semanticTokens';
 import { format } from '../../server/src/core/format/formatter';
 import { Simulation } from '../../server/src/core/sim/engine';
 import { traceToJson } from '../../server/src/core/sim/json';
 import { summarize } from '../../server/src/core/sim/result';
 import type { SourceRange } from '../../server/src/core/source';
-import { parse } from '../../server/src/core/syntax/parse';
+import { parse, type ParseResult } from '../../server/src/core/syntax/parse';
 import { anyInput, edits, mutatedFrom, scenarioText } from './arbitraries';
 import { SettlingLsp } from './lspDriver';
 
@@ -58,6 +59,13 @@ function parameters(o: FuzzRun): fc.Parameters<unknown> {
   };
 }
 
+/** The number of lines of the last text asked about: a file with many diagnostics is split once, not once per range. */
+let lastLines: { text: string; count: number } | undefined;
+function lineCountOf(text: string): number {
+  if (lastLines?.text !== text) lastLines = { text, count: text.split(/\r\n|\r|\n/).length };
+  return lastLines.count;
+}
+
 /** Every range lies inside the text, starts before it ends, and its line/column agree with its offsets. */
 export function assertRangeInside(range: SourceRange, text: string, what: string): void {
   const fail = (why: string): never => {
@@ -66,7 +74,7 @@ export function assertRangeInside(range: SourceRange, text: string, what: string
   if (!(Number.isInteger(range.startOffset) && Number.isInteger(range.endOffset))) fail('offsets are not integers');
   if (range.startOffset < 0 || range.endOffset > text.length || range.startOffset > range.endOffset) fail('offsets outside the text');
   if (!(range.startLine >= 1 && range.startColumn >= 1 && range.endLine >= range.startLine && range.endColumn >= 1)) fail('lines/columns invalid');
-  const lineCount = text.split(/\r\n|\r|\n/).length;
+  const lineCount = lineCountOf(text);
   if (range.endLine > lineCount) fail(`ends on line ${range.endLine} of ${lineCount}`);
 }
 
@@ -78,9 +86,27 @@ function assertDiagnosticsInside(diagnostics: readonly Diagnostic[], text: strin
   }
 }
 
-/** (1) Lexer, parser and checker never throw and every diagnostic range lies inside the text. */
+/** Every semantic token lies on one line, inside it (LSP tokens never span lines; lines end at \r\n, \r or \n). */
+function assertSemanticTokensOnTheirLines(text: string, parsed: ParseResult): void {
+  const data = semanticTokens(parsed).data;
+  const lines = text.split(/\r\n|\r|\n/);
+  let line = 0;
+  let char = 0;
+  for (let i = 0; i < data.length; i += 5) {
+    line += data[i]!;
+    char = data[i] === 0 ? char + data[i + 1]! : data[i + 1]!;
+    const lineText = lines[line];
+    if (lineText === undefined || char + data[i + 2]! > lineText.length) throw new Error(`semantic token ${line}:${char}+${data[i + 2]} is outside its line ${JSON.stringify(lineText)}`);
+  }
+}
+
+/**
+ * (1) Lexer, parser and checker never throw; every diagnostic range lies
+ * inside the text; at most MAX_DIAGNOSTICS (+ the DS174 that counts the
+ * rest) per file; semantic tokens stay on their lines.
+ */
 const syntaxAndCheck: FuzzProperty = {
-  name: 'lexer/parser/checker never throw; diagnostic ranges inside the text',
+  name: 'lexer/parser/checker never throw; diagnostic ranges inside the text; diagnostics capped; semantic tokens on their lines',
   deepStage: 'checked without errors',
   async run(o) {
     const n = { inputs: 0, deep: 0 };
@@ -90,6 +116,8 @@ const syntaxAndCheck: FuzzProperty = {
         assertDiagnosticsInside(parsed.diagnostics, text);
         const checked = check(parsed, text);
         assertDiagnosticsInside(checked.diagnostics, text);
+        if (checked.diagnostics.length > MAX_DIAGNOSTICS + 1) throw new Error(`${checked.diagnostics.length} diagnostics; the cap is ${MAX_DIAGNOSTICS} + 1`);
+        assertSemanticTokensOnTheirLines(text, parsed);
         n.inputs++;
         if (checked.model) n.deep++;
       }),

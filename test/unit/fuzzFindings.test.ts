@@ -1,5 +1,6 @@
 import { describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
+import { format } from '../../server/src/core/format/formatter';
 import { LocalClock } from '../../server/src/core/sim/clock';
 import { MAX_FILE_BYTES, parse } from '../../server/src/core/syntax/parse';
 import { checkText } from './support/scenario';
@@ -32,5 +33,13 @@ describe('fuzz findings', () => {
     const text = `scenario s { seed 1 run for 1s }\n// ${'x'.repeat(MAX_FILE_BYTES)}`;
     assert.deepEqual(checkText(text).diagnostics.map((d) => d.code), ['DS172']);
     assert.deepEqual(parse(text).diagnostics.map((d) => d.code), ['DS172']);
+  });
+
+  test('a file whose lines end in CR only keeps its lines when formatted (a // comment used to swallow the next line)', () => {
+    const lf = 'scenario s {\n  seed 1\n  run for 2s\n}\n\nnodes A, B\n// a comment\nat 1ms A -> B "x"\n';
+    for (const eol of ['\r', '\r\n']) {
+      const formatted = format(lf.replace(/\n/g, eol));
+      assert.equal(formatted, lf, JSON.stringify(eol));
+    }
   });
 });

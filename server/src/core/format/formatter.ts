@@ -75,9 +75,13 @@ function needsSpace(previous: IToken, next: IToken): boolean {
   return true;
 }
 
+/** Line ends in `s`: \r\n, \r and \n each end one line, as for the lexer (a CR-only file keeps its lines and its `//` comments end where they did). */
 function countNewlines(s: string): number {
   let n = 0;
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) === 10) n++;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 10 || (c === 13 && s.charCodeAt(i + 1) !== 10)) n++;
+  }
   return n;
 }
 
