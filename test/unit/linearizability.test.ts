@@ -148,6 +148,34 @@ describe('linearizability: hand-made histories', () => {
     assert.equal(checkLinearizable(kvModel, bad, { maxSteps: 20_000 }).kind, 'violation');
   });
 
+  test('keys are searched in turns, each with its own budget: an intractable key does not hide a violation in another', () => {
+    // Key "a" (checked first in key order): 20 concurrent writes, then a read
+    // of a value none wrote: about 20 · 2^19 configurations before the
+    // search can say no. Key "b": a plain stale read. With one budget shared
+    // key after key, "a" spent it all and the verdict was unknown.
+    const hard = Array.from({ length: 20 }, (_, i) => put(`c${i}`, 'a', i, 0, 100));
+    hard.push(get('z', 'a', 99, 200, 210));
+    const stale = get('r', 'b', 1, 40, 50);
+    const easy = [put('w', 'b', 1, 0, 10), put('w', 'b', 2, 20, 30), stale];
+    const r = checkLinearizable(kvModel, [...hard, ...easy], { maxSteps: 100_000 });
+    assert.equal(r.kind, 'violation');
+    if (r.kind !== 'violation') return;
+    assert.equal(r.culprit, stale);
+    assert.deepEqual(r.failures.map((f) => f.partition[0]!.input.key), ['b']);
+    assert.deepEqual(r.undecided.map((u) => [u.partition[0]!.input.key, u.steps]), [['a', 100_000]]);
+  });
+
+  test('the memo cache compares configurations exactly: a state hash that always collides changes no verdict', () => {
+    const colliding = { ...kvModel, hashState: () => 0 };
+    const ops = [put('a', 'x', 1, 0, 50), put('b', 'x', 2, 0, 20), get('c', 'x', 2, 5, 25), get('c', 'x', 1, 30, 35), put('b', 'x', 3, 40, 60), get('a', 'x', 3, 70, 80)];
+    const r = checkLinearizable(colliding, ops);
+    assert.equal(r.kind, 'ok');
+    if (r.kind === 'ok') assertWitness(ops, r.order.flat());
+    const concurrent = Array.from({ length: 8 }, (_, i) => put(`c${i}`, 'x', i, 0, 100));
+    assert.equal(checkLinearizable(colliding, [...concurrent, get('z', 'x', 99, 200, 210)]).kind, 'violation');
+    assert.equal(checkLinearizable(colliding, [...concurrent, get('z', 'x', 5, 200, 210)]).kind, 'ok');
+  });
+
   test('an operation returning before its call is rejected', () => {
     assert.throws(() => check([put('c1', 'x', 1, 10, 5)]));
   });

@@ -1,4 +1,4 @@
-import { checkLinearizable, DEFAULT_MAX_STEPS } from '../linearizability/checker';
+import { checkLinearizable, DEFAULT_MAX_STEPS, type PartitionFailure } from '../linearizability/checker';
 import { modelFor, type HistoryModel, type ModelName } from './models';
 import { UNKNOWN, type HistoryOp } from './operations';
 
@@ -6,14 +6,18 @@ import { UNKNOWN, type HistoryOp } from './operations';
  * The verdict on a whole history, and for every key that has no
  * linearization an explanation made of the input's own operations:
  *  - the smallest failing prefix: the shortest beginning of the history
- *    (cut just after some operation returns) that is already not
- *    linearizable. Linearizability is prefix-closed (operations that have not
- *    returned at the cut count as pending: they may or may not take effect),
- *    so a binary search over the cuts finds it;
+ *    (cut just after some operation returns; operations that have not
+ *    returned at the cut count as pending: they may or may not take effect)
+ *    that is already not linearizable. Every cut before the return the
+ *    search got stuck at last (search.ts, `culprit`) is linearizable, so
+ *    only the cuts from there on are tried, that one first;
  *  - the operations involved: that prefix without the reads that are not
  *    needed for the contradiction (removing a read never makes a history
- *    less linearizable, so what remains is itself a failing history);
- *  - the longest order the search could linearize before getting stuck.
+ *    less linearizable, so what remains is itself a failing history), as far
+ *    as a step budget proportional to the search that found the violation
+ *    allows;
+ *  - the order that got furthest: everything that returned before the
+ *    prefix's last return, linearized.
  */
 export interface KeyFailure {
   readonly key: string | undefined;
@@ -43,6 +47,9 @@ export interface HistoryVerdict {
   readonly undecided: readonly KeyUndecided[];
 }
 
+/** Steps the read removal may take, as a multiple of the steps the violation took to find. */
+const EXPLAIN_STEPS_FACTOR = 1;
+
 export interface AnalyzeOptions {
   /** Search steps per key (and per prefix tried when explaining a failure). */
   readonly maxSteps?: number;
@@ -56,15 +63,8 @@ export function checkHistory(ops: readonly HistoryOp[], modelName: ModelName, op
   const undecided = result.kind === 'ok' ? [] : result.undecided.map((u) => ({ key: u.partition[0]?.input.key, operations: u.partition.length, steps: u.steps }));
   if (result.kind === 'ok') return { verdict: 'linearizable', operations: ops.length, keys, failures: [], undecided };
   if (result.kind === 'unknown') return { verdict: 'undecided', operations: ops.length, keys, failures: [], undecided };
-  const failures = result.failures.map((f) => explain(model, f.partition, maxSteps));
+  const failures = result.failures.map((f) => explain(model, f, maxSteps));
   return { verdict: 'not linearizable', operations: ops.length, keys, failures, undecided };
-}
-
-type Decision = 'ok' | 'violation' | 'unknown';
-
-function decide(model: HistoryModel, ops: readonly HistoryOp[], maxSteps: number): { decision: Decision; longest: readonly HistoryOp[] } {
-  const r = checkLinearizable(model, ops, { maxSteps });
-  return { decision: r.kind, longest: r.kind === 'violation' ? r.prefix : [] };
 }
 
 /** The history as it stood just after time `cut`: later calls are left out, later returns become unknown. */
@@ -78,31 +78,45 @@ function prefixAt(ops: readonly HistoryOp[], cut: number): HistoryOp[] {
   return out;
 }
 
-function explain(model: HistoryModel, partition: readonly HistoryOp[], maxSteps: number): KeyFailure {
-  const cuts = [...new Set(partition.map((op) => op.ret).filter((t) => Number.isFinite(t)))].sort((a, b) => a - b);
-  // Invariant: the prefix at cuts[hi] fails (the whole history does: hi may be past the last cut).
+function explain(model: HistoryModel, failure: PartitionFailure<HistoryOp>, maxSteps: number): KeyFailure {
+  const { partition } = failure;
+  // Every cut before the culprit's return is linearizable (the search got
+  // past it); the culprit's own cut usually fails, but not always (an
+  // operation still running there has an unknown result in the prefix,
+  // which may explain more). So: try it, then gallop and bisect upwards.
+  const cuts = [...new Set(partition.map((op) => op.ret).filter((t) => Number.isFinite(t) && t >= failure.culprit.ret))].sort((a, b) => a - b);
   let lo = -1;
   let hi = cuts.length;
   let minimal = true;
-  let longest: readonly HistoryOp[] = [];
+  let longest: readonly HistoryOp[] = failure.prefix;
+  const fails = (index: number): boolean => {
+    const r = checkLinearizable(model, prefixAt(partition, cuts[index]!), { maxSteps });
+    if (r.kind === 'unknown') minimal = false;
+    if (r.kind === 'violation') longest = r.prefix;
+    return r.kind === 'violation';
+  };
+  for (let step = 1, i = 0; i < hi; i = lo + step, step *= 2) {
+    if (fails(i)) hi = i;
+    else lo = i;
+  }
   while (hi - lo > 1) {
     const mid = (lo + hi) >>> 1;
-    const d = decide(model, prefixAt(partition, cuts[mid]!), maxSteps);
-    if (d.decision === 'violation') {
-      hi = mid;
-      longest = d.longest;
-    } else {
-      if (d.decision === 'unknown') minimal = false;
-      lo = mid;
-    }
+    if (fails(mid)) hi = mid;
+    else lo = mid;
   }
   const failing = hi < cuts.length ? prefixAt(partition, cuts[hi]!) : [...partition];
-  if (hi === cuts.length) longest = decide(model, failing, maxSteps).longest;
-  const end = hi < cuts.length ? partition.find((op) => op.ret === cuts[hi]) ?? partition[partition.length - 1]! : partition[partition.length - 1]!;
-  const involved = withoutNeedlessReads(model, failing, maxSteps);
+  const end = hi < cuts.length ? partition.find((op) => op.ret === cuts[hi]) ?? failure.culprit : failure.culprit;
+  const involved = new Set(withoutNeedlessReads(model, failing, Math.min(maxSteps, EXPLAIN_STEPS_FACTOR * Math.max(failure.steps, 10_000))).map((op) => op.id));
   const original = new Map(partition.map((op) => [op.id, op]));
-  const back = (ops: readonly HistoryOp[]): HistoryOp[] => ops.map((op) => original.get(op.id) ?? op);
-  return { key: partition[0]?.input.key, operations: partition.length, prefixEnd: end, prefixOperations: failing.length, minimal, involved: back(involved), longestOrder: back(longest) };
+  return {
+    key: partition[0]?.input.key,
+    operations: partition.length,
+    prefixEnd: end,
+    prefixOperations: failing.length,
+    minimal,
+    involved: partition.filter((op) => involved.has(op.id)),
+    longestOrder: longest.map((op) => original.get(op.id) ?? op),
+  };
 }
 
 /**

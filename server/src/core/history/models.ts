@@ -61,6 +61,7 @@ function registerModel(emptyIsNil: boolean): HistoryModel {
     hashState: (s) => s,
     sameState: (a, b) => a === b,
     isReadOnly: (input) => input.kind === 'read',
+    sameInput,
     partition: byKey,
   };
   return model as HistoryModel;
@@ -123,9 +124,14 @@ function appendModel(ops: readonly HistoryOp[]): HistoryModel {
     hashState: (s) => (s.hash ^ Math.imul(s.text.length, 0x9e3779b1)) >>> 0,
     sameState: (a, b) => a.hash === b.hash && a.text === b.text,
     isReadOnly: (input) => input.kind === 'read',
+    sameInput,
     partition: byKey,
   };
   return model as HistoryModel;
+}
+
+function sameInput(a: OpInput, b: OpInput): boolean {
+  return a.kind === b.kind && a.key === b.key && a.value?.key === b.value?.key && a.expected?.key === b.expected?.key;
 }
 
 function byKey<Op extends { readonly input: OpInput }>(ops: readonly Op[]): Op[][] {

@@ -19,9 +19,9 @@ export type CheckResult<I, O, Op extends Operation<I, O> = Operation<I, O>> =
       readonly kind: 'violation';
       /** The first independent sub-history (e.g. one key), in partition order, that has no linearization. */
       readonly partition: readonly Op[];
-      /** The operation the deepest attempt could not place: it returned before any valid order could include it. */
+      /** The operation whose return no order gets past: the history cut just before it returns is linearizable (search.ts). */
       readonly culprit: Op;
-      /** The longest sequence of operations the search could linearize before getting stuck. */
+      /** The order that got furthest: everything that returned before the culprit, linearized. */
       readonly prefix: readonly Op[];
       /** Every partition that has no linearization (the first is the one above), in partition order. */
       readonly failures: readonly PartitionFailure<Op>[];

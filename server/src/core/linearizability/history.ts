@@ -32,6 +32,12 @@ export interface SequentialModel<S, I, O> {
   hashState(state: S): number;
   /** Exact equality of states, consulted when hashes are equal. */
   sameState(a: S, b: S): boolean;
+  /**
+   * Whether two inputs are the same operation (same effect in every state);
+   * lets the search treat operations that never returned, with equal inputs
+   * and outputs, as interchangeable (search.ts, twinsOf).
+   */
+  sameInput?(a: I, b: I): boolean;
   /** Whether the operation never changes the state (a read); lets the search place it greedily. */
   isReadOnly?(input: I): boolean;
   /** Splits a history into independent sub-histories (P-compositionality), e.g. per key. */
@@ -74,6 +80,7 @@ export const kvModel: SequentialModel<string, KvInput, KvOutput> = {
   hashState: hashString,
   sameState: (a, b) => a === b,
   isReadOnly: (input) => input.op === 'get',
+  sameInput: (a, b) => a.op === b.op && a.key === b.key && (a.op === 'get' || (b.op === 'put' && kvValueKey(a.value) === kvValueKey(b.value))),
   partition(ops) {
     const byKey = new Map<string, KvOperation[]>();
     for (const op of ops) {

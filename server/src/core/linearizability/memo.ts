@@ -3,19 +3,27 @@
  * operations, model state) the search has already explored. Looked up once
  * per search step, so it must not build a key proportional to the history:
  * the set is identified by two 32-bit Zobrist hashes kept up to date as bits
- * flip (O(1) per step), the state by the model's 32-bit hash. A bucket holds
- * every configuration with the same hashes, and membership is decided by
- * exact comparison (the set's words and `sameState`), so a hash collision
- * can cost time but never a wrong verdict.
+ * flip (O(1) per step), the state by the model's 32-bit hash. A chain holds
+ * every configuration whose hashes share a slot, and membership is decided by
+ * exact comparison (the hashes, then the set's words and `sameState`), so a
+ * hash collision can cost time but never a wrong verdict.
  */
 export class ConfigurationCache<S> {
-  private readonly buckets = new Map<number, Stored<S>[]>();
   private readonly zobristA: Uint32Array;
   private readonly zobristB: Uint32Array;
   /** The set of linearized operations, one bit per operation. */
   readonly words: Uint32Array;
   private hashA = 0;
   private hashB = 0;
+  /** Entries live in typed arrays (no object, no Map entry each): chained hashing, `heads` indexed by the low bits of the key. */
+  private heads = new Int32Array(1 << 12).fill(-1);
+  private next = new Int32Array(1 << 12);
+  private keys = new Uint32Array(1 << 12);
+  private hashesB = new Uint32Array(1 << 12);
+  private stateHashes = new Uint32Array(1 << 12);
+  /** Every entry's set, `words.length` words each, back to back. */
+  private pool = new Uint32Array(1 << 14);
+  private readonly states: S[] = [];
   size = 0;
 
   constructor(
@@ -23,7 +31,7 @@ export class ConfigurationCache<S> {
     private readonly hashState: (state: S) => number,
     private readonly sameState: (a: S, b: S) => boolean,
   ) {
-    this.words = new Uint32Array((operations + 31) >>> 5);
+    this.words = new Uint32Array(Math.max(1, (operations + 31) >>> 5));
     this.zobristA = new Uint32Array(operations);
     this.zobristB = new Uint32Array(operations);
     for (let i = 0; i < operations; i++) {
@@ -39,32 +47,60 @@ export class ConfigurationCache<S> {
     this.hashB = (this.hashB ^ this.zobristB[bit]!) >>> 0;
   }
 
+  /** Whether operation `bit` is in the current set. */
+  has(bit: number): boolean {
+    return (this.words[bit >>> 5]! & (1 << (bit & 31))) !== 0;
+  }
+
   /** Records (current set, `state`); false when it was already there. */
   add(state: S): boolean {
     const stateHash = this.hashState(state) >>> 0;
     const key = (this.hashA ^ Math.imul(stateHash, 0x9e3779b1)) >>> 0;
-    const bucket = this.buckets.get(key);
-    if (bucket) {
-      for (const c of bucket) if (c.hashB === this.hashB && c.stateHash === stateHash && sameWords(c.words, this.words) && this.sameState(c.state, state)) return false;
+    const n = this.words.length;
+    for (let e = this.heads[key & (this.heads.length - 1)]!; e >= 0; e = this.next[e]!) {
+      if (this.keys[e] !== key || this.hashesB[e] !== this.hashB || this.stateHashes[e] !== stateHash) continue;
+      if (this.sameSet(e * n) && this.sameState(this.states[e]!, state)) return false;
     }
-    const stored: Stored<S> = { hashB: this.hashB, stateHash, words: this.words.slice(), state };
-    if (bucket) bucket.push(stored);
-    else this.buckets.set(key, [stored]);
-    this.size++;
+    if (this.size === this.keys.length) this.grow();
+    const e = this.size++;
+    this.keys[e] = key;
+    this.hashesB[e] = this.hashB;
+    this.stateHashes[e] = stateHash;
+    if ((e + 1) * n > this.pool.length) this.pool = grown(this.pool, Math.max(this.pool.length * 2, (e + 1) * n));
+    this.pool.set(this.words, e * n);
+    this.states.push(state);
+    const slot = key & (this.heads.length - 1);
+    this.next[e] = this.heads[slot]!;
+    this.heads[slot] = e;
     return true;
+  }
+
+  /** Whether the set stored at `at` in the pool is the current one. */
+  private sameSet(at: number): boolean {
+    for (let i = 0; i < this.words.length; i++) if (this.pool[at + i] !== this.words[i]) return false;
+    return true;
+  }
+
+  /** Doubles the entry arrays and rehashes the chains (the table stays at one slot per entry). */
+  private grow(): void {
+    const capacity = this.keys.length * 2;
+    this.keys = grown(this.keys, capacity);
+    this.hashesB = grown(this.hashesB, capacity);
+    this.stateHashes = grown(this.stateHashes, capacity);
+    this.next = new Int32Array(capacity);
+    this.heads = new Int32Array(capacity).fill(-1);
+    for (let e = 0; e < this.size; e++) {
+      const slot = this.keys[e]! & (capacity - 1);
+      this.next[e] = this.heads[slot]!;
+      this.heads[slot] = e;
+    }
   }
 }
 
-interface Stored<S> {
-  readonly hashB: number;
-  readonly stateHash: number;
-  readonly words: Uint32Array;
-  readonly state: S;
-}
-
-function sameWords(a: Uint32Array, b: Uint32Array): boolean {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+function grown<T extends Uint32Array>(a: T, length: number): T {
+  const b = new Uint32Array(length);
+  b.set(a);
+  return b as T;
 }
 
 /** A fixed 32-bit mixer (murmur3's finalizer): deterministic pseudo-random words, no Math.random. */

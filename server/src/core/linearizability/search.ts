@@ -48,9 +48,17 @@ interface Frame<S, I, O> {
 export class PartitionSearch<S, I, O, Op extends Operation<I, O> = Operation<I, O>> {
   status: SearchStatus = 'running';
   steps = 0;
-  /** On 'ok', the witness order; on 'violation', the longest order the search linearized. */
+  /** On 'ok', the witness order; on 'violation', the order that got furthest (see `culprit`). */
   order: Op[] = [];
-  /** On 'violation': the operation the deepest attempt could not place (it returned before any valid order could include it). */
+  /**
+   * On 'violation': the operation whose return no order gets past — of the
+   * returns the search got stuck at, the latest. Every order must linearize
+   * all operations that returned before it and none can, while some order
+   * linearizes everything that returned earlier: so the history cut just
+   * before this return is linearizable. (Cut just after it, it usually is
+   * not; operations still running at that cut have unknown results there,
+   * which can explain more, see history/analyze.ts.)
+   */
   culprit: Op | undefined;
 
   private readonly head: Entry<I, O>;
@@ -59,7 +67,9 @@ export class PartitionSearch<S, I, O, Op extends Operation<I, O> = Operation<I, 
   private state: S;
   private entry: Entry<I, O> | undefined;
   private fresh = true;
-  private deepest = -1;
+  private readonly twinBefore: Int32Array;
+  /** The latest return any explored order got stuck at (see `culprit`). */
+  private frontier = -Infinity;
 
   constructor(
     private readonly model: SequentialModel<S, I, O>,
@@ -68,6 +78,7 @@ export class PartitionSearch<S, I, O, Op extends Operation<I, O> = Operation<I, 
     this.head = buildEntries(ops);
     this.cache = new ConfigurationCache(ops.length, (s) => model.hashState(s), (a, b) => model.sameState(a, b));
     this.state = model.init();
+    this.twinBefore = twinsOf(model, ops);
     this.entry = this.head.next;
     if (!this.head.next) this.status = 'ok';
   }
@@ -94,6 +105,11 @@ export class PartitionSearch<S, I, O, Op extends Operation<I, O> = Operation<I, 
       }
       const entry = this.entry!;
       if (entry.isCall) {
+        const twin = this.twinBefore[entry.index]!;
+        if (twin >= 0 && !this.cache.has(twin)) {
+          this.entry = entry.next; // its twin goes first (see twinsOf)
+          continue;
+        }
         const next = model.step(this.state, entry.op.input, entry.op.output);
         if (next !== undefined && this.place(entry, next, false)) {
           this.fresh = true;
@@ -102,8 +118,8 @@ export class PartitionSearch<S, I, O, Op extends Operation<I, O> = Operation<I, 
         this.entry = entry.next;
       } else {
         // A return whose operation is still unplaced: every order chosen so far fails.
-        if (this.calls.length > this.deepest) {
-          this.deepest = this.calls.length;
+        if (this.culprit === undefined || entry.time > this.frontier) {
+          this.frontier = entry.time;
           this.culprit = entry.op as Op;
           this.order = this.calls.map((c) => c.entry.op as Op);
         }
@@ -172,6 +188,33 @@ export class PartitionSearch<S, I, O, Op extends Operation<I, O> = Operation<I, 
     this.undo(top);
     this.entry = top.entry.next;
   }
+}
+
+/**
+ * Symmetry among operations that never returned: two of them with the same
+ * input and the same (unknown) output are interchangeable once both are
+ * called — no return constrains either and each has the same effect. So
+ * the later-called one is never linearized while the earlier one is not:
+ * any order using it can use its twin instead. With k such writes of few
+ * values (Jepsen's timed-out operations) this cuts 2^k subsets down to the
+ * product of (copies + 1) per distinct operation. `twinBefore[i]` is the
+ * previous such twin of operation i, or -1.
+ */
+function twinsOf<S, I, O>(model: SequentialModel<S, I, O>, ops: readonly Operation<I, O>[]): Int32Array {
+  const twins = new Int32Array(ops.length).fill(-1);
+  if (!model.sameInput) return twins;
+  const pending = ops.map((op, index) => ({ op, index })).filter((p) => p.op.ret === Infinity).sort((a, b) => a.op.call - b.op.call || a.index - b.index);
+  for (let i = 1; i < pending.length; i++) {
+    for (let j = i - 1; j >= 0; j--) {
+      const a = pending[j]!.op;
+      const b = pending[i]!.op;
+      if (a.output === b.output && model.sameInput(a.input, b.input)) {
+        twins[pending[i]!.index] = pending[j]!.index;
+        break;
+      }
+    }
+  }
+  return twins;
 }
 
 /** A doubly linked list behind a sentinel head: calls and returns by time, calls first at equal times. */

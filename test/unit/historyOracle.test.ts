@@ -1,0 +1,133 @@
+import { describe, test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { checkHistory } from '../../server/src/core/history/analyze';
+import type { ModelName } from '../../server/src/core/history/models';
+import { NIL, UNKNOWN, type HistoryOp, type OpInput, type OpKind, type OpOutput, type Value } from '../../server/src/core/history/operations';
+
+/**
+ * dsync lin's checker against a brute-force oracle on random small
+ * histories of every model: the oracle tries every order of the operations
+ * that respects real time, and lets operations of unknown outcome be left
+ * out, replaying each through a plain sequential specification written
+ * here from the model's definition (docs/histories.md), not from models.ts.
+ * On a violation it also checks the explanation: the smallest failing
+ * prefix fails and the one before it does not, and the operations involved
+ * fail on their own.
+ */
+type Spec = Map<string, string>;
+
+function emptyAs(model: ModelName): string {
+  return model === 'kv' || model === 'append-kv' ? 's:' : 'nil';
+}
+
+/** The sequential specification: the next state, or undefined when the operation cannot return what it did. */
+function apply(model: ModelName, state: Spec, op: HistoryOp): Spec | undefined {
+  const key = op.input.key ?? '';
+  const norm = (v: Value | undefined): string => (v === undefined || v.key === 'nil' ? emptyAs(model) : model === 'kv' && v.key === 's:' ? 's:' : v.key);
+  const current = state.get(key) ?? emptyAs(model);
+  const next = new Map(state);
+  switch (op.input.kind) {
+    case 'read':
+      return !op.output.known || norm(op.output.value) === current ? state : undefined;
+    case 'write':
+      next.set(key, norm(op.input.value));
+      return next;
+    case 'append':
+      next.set(key, current + op.input.value!.string);
+      return next;
+    case 'cas': {
+      const matches = norm(op.input.expected) === current;
+      if (op.output.known && op.output.casSucceeded !== matches) return undefined;
+      if (matches) next.set(key, norm(op.input.value));
+      return next;
+    }
+  }
+}
+
+function oracle(model: ModelName, ops: readonly HistoryOp[]): boolean {
+  const used = ops.map(() => false);
+  const search = (state: Spec): boolean => {
+    const remaining = ops.filter((_, i) => !used[i]);
+    if (remaining.every((o) => !o.output.known)) return true; // the unknown rest never took effect
+    for (let i = 0; i < ops.length; i++) {
+      if (used[i]) continue;
+      const op = ops[i]!;
+      if (ops.some((o, j) => !used[j] && j !== i && o.ret < op.call)) continue;
+      const next = apply(model, state, op);
+      if (!next) continue;
+      used[i] = true;
+      if (search(next)) return true;
+      used[i] = false;
+    }
+    return false;
+  };
+  return search(new Map());
+}
+
+/** The history as it stood just after `cut`, written out again from the definition of a prefix. */
+function prefix(ops: readonly HistoryOp[], cut: number): HistoryOp[] {
+  return ops.filter((o) => o.call <= cut).flatMap((o) => (o.ret <= cut ? [o] : o.input.kind === 'read' ? [] : [{ ...o, ret: Infinity, output: UNKNOWN }]));
+}
+
+const int = (n: number): Value => ({ key: `i:${n}`, text: String(n) });
+const str = (s: string): Value => ({ key: `s:${s}`, text: JSON.stringify(s), string: s });
+
+const KINDS: Record<ModelName, OpKind[]> = { register: ['read', 'write'], 'cas-register': ['read', 'write', 'cas'], kv: ['read', 'write'], 'append-kv': ['read', 'write', 'append'] };
+
+function arbitraryHistory(model: ModelName): fc.Arbitrary<HistoryOp[]> {
+  const value = model === 'append-kv' ? fc.constantFrom(str('a'), str('b'), str('')) : fc.constantFrom(int(1), int(2), NIL, ...(model === 'kv' ? [str('')] : []));
+  const readValue = model === 'append-kv' ? fc.constantFrom(str(''), str('a'), str('b'), str('ab'), str('ba'), str('aa'), NIL) : value;
+  const op = fc.record({
+    kind: fc.constantFrom(...KINDS[model]),
+    key: fc.constantFrom('x', 'y'),
+    value,
+    expected: value,
+    read: readValue,
+    casOk: fc.boolean(),
+    call: fc.integer({ min: 0, max: 30 }),
+    length: fc.integer({ min: 0, max: 20 }),
+    unknown: fc.integer({ min: 0, max: 9 }),
+  });
+  return fc.array(op, { minLength: 1, maxLength: 7 }).map((raw) =>
+    raw.map((r, id) => {
+      const unknown = r.unknown <= 2 && r.kind !== 'read'; // often, so that twins (equal operations that never returned) come up
+      const input: OpInput = { kind: r.kind, key: r.key, ...(r.kind !== 'read' ? { value: r.value } : {}), ...(r.kind === 'cas' ? { expected: r.expected } : {}) };
+      const output: OpOutput = unknown ? UNKNOWN : { known: true, ...(r.kind === 'read' ? { value: r.read } : {}), ...(r.kind === 'cas' ? { casSucceeded: r.casOk } : {}) };
+      // Distinct instants: calls at even times, returns at odd ones, as positions in a file are.
+      return { id, client: `p${id}`, input, output, call: 2 * r.call, ret: unknown ? Infinity : 2 * (r.call + r.length) + 1, callAt: { line: id + 1, column: 1 }, returnAt: undefined };
+    }),
+  );
+}
+
+describe('dsync lin: the checker agrees with brute force on random small histories', () => {
+  for (const model of ['register', 'cas-register', 'kv', 'append-kv'] as const) {
+    test(model, () => {
+      let violations = 0;
+      let runs = 0;
+      fc.assert(
+        fc.property(arbitraryHistory(model), (ops) => {
+          runs++;
+          const v = checkHistory(ops, model);
+          const expected = oracle(model, ops);
+          assert.equal(v.verdict, expected ? 'linearizable' : 'not linearizable');
+          if (expected) return;
+          violations++;
+          for (const f of v.failures) {
+            const key = ops.filter((o) => o.input.key === f.key);
+            assert.equal(oracle(model, key), false, 'a failing key fails on its own');
+            const end = f.prefixEnd.ret;
+            assert.equal(oracle(model, prefix(key, end)), false, 'the smallest failing prefix fails');
+            const earlier = key.map((o) => o.ret).filter((t) => t < end);
+            if (earlier.length > 0) assert.equal(oracle(model, prefix(key, Math.max(...earlier))), true, 'the prefix one return shorter is linearizable');
+            const involved = new Set(f.involved.map((o) => o.id));
+            assert.equal(oracle(model, prefix(key, end).filter((o) => involved.has(o.id))), false, 'the operations involved fail on their own');
+          }
+        }),
+        { numRuns: 400, seed: 17 },
+      );
+      // Both verdicts must come up, or the comparison proves little.
+      assert.ok(violations > runs / 10 && violations < (runs * 9) / 10, `${violations} violations in ${runs} runs`);
+    });
+  }
+});
