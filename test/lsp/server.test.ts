@@ -131,4 +131,39 @@ describe('language server over JSON-RPC', () => {
     }
     assert.equal(lines.join('\n'), 'scenario f { seed 1  run for 2s }\nnodes A, Bob\nat 1ms A -> Bob "x"\n');
   });
+
+  test('written properties: completion inside expressions, hover with the verdict and the witness', async () => {
+    const uri = 'file:///work/props.dsync';
+    const text = [
+      'scenario props { seed 1  run for 1s }',
+      'nodes n1, n2 run raft',
+      'nodes c1',
+      'invariant pings: never n1.lamport >= 0 and exists m in {n1, n2}: m.alive',
+      'invariant one_leader: always forall a, b in raft: a.role == "leader" and b.role == "leader" and a.term == b.term implies a.',
+    ].join('\n');
+    lsp.open(uri, text);
+    const at = (needle: string, delta: number) => positionOf(text, needle, delta);
+    const props = (await lsp.client.sendRequest('textDocument/completion', { textDocument: { uri }, position: at('implies a.', 'implies a.'.length) })) as CompletionItem[];
+    const labels = props.map((i) => i.label);
+    for (const p of ['role', 'term', 'log', 'lamport', 'clock']) assert.ok(labels.includes(p), `missing ${p} in ${labels.join(', ')}`);
+    assert.ok(!labels.includes('ballot'), 'a raft variable offers no paxos property');
+    const names = (await lsp.client.sendRequest('textDocument/completion', { textDocument: { uri }, position: at('forall a, b in raft: ', 'forall a, b in raft: '.length) })) as CompletionItem[];
+    const words = names.map((i) => i.label);
+    for (const w of ['a', 'b', 'n1', 'c1', 'raft', 'nodes', 'count', 'prefix_agrees', 'exists']) assert.ok(words.includes(w), `missing ${w} in ${words.join(', ')}`);
+    // The finished file: the `never` property is violated at once, with its witness; hover says so.
+    const done = text.replace('implies a.', 'implies a == b');
+    lsp.change(uri, 2, done);
+    const p = await lsp.diagnostics(uri, 2, (d) => d.diagnostics.some((x) => x.code === 'DS201'));
+    const v = p.diagnostics.find((d) => d.code === 'DS201')!;
+    assert.equal(v.range.start.line, 3);
+    assert.match(v.message, /pings violated at t=0ns: m = n1 \(lamport 0, alive true\)/);
+    const h = markdown(await lsp.client.sendRequest('textDocument/hover', { textDocument: { uri }, position: positionOf(done, 'pings', 1) }));
+    assert.match(h, /\*\*invariant pings\*\*: never/);
+    assert.match(h, /binds `m in …`/);
+    assert.match(h, /held from t=0 until t=0ns/);
+    assert.match(h, /m = n1/);
+    const held = markdown(await lsp.client.sendRequest('textDocument/hover', { textDocument: { uri }, position: positionOf(done, 'one_leader', 1) }));
+    assert.match(held, /binds `a in raft`, `b in raft`/);
+    assert.match(held, /✓ held for the whole run/);
+  });
 });

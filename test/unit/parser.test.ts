@@ -1,5 +1,6 @@
 import { describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
+import type { Expr } from '../../server/src/core/expr/ast';
 import type * as A from '../../server/src/core/syntax/ast';
 import { parse } from '../../server/src/core/syntax/parse';
 
@@ -174,17 +175,22 @@ describe('parser: statements', () => {
       expect n1.role == "leader"
       expect A.sent > B.sent
       expect 2 <= A.crashes`) as A.ExpectDecl[];
-    assert.deepEqual(statements.map((e) => e.comparator), ['>=', '==', '!=', '<', '==', '==', '>', '<=']);
-    assert.deepEqual(plain(statements[0]), { kind: 'expect', left: { kind: 'property', node: { text: 'B' }, property: { text: 'lamport' }, args: [] }, comparator: '>=', right: { kind: 'literal', value: { kind: 'number', value: 3, text: '3' } }, at: 'end' });
-    assert.deepEqual(plain(statements[1]!.left), { kind: 'property', node: { text: 'B' }, property: { text: 'vc' }, args: [{ kind: 'name', name: 'A' }] });
-    assert.deepEqual(plain(statements[2]!.left), { kind: 'property', node: { text: 'A' }, property: { text: 'received' }, args: [{ kind: 'string', value: 'ping' }] });
+    const top = statements.map((e) => e.condition as Extract<Expr, { kind: 'binary' }>);
+    assert.deepEqual(top.map((e) => e.op), ['>=', '==', '!=', '<', '==', '==', '>', '<=']);
+    assert.deepEqual(plain(statements[0]), {
+      kind: 'expect',
+      condition: { kind: 'binary', op: '>=', left: { kind: 'field', target: { kind: 'name', name: { text: 'B' } }, name: { text: 'lamport' } }, right: { kind: 'int', value: 3, text: '3' } },
+      at: 'end',
+    });
+    assert.deepEqual(plain(top[1]!.left), { kind: 'call', callee: { text: 'vc' }, target: { kind: 'name', name: { text: 'B' } }, args: [{ kind: 'name', name: { text: 'A' } }] });
+    assert.deepEqual(plain(top[2]!.left), { kind: 'call', callee: { text: 'received' }, target: { kind: 'name', name: { text: 'A' } }, args: [{ kind: 'string', value: 'ping' }] });
     assert.deepEqual(plain(statements[2]!.at), { kind: 'duration', ns: 1e9, text: '1s' });
     assert.equal(statements[1]!.at, 'end');
-    assert.deepEqual(plain(statements[3]!.right), { kind: 'literal', value: { kind: 'duration', ns: 10e6, text: '10ms' } });
-    assert.deepEqual(plain(statements[4]!.right), { kind: 'literal', value: { kind: 'bool', value: true } });
-    assert.deepEqual(plain(statements[5]!.right), { kind: 'literal', value: { kind: 'string', value: 'leader' } });
-    assert.equal(statements[6]!.right.kind, 'property');
-    assert.deepEqual(plain(statements[7]!.left), { kind: 'literal', value: { kind: 'number', value: 2, text: '2' } });
+    assert.deepEqual(plain(top[3]!.right), { kind: 'time', ns: 10e6, text: '10ms' });
+    assert.deepEqual(plain(top[4]!.right), { kind: 'bool', value: true });
+    assert.deepEqual(plain(top[5]!.right), { kind: 'string', value: 'leader' });
+    assert.equal(top[6]!.right.kind, 'field');
+    assert.deepEqual(plain(top[7]!.left), { kind: 'int', value: 2, text: '2' });
   });
 });
 

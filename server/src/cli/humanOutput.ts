@@ -83,7 +83,7 @@ export function formatSummary(result: RunResult, file: string, style: Style, ear
   const v = verdict(result);
   for (const inv of result.model.invariants) {
     const failed = result.violations.find((x) => x.range === inv.range);
-    lines.push(failed ? style.red(`✗ ${inv.text}`) : style.green(`✓ ${inv.text}`));
+    lines.push(!failed ? style.green(`✓ ${inv.text}`) : failed.code === 'DS206' ? style.yellow(`? ${inv.text} (not decided)`) : style.red(`✗ ${inv.text}`));
   }
   result.expectations.forEach((e, i) => {
     const at = result.model.expectations[i]?.at;
@@ -92,12 +92,15 @@ export function formatSummary(result: RunResult, file: string, style: Style, ear
   });
   for (const x of v.violations) {
     lines.push('');
-    lines.push(style.red(`${file}:${x.range.startLine}:${x.range.startColumn}: ${x.code} ${x.message}`));
+    const line = `${file}:${x.range.startLine}:${x.range.startColumn}: ${x.code} ${x.message}`;
+    lines.push(x.code === 'DS206' ? style.yellow(line) : style.red(line));
     for (const c of x.causes) lines.push(`  ${style.dim('caused by')} ${file}:${c.range.startLine}:${c.range.startColumn}: ${c.message}`);
   }
   if (v.kind === 'undecided') {
     const n = v.notEvaluated.length;
-    lines.push(style.yellow(`not decided: ${n} expectation${n === 1 ? ' was' : 's were'} not evaluated; nothing failed up to t=${formatDuration(result.endTime)}`));
+    const p = v.notDecided.length;
+    const parts = [...(n > 0 ? [`${n} expectation${n === 1 ? ' was' : 's were'} not evaluated`] : []), ...(p > 0 ? [`${p} propert${p === 1 ? 'y has its' : 'ies have their'} deadline past the end`] : [])];
+    lines.push(style.yellow(`not decided: ${parts.join(', ')}; nothing failed up to t=${formatDuration(result.endTime)}`));
   } else if (v.kind === 'passed') {
     lines.push(style.green(v.checks === 0 ? 'no invariants or expectations to check' : 'all invariants and expectations hold'));
   }

@@ -49,11 +49,22 @@ export const CATALOG = {
   DS172: { severity: 'error', title: 'file too large' },
   DS173: { severity: 'error', title: 'too many nodes' },
   DS174: { severity: 'info', title: 'more problems not shown' },
+  // properties and expressions (expr/)
+  DS180: { severity: 'error', title: 'wrong type in an expression' },
+  DS181: { severity: 'error', title: 'unknown name in an expression' },
+  DS182: { severity: 'error', title: 'property of a protocol the set does not run' },
+  DS183: { severity: 'error', title: 'unknown function' },
+  DS184: { severity: 'error', title: 'wrong number of arguments' },
+  DS185: { severity: 'error', title: 'condition is not true/false' },
+  DS186: { severity: 'warning', title: 'quantifier over an empty set' },
+  DS187: { severity: 'error', title: 'expression too deep or too costly' },
   // 2xx: what happened when the scenario ran
   DS201: { severity: 'error', title: 'invariant violated' },
   DS202: { severity: 'error', title: 'expectation failed' },
   DS203: { severity: 'warning', title: 'simulation budget exhausted' },
   DS204: { severity: 'error', title: 'simulation failed' },
+  DS205: { severity: 'error', title: 'property could not be evaluated' },
+  DS206: { severity: 'warning', title: 'property not decided by the end of the run' },
 } as const satisfies Record<string, { severity: Severity; title: string }>;
 
 export type DiagnosticCode = keyof typeof CATALOG;

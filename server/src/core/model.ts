@@ -1,3 +1,5 @@
+import type { Compiled } from './expr/compile';
+import type { CheckedWithSource } from './expr/checked';
 import type { SourceRange } from './source';
 import type * as A from './syntax/ast';
 import type { LatencyModel, ParsedOptions } from './check/options';
@@ -102,14 +104,12 @@ export interface InvariantInstance {
   readonly text: string;
 }
 
-export type ExpectOperand =
-  | { readonly kind: 'property'; readonly node: number; readonly property: string; readonly arg: string | undefined; readonly range: SourceRange }
-  | { readonly kind: 'literal'; readonly value: number | string | boolean; readonly range: SourceRange };
-
 export interface Expectation {
-  readonly left: ExpectOperand;
-  readonly comparator: A.Comparator;
-  readonly right: ExpectOperand;
+  /** The condition, type-checked (bool) and compiled once. */
+  readonly condition: CheckedWithSource;
+  readonly compiled: Compiled;
+  /** When the condition is one comparison `LEFT op RIGHT`: both sides, shown when it fails. */
+  readonly sides?: { readonly left: Compiled; readonly right: Compiled };
   /** True time of the check; undefined means at the end of the run. */
   readonly at: number | undefined;
   /** Whether numbers on either side are times (for printing). */

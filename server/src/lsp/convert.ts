@@ -30,7 +30,8 @@ export interface QuickFixData {
 export function violationDiagnostic(v: Violation, uri: string): LspDiagnostic {
   return {
     range: toLspRange(v.range),
-    severity: DiagnosticSeverity.Error,
+    // A written property not decided by the end of the run (DS206) is a warning, not a failure.
+    severity: v.code === 'DS206' ? DiagnosticSeverity.Warning : DiagnosticSeverity.Error,
     code: v.code,
     source: 'dsync',
     message: v.message,

@@ -1,4 +1,5 @@
 import type { SourceRange } from '../source';
+import { type Expr, formulaExprs, freeNames } from '../expr/ast';
 import type * as A from '../syntax/ast';
 
 export interface NodeOccurrence {
@@ -32,6 +33,10 @@ export function nodeOccurrences(file: A.DsyncFile): NodeOccurrence[] {
       if (v.kind === 'name' && !v.args) out.push({ name: v.name, range: v.range, declaration: false, inRange: false, fromValue: true });
       if (v.kind === 'range') valueNames([v.low, v.high]);
     }
+  };
+  // Free names in expressions are nodes, protocols or `nodes`: they count when they spell a declared node.
+  const exprNames = (e: Expr): void => {
+    for (const n of freeNames(e)) out.push({ name: n.text, range: n.range, declaration: false, inRange: false, fromValue: true });
   };
   const options = (settings: readonly A.OptionSetting[]): void => {
     for (const s of settings) valueNames(s.values.map((v) => v.value));
@@ -74,15 +79,11 @@ export function nodeOccurrences(file: A.DsyncFile): NodeOccurrence[] {
           else if (f.kind === 'drop' || f.kind === 'delay') link(f.link);
         }
         break;
-      case 'invariant': valueNames(s.args); break;
-      case 'expect':
-        for (const o of [s.left, s.right]) {
-          if (o.kind === 'property') {
-            name(o.node);
-            valueNames(o.args);
-          }
-        }
+      case 'invariant':
+        valueNames(s.args);
+        if (s.formula) formulaExprs(s.formula).forEach(exprNames);
         break;
+      case 'expect': exprNames(s.condition); break;
       case 'scenario':
       case 'network':
         break;

@@ -7,6 +7,7 @@ import type * as A from '../syntax/ast';
 import { MS } from '../units';
 import { checkExpectation, checkInvariant } from './assertions';
 import { checkInvariantsWatchSomething } from './vacuity';
+import { propertyEnv } from './exprEnv';
 import { checkClient } from './clients';
 import { CheckContext } from './context';
 import { checkFault, checkFaultEffects } from './faults';
@@ -98,6 +99,7 @@ export function check(parsed: ParseResult, text: string): CheckResult {
   const invariants: InvariantInstance[] = [];
   const protocols: ProtocolInstance[] = [];
   const expectDecls: A.ExpectDecl[] = [];
+  const invariantDecls: A.InvariantDecl[] = [];
   const clientDecls: A.ClientDecl[] = [];
 
   for (const s of statements) {
@@ -167,11 +169,9 @@ export function check(parsed: ParseResult, text: string): CheckResult {
           if (spec) randomFaults.push(spec);
         }
         break;
-      case 'invariant': {
-        const inv = checkInvariant(s, sourceText(s, s.name), ctx);
-        if (inv) invariants.push(inv);
+      case 'invariant':
+        invariantDecls.push(s);
         break;
-      }
       case 'nodes':
         if (s.protocol) {
           const members = ctx.nodes.resolveRefs(s.refs);
@@ -200,9 +200,15 @@ export function check(parsed: ParseResult, text: string): CheckResult {
     const p = checkClient(c, protocols, ctx, optionCtx);
     if (p) protocols.push(p);
   }
+  // Properties after every binding: they name protocols as sets of the nodes bound to them.
+  const env = propertyEnv(ctx.nodes.nodes.map((x) => x.name), protocols);
+  for (const s of invariantDecls) {
+    const inv = checkInvariant(s, sourceText(s, s.name), env, ctx);
+    if (inv) invariants.push(inv);
+  }
   const expectations: Expectation[] = [];
   for (const e of expectDecls) {
-    const checked = checkExpectation(e, sourceText(e, e.left), protocols, ctx);
+    const checked = checkExpectation(e, sourceText(e, e.condition), env, ctx);
     if (checked) expectations.push(checked);
   }
   checkRulesCanFire(rules, stimuli, protocols, ctx);

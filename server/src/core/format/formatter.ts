@@ -15,6 +15,12 @@ export function format(text: string): string | undefined {
   const parsed = parse(text);
   if (parsed.diagnostics.some((d) => SYNTAX_ERROR_CODES.has(d.code))) return undefined;
   const tokens = [...parsed.tokens, ...parsed.comments].sort((a, b) => a.startOffset - b.startOffset);
+  // A property written over several lines (`invariant x:` then `always …`) indents its continuation lines once.
+  const continued = (parsed.ast.statements.filter((st) => (st.kind === 'invariant' || st.kind === 'expect') && st.range.endLine > st.range.startLine)).map((st) => st.range);
+  // In an expression, `a -1` is a subtraction: written `a - 1`.
+  const expressions = parsed.ast.statements.flatMap((st) => (st.kind === 'expect' ? [st.condition.range] : st.kind === 'invariant' && st.formula ? [st.formula.range] : []));
+  const inExpression = (t: IToken): boolean => expressions.some((r) => t.startOffset >= r.startOffset && t.startOffset < r.endOffset);
+  const continues = (t: IToken): boolean => continued.some((r) => t.startOffset > r.startOffset && t.startOffset < r.endOffset && (t.startLine ?? 0) > r.startLine);
   const lines: string[] = [];
   let current = '';
   let depth = 0;
@@ -45,9 +51,10 @@ export function format(text: string): string | undefined {
     }
     if (current.length === 0) {
       // A line's indentation is the depth at its start, one less when it opens with `}`.
-      lineDepth = kind === 'RCurly' ? depth - 1 : depth;
+      lineDepth = (kind === 'RCurly' ? depth - 1 : depth) + (continues(token) ? 1 : 0);
     }
-    current += kind === 'BlockComment' ? reindentBlockComment(token.image) : token.image;
+    const signedAfterOperand = (kind === 'NumberLiteral' || kind === 'Duration') && /^[+-]/.test(token.image) && previous !== undefined && ENDS_OPERAND.has(previous.tokenType.name) && inExpression(token);
+    current += kind === 'BlockComment' ? reindentBlockComment(token.image) : signedAfterOperand ? `${token.image[0]} ${token.image.slice(1)}` : token.image;
     if (kind === 'LCurly') {
       groupBraces.push(previous?.tokenType.name === 'Kw_partition' || previous?.tokenType.name === 'Pipe');
       depth++;
@@ -63,6 +70,9 @@ export function format(text: string): string | undefined {
   return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
 }
 
+/** Tokens that end an operand: a signed number after one is a binary `+`/`-`. */
+const ENDS_OPERAND: ReadonlySet<string> = new Set(['Identifier', 'NumberLiteral', 'Duration', 'StringLiteral', 'RParen', 'RBracket', 'RCurly', 'Kw_true', 'Kw_false', 'Kw_none', 'Kw_nodes']);
+
 const TIGHT_AFTER = new Set(['Dot', 'DotDot', 'LParen', 'LBracket']);
 const TIGHT_BEFORE = new Set(['Dot', 'DotDot', 'RParen', 'RBracket', 'Comma', 'Semicolon', 'Colon']);
 
@@ -72,6 +82,8 @@ function needsSpace(previous: IToken, next: IToken): boolean {
   if (TIGHT_AFTER.has(a) || TIGHT_BEFORE.has(b)) return false;
   // `normal(10ms)`, `B.received("x")`, `max_skew(A, B)`: a call binds to its name.
   if (b === 'LParen' && (a === 'Identifier' || a.startsWith('Kw_'))) return false;
+  // `a.log[3]`, `f(x)[0]`: an index binds to what it indexes (a list literal after an operator keeps its space).
+  if (b === 'LBracket' && (a === 'Identifier' || a === 'RParen' || a === 'RBracket')) return false;
   return true;
 }
 

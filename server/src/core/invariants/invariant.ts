@@ -3,7 +3,7 @@ import type { Model } from '../model';
 import type { Mix, PropertyValue, StateReport } from '../protocols/protocol';
 import { valuesEqual } from '../protocols/values';
 import type { LocalClock } from '../sim/clock';
-import type { EventKind, TraceEvent } from '../sim/trace';
+import type { EventKind, TraceEvent, ViolationWitness } from '../sim/trace';
 import type { SourceRange } from '../source';
 
 /**
@@ -62,6 +62,10 @@ export interface ViolationReport {
   readonly time: number;
   readonly seq: number;
   readonly causes: readonly Cause[];
+  /** A written property's witness: its quantifier bindings and the values it read (for `--json`). */
+  readonly witness?: ViolationWitness;
+  /** 'undecided' (DS206): an `eventually`/`whenever` whose deadline lies past the end of the run (DS206, shown as `?`). */
+  readonly verdict?: 'undecided' | 'error';
 }
 
 export interface InvariantMonitor {
@@ -78,6 +82,14 @@ export interface InvariantMonitor {
    */
   readonly keepsEventClocks?: boolean;
   onEvent?(event: TraceEvent): ViolationReport | undefined;
+  /**
+   * Called once after each step (one message delivery, timer, fault, with
+   * the handlers it ran) in which `onEvent` saw an event, and once after the
+   * protocols started: the state is then settled, as a handler that changes
+   * state runs after the event that triggered it is shown. Properties over
+   * state (`invariant NAME: always …`) are checked here.
+   */
+  settle?(): ViolationReport | undefined;
   atEnd?(): ViolationReport | undefined;
 }
 
@@ -90,6 +102,8 @@ export interface WorldView {
   lamport(node: number): number;
   vc(node: number): Int32Array;
   inspect(node: number): Readonly<Record<string, PropertyValue>>;
+  /** One protocol property of the node (ProtocolNode.read), undefined when no protocol it runs has it. */
+  property(node: number, name: string): PropertyValue | undefined;
   /** Feeds the node's protocol state to `mix` (see ProtocolNode.fingerprint); nothing for a node that is down. */
   fingerprint(node: number, mix: Mix): void;
   /** The recorded event with this seq, when the run records events. */
@@ -98,6 +112,17 @@ export interface WorldView {
   lastSeq(): number;
   /** The last fault or protocol adjustment that changed the node's clock. */
   lastClockChange(node: number): Cause | undefined;
+  /** The node's message and crash counters and hybrid clock (for properties such as `A.sent("ping")`). */
+  counters(node: number): NodeCounters;
+}
+
+export interface NodeCounters {
+  readonly sent: number;
+  readonly received: number;
+  readonly crashes: number;
+  readonly sentByLabel: ReadonlyMap<string, number>;
+  readonly receivedByLabel: ReadonlyMap<string, number>;
+  readonly hlc: { readonly l: number; readonly c: number };
 }
 
 /**

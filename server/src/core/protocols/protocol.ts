@@ -109,6 +109,12 @@ export interface ProtocolNode {
   /** The node's state for hover, `expect` and the trace; keys from `properties`. */
   inspect(): Readonly<Record<string, PropertyValue>>;
   /**
+   * One property, the same as `inspect()[name]`, without building the whole
+   * record: written properties read a few of them after every step of an
+   * exploration. Absent: `inspect()` is called.
+   */
+  read?(name: string): PropertyValue | undefined;
+  /**
    * Feeds numbers that identify the node's state to `mix`, for the count of
    * distinct states an exploration reports. Called often during
    * exploration, so it should not build strings or objects. Absent: the

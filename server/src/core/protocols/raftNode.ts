@@ -91,6 +91,13 @@ export class RaftNode implements ProtocolNode {
     this.resetElectionTimer();
   }
 
+  /** Role and term directly (what properties such as one leader per term read on every step); the rest from inspect(). */
+  read(name: string): PropertyValue | undefined {
+    if (name === 'role') return this.role;
+    if (name === 'term') return this.term;
+    return this.inspect()[name];
+  }
+
   inspect(): Readonly<Record<string, PropertyValue>> {
     return {
       role: this.role,

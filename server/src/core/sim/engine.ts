@@ -179,6 +179,7 @@ export class Simulation implements WorldView {
     });
     model.stimuli.forEach((s, stimulus) => this.addTimer(s.node, s.start, true, { kind: 'stimulus', stimulus, firing: 0 }));
     for (let i = 0; i < this.nodes.length; i++) this.startProtocols(i);
+    this.monitors.settle();
   }
 
   /** Runs to the end (or a budget). */
@@ -212,6 +213,7 @@ export class Simulation implements WorldView {
       const item = this.queue.pop()!;
       this.time = time;
       this.dispatch(item);
+      this.monitors.settle();
     }
     return false;
   }
@@ -246,10 +248,23 @@ export class Simulation implements WorldView {
   lastClockChange(node: number): NodeState['lastClockCause'] {
     return this.nodes[node]!.lastClockCause;
   }
+  counters(node: number): NodeState {
+    return this.nodes[node]!;
+  }
   inspect(node: number): Readonly<Record<string, PropertyValue>> {
     const out: Record<string, PropertyValue> = {};
     for (const p of this.nodes[node]!.protocols) if (p) Object.assign(out, p.inspect());
     return out;
+  }
+  property(node: number, name: string): PropertyValue | undefined {
+    const protocols = this.nodes[node]!.protocols;
+    for (let i = 0; i < protocols.length; i++) {
+      const p = protocols[i];
+      if (!p) continue;
+      const v = p.read ? p.read(name) : p.inspect()[name];
+      if (v !== undefined) return v;
+    }
+    return undefined;
   }
   fingerprint(node: number, mix: Mix): void {
     fingerprintProtocols(this.nodes[node]!.protocols, mix);

@@ -1,39 +1,29 @@
-import { compare } from '../invariants/invariant';
-import type { ExpectOperand, Expectation } from '../model';
-import type { PropertyValue } from '../protocols/protocol';
+import { ExprRuntimeError, type Value } from '../expr/values';
+import { WorldReader } from '../invariants/worldReader';
+import type { Expectation } from '../model';
 import type { Simulation } from './engine';
 
 export interface ExpectationOutcome {
   readonly passed: boolean;
-  readonly left: PropertyValue | undefined;
-  readonly right: PropertyValue | undefined;
+  /** For a comparison `LEFT op RIGHT`, both sides; otherwise the condition's value as `left`. */
+  readonly left: Value | undefined;
+  readonly right: Value | undefined;
   /** True time of the evaluation. */
   readonly time: number;
+  /** Why the condition could not be evaluated (integer overflow, division by zero, …). */
+  readonly error?: string;
 }
 
 /** Evaluates `expect …` against the simulation's state now. */
 export function evaluateExpectation(e: Expectation, sim: Simulation): ExpectationOutcome {
-  const left = operandValue(e.left, sim);
-  const right = operandValue(e.right, sim);
-  const passed = left !== undefined && right !== undefined && compare(left, e.comparator, right);
-  return { passed, left, right, time: sim.now() };
-}
-
-export function operandValue(o: ExpectOperand, sim: Simulation): PropertyValue | undefined {
-  if (o.kind === 'literal') return o.value;
-  const node = sim.nodes[o.node]!;
-  const now = sim.now();
-  switch (o.property) {
-    case 'lamport': return node.lamport;
-    case 'vc': return node.vc[sim.model.nodes.findIndex((n) => n.name === o.arg)] ?? 0;
-    case 'clock': return node.clock.read(now);
-    case 'hlc': return node.hlc.l;
-    case 'hlc_counter': return node.hlc.c;
-    case 'offset': return node.clock.read(now) - now; // what the node reads, not the unrounded clock
-    case 'alive': return node.alive;
-    case 'sent': return o.arg === undefined ? node.sent : node.sentByLabel.get(o.arg) ?? 0;
-    case 'received': return o.arg === undefined ? node.received : node.receivedByLabel.get(o.arg) ?? 0;
-    case 'crashes': return node.crashes;
-    default: return sim.inspect(o.node)[o.property];
+  const reader = new WorldReader(sim);
+  const time = sim.now();
+  try {
+    const passed = e.compiled(reader) === true;
+    if (e.sides) return { passed, left: e.sides.left(reader), right: e.sides.right(reader), time };
+    return { passed, left: passed, right: undefined, time };
+  } catch (error) {
+    if (!(error instanceof ExprRuntimeError)) throw error;
+    return { passed: false, left: undefined, right: undefined, time, error: error.message };
   }
 }

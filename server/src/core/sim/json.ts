@@ -56,6 +56,7 @@ export function traceToJson(result: RunResult): string {
       line: v.range.startLine,
       column: v.range.startColumn,
       causes: v.causes.map((c) => ({ message: c.message, line: c.range.startLine, column: c.range.startColumn })),
+      ...(v.witness ? { witness: v.witness } : {}),
     })),
     expectations: result.expectations.map((e) => ({
       text: e.text,

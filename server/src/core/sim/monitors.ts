@@ -14,6 +14,9 @@ export class Monitors {
   private readonly monitors: (InvariantMonitor | undefined)[];
   /** Per event kind, the indices of the monitors that read it. */
   private readonly listeners: Readonly<Record<EventKind, readonly number[]>>;
+  /** Monitors with `settle` that saw an event in the current step. */
+  private readonly unsettled: number[] = [];
+  private readonly settling: boolean[];
 
   constructor(private readonly invariants: readonly InvariantInstance[], world: WorldView) {
     this.monitors = invariants.map((inv) => inv.definition.create(inv.params, world));
@@ -24,6 +27,9 @@ export class Monitors {
     });
     this.listeners = listeners;
     this.keepEventClocks = this.monitors.some((m) => m?.keepsEventClocks);
+    // Every settling monitor looks at the state once the protocols have started (the engine calls settle then).
+    this.settling = this.monitors.map((m) => m?.settle !== undefined);
+    this.settling.forEach((s, i) => s && this.unsettled.push(i));
   }
 
   /** Whether some monitor reads events of this kind. */
@@ -38,11 +44,30 @@ export class Monitors {
       const i = listening[j]!;
       const report = this.monitors[i]?.onEvent!(event);
       if (report) this.violated(i, report);
+      else if (this.settling[i]) {
+        this.settling[i] = false;
+        this.unsettled.push(i);
+      }
     }
+  }
+
+  /** The end of a step: monitors that saw an event in it check the settled state. */
+  settle(): void {
+    if (this.unsettled.length === 0) return;
+    for (let j = 0; j < this.unsettled.length; j++) {
+      const i = this.unsettled[j]!;
+      const monitor = this.monitors[i];
+      if (!monitor) continue;
+      this.settling[i] = true;
+      const report = monitor.settle!();
+      if (report) this.violated(i, report);
+    }
+    this.unsettled.length = 0;
   }
 
   /** The end of the run: every monitor's last word. */
   atEnd(): void {
+    this.settle();
     this.monitors.forEach((m, i) => {
       const report = m?.atEnd?.();
       if (report) this.violated(i, report);
@@ -52,6 +77,15 @@ export class Monitors {
   private violated(index: number, report: ViolationReport): void {
     const inv = this.invariants[index]!;
     this.monitors[index] = undefined; // the first violation of each invariant is the one reported
-    this.violations.push({ invariant: inv.text, code: 'DS201', message: report.message, time: report.time, seq: report.seq, range: inv.range, causes: report.causes });
+    this.violations.push({
+      invariant: inv.text,
+      code: report.verdict === 'undecided' ? 'DS206' : report.verdict === 'error' ? 'DS205' : 'DS201',
+      message: report.message,
+      time: report.time,
+      seq: report.seq,
+      range: inv.range,
+      causes: report.causes,
+      ...(report.witness ? { witness: report.witness } : {}),
+    });
   }
 }

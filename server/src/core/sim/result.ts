@@ -105,7 +105,7 @@ export function failedExpectations(expectations: readonly Expectation[], outcome
     out.push({
       invariant: e.text,
       code: 'DS202',
-      message: `expected ${e.text}, but ${describeOutcome(outcome.left, outcome.right, e.isTime)} at t=${formatDuration(outcome.time)}`,
+      message: expectationMessage(e.text, outcome, e.isTime),
       time: outcome.time,
       seq: -1,
       range: e.range,
@@ -128,6 +128,13 @@ function sizeOf(v: PropertyValue): string {
   const n = Array.isArray(v) ? v.length : Object.keys(v as object).length;
   const unit = Array.isArray(v) ? 'element' : 'key';
   return `${n} ${unit}${n === 1 ? '' : 's'}`;
+}
+
+function expectationMessage(text: string, o: ExpectationOutcome, isTime: boolean): string {
+  const at = `at t=${formatDuration(o.time)}`;
+  if (o.error) return `expected ${text}, but it could not be evaluated ${at}: ${o.error}`;
+  if (o.right === undefined) return `expected ${text}, but it was false ${at}`;
+  return `expected ${text}, but ${describeOutcome(o.left, o.right, isTime)} ${at}`;
 }
 
 function describeValue(v: PropertyValue | undefined, isTime: boolean): string {
@@ -157,6 +164,8 @@ export interface Verdict {
   readonly violations: readonly Violation[];
   /** Expectations the run did not reach. */
   readonly notEvaluated: readonly ExpectationResult[];
+  /** Written properties whose deadline lies past the end of the run (DS206, among `violations`). */
+  readonly notDecided: readonly Violation[];
   /** Invariants plus expectations. */
   readonly checks: number;
 }
@@ -164,8 +173,11 @@ export interface Verdict {
 export function verdict(result: RunResult): Verdict {
   const violations = allViolations(result);
   const notEvaluated = result.expectations.filter((e) => e.outcome === undefined);
-  const kind: VerdictKind = violations.length > 0 ? 'failed' : notEvaluated.length > 0 ? 'undecided' : 'passed';
-  return { kind, violations, notEvaluated, checks: result.model.invariants.length + result.expectations.length };
+  // A written property whose deadline lies past the end of the run (DS206) is not decided, like an expectation not evaluated.
+  const notDecided = violations.filter((v) => v.code === 'DS206');
+  const failed = violations.length > notDecided.length;
+  const kind: VerdictKind = failed ? 'failed' : notEvaluated.length + notDecided.length > 0 ? 'undecided' : 'passed';
+  return { kind, violations, notEvaluated, notDecided, checks: result.model.invariants.length + result.expectations.length };
 }
 
 /** `2 violations`, `1 check not evaluated`, `3 checks hold`, `no checks`: the short form for a status bar or code lens. */
@@ -173,7 +185,7 @@ export function verdictHeadline(v: Verdict): string {
   const count = (n: number, what: string): string => `${n.toLocaleString('en-US')} ${what}${n === 1 ? '' : 's'}`;
   switch (v.kind) {
     case 'failed': return count(v.violations.length, 'violation');
-    case 'undecided': return `${count(v.notEvaluated.length, 'check')} not evaluated`;
+    case 'undecided': return v.notDecided.length > 0 ? `${count(v.notEvaluated.length + v.notDecided.length, 'check')} not decided` : `${count(v.notEvaluated.length, 'check')} not evaluated`;
     case 'passed': return v.checks === 0 ? 'no checks' : `${count(v.checks, 'check')} hold`;
   }
 }

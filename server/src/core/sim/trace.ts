@@ -70,8 +70,12 @@ export interface TraceEvent {
 
 export interface Violation {
   readonly invariant: string;
-  /** DS201 for invariants, DS202 for expectations, DS204 for a simulation that failed (exploration's run-time errors). */
-  readonly code: 'DS201' | 'DS202' | 'DS204';
+  /**
+   * DS201 for invariants, DS202 for expectations, DS204 for a simulation that failed (exploration's
+   * run-time errors), DS205 for a written property that could not be evaluated, DS206 for one not
+   * decided by the end of the run (`?`: not a failure, not a pass).
+   */
+  readonly code: 'DS201' | 'DS202' | 'DS204' | 'DS205' | 'DS206';
   readonly message: string;
   readonly time: number;
   /** The event at (or just before) which it was detected; -1 at the very start. */
@@ -80,4 +84,12 @@ export interface Violation {
   readonly range: SourceRange;
   /** What in the file caused it: messages, faults, clock declarations. */
   readonly causes: readonly { readonly message: string; readonly range: SourceRange }[];
+  /** A written property's witness (invariants/invariant.ts ViolationWitness). */
+  readonly witness?: ViolationWitness;
+}
+
+/** Why a written property failed: its quantifier bindings and the values it read, by node. */
+export interface ViolationWitness {
+  readonly bindings: Readonly<Record<string, unknown>>;
+  readonly nodes: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 }

@@ -1,3 +1,4 @@
+import type { Expr, TemporalFormula } from '../expr/ast';
 import type { SourceRange } from '../source';
 
 /**
@@ -156,21 +157,18 @@ export type Comparator = '<' | '<=' | '>' | '>=' | '==' | '!=';
 export interface InvariantDecl extends Located {
   readonly kind: 'invariant';
   readonly name: Name;
+  /** `invariant NAME: always …`: a written property (then args, within and bound are absent). */
+  readonly formula?: TemporalFormula;
   readonly args: readonly Value[];
   readonly within?: Value;
   readonly comparator?: Comparator;
   readonly bound?: Value;
 }
 
-export type Operand =
-  | (Located & { readonly kind: 'property'; readonly node: Name; readonly property: Name; readonly args: readonly Value[] })
-  | (Located & { readonly kind: 'literal'; readonly value: Value });
-
 export interface ExpectDecl extends Located {
   readonly kind: 'expect';
-  readonly left: Operand;
-  readonly comparator: Comparator;
-  readonly right: Operand;
+  /** Any boolean expression; `B.lamport >= 3` is the common case. */
+  readonly condition: Expr;
   /** `at end` (the default) or a true time. */
   readonly at: 'end' | Value;
 }

@@ -1,7 +1,11 @@
-import type { CstElement, CstNode, IToken } from 'chevrotain';
-import { NO_RANGE, type SourceRange } from '../source';
+import type { CstNode, IToken } from 'chevrotain';
+import { NO_RANGE } from '../source';
 import { parseDuration, parsePercent, parsePpm } from '../units';
 import type * as A from './ast';
+import { firstChild, isNode, isToken, Missing, need, node, nodeRange, nodes, spanTo, token, tokenRange, unquote } from './cstAccess';
+import { expression, temporal } from './exprToAst';
+
+export { tokenRange, unquote };
 
 /**
  * Builds the typed AST from Chevrotain's CST. Kept apart from the grammar so
@@ -18,8 +22,6 @@ export function cstToAst(file: CstNode): A.DsyncFile {
   // A file without a single token (empty, only comments) has no location: an empty range at the start.
   return { statements, range: Number.isFinite(file.location?.startOffset) ? nodeRange(file) : NO_RANGE };
 }
-
-class Missing extends Error {}
 
 function buildStatement(stmt: CstNode): A.Statement | undefined {
   const inner = firstChild(stmt, isNode);
@@ -186,6 +188,8 @@ function fault(n: CstNode): A.Fault {
 }
 
 function invariantDecl(n: CstNode): A.InvariantDecl {
+  const formula = node(n, 'formula');
+  if (formula) return { kind: 'invariant', name: name(need(token(n, 'name'))), formula: temporal(formula), args: [], range: nodeRange(n) };
   const args = node(n, 'argList');
   const within = node(n, 'within');
   const comparatorNode = node(n, 'comparator');
@@ -203,9 +207,7 @@ function expectDecl(n: CstNode): A.ExpectDecl {
   const time = node(n, 'time');
   return {
     kind: 'expect',
-    left: operand(need(node(n, 'left'))),
-    comparator: comparator(need(node(n, 'comparator'))),
-    right: operand(need(node(n, 'right'))),
+    condition: expression(need(node(n, 'condition'))),
     at: time ? value(time) : 'end',
     range: nodeRange(n),
   };
@@ -243,21 +245,6 @@ function clientItem(n: CstNode): A.ClientItem | A.OptionSetting {
 function clientOp(n: CstNode): A.ClientOp {
   const v = node(n, 'value');
   return { verb: name(need(token(n, 'verb'))), key: name(need(token(n, 'key'))), ...(v ? { value: value(v) } : {}), range: nodeRange(n) };
-}
-
-function operand(n: CstNode): A.Operand {
-  const owner = token(n, 'node');
-  if (owner) {
-    const args = node(n, 'argList');
-    return {
-      kind: 'property',
-      node: name(owner),
-      property: name(need(token(n, 'property'))),
-      args: args ? argList(args) : [],
-      range: nodeRange(n),
-    };
-  }
-  return { kind: 'literal', value: value(need(node(n, 'value'))), range: nodeRange(n) };
 }
 
 function comparator(n: CstNode): A.Comparator {
@@ -333,77 +320,3 @@ function stringLit(t: IToken): A.StringLit {
   return { value: unquote(t.image), range: tokenRange(t) };
 }
 
-/** Strips the quotes and resolves `\"`, `\\`, `\n` and `\t`. */
-export function unquote(image: string): string {
-  return image.slice(1, -1).replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : c));
-}
-
-// ---- CST access --------------------------------------------------------
-
-function isNode(e: CstElement): e is CstNode {
-  return (e as CstNode).children !== undefined;
-}
-
-function isToken(e: CstElement): e is IToken {
-  return (e as IToken).image !== undefined;
-}
-
-function isReal(t: IToken): boolean {
-  return !t.isInsertedInRecovery && Number.isFinite(t.startOffset);
-}
-
-/** The first child of a kind, without building arrays (this runs for every value in the file). */
-function firstChild<T extends CstElement>(n: CstNode, is: (e: CstElement) => e is T): T | undefined {
-  for (const key in n.children) {
-    for (const e of n.children[key]!) if (is(e)) return e;
-  }
-  return undefined;
-}
-
-function token(n: CstNode, key: string): IToken | undefined {
-  const t = n.children[key]?.find(isToken);
-  return t && isReal(t) ? t : undefined;
-}
-
-function node(n: CstNode, key: string): CstNode | undefined {
-  return n.children[key]?.find(isNode);
-}
-
-function nodes(n: CstNode, key: string): CstNode[] {
-  return (n.children[key] ?? []).filter(isNode);
-}
-
-function need<T>(x: T | undefined): T {
-  if (x === undefined) throw new Missing();
-  return x;
-}
-
-export function tokenRange(t: IToken): SourceRange {
-  return {
-    startOffset: t.startOffset,
-    endOffset: (t.endOffset ?? t.startOffset) + 1,
-    startLine: t.startLine ?? 1,
-    startColumn: t.startColumn ?? 1,
-    endLine: t.endLine ?? t.startLine ?? 1,
-    endColumn: (t.endColumn ?? t.startColumn ?? 1) + 1,
-  };
-}
-
-function nodeRange(n: CstNode): SourceRange {
-  const l = n.location;
-  if (!l || !Number.isFinite(l.startOffset) || l.endOffset === undefined || !Number.isFinite(l.endOffset)) {
-    throw new Missing();
-  }
-  return {
-    startOffset: l.startOffset,
-    endOffset: l.endOffset + 1,
-    startLine: l.startLine ?? 1,
-    startColumn: l.startColumn ?? 1,
-    endLine: l.endLine ?? 1,
-    endColumn: (l.endColumn ?? 1) + 1,
-  };
-}
-
-function spanTo(a: SourceRange, b: SourceRange): SourceRange {
-  return { ...a, endOffset: b.endOffset, endLine: b.endLine, endColumn: b.endColumn };
-}

@@ -63,6 +63,9 @@ export const KEYWORD_NAMES = [
   'broadcast', 'after', 'any', 'faults', 'partition', 'heal', 'crash',
   'restart', 'jump', 'drift', 'drop', 'delay', 'by', 'invariant', 'expect',
   'end', 'sync', 'true', 'false', 'within', 'client',
+  // properties (expr/): temporal forms, quantifiers, logic
+  'always', 'never', 'eventually', 'whenever', 'then', 'forall', 'exists',
+  'in', 'and', 'or', 'not', 'implies', 'if', 'else', 'none', 'where',
 ] as const;
 export type Keyword = (typeof KEYWORD_NAMES)[number];
 
@@ -115,6 +118,13 @@ export const NotEqual = createToken({ name: 'NotEqual', pattern: /!=/ });
 export const Less = createToken({ name: 'Less', pattern: /</ });
 export const Greater = createToken({ name: 'Greater', pattern: />/ });
 export const Equals = createToken({ name: 'Equals', pattern: /=/ });
+// Arithmetic. A sign written against a number (`-3`, `+5ms`) lexes as part of
+// the literal; the expression grammar reads such a literal after an operand as
+// a subtraction or addition (`a -1` is `a - 1`).
+export const Plus = createToken({ name: 'Plus', pattern: /\+/ });
+export const Minus = createToken({ name: 'Minus', pattern: /-/ });
+export const Slash = createToken({ name: 'Slash', pattern: /\// });
+export const Modulo = createToken({ name: 'Modulo', pattern: /%/ });
 export const Pipe = createToken({ name: 'Pipe', pattern: /\|/ });
 export const Comma = createToken({ name: 'Comma', pattern: /,/ });
 export const Semicolon = createToken({ name: 'Semicolon', pattern: /;/ });
@@ -151,6 +161,10 @@ export const allTokens: TokenType[] = [
   Less,
   Greater,
   Equals,
+  Plus,
+  Minus,
+  Slash,
+  Modulo,
   Pipe,
   Comma,
   Semicolon,
@@ -162,7 +176,8 @@ export const allTokens: TokenType[] = [
   RParen,
   LBracket,
   RBracket,
-  ...KEYWORD_NAMES.map((k) => keywordTokens[k]),
+  // Longest first: a keyword that is a prefix of another (`for`/`forall`, `in`/`invariant`) must not shadow it.
+  ...[...KEYWORD_NAMES].sort((a, b) => b.length - a.length).map((k) => keywordTokens[k]),
   Identifier,
   Name,
 ];

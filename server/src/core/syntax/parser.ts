@@ -1,4 +1,5 @@
-import { CstParser, type CstNode, type IToken, type TokenType } from 'chevrotain';
+import type { CstNode, IToken, TokenType } from 'chevrotain';
+import { ExpressionRules } from './exprParser';
 import * as T from './lexer';
 
 const K = T.keywordTokens;
@@ -12,7 +13,7 @@ const K = T.keywordTokens;
  * Error recovery is on: a broken statement is skipped up to the next
  * statement keyword and the rest of the file is still parsed.
  */
-export class DsyncParser extends CstParser {
+export class DsyncParser extends ExpressionRules {
   constructor() {
     super(T.allTokens, { recoveryEnabled: true, nodeLocationTracking: 'full', maxLookahead: 3 });
     this.performSelfAnalysis();
@@ -307,27 +308,37 @@ export class DsyncParser extends CstParser {
     this.CONSUME(T.RCurly);
   });
 
-  // invariant NAME [(args)] [within T] [op value]
+  // invariant NAME [(args)] [within T] [op value]   |   invariant NAME: <temporal formula>
   private invariantDecl = this.RULE('invariantDecl', () => {
     this.CONSUME(K.invariant);
     this.CONSUME(T.Name, { LABEL: 'name' });
-    this.OPTION(() => this.SUBRULE(this.argList));
-    this.OPTION2(() => {
-      this.CONSUME(K.within);
-      this.SUBRULE(this.value, { LABEL: 'within' });
-    });
-    this.OPTION3(() => {
-      this.SUBRULE(this.comparator);
-      this.SUBRULE2(this.value, { LABEL: 'bound' });
-    });
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.Colon);
+          this.SUBRULE(this.temporal, { LABEL: 'formula' });
+        },
+      },
+      {
+        ALT: () => {
+          this.OPTION(() => this.SUBRULE(this.argList));
+          this.OPTION2(() => {
+            this.CONSUME(K.within);
+            this.SUBRULE(this.value, { LABEL: 'within' });
+          });
+          this.OPTION3(() => {
+            this.SUBRULE(this.comparator);
+            this.SUBRULE2(this.value, { LABEL: 'bound' });
+          });
+        },
+      },
+    ]);
   });
 
-  // expect B.lamport >= 3 [at end | at 1s]
+  // expect <expression> [at end | at 1s]   (e.g. `expect B.lamport >= 3 at end`)
   private expectDecl = this.RULE('expectDecl', () => {
     this.CONSUME(K.expect);
-    this.SUBRULE(this.operand, { LABEL: 'left' });
-    this.SUBRULE(this.comparator);
-    this.SUBRULE2(this.operand, { LABEL: 'right' });
+    this.SUBRULE(this.expression, { LABEL: 'condition' });
     this.OPTION(() => {
       this.CONSUME(K.at);
       this.OR([{ ALT: () => this.CONSUME(K.end) }, { ALT: () => this.SUBRULE(this.value, { LABEL: 'time' }) }]);
@@ -396,21 +407,6 @@ export class DsyncParser extends CstParser {
       this.CONSUME(T.Equals);
       this.SUBRULE(this.value);
     });
-  });
-
-  // B.lamport | B.vc(A) | B.received("hello") | 3 | 10ms | "leader"
-  private operand = this.RULE('operand', () => {
-    this.OR([
-      {
-        ALT: () => {
-          this.CONSUME(T.Identifier, { LABEL: 'node' });
-          this.CONSUME(T.Dot);
-          this.CONSUME(T.Name, { LABEL: 'property' });
-          this.OPTION(() => this.SUBRULE(this.argList));
-        },
-      },
-      { ALT: () => this.SUBRULE(this.value) },
-    ]);
   });
 
   private comparator = this.RULE('comparator', () => {

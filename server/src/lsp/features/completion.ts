@@ -6,6 +6,7 @@ import { INVARIANTS } from '../../core/invariants/registry';
 import { NODE_PROPERTIES } from '../../core/nodeProperties';
 import { PROTOCOLS } from '../../core/protocols/registry';
 import { dsyncLexer } from '../../core/syntax/lexer';
+import { completeExpression } from './exprCompletion';
 
 /** Statement starters with snippets, in the order a scenario is usually written. */
 const STATEMENTS: readonly { label: string; snippet: string; doc: string }[] = [
@@ -20,6 +21,7 @@ const STATEMENTS: readonly { label: string; snippet: string; doc: string }[] = [
   { label: 'faults', snippet: 'faults {\n  at ${1:500ms} ${2:crash B}\n}', doc: 'the fault timeline (true time)' },
   { label: 'sync', snippet: 'sync ${1:ntp} {\n  $0\n}', doc: 'bind a clock synchronisation protocol' },
   { label: 'invariant', snippet: 'invariant ${1:causal_delivery}', doc: 'a property checked at every step' },
+  { label: 'invariant …: always', snippet: 'invariant ${1:name}: always ${2:forall a, b in ${3:raft}: a.term == b.term}', doc: 'a property written as a formula' },
   { label: 'expect', snippet: 'expect ${1:B}.${2:lamport} ${3:>=} ${4:3} at end', doc: 'an assertion about the state' },
 ];
 
@@ -51,6 +53,9 @@ export function complete(text: string, offset: number, nodeNames: readonly strin
   const block = innermostBlock(tokens);
   const nodes = (): CompletionItem[] => nodeNames.map((n) => ({ label: n, kind: CompletionItemKind.Variable, detail: 'node' }));
   const lastName = last?.tokenType.name;
+  // Inside a written property: the protocols bound anywhere in the file are the sets it may name.
+  const inExpression = completeExpression(tokens, () => dsyncLexer.tokenize(text).tokens, nodeNames);
+  if (inExpression) return inExpression;
 
   if (lastName === 'Kw_invariant') {
     return INVARIANTS.map((d) => ({ label: d.name, kind: CompletionItemKind.Function, detail: d.example, documentation: d.summary }));

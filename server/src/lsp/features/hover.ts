@@ -10,6 +10,7 @@ import type { TraceEvent, Violation } from '../../core/sim/trace';
 import { allViolations } from '../../core/sim/result';
 import type { ParseResult } from '../../core/syntax/parse';
 import type * as A from '../../core/syntax/ast';
+import { type Expr, formulaExprs, type TemporalFormula, walkExpr } from '../../core/expr/ast';
 import { formatClockReading, formatDuration, formatPpm } from '../../core/units';
 import { nodeOccurrences } from '../../core/analysis/references';
 import { toLspRange } from '../convert';
@@ -115,6 +116,7 @@ function row(what: string, e: TraceEvent, names: readonly string[]): string {
 }
 
 function assertionHover(stmt: A.InvariantDecl | A.ExpectDecl, run: RunResult | undefined): string {
+  if (stmt.kind === 'invariant' && stmt.formula) return formulaHover(stmt, stmt.formula, run);
   if (stmt.kind === 'invariant') {
     const def = INVARIANTS.find((d) => d.name === stmt.name.text);
     const doc = def ? `**invariant ${def.name}**: ${def.summary}` : `**invariant ${stmt.name.text}**`;
@@ -126,7 +128,32 @@ function assertionHover(stmt: A.InvariantDecl | A.ExpectDecl, run: RunResult | u
   const e = run.expectations.find((x) => x.range.startOffset === stmt.range.startOffset);
   if (!e?.outcome) return '**expect**\n\n_not evaluated: the run stopped early_';
   const show = (v: PropertyValue | undefined): string => (typeof v === 'number' && e.isTime ? formatDuration(v) : formatValue(v, { limit: HOVER_ELEMENTS }));
-  return `**expect** ${escapeCell(e.text)}\n\n${e.outcome.passed ? '✓ passed' : '✗ failed'}: ${show(e.outcome.left)} ${stmt.comparator} ${show(e.outcome.right)} at t=${formatDuration(e.outcome.time)}`;
+  const top = stmt.condition;
+  const detail = e.outcome.error ? `could not be evaluated: ${escapeCell(e.outcome.error)}` : top.kind === 'binary' && e.outcome.right !== undefined ? `${show(e.outcome.left)} ${top.op} ${show(e.outcome.right)}` : String(e.outcome.passed);
+  return `**expect** ${escapeCell(e.text)}\n\n${e.outcome.passed ? '✓ passed' : '✗ failed'}: ${detail} at t=${formatDuration(e.outcome.time)}`;
+}
+
+/** A written property: its form, the variables it binds, and whether (and for how long) it held. */
+function formulaHover(stmt: A.InvariantDecl, formula: TemporalFormula, run: RunResult | undefined): string {
+  const FORMS = { always: 'must hold after every step', never: 'must never hold', eventually: 'must hold at some step before the deadline', whenever: 'each time the trigger becomes true, the response must follow in time' } as const;
+  const inv = run?.model.invariants.find((i) => i.range.startOffset === stmt.range.startOffset);
+  const lines = [`**invariant ${stmt.name.text}**: ${formula.kind} — ${FORMS[formula.kind]}`];
+  const variables = formulaExprs(formula).flatMap(boundVariables);
+  if (variables.length > 0) lines.push('', `binds ${variables.map((v) => `\`${v}\``).join(', ')}`);
+  if (!run || !inv) return [...lines, '', '_not simulated yet_'].join('\n');
+  const v = allViolations(run).find((x) => x.range.startOffset === stmt.range.startOffset);
+  if (!v) lines.push('', `✓ held for the whole run (t=0 to ${formatDuration(run.endTime)})`);
+  else if (v.code === 'DS206') lines.push('', `? not decided: ${escapeCell(v.message)}`);
+  else lines.push('', `held from t=0 until t=${formatDuration(v.time)}`, '', violatedText(v));
+  return lines.join('\n');
+}
+
+function boundVariables(e: Expr): string[] {
+  const out: string[] = [];
+  walkExpr(e, (x) => {
+    if (x.kind === 'quantifier') out.push(...x.variables.map((n) => `${n.text} in ${x.over.kind === 'name' ? x.over.name.text : '…'}`));
+  });
+  return out;
 }
 
 function violatedText(v: Violation): string {

@@ -1,11 +1,14 @@
 import { SemanticTokensBuilder, type SemanticTokens, type SemanticTokensLegend } from 'vscode-languageserver';
 import { nodeOccurrences } from '../../core/analysis/references';
+import { type Expr, formulaExprs, walkExpr } from '../../core/expr/ast';
 import type { ParseResult } from '../../core/syntax/parse';
 
-const TYPES = ['keyword', 'variable', 'number', 'string', 'comment', 'function', 'property', 'operator', 'type'] as const;
+const TYPES = ['keyword', 'variable', 'number', 'string', 'comment', 'function', 'property', 'operator', 'type', 'parameter'] as const;
 const MODIFIERS = ['declaration', 'readonly'] as const;
 
 export const SEMANTIC_LEGEND: SemanticTokensLegend = { tokenTypes: [...TYPES], tokenModifiers: [...MODIFIERS] };
+
+const OPERATORS: ReadonlySet<string> = new Set(['Arrow', 'BiArrow', 'Plus', 'Minus', 'Slash', 'Modulo']);
 
 const type = (t: (typeof TYPES)[number]): number => TYPES.indexOf(t);
 
@@ -26,7 +29,8 @@ export function semanticTokens(parsed: ParseResult): SemanticTokens {
     if ((s.kind === 'nodes' && s.protocol) || s.kind === 'sync') special.set(s.protocol!.name.range.startOffset, type('type'));
     const settings = s.kind === 'network' || s.kind === 'link' || s.kind === 'clock' || s.kind === 'scenario' ? s.options : s.kind === 'sync' ? s.protocol.options : s.kind === 'nodes' ? s.protocol?.options ?? [] : [];
     for (const o of settings) special.set(o.key.range.startOffset, type('property'));
-    if (s.kind === 'expect') for (const side of [s.left, s.right]) if (side.kind === 'property') special.set(side.property.range.startOffset, type('property'));
+    const exprs = s.kind === 'expect' ? [s.condition] : s.kind === 'invariant' && s.formula ? formulaExprs(s.formula) : [];
+    for (const e of exprs) markExpression(e, special);
   }
   const all = [...parsed.tokens, ...parsed.comments].sort((a, b) => a.startOffset - b.startOffset);
   for (const t of all) {
@@ -41,7 +45,7 @@ export function semanticTokens(parsed: ParseResult): SemanticTokens {
     else if (name === 'Duration' || name === 'Ppm' || name === 'Percent' || name === 'NumberLiteral') tokenType = type('number');
     else if (name === 'StringLiteral') tokenType = type('string');
     else if (name === 'LineComment' || name === 'BlockComment') tokenType = type('comment');
-    else if (name === 'Arrow' || name === 'BiArrow') tokenType = type('operator');
+    else if (OPERATORS.has(name)) tokenType = type('operator');
     if (tokenType === undefined) continue;
     // What the token covers in the text: a string missing its closing quote is parsed with one added, which is not there.
     const source = t.image.slice(0, (t.endOffset ?? t.startOffset) - t.startOffset + 1);
@@ -51,4 +55,14 @@ export function semanticTokens(parsed: ParseResult): SemanticTokens {
     });
   }
   return builder.build();
+}
+
+/** In an expression: properties after `.`, functions, and the variables quantifiers bind. */
+function markExpression(e: Expr, special: Map<number, number>): void {
+  walkExpr(e, (x) => {
+    if (x.kind === 'field') special.set(x.name.range.startOffset, type('property'));
+    else if (x.kind === 'call') special.set(x.callee.range.startOffset, type(x.target ? 'property' : 'function'));
+    else if (x.kind === 'quantifier') for (const v of x.variables) special.set(v.range.startOffset, type('parameter'));
+    if (x.kind === 'call' && x.comprehension) special.set(x.comprehension.variable.range.startOffset, type('parameter'));
+  });
 }

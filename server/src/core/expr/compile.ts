@@ -1,0 +1,216 @@
+import type { Checked, CheckedWithSource } from './checked';
+import { arithmetic, callFunction, elementsOf, extreme, indexInto, member } from './operations';
+import type { ExprReader } from './reader';
+import { canonicalSet, checkedInt, ExprRuntimeError, valuesEqual, type Value } from './values';
+
+/** A compiled expression: evaluates against the reader's current state. Throws ExprRuntimeError (DS205). */
+export type Compiled = (reader: ExprReader) => Value;
+
+type Frame = Value[];
+type Fn = (r: ExprReader, f: Frame) => Value;
+
+/**
+ * Compiles a checked expression once into nested closures: each operator
+ * becomes one closure specialised by its operand types, so evaluating walks
+ * no tree and dispatches on nothing. Bound variables live in one frame
+ * array per compiled expression (evaluation is never re-entrant).
+ * No JavaScript is generated from user text.
+ */
+export function compile(c: CheckedWithSource): Compiled {
+  const fn = build(c.checked);
+  const frame: Frame = new Array<Value>(c.slots).fill(null);
+  return (r) => fn(r, frame);
+}
+
+function build(c: Checked): Fn {
+  const range = c.range;
+  switch (c.op) {
+    case 'const': {
+      const v = c.value;
+      return () => v;
+    }
+    case 'slot': {
+      const s = c.slot;
+      return (_r, f) => f[s]!;
+    }
+    case 'env': {
+      const name = c.name;
+      return (r) => r.variable(name);
+    }
+    case 'prop': {
+      const target = build(c.target);
+      const name = c.name;
+      if (c.builtin) {
+        const arg = c.arg ? build(c.arg) : undefined;
+        const argIsNode = c.arg?.type.k === 'node';
+        return (r, f) => {
+          const a = arg ? arg(r, f) : undefined;
+          return r.builtin(r.nodeIndex(target(r, f) as string), name, a === undefined ? undefined : argIsNode ? r.nodeIndex(a as string) : (a as string));
+        };
+      }
+      return (r, f) => {
+        const node = target(r, f) as string;
+        const v = r.property(r.nodeIndex(node), name);
+        if (v === undefined) throw new ExprRuntimeError(`${node} has no '${name}' now (it has not started or is down)`, range);
+        return v;
+      };
+    }
+    case 'set':
+    case 'list': {
+      const items = c.items.map(build);
+      return c.op === 'set' ? (r, f) => canonicalSet(items.map((i) => i(r, f))) : (r, f) => items.map((i) => i(r, f));
+    }
+    case 'record': {
+      const fields = c.fields.map(([name, v]) => [name, build(v)] as const);
+      return (r, f) => {
+        const o: Record<string, Value> = {};
+        for (const [name, v] of fields) o[name] = v(r, f);
+        return o;
+      };
+    }
+    case 'field': {
+      const target = build(c.target);
+      const name = c.name;
+      return (r, f) => (target(r, f) as { readonly [k: string]: Value })[name] ?? null;
+    }
+    case 'index': {
+      const target = build(c.target);
+      const index = build(c.index);
+      const on = c.on;
+      return (r, f) => indexInto(target(r, f), index(r, f), on, range);
+    }
+    case 'neg': {
+      const operand = build(c.operand);
+      return (r, f) => 0 - (operand(r, f) as number);
+    }
+    case 'not': {
+      const operand = build(c.operand);
+      return (r, f) => !operand(r, f);
+    }
+    case 'arith': {
+      const left = build(c.left);
+      const right = build(c.right);
+      const fn = c.fn;
+      switch (fn) {
+        case '+': return (r, f) => checkedInt((left(r, f) as number) + (right(r, f) as number), range);
+        case '-': return (r, f) => checkedInt((left(r, f) as number) - (right(r, f) as number), range);
+        default: return (r, f) => arithmetic(fn, left(r, f), right(r, f), range);
+      }
+    }
+    case 'cmp': {
+      const left = build(c.left);
+      const right = build(c.right);
+      const primitive = isPrimitive(c.left) && isPrimitive(c.right);
+      switch (c.fn) {
+        case '==': return primitive ? (r, f) => left(r, f) === right(r, f) : (r, f) => valuesEqual(left(r, f), right(r, f));
+        case '!=': return primitive ? (r, f) => left(r, f) !== right(r, f) : (r, f) => !valuesEqual(left(r, f), right(r, f));
+        case '<': return (r, f) => (left(r, f) as number) < (right(r, f) as number);
+        case '<=': return (r, f) => (left(r, f) as number) <= (right(r, f) as number);
+        case '>': return (r, f) => (left(r, f) as number) > (right(r, f) as number);
+        case '>=': return (r, f) => (left(r, f) as number) >= (right(r, f) as number);
+      }
+      break;
+    }
+    case 'logic': {
+      const left = build(c.left);
+      const right = build(c.right);
+      switch (c.fn) {
+        case 'and': return (r, f) => left(r, f) === true && right(r, f) === true;
+        case 'or': return (r, f) => left(r, f) === true || right(r, f) === true;
+        case 'implies': return (r, f) => left(r, f) !== true || right(r, f) === true;
+      }
+      break;
+    }
+    case 'in': {
+      const element = build(c.element);
+      const collection = build(c.collection);
+      const on = c.on;
+      return (r, f) => member(element(r, f), collection(r, f), on);
+    }
+    case 'if': {
+      const cond = build(c.cond);
+      const then = build(c.then);
+      const otherwise = build(c.else);
+      return (r, f) => (cond(r, f) === true ? then(r, f) : otherwise(r, f));
+    }
+    case 'quantifier': return quantifier(c);
+    case 'aggregate': return aggregate(c);
+    case 'call': {
+      const args = c.args.map(build);
+      const types = c.args.map((a) => a.type);
+      const fn = c.fn;
+      if (args.length === 1) {
+        const only = args[0]!;
+        return (r, f) => callFunction(fn, [only(r, f)], types, range);
+      }
+      return (r, f) => callFunction(fn, args.map((a) => a(r, f)), types, range);
+    }
+  }
+  throw new Error('unreachable');
+}
+
+function isPrimitive(c: Checked): boolean {
+  const k = c.type.k;
+  return k === 'int' || k === 'time' || k === 'bool' || k === 'string' || k === 'node' || k === 'none';
+}
+
+function quantifier(c: Extract<Checked, { op: 'quantifier' }>): Fn {
+  const over = build(c.over);
+  const body = build(c.body);
+  const slots = c.slots;
+  const overType = c.over.type;
+  const want = c.fn === 'exists';
+  // forall: the first element making the body false decides; exists: the first making it true.
+  const loop = (r: ExprReader, f: Frame, items: readonly Value[], depth: number): boolean => {
+    const slot = slots[depth]!;
+    const last = depth === slots.length - 1;
+    for (let i = 0; i < items.length; i++) {
+      f[slot] = items[i]!;
+      const holds = last ? body(r, f) === true : loop(r, f, items, depth + 1);
+      if (holds === want) return want;
+    }
+    return !want;
+  };
+  if (slots.length === 1) {
+    const slot = slots[0]!;
+    return (r, f) => {
+      const items = elementsOf(over(r, f), overType);
+      for (let i = 0; i < items.length; i++) {
+        f[slot] = items[i]!;
+        if ((body(r, f) === true) === want) return want;
+      }
+      return !want;
+    };
+  }
+  return (r, f) => loop(r, f, elementsOf(over(r, f), overType), 0);
+}
+
+function aggregate(c: Extract<Checked, { op: 'aggregate' }>): Fn {
+  const over = build(c.over);
+  const slot = c.slot;
+  const overType = c.over.type;
+  const range = c.range;
+  if (c.fn === 'count') {
+    const where = build(c.where!);
+    return (r, f) => {
+      let n = 0;
+      for (const item of elementsOf(over(r, f), overType)) {
+        f[slot] = item;
+        if (where(r, f) === true) n++;
+      }
+      return n;
+    };
+  }
+  const map = build(c.map!);
+  const fn = c.fn;
+  return (r, f) => {
+    const items = elementsOf(over(r, f), overType);
+    const values: Value[] = [];
+    for (const item of items) {
+      f[slot] = item;
+      values.push(map(r, f));
+    }
+    if (fn === 'sum') return callFunction('sum', [values], [], range);
+    return extreme(fn, values, range);
+  };
+}

@@ -1,0 +1,107 @@
+import type { SourceRange } from '../source';
+import type { FunctionName } from './checked';
+import type { Type } from './types';
+import { canonicalSet, checkedInt, compareValues, ExprRuntimeError, intDivide, intModulo, valuesEqual, type Value } from './values';
+
+/**
+ * The meaning of each operator and function on run-time values, shared by
+ * the compiled closures and the reference evaluator so both agree by
+ * construction on everything but evaluation order and dispatch.
+ */
+export type ArithFn = '+' | '-' | '*' | '/' | '%' | 'union' | 'diff' | 'concat';
+
+export function arithmetic(fn: ArithFn, a: Value, b: Value, range: SourceRange): Value {
+  switch (fn) {
+    case '+': return checkedInt((a as number) + (b as number), range);
+    case '-': return checkedInt((a as number) - (b as number), range);
+    case '*': return checkedInt((a as number) * (b as number), range);
+    case '/': return intDivide(a as number, b as number, range);
+    case '%': return intModulo(a as number, b as number, range);
+    case 'union': return canonicalSet([...(a as readonly Value[]), ...(b as readonly Value[])]);
+    case 'diff': return (a as readonly Value[]).filter((x) => !(b as readonly Value[]).some((y) => valuesEqual(x, y)));
+    case 'concat': return typeof a === 'string' ? a + (b as string) : [...(a as readonly Value[]), ...(b as readonly Value[])];
+  }
+}
+
+export function compareOp(fn: '==' | '!=' | '<' | '<=' | '>' | '>=', a: Value, b: Value): boolean {
+  switch (fn) {
+    case '==': return valuesEqual(a, b);
+    case '!=': return !valuesEqual(a, b);
+    case '<': return (a as number) < (b as number);
+    case '<=': return (a as number) <= (b as number);
+    case '>': return (a as number) > (b as number);
+    case '>=': return (a as number) >= (b as number);
+  }
+}
+
+/** A map's keys as values of the key type (maps are objects with string keys at run time). */
+export function mapKeys(m: Value, keyType: Type | undefined): readonly Value[] {
+  const keys = Object.keys(m as object);
+  return canonicalSet(keyType && (keyType.k === 'int' || keyType.k === 'time') ? keys.map(Number) : keys);
+}
+
+/** The elements a quantifier or aggregate ranges over. */
+export function elementsOf(collection: Value, on: Type): readonly Value[] {
+  if (on.k === 'map') return mapKeys(collection, on.key);
+  return collection as readonly Value[];
+}
+
+export function member(element: Value, collection: Value, on: 'set' | 'list' | 'map'): boolean {
+  if (on === 'map') return element !== null && Object.prototype.hasOwnProperty.call(collection, String(element));
+  const items = collection as readonly Value[];
+  for (let i = 0; i < items.length; i++) if (valuesEqual(items[i]!, element)) return true;
+  return false;
+}
+
+export function indexInto(target: Value, index: Value, on: 'list' | 'map', range: SourceRange): Value {
+  if (on === 'list') {
+    const list = target as readonly Value[];
+    const i = index as number;
+    if (i < 0 || i >= list.length) throw new ExprRuntimeError(`list index ${i} is out of range: the list has ${list.length} entr${list.length === 1 ? 'y' : 'ies'} (indices count from 0)`, range);
+    return list[i]!;
+  }
+  const key = String(index);
+  if (!Object.prototype.hasOwnProperty.call(target, key)) throw new ExprRuntimeError(`the map has no key ${JSON.stringify(index)}; test 'k in m' first`, range);
+  return (target as { readonly [k: string]: Value })[key]!;
+}
+
+export function extreme(fn: 'min' | 'max', items: readonly Value[], range: SourceRange): Value {
+  if (items.length === 0) throw new ExprRuntimeError(`${fn} of an empty set`, range);
+  let best = items[0] as number;
+  for (let i = 1; i < items.length; i++) {
+    const v = items[i] as number;
+    if (fn === 'min' ? v < best : v > best) best = v;
+  }
+  return best;
+}
+
+export function callFunction(fn: FunctionName, args: readonly Value[], argTypes: readonly Type[], range: SourceRange): Value {
+  switch (fn) {
+    case 'size': {
+      const a = args[0]!;
+      return typeof a === 'string' || Array.isArray(a) ? a.length : Object.keys(a as object).length;
+    }
+    case 'abs': return Math.abs(args[0] as number);
+    case 'keys': return mapKeys(args[0]!, argTypes[0]?.k === 'map' ? argTypes[0].key : undefined);
+    case 'prefix_agrees': {
+      const a = args[0] as readonly Value[];
+      const b = args[1] as readonly Value[];
+      const n = args[2] as number;
+      if (n > a.length || n > b.length) return false;
+      for (let i = 0; i < n; i++) if (!valuesEqual(a[i]!, b[i]!)) return false;
+      return true;
+    }
+    case 'min':
+    case 'max':
+      if (args.length === 2) return (fn === 'min' ? (args[0] as number) <= (args[1] as number) : (args[0] as number) >= (args[1] as number)) ? args[0]! : args[1]!;
+      return extreme(fn, args[0] as readonly Value[], range);
+    case 'sum': {
+      let total = 0;
+      for (const v of args[0] as readonly Value[]) total = checkedInt(total + (v as number), range);
+      return total;
+    }
+    case 'count': return 0;
+  }
+}
+
+export { compareValues };

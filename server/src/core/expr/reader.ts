@@ -1,0 +1,17 @@
+import type { Value } from './values';
+
+/**
+ * What a running expression reads: node and protocol state, supplied by
+ * whoever evaluates it (the simulator's monitors for properties; later a
+ * protocol node for its handlers). Nodes are values by name; `nodeIndex`
+ * maps a name to the index the other methods take.
+ */
+export interface ExprReader {
+  nodeIndex(name: string): number;
+  /** A protocol property of a node (undefined: the node runs no protocol with it now). */
+  property(node: number, name: string): Value | undefined;
+  /** A built-in node property (`lamport`, `clock`, `vc` with a node index, `sent` with a label, …). */
+  builtin(node: number, name: string, arg: number | string | undefined): Value;
+  /** A name the environment provides (`now`). */
+  variable(name: string): Value;
+}

@@ -1,0 +1,132 @@
+import type { ExprReader } from '../expr/reader';
+import { valuesEqual, type Value } from '../expr/values';
+import type { WorldView } from './invariant';
+
+/**
+ * Reads node and protocol state of a running simulation for expressions
+ * (expr/reader.ts). Protocol properties are read one by one
+ * (WorldView.property) and kept per node until `touch(node)` says its state
+ * may have changed; a node that is down keeps the properties it had when it
+ * went down (its `alive` is false). `at` evaluates clocks at another instant
+ * of their current lines (to find where a clock expression crosses its bound
+ * between events).
+ */
+export class WorldReader implements ExprReader {
+  private readonly index = new Map<string, number>();
+  /** Per node, the protocol properties read so far, and whether they are current. */
+  private readonly cache: Map<string, Value | undefined>[];
+  private readonly fresh: boolean[];
+  private readonly touched: number[] = [];
+  /** Whether each node was up at the last refresh (going down or coming back is a change). */
+  private readonly wasAlive: boolean[];
+  /** True time the clocks are read at; undefined: now. */
+  at: number | undefined;
+  /** Clock lines of the last snapshot: between events every clock is linear in true time. */
+  private lines: { t0: number; exact: number[]; ppm: number[] } | undefined;
+  /** While set, protocol state is not read again (a search between events sees the state before them). */
+  frozen = false;
+
+  /** `watched`: the protocol properties a monitor reads (refreshed after each step that touched a node). */
+  constructor(private readonly world: WorldView, private readonly watched: readonly string[] = []) {
+    world.model.nodes.forEach((n) => this.index.set(n.name, n.index));
+    this.cache = world.model.nodes.map(() => new Map());
+    this.fresh = world.model.nodes.map(() => false);
+    this.wasAlive = world.model.nodes.map(() => true);
+    for (let i = 0; i < this.fresh.length; i++) this.touched.push(i);
+  }
+
+  /** The node's state may have changed in this step. */
+  touch(node: number): void {
+    if (!this.fresh[node]) return;
+    this.fresh[node] = false;
+    this.touched.push(node);
+  }
+
+  /**
+   * Reads the watched properties of every node touched since the last call;
+   * whether any of them (or a node's being up) changed.
+   */
+  refreshTouched(): boolean {
+    let changed = false;
+    for (const node of this.touched) {
+      const alive = this.world.isAlive(node);
+      if (alive !== this.wasAlive[node]) changed = true;
+      this.wasAlive[node] = alive;
+      if (!alive) {
+        // Down: it keeps the state it had when it went down.
+        this.fresh[node] = true;
+        continue;
+      }
+      const cache = this.cache[node]!;
+      for (const name of this.watched) {
+        const v = this.world.property(node, name) as Value | undefined;
+        if (!changed && (!cache.has(name) || !valuesEqual(cache.get(name) ?? null, v ?? null) || (cache.get(name) === undefined) !== (v === undefined))) changed = true;
+        cache.set(name, v);
+      }
+      this.fresh[node] = true;
+    }
+    this.touched.length = 0;
+    return changed;
+  }
+
+  /** Remembers every clock's line at true time t, for reading clocks at later instants with `at`. */
+  snapshotClocks(t: number): void {
+    const n = this.world.model.nodes.length;
+    const lines = this.lines ?? { t0: t, exact: new Array<number>(n).fill(0), ppm: new Array<number>(n).fill(0) };
+    lines.t0 = t;
+    for (let i = 0; i < n; i++) {
+      const clock = this.world.clock(i);
+      lines.exact[i] = clock.exact(t);
+      lines.ppm[i] = clock.totalRatePpm;
+    }
+    this.lines = lines;
+  }
+
+  /** The node's clock at `at`, continuing its line from the last snapshot (exact), else its reading now. */
+  private clockAt(node: number): number {
+    const t = this.time();
+    const l = this.lines;
+    if (this.at === undefined || !l) return this.world.clock(node).read(t);
+    return l.exact[node]! + (t - l.t0) + ((t - l.t0) * l.ppm[node]!) / 1e6;
+  }
+
+  nodeIndex(name: string): number {
+    return this.index.get(name) ?? -1;
+  }
+
+  property(node: number, name: string): Value | undefined {
+    const cache = this.cache[node]!;
+    if ((this.fresh[node] || this.frozen || !this.world.isAlive(node)) && cache.has(name)) return cache.get(name);
+    if (!this.world.isAlive(node)) return undefined;
+    const v = this.world.property(node, name) as Value | undefined;
+    cache.set(name, v);
+    return v;
+  }
+
+  private time(): number {
+    return this.at ?? this.world.now();
+  }
+
+  builtin(node: number, name: string, arg: number | string | undefined): Value {
+    const w = this.world;
+    switch (name) {
+      case 'lamport': return w.lamport(node);
+      case 'vc': return w.vc(node)[arg as number] ?? 0;
+      case 'clock': return Math.floor(this.clockAt(node));
+      case 'hlc': return w.counters(node).hlc.l;
+      case 'hlc_counter': return w.counters(node).hlc.c;
+      // What the node reads minus true time (floored to the clock's resolution, as `clock`).
+      case 'offset': return Math.floor(this.clockAt(node)) - this.time();
+      case 'alive': return w.isAlive(node);
+      case 'sent': return arg === undefined ? w.counters(node).sent : (w.counters(node).sentByLabel.get(arg as string) ?? 0);
+      case 'received': return arg === undefined ? w.counters(node).received : (w.counters(node).receivedByLabel.get(arg as string) ?? 0);
+      case 'crashes': return w.counters(node).crashes;
+      default: throw new Error(`unknown node property ${name}`);
+    }
+  }
+
+  variable(name: string): Value {
+    if (name === 'now') return this.time();
+    throw new Error(`unknown variable ${name}`);
+  }
+}
