@@ -94,7 +94,7 @@ export class ExprChecker {
     }
   }
 
-  /** The target of `X.prop`: an unknown bare name there is meant as a node (DS110, as in the rest of the file). */
+  /** The target of `X.prop` (or a node argument, `A.vc(X)`): an unknown bare name there is meant as a node (DS110, as in the rest of the file). */
   private owner(target: Expr, scope: Binding | undefined): Checked {
     if (target.kind !== 'name' || this.resolvable(target.name.text, scope)) return this.check(target, scope);
     const close = closest(target.name.text, this.env.nodes);
@@ -204,7 +204,7 @@ export class ExprChecker {
     if (args.length > 1 || (args.length === 1 && !spec.arg)) return this.report('DS184', `'${spec.name}' takes ${spec.arg ? 'one argument' : 'no arguments'}`, range);
     if (spec.arg === 'node' && args.length === 0) return this.report('DS184', `'${spec.name}' needs a node: ${spec.name}(${this.env.nodes[0] ?? 'A'})`, range);
     if (args.length === 0) return { op: 'prop', target, name: spec.name, builtin: true, type: spec.type, range };
-    const arg = this.check(args[0]!, scope);
+    const arg = spec.arg === 'node' ? this.owner(args[0]!, scope) : this.check(args[0]!, scope);
     const want = spec.arg === 'node' ? NODE : STRING;
     if (arg.type.k !== want.k && arg.type.k !== 'any') return this.report('DS121', `'${spec.name}' takes ${spec.arg === 'node' ? 'a node' : 'a quoted label'}, not ${typeToString(arg.type)}`, arg.range);
     return { op: 'prop', target, name: spec.name, builtin: true, arg, type: spec.type, range };
@@ -240,7 +240,7 @@ export class ExprChecker {
       case '>':
       case '>=':
         if (anyOperand) return { op: 'cmp', fn: op, left, right, type: BOOL, range };
-        if (!isOrdered(lt) || !isOrdered(rt)) return this.report('DS133', `'${op}' needs two ints or two times, not ${typeToString(lt)} and ${typeToString(rt)}; use == or != for other values`, range);
+        if (!isOrdered(lt) || !isOrdered(rt)) return this.report('DS133', `'${op}' needs ints or times; use == or != for ${plural(isOrdered(lt) ? rt : lt)}`, range);
         if (lt.k !== rt.k) return this.incomparable(lt, rt, range);
         return { op: 'cmp', fn: op, left, right, type: BOOL, range };
       case 'in': {
@@ -275,6 +275,13 @@ export class ExprChecker {
     const fix = (a.k === 'time' && b.k === 'int') || (a.k === 'int' && b.k === 'time') ? '; give the number a unit, e.g. 10ms' : '';
     return this.report('DS133', `cannot compare ${typeToString(a)} with ${typeToString(b)}${fix}`, range);
   }
+}
+
+/** `lists`, `strings`, `optional nodes`: a type named in the plural, for messages. */
+function plural(t: Type): string {
+  if (t.k === 'optional') return `optional ${plural(t.of)}`;
+  if (t.k === 'record') return 'records';
+  return `${t.k}s`;
 }
 
 function isNodeLike(t: Type): boolean {
