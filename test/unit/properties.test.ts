@@ -86,9 +86,9 @@ describe('written properties: run-time errors, witnesses in --json, expect', () 
     const { violations } = verdicts('expect A.sent("ping") + 1 > B.received("ping") * 2 at end\nexpect B.lamport >= 30\nexpect A.alive and not B.alive\n');
     assert.deepEqual(violations.map((v) => v.message), [
       // The ping sent at 1s is still in flight at the end: 9 received.
-      'expected A.sent("ping") + 1 > B.received("ping") * 2 at end, but 11 vs 18 at t=1.000s',
-      'expected B.lamport >= 30, but 10 vs 30 at t=1.000s',
-      'expected A.alive and not B.alive, but it was false at t=1.000s',
+      'expected A.sent("ping") + 1 > B.received("ping") * 2 at end, but 11 vs 18 at t=1s',
+      'expected B.lamport >= 30, but 10 vs 30 at t=1s',
+      'expected A.alive and not B.alive, but it was false at t=1s',
     ]);
   });
 });
