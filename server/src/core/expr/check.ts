@@ -1,4 +1,4 @@
-import { Suggester } from '../check/suggest';
+import { closestName } from '../check/suggest';
 import type { SourceRange } from '../source';
 import type { BinaryOp, Expr, ExprName } from './ast';
 import type { Checked, CheckedWithSource } from './checked';
@@ -98,7 +98,7 @@ export class ExprChecker {
   private owner(target: Expr, scope: Binding | undefined): Checked {
     if (target.kind !== 'name' || this.resolvable(target.name.text, scope)) return this.check(target, scope);
     const close = closest(target.name.text, this.env.nodes);
-    return this.report('DS110', `unknown node '${target.name.text}'${close ? `; did you mean '${close}'?` : this.env.nodes.length ? `; declared nodes: ${this.env.nodes.slice(0, 8).join(', ')}${this.env.nodes.length > 8 ? ', …' : ''}` : ''}`, target.range);
+    return this.report('DS110', `unknown node '${target.name.text}'${close ? `; did you mean '${close}'?` : this.env.nodes.length ? `; declared nodes: ${this.env.nodes.slice(0, 8).join(', ')}${this.env.nodes.length > 8 ? ', …' : ''}` : ''}`, target.range, close ? { title: `Change to '${close}'`, newText: close } : undefined);
   }
 
   private resolvable(name: string, scope: Binding | undefined): boolean {
@@ -143,7 +143,7 @@ export class ExprChecker {
     for (let b = scope; b; b = b.outer) names.push(b.name);
     names.push(...this.env.variables.keys(), 'nodes', ...this.env.nodes, ...this.env.protocols.map((p) => p.name));
     const close = closest(n.text, names);
-    return this.report('DS181', `unknown name '${n.text}'${close ? `; did you mean '${close}'?` : ''}: an expression names nodes, protocols (the set of their nodes), 'nodes', or variables bound by forall/exists`, range);
+    return this.report('DS181', `unknown name '${n.text}'${close ? `; did you mean '${close}'?` : ''}: an expression names nodes, protocols (the set of their nodes), 'nodes', or variables bound by forall/exists`, range, close ? { title: `Change to '${close}'`, newText: close } : undefined);
   }
 
   private collection(kind: 'set' | 'list', items: readonly Expr[], range: SourceRange, scope: Binding | undefined): Checked {
@@ -165,7 +165,7 @@ export class ExprChecker {
       const f = target.type.fields.find(([fn]) => fn === name.text);
       if (f) return { op: 'field', target, name: name.text, type: f[1], range };
       const close = closest(name.text, target.type.fields.map(([fn]) => fn));
-      return this.report('DS132', `no field '${name.text}' in ${typeToString(target.type)}${close ? `; did you mean '${close}'?` : ''}`, name.range);
+      return this.report('DS132', `no field '${name.text}' in ${typeToString(target.type)}${close ? `; did you mean '${close}'?` : ''}`, name.range, close ? { title: `Change to '${close}'`, newText: close } : undefined);
     }
     if (target.type.k !== 'node') {
       return this.report('DS180', `'.${name.text}' reads a property of a node or a field of a record, not of ${typeToString(target.type)}${target.type.k === 'optional' ? '; check it is not none first' : ''}`, name.range);
@@ -184,7 +184,8 @@ export class ExprChecker {
       const known = [...this.env.nodeProperties.map((p) => p.name), ...this.env.protocols.filter((p) => domain.some((i) => p.members.includes(i))).flatMap((p) => p.properties.map((x) => x.name))];
       const close = closest(name.text, known);
       const owner = target.op === 'const' ? `node '${String(target.value)}' has` : 'there is';
-      return this.report('DS132', `${owner} no property '${name.text}'${close ? `; did you mean '${close}'?` : `; it has: ${[...new Set(known)].join(', ')}`}`, name.range);
+      const list = [...new Set(known)].join(', ');
+      return this.report('DS132', `${owner} no property '${name.text}'${close ? `; did you mean '${close}'? It has` : '; it has'}: ${list}`, name.range, close ? { title: `Change to '${close}'`, newText: close } : undefined);
     }
     const missing = domain.find((i) => !runs(i));
     if (missing !== undefined) {
@@ -201,8 +202,9 @@ export class ExprChecker {
   }
 
   private builtinProperty(target: Checked, spec: NodePropertyView, args: readonly Expr[], range: SourceRange, scope: Binding | undefined): Checked {
-    if (args.length > 1 || (args.length === 1 && !spec.arg)) return this.report('DS184', `'${spec.name}' takes ${spec.arg ? 'one argument' : 'no arguments'}`, range);
-    if (spec.arg === 'node' && args.length === 0) return this.report('DS184', `'${spec.name}' needs a node: ${spec.name}(${this.env.nodes[0] ?? 'A'})`, range);
+    // DS121, as `expect` always reported a node property's arguments.
+    if (args.length > 1 || (args.length === 1 && !spec.arg)) return this.report('DS121', `'${spec.name}' takes ${spec.arg ? 'one argument' : 'no arguments'}`, range);
+    if (spec.arg === 'node' && args.length === 0) return this.report('DS121', `'${spec.name}' needs a node: ${target.op === 'const' ? String(target.value) : 'n'}.${spec.name}(${this.env.nodes[0] ?? 'A'})`, range);
     if (args.length === 0) return { op: 'prop', target, name: spec.name, builtin: true, type: spec.type, range };
     const arg = spec.arg === 'node' ? this.owner(args[0]!, scope) : this.check(args[0]!, scope);
     const want = spec.arg === 'node' ? NODE : STRING;
@@ -233,7 +235,7 @@ export class ExprChecker {
       case '==':
       case '!=':
         // A node is its name: `n1.leader == "n2"` compares a node (or an optional node) with a quoted name.
-        if (!joinTypes(lt, rt) && !(isNodeLike(lt) && rt.k === 'string') && !(isNodeLike(rt) && lt.k === 'string')) return this.incomparable(lt, rt, range);
+        if (!joinTypes(lt, rt) && !(isNodeLike(lt) && rt.k === 'string') && !(isNodeLike(rt) && lt.k === 'string')) return this.incomparable(lt, rt, range, left, right);
         return { op: 'cmp', fn: op, left, right, type: BOOL, range };
       case '<':
       case '<=':
@@ -241,7 +243,7 @@ export class ExprChecker {
       case '>=':
         if (anyOperand) return { op: 'cmp', fn: op, left, right, type: BOOL, range };
         if (!isOrdered(lt) || !isOrdered(rt)) return this.report('DS133', `'${op}' needs ints or times; use == or != for ${plural(isOrdered(lt) ? rt : lt)}`, range);
-        if (lt.k !== rt.k) return this.incomparable(lt, rt, range);
+        if (lt.k !== rt.k) return this.incomparable(lt, rt, range, left, right);
         return { op: 'cmp', fn: op, left, right, type: BOOL, range };
       case 'in': {
         const element = elementType(rt);
@@ -271,10 +273,23 @@ export class ExprChecker {
     return this.report('DS180', `cannot apply '${op}' to ${typeToString(left.type)} and ${typeToString(right.type)}${fix}`, range);
   }
 
-  private incomparable(a: Type, b: Type, range: SourceRange): Checked {
-    const fix = (a.k === 'time' && b.k === 'int') || (a.k === 'int' && b.k === 'time') ? '; give the number a unit, e.g. 10ms' : '';
-    return this.report('DS133', `cannot compare ${typeToString(a)} with ${typeToString(b)}${fix}`, range);
+  private incomparable(a: Type, b: Type, range: SourceRange, left?: Checked, right?: Checked): Checked {
+    const BASIC: Readonly<Record<string, string>> = { time: 'a time', int: 'a number', string: 'a string', bool: 'true/false' };
+    // Collections and records: their type texts say it all.
+    if (!(a.k in BASIC) || !(b.k in BASIC) || !left || !right) return this.report('DS133', `cannot compare ${typeToString(a)} with ${typeToString(b)}`, range);
+    const message = `cannot compare ${BASIC[a.k]} with ${BASIC[b.k]}: ${describe(left)} is ${BASIC[a.k]} and ${describe(right)} is ${BASIC[b.k]}`;
+    // A bare number against a time is a time with its unit left out.
+    const bare = a.k === 'time' && b.k === 'int' && right.op === 'const' ? right : b.k === 'time' && a.k === 'int' && left.op === 'const' ? left : undefined;
+    if (bare && bare.op === 'const') return this.report('DS133', `${message}; add a unit to the number: ${String(bare.value)}ms`, range, { title: `Write ${String(bare.value)}ms`, newText: `${String(bare.value)}ms`, range: bare.range });
+    return this.report('DS133', `${message}; compare like with like`, range);
   }
+}
+
+/** How a message names one side of a comparison: `A.clock`, `A.vc(…)`, `5`, or `the value`. */
+function describe(c: Checked): string {
+  if (c.op === 'prop' && (c.target.op === 'const' || c.target.op === 'slot')) return `${c.target.op === 'const' ? String(c.target.value) : c.target.name}.${c.name}${c.arg ? '(…)' : ''}`;
+  if (c.op === 'const' && typeof c.value === 'number' && c.type.k === 'int') return String(c.value);
+  return 'the value';
 }
 
 /** `lists`, `strings`, `optional nodes`: a type named in the plural, for messages. */
@@ -290,7 +305,7 @@ function isNodeLike(t: Type): boolean {
 
 /** The written name `name` most plausibly misspells, if any (the file's one suggestion rule, check/suggest.ts). */
 export function closest(name: string, candidates: readonly string[]): string | undefined {
-  return new Suggester(candidates.filter((c) => c !== name && c.length > 0)).closest(name);
+  return closestName(name, candidates.filter((c) => c !== name && c.length > 0));
 }
 
 /** Depth of the tree, without recursion (a bad file can be deep). */

@@ -220,7 +220,9 @@ export function keywordsAsNodeNames(tokens: IToken[]): IToken[] {
     const t = tokens[i]!;
     const name = t.tokenType.name;
     const previous = tokens[i - 1];
-    if (name === 'Kw_nodes') inNodes = true;
+    // `nodes` starts a declaration only at the start of a statement; in an expression
+    // (`count(n in nodes where …)`, `x in nodes and …`) it is the set of all nodes.
+    if (name === 'Kw_nodes') inNodes = !previous || previous.endLine !== t.startLine || previous.tokenType.name === 'RCurly' || previous.tokenType.name === 'Semicolon';
     else if (previous && previous.tokenType.name !== 'Comma' && previous.tokenType.name !== 'Kw_nodes' && name !== 'Comma' && name !== 'Identifier' && name !== 'DotDot') inNodes = false;
     if (!inNodes || !previous || !name.startsWith('Kw_') || previous.endLine !== t.startLine) continue;
     if (previous.tokenType.name === 'Comma' || previous.tokenType.name === 'Kw_nodes') tokens[i] = { ...t, tokenType: Identifier, tokenTypeIdx: Identifier.tokenTypeIdx! };
