@@ -165,5 +165,10 @@ describe('language server over JSON-RPC', () => {
     const held = markdown(await lsp.client.sendRequest('textDocument/hover', { textDocument: { uri }, position: positionOf(done, 'one_leader', 1) }));
     assert.match(held, /binds `a in raft`, `b in raft`/);
     assert.match(held, /✓ held for the whole run/);
+    // On a property inside the formula: its type and what it is.
+    const role = markdown(await lsp.client.sendRequest('textDocument/hover', { textDocument: { uri }, position: positionOf(done, 'a.role', 3) }));
+    assert.match(role, /\*\*role\*\*: `string` \(raft\)/);
+    const fn = markdown(await lsp.client.sendRequest('textDocument/hover', { textDocument: { uri }, position: positionOf(done, 'exists m', 2) }));
+    assert.match(fn, /\*\*invariant pings\*\*/);
   });
 });

@@ -14,6 +14,7 @@ import { type Expr, formulaExprs, type TemporalFormula, walkExpr } from '../../c
 import { formatClockReading, formatDuration, formatPpm } from '../../core/units';
 import { nodeOccurrences } from '../../core/analysis/references';
 import { toLspRange } from '../convert';
+import { expressionNameHover } from './exprHover';
 import { contains, statementAt, tokenAt } from './locate';
 
 /** Long collections (a Raft log) show their last few elements in a hover. */
@@ -42,8 +43,11 @@ export function hover(parsed: ParseResult, checked: CheckResult, run: RunResult 
       return markdown ? { contents: { kind: 'markdown', value: markdown }, range: toLspRange(stmt.range) } : null;
     }
     case 'invariant':
-    case 'expect':
+    case 'expect': {
+      const name = expressionNameHover(stmt, offset);
+      if (name) return { contents: { kind: 'markdown', value: name.markdown }, range: toLspRange(name.range) };
       return { contents: { kind: 'markdown', value: assertionHover(stmt, run) }, range: toLspRange(stmt.range) };
+    }
     case 'nodes':
     case 'sync': {
       const binding = stmt.kind === 'sync' ? stmt.protocol : stmt.protocol;
