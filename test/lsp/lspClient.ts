@@ -10,6 +10,7 @@ import type { WorkspaceOptions } from '../../server/src/lsp/workspace';
 
 /** The bundled analysis worker (scripts/test.mjs builds dist/ before the tests): big documents go to it, as in the real server. */
 export const ANALYSIS_WORKER = path.join(process.env['DSYNC_ROOT'] ?? process.cwd(), 'dist', 'analysisWorker.js');
+export const EXPLORE_WORKER = path.join(process.env['DSYNC_ROOT'] ?? process.cwd(), 'dist', 'exploreJobWorker.js');
 
 /**
  * A language server and a client talking real JSON-RPC over in-memory
@@ -22,10 +23,10 @@ export class LspHarness {
   private readonly waiters: { match: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
 
   /** `options.analysisWorker: undefined` analyses every document on the server's main thread. */
-  constructor(settings: unknown = { seed: null, simulation: { maxEvents: 200000, maxMilliseconds: 5000 } }, options: WorkspaceOptions = { analysisWorker: ANALYSIS_WORKER }) {
+  constructor(settings: unknown = { seed: null, simulation: { maxEvents: 200000, maxMilliseconds: 5000 } }, options: WorkspaceOptions = { analysisWorker: ANALYSIS_WORKER, exploreWorker: EXPLORE_WORKER }) {
     const toServer = new PassThrough();
     const toClient = new PassThrough();
-    if (options.analysisWorker && !fs.existsSync(options.analysisWorker)) throw new Error(`${options.analysisWorker} is missing: run npm run build first`);
+    for (const script of [options.analysisWorker, options.exploreWorker]) if (script && !fs.existsSync(script)) throw new Error(`${script} is missing: run npm run build first`);
     startServer(createConnection(new StreamMessageReader(toServer), new StreamMessageWriter(toClient)), options);
     this.client = createProtocolConnection(new StreamMessageReader(toClient), new StreamMessageWriter(toServer));
     this.client.onRequest('workspace/configuration', () => [settings]);

@@ -3,5 +3,5 @@ import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { startServer } from './server';
 
 // The language server process: transport (IPC, stdio or socket) chosen by the command line.
-// Big documents are analysed by the worker bundled next to this file.
-startServer(createConnection(ProposedFeatures.all), { analysisWorker: path.join(__dirname, 'analysisWorker.js') });
+// Big documents and explorations run in the workers bundled next to this file.
+startServer(createConnection(ProposedFeatures.all), { analysisWorker: path.join(__dirname, 'analysisWorker.js'), exploreWorker: path.join(__dirname, 'exploreJobWorker.js') });

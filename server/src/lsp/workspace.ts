@@ -31,6 +31,8 @@ export const WORKER_MIN_CHARS = 128 * 1024;
 export interface WorkspaceOptions {
   /** dist/analysisWorker.js; without it every document is analysed on the main thread. */
   readonly analysisWorker?: string;
+  /** dist/exploreJobWorker.js; without it explorations run on the main thread, in slices. */
+  readonly exploreWorker?: string;
 }
 
 /**
@@ -73,6 +75,10 @@ export class Workspace {
 
   get currentSettings(): DsyncSettings {
     return this.settings;
+  }
+
+  get exploreWorker(): string | undefined {
+    return this.options.exploreWorker;
   }
 
   follow(uri: string | undefined): void {

@@ -1,18 +1,19 @@
+import { Worker } from 'node:worker_threads';
 import type { CancellationToken, Connection } from 'vscode-languageserver';
-import { DEFAULT_SHRINK_RUNS, shrinkSteps, type ShrinkProgress, type ShrinkResult } from '../../core/explore/shrink';
-import { hasErrors } from '../../core/diagnostics';
-import { explore } from '../../shared/exploreDriver';
-import { EXPLORE_RUNS, ExploreProgressNotification, ExploreRequest, type ExploreParams, type ExploreResult } from '../../shared/requests';
+import { ExploreProgressNotification, ExploreRequest, type ExploreParams, type ExploreResult } from '../../shared/requests';
+import { runExploreJob, type ExploreJob, type JobProgress } from '../exploreJob';
+import type { FromExploreWorker, ToExploreWorker } from '../exploreJobWorker';
 import type { Workspace } from '../workspace';
 
-const SHRINK_ATTEMPTS = 200;
-const SLICE_MS = 30;
+/** How long a cancelled exploration may take to stop at its next slice before its worker is ended. */
+const CANCEL_GRACE_MS = 500;
 
 /**
  * `dsync/explore`: many seeds of an open document, then the lowest failing
- * one shrunk (core/explore). It runs in this process in ~30ms slices
- * between which the server answers other requests, reports progress with
- * `dsync/exploreProgress`, and stops when the client cancels.
+ * one shrunk (see exploreJob.ts). It runs in a worker thread of its own
+ * (dist/exploreJobWorker.js), so however long one run takes (a 1,000-node
+ * scenario: seconds) the server keeps answering; it reports progress with
+ * `dsync/exploreProgress` and stops when the client cancels.
  */
 export function registerExplore(connection: Connection, workspace: Workspace): void {
   connection.onRequest(ExploreRequest, async (params: ExploreParams, token: CancellationToken): Promise<ExploreResult> => {
@@ -26,42 +27,52 @@ export function registerExplore(connection: Connection, workspace: Workspace): v
 }
 
 async function exploreDocument(connection: Connection, workspace: Workspace, params: ExploreParams, token: CancellationToken): Promise<ExploreResult> {
-  const analysis = workspace.analysis(params.uri);
-  if (!analysis) return { ok: false, message: 'the document is not open' };
-  const model = analysis.checked.model;
-  if (!model || hasErrors(analysis.checked.diagnostics)) return { ok: false, message: 'the scenario has errors; see the Problems panel' };
-  const total = params.runs ?? EXPLORE_RUNS;
-  const progress = (runs: number, phase: 'explore' | 'shrink', of = total): void => void connection.sendNotification(ExploreProgressNotification, { uri: params.uri, runs, total: of, phase });
-  const outcome = await explore({
-    text: analysis.text,
-    baseSeed: workspace.currentSettings.seed ?? model.seed,
-    runs: total,
-    workers: 1,
-    onProgress: (p) => progress(p.runs, 'explore'),
-    isCancelled: () => token.isCancellationRequested,
-  });
-  const { summary } = outcome;
-  const base = { ok: true as const, runs: summary.runs, events: summary.events, elapsedMs: Math.round(outcome.elapsedMs), cancelled: outcome.cancelled, distinctStates: summary.distinctStates, counters: summary.counters };
-  const found = summary.failure;
-  if (!found?.failure) return base;
-  const failure = { seed: found.seed, invariant: found.failure.invariant, message: found.failure.message };
-  const attempts = params.shrinkAttempts ?? SHRINK_ATTEMPTS;
-  // Shrink progress counts simulations, of at most the shrinker's budget of them.
-  const shrunk = await shrinkInSlices(analysis.text, found.seed, found.failure.invariant, attempts, token, (p) => progress(p.runs, 'shrink', DEFAULT_SHRINK_RUNS));
-  if (!shrunk) return { ...base, failure };
-  return { ...base, failure: { ...failure, shrunk: shrunk.text, shrinking: { attempts: shrunk.attempts, runs: shrunk.runs, faultsBefore: shrunk.faults.before, faultsAfter: shrunk.faults.after } } };
+  const text = workspace.documents.get(params.uri)?.getText();
+  if (text === undefined) return { ok: false, message: 'the document is not open' };
+  const job: ExploreJob = {
+    text,
+    settingsSeed: workspace.currentSettings.seed,
+    ...(params.runs !== undefined ? { runs: params.runs } : {}),
+    ...(params.shrinkAttempts !== undefined ? { shrinkAttempts: params.shrinkAttempts } : {}),
+  };
+  const progress = (p: JobProgress): void => void connection.sendNotification(ExploreProgressNotification, { uri: params.uri, ...p });
+  const script = workspace.exploreWorker;
+  // Without the worker bundle (some tests), on this thread in slices.
+  if (!script) return runExploreJob(job, progress, () => token.isCancellationRequested);
+  return exploreInWorker(script, job, progress, token);
 }
 
-/** Shrinks between other requests; undefined when cancelled. */
-async function shrinkInSlices(text: string, seed: number, invariant: string, maxAttempts: number, token: CancellationToken, onProgress: (progress: ShrinkProgress) => void): Promise<ShrinkResult | undefined> {
-  const steps = shrinkSteps(text, seed, invariant, { maxAttempts });
-  for (;;) {
-    const sliceEnd = performance.now() + SLICE_MS;
-    let step = steps.next();
-    while (!step.done && performance.now() < sliceEnd) step = steps.next();
-    if (step.done) return step.value;
-    onProgress(step.value);
-    if (token.isCancellationRequested) return undefined;
-    await new Promise<void>((resolve) => setImmediate(resolve));
-  }
+function exploreInWorker(script: string, job: ExploreJob, onProgress: (p: JobProgress) => void, token: CancellationToken): Promise<ExploreResult> {
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const worker = new Worker(script, { workerData: job });
+    worker.unref();
+    let last: JobProgress | undefined;
+    let grace: NodeJS.Timeout | undefined;
+    let done = false;
+    const finish = (result: ExploreResult): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(grace);
+      cancelling.dispose();
+      void worker.terminate();
+      resolve(result);
+    };
+    worker.on('message', (m: FromExploreWorker) => {
+      if (m.type === 'done') return finish(m.result);
+      last = { runs: m.runs, total: m.total, phase: m.phase };
+      onProgress(last);
+    });
+    worker.on('error', (e) => finish({ ok: false, message: `exploration failed: ${e.message}` }));
+    worker.on('exit', () => finish({ ok: false, message: 'the exploration stopped unexpectedly' }));
+    const cancelling = token.onCancellationRequested(() => {
+      worker.postMessage({ type: 'cancel' } satisfies ToExploreWorker);
+      // One run can outlast the grace time: the worker is then ended, and the answer gives the runs its progress last reported
+      // (events, states and counters are not known here).
+      grace = setTimeout(() => {
+        const runs = last?.phase === 'explore' ? last.runs : 0;
+        finish({ ok: true, runs, events: 0, elapsedMs: Math.round(performance.now() - started), cancelled: true, distinctStates: 0, counters: {} });
+      }, CANCEL_GRACE_MS);
+    });
+  });
 }
