@@ -68,14 +68,25 @@ export class LabelPlacer {
 }
 
 
-/** `text`, cut with … until it is at most `maxWidth` px wide ('' when not even one letter fits). */
+/**
+ * `text`, cut with … to the longest prefix that keeps it at most `maxWidth`
+ * px wide ('' when not even one letter fits). The cut point is found by
+ * binary search (a longer prefix is never narrower), so a name of n letters
+ * costs O(log n) measurements, not n.
+ */
 export function fitText(text: string, maxWidth: number, font: FontSpec): string {
   if (textWidth(text, font.css) <= maxWidth) return text;
-  for (let keep = text.length - 1; keep >= 1; keep--) {
-    const cut = clip(text, keep + 1);
-    if (textWidth(cut, font.css) <= maxWidth) return cut;
+  const fits = (keep: number): boolean => textWidth(clip(text, keep + 1), font.css) <= maxWidth;
+  if (text.length < 2 || !fits(1)) return '';
+  // Invariant: `low` letters fit, `high` letters do not (text.length never fits, it was measured above).
+  let low = 1;
+  let high = text.length;
+  while (high - low > 1) {
+    const mid = (low + high) >>> 1;
+    if (fits(mid)) low = mid;
+    else high = mid;
   }
-  return '';
+  return clip(text, low + 1);
 }
 
 export type Anchor = 'start' | 'middle' | 'end';
