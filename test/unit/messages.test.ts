@@ -77,6 +77,10 @@ describe('units (DS105)', () => {
     assert.deepEqual(report(`${HEAD}nodes A, B\nnetwork { latency 5xyz }\n`), ["3:19 DS105 unknown unit 'xyz' in 5xyz: time units are ns, us, ms, s and min; drift is in ppm (e.g. 5ms)"]);
   });
 
+  test('1m is ambiguous: both meanings are offered, neither assumed', () => {
+    assert.deepEqual(report(`${HEAD}nodes A, B\nat 1m A -> B "x"\n`), ["3:4 DS105 'm' is not a unit: write 1min for minutes or 1ms for milliseconds"]);
+  });
+
   test('`seed: 1` is accepted as `seed 1`', () => {
     assert.equal(modelOf('scenario x { seed: 3  run for 1s }\nnodes A\n').seed, 3);
   });

@@ -29,6 +29,7 @@ interface Config {
  */
 export const paxos: ProtocolDefinition = {
   name: 'paxos',
+  messages: ['Prepare', 'Promise', 'Nack', 'Accept', 'Accepted'],
   summary: 'single-decree Paxos: proposers, acceptors and learners agree on one value',
   binding: 'nodes',
   reports: ['paxos'],

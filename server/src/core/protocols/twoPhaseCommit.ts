@@ -20,6 +20,7 @@ import { Workload } from './common/workload';
  */
 export const twoPhaseCommit: ProtocolDefinition = {
   name: 'two_phase_commit',
+  messages: ['prepare', 'vote', 'commit', 'abort', 'ack', 'decision_req'],
   summary: 'two-phase commit with durable logs on coordinator and participants; blocks while the coordinator is down',
   binding: 'nodes',
   reports: ['transactions'],

@@ -86,7 +86,11 @@ export function repairUnits(tokens: readonly IToken[]): { tokens: IToken[]; diag
     const range = span(t, next);
     const written = glued ? `${t.image}${next.image}` : `${t.image} ${next.image}`;
     if (!known) {
-      diagnostics.push(diagnostic('DS105', `unknown unit '${next.image}' in ${written}: ${UNITS_LIST} (e.g. ${t.image}ms)`, range));
+      // `m` could be minutes or milliseconds: say both rather than guess.
+      const message = next.image.toLowerCase() === 'm'
+        ? `'${next.image}' is not a unit: write ${t.image}min for minutes or ${t.image}ms for milliseconds`
+        : `unknown unit '${next.image}' in ${written}: ${UNITS_LIST} (e.g. ${t.image}ms)`;
+      diagnostics.push(diagnostic('DS105', message, range));
       out.push(t);
       i++;
       continue;
