@@ -6,7 +6,8 @@ import { toCasArgs, toKey, toKind, toValue } from './values';
 /**
  * Jepsen histories in EDN: operation maps such as
  * `{:type :invoke, :f :write, :value 3, :process 0, :time 12}`, one per line
- * or all in one vector or list. `:type` is :invoke, :ok, :fail (it did not
+ * or all in one vector or list (a record tag such as `#jepsen.history.Op`
+ * before a map is allowed). `:type` is :invoke, :ok, :fail (it did not
  * happen) or :info (it may have happened; its result is unknown). Events
  * are ordered by their position in the file (Jepsen writes them in real-time
  * order; `:time` is not consulted). Operations of a process that is not a
@@ -18,7 +19,9 @@ export function readJepsenEdn(text: string): HistoryEvent[] {
   const forms = readEdn(text);
   const maps = forms.length === 1 && (forms[0]!.kind === 'vector' || forms[0]!.kind === 'list') ? forms[0]!.items : forms;
   const events: HistoryEvent[] = [];
-  for (const m of maps) {
+  for (const form of maps) {
+    // Newer Jepsen prints operations as records: #jepsen.history.Op{…}.
+    const m = form.kind === 'tagged' && form.value.kind === 'map' ? form.value : form;
     const e = readOperationMap(m);
     if (e) events.push(e);
   }
