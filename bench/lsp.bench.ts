@@ -1,111 +1,207 @@
 /**
  * Language-server latency through the real LSP connection (the bundled
- * server in its own process, JSON-RPC over stdio) on a generated
- * 2,000-line scenario:
- *   didChange → syntax diagnostics   (an edit that breaks a line)
- *   didChange → invariant diagnostics (a valid edit: parse, check, simulate)
- *   hover on a message (vector clocks from the finished run)
- *   server memory (resident set) after the runs
+ * server in its own process, JSON-RPC over stdio) on generated scenarios
+ * of 200, 2,000 and 20,000 lines (bench/support/scenarios.ts
+ * `editorScenario`: a 30 s run whose simulation does a few hundred
+ * milliseconds of work at every size), a fresh server per size:
+ *   didChange → syntax diagnostics     an edit that breaks a line: the DS102 diagnostics
+ *   didChange → complete diagnostics   a valid edit: the diagnostics of that version's
+ *                                      finished simulation (the `dsync/status` passed/failed/
+ *                                      stopped of the version follows them), never the
+ *                                      interim ones published after 250 ms
+ *   hover on a message                 vector clocks from the finished run
+ *   server memory                      the peak of the resident set, sampled every 10 ms
+ *                                      during the whole run, and the kernel's high-water mark
+ * Then the same with Quint's language server (@informalsystems/quint-language-server,
+ * installed on demand into bench/peers) on Quint modules of the same sizes.
  */
-import { spawn } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import {
-  createProtocolConnection, PublishDiagnosticsNotification, StreamMessageReader, StreamMessageWriter, type PublishDiagnosticsParams,
-} from 'vscode-languageserver-protocol/node';
+import { DEFAULT_SETTINGS, StatusNotification, type StatusParams } from '../server/src/shared/requests';
 import { SERVER_EXEC_ARGV } from '../server/src/shared/serverProcess';
+import { LspSession } from './support/lspSession';
+import { fmt, machine, percentile, verdict } from './support/measure';
+import { installQuint, QUINT_LANGUAGE_SERVER } from './support/quint';
+import { editorScenario, quintEditorModule } from './support/scenarios';
 
 const root = process.env['DSYNC_ROOT'] ?? process.cwd();
-const ITERATIONS = 40;
 
-export function generateScenario(lines: number): string {
-  const n = 12;
-  const nodes = Array.from({ length: n }, (_, i) => `n${i + 1}`);
-  const out = ['scenario bench {', '  seed 3', '  run for 20s', '}', '', `nodes n1..n${n}`, '', 'network {', '  latency 2ms..15ms', '  loss 1%', '  duplicate 0.5%', '}', ''];
-  nodes.forEach((node, i) => out.push(`clock ${node} { offset ${i % 2 ? '+' : '-'}${i % 5}ms drift ${i % 2 ? '+' : '-'}${(i * 7) % 40}ppm }`));
-  out.push('');
-  for (let i = 0; i < n; i++) out.push(`on ${nodes[i]} receive "relay" { send ${nodes[(i + 1) % n]} "ack" }`);
-  out.push('faults {', '  at 5s partition {n1, n2, n3} | {n4, n5}', '  at 7s heal', '  at 9s crash n6', '  at 11s restart n6', '  at 13s clock n7 jump +3ms', '}', '');
-  out.push('invariant causal_delivery', 'invariant max_skew < 50ms', 'expect n1.lamport >= 1 at end', '');
-  let t = 1;
-  while (out.length < lines) {
-    const a = nodes[t % n]!;
-    const b = nodes[(t * 7 + 3) % n]!;
-    out.push(`at ${t * 10}ms ${a} -> ${b === a ? nodes[(t + 1) % n] : b} "${t % 3 === 0 ? 'relay' : `m${t}`}"`);
-    t++;
-  }
-  return `${out.join('\n')}\n`;
+interface Size {
+  readonly lines: number;
+  readonly iterations: number;
+  /** Targets: complete diagnostics p95 (none at 20,000 lines) and server memory, ms and MB. */
+  readonly completeP95: number | undefined;
+  readonly memoryMb: number;
 }
 
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+const SIZES: readonly Size[] = [
+  { lines: 200, iterations: 20, completeP95: 300, memoryMb: 150 },
+  { lines: 2_000, iterations: 20, completeP95: 300, memoryMb: 150 },
+  { lines: 20_000, iterations: 8, completeP95: undefined, memoryMb: 200 },
+];
+const SYNTAX_P95_MS = 100;
+const HOVER_P50_MS = 16;
+/** Edits per size with Quint's language server (it is much slower). */
+const QUINT_ITERATIONS = 3;
+/** How long Quint's language server may take for one answer before the size is reported as unanswered. */
+const QUINT_TIMEOUT_MS = 120_000;
+
+interface Figures {
+  syntax: number[];
+  complete: number[];
+  hover: number[];
+  memory: ReturnType<LspSession['memory']>;
+}
+
+function line(lines: number, label: string, values: number[], target: number | undefined, p: 50 | 95, digits = 1): string {
+  const shown = `p50 ${percentile(values, 50).toFixed(digits)} ms   p95 ${percentile(values, 95).toFixed(digits)} ms`;
+  const judged = target === undefined ? '(no target at this size)' : `(target p${p} ≤ ${target} ms: ${verdict(`${lines} lines: ${label}`, percentile(values, p), target, false)})`;
+  return `  ${label.padEnd(36)} ${shown}   ${judged}`;
+}
+
+/** A dsync/status of `version` that says its simulation finished. */
+function finished(version: number) {
+  return (method: string, params: unknown): true | undefined => {
+    if (method !== StatusNotification.method) return undefined;
+    const s = params as StatusParams;
+    return s.version === version && (s.state === 'passed' || s.state === 'failed' || s.state === 'stopped') ? true : undefined;
+  };
+}
+
+async function benchDsync(size: Size): Promise<Figures> {
+  const session = await LspSession.start(process.execPath, [...SERVER_EXEC_ARGV, path.join(root, 'dist', 'server.js'), '--stdio'], { configuration: DEFAULT_SETTINGS, notifications: [StatusNotification.method] });
+  try {
+    const uri = `file:///bench/generated-${size.lines}.dsync`;
+    const text = editorScenario(size.lines);
+    const target = text.split('\n').find((l) => l.startsWith('at ') && l.includes('"relay"'))!;
+    const messageLine = text.split('\n').indexOf(target);
+    let version = 1;
+    let done = session.waitFor(finished(version));
+    await session.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'dsync', version, text } });
+    await done;
+    const syntax: number[] = [];
+    const complete: number[] = [];
+    for (let i = 0; i < size.iterations; i++) {
+      // A broken edit: the syntax error must come back fast.
+      version++;
+      const broken = text.replace(target, `${target} ${'x'.repeat(1 + (i % 3))} ->`);
+      const v = version;
+      const syntaxError = session.waitFor((method, params) => {
+        const p = params as { version?: number; diagnostics?: { code?: unknown }[] };
+        return method === 'textDocument/publishDiagnostics' && p.version === v && p.diagnostics?.some((d) => d.code === 'DS102') ? true : undefined;
+      });
+      let start = performance.now();
+      await session.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text: broken }] });
+      syntax.push((await syntaxError).at - start);
+      // A valid edit: the diagnostics of its finished simulation (the last ones published for the version).
+      version++;
+      const edited = text.replace(target, target.replace(/^at (\d+)us/, (_, us: string) => `at ${Number(us) + i + 1}us`));
+      const stop = session.record();
+      done = session.waitFor(finished(version));
+      start = performance.now();
+      await session.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text: edited }] });
+      await done;
+      const mine = stop().filter((n) => n.method === 'textDocument/publishDiagnostics' && (n.params as { version?: number }).version === version);
+      if (mine.length === 0) throw new Error(`version ${version} finished without diagnostics`);
+      complete.push(mine[mine.length - 1]!.at - start);
+    }
+    const hover: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      const start = performance.now();
+      await session.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: messageLine, character: 14 } });
+      hover.push(performance.now() - start);
+    }
+    return { syntax, complete, hover, memory: session.memory() };
+  } finally {
+    session.dispose();
+  }
+}
+
+/** Quint's language server: parse diagnostics, then the analysis (types, effects) diagnostics of each change. */
+async function benchQuint(lines: number): Promise<Figures | string> {
+  const session = await LspSession.start(process.execPath, [QUINT_LANGUAGE_SERVER, '--stdio']);
+  try {
+    const uri = `file:///bench/generated-${lines}.qnt`;
+    const text = quintEditorModule(lines);
+    const target = text.split('\n').find((l) => l.includes('action m50 '))!;
+    const messageLine = text.split('\n').indexOf(target);
+    const publishes = (n: number) => {
+      let seen = 0;
+      return (method: string): true | undefined => (method === 'textDocument/publishDiagnostics' && ++seen === n ? true : undefined);
+    };
+    let version = 1;
+    let analysed = session.waitFor(publishes(2), QUINT_TIMEOUT_MS);
+    const opened = performance.now();
+    await session.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'quint', version, text } });
+    try {
+      await analysed;
+    } catch {
+      return `no complete diagnostics for the opened file within ${QUINT_TIMEOUT_MS / 1000} s (peak ${session.memory().peakSampledMb.toFixed(0)} MB meanwhile)`;
+    }
+    if (performance.now() - opened > QUINT_TIMEOUT_MS / 4) return `the opened file took ${((performance.now() - opened) / 1000).toFixed(0)} s to analyse; edits not timed (peak ${session.memory().peakSampledMb.toFixed(0)} MB)`;
+    const syntax: number[] = [];
+    const complete: number[] = [];
+    for (let i = 0; i < QUINT_ITERATIONS; i++) {
+      version++;
+      const parsed = session.waitFor(publishes(1));
+      let start = performance.now();
+      await session.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text: text.replace(target, `${target} ${'x'.repeat(1 + (i % 3))} ->`) }] });
+      syntax.push((await parsed).at - start);
+      version++;
+      analysed = session.waitFor(publishes(2));
+      start = performance.now();
+      await session.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text: text.replace(target, target.replace('"m50"', `"m50_${i}"`)) }] });
+      complete.push((await analysed).at - start);
+    }
+    const hover: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const start = performance.now();
+      await session.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: messageLine, character: 16 } });
+      hover.push(performance.now() - start);
+    }
+    return { syntax, complete, hover, memory: session.memory() };
+  } finally {
+    session.dispose();
+  }
+}
+
+function memoryLine(m: Figures['memory'], target: number | undefined, label: string): string {
+  const judged = target === undefined ? '' : `   (target ≤ ${target} MB at the peak: ${verdict(label, m.peakSampledMb, target, false)})`;
+  return `  ${'server memory'.padEnd(36)} peak ${m.peakSampledMb.toFixed(0)} MB sampled (high-water mark ${m.highWaterMb.toFixed(0)} MB, ${m.nowMb.toFixed(0)} MB at the end)${judged}`;
 }
 
 async function main(): Promise<void> {
-  const server = spawn(process.execPath, [...SERVER_EXEC_ARGV, path.join(root, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const connection = createProtocolConnection(new StreamMessageReader(server.stdout!), new StreamMessageWriter(server.stdin!));
-  const waiters = new Map<number, { resolve: (p: PublishDiagnosticsParams) => void; match: (p: PublishDiagnosticsParams) => boolean }>();
-  connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
-    const w = waiters.get(p.version ?? -1);
-    if (w && w.match(p)) {
-      waiters.delete(p.version!);
-      w.resolve(p);
+  const dsync = new Map<number, Figures>();
+  for (const size of SIZES) {
+    const f = await benchDsync(size);
+    dsync.set(size.lines, f);
+    console.log(`LSP on a generated ${size.lines.toLocaleString('en-US')}-line scenario, ${size.iterations} edits of each kind:`);
+    console.log(line(size.lines, 'didChange → syntax diagnostics', f.syntax, SYNTAX_P95_MS, 95));
+    console.log(line(size.lines, 'didChange → complete diagnostics', f.complete, size.completeP95, 95));
+    console.log(line(size.lines, 'hover on a message', f.hover, HOVER_P50_MS, 50, 2));
+    console.log(memoryLine(f.memory, size.memoryMb, `${size.lines} lines: server memory`));
+  }
+
+  const failure = installQuint();
+  if (failure) {
+    console.log(`\nQuint's language server: not compared, it could not be installed from npm: ${failure}`);
+    return;
+  }
+  console.log(`\nside by side with Quint's language server 0.19.0 (parse, then type and effect analysis; no simulation) on Quint modules of the same sizes, ${QUINT_ITERATIONS} edits each:`);
+  for (const size of SIZES) {
+    const q = await benchQuint(size.lines);
+    const d = dsync.get(size.lines)!;
+    if (typeof q === 'string') {
+      console.log(`  ${size.lines.toLocaleString('en-US').padStart(6)} lines  Quint: ${q}`);
+      continue;
     }
-  });
-  connection.onRequest('workspace/configuration', () => [{ seed: null, simulation: { maxEvents: 200000, maxMilliseconds: 2000 } }]);
-  connection.onRequest('client/registerCapability', () => null);
-  connection.listen();
-  await connection.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: { workspace: { configuration: true } } });
-  await connection.sendNotification('initialized', {});
-
-  const uri = 'file:///bench/generated.dsync';
-  const text = generateScenario(2000);
-  const lineCount = text.split('\n').length - 1;
-  const published = (version: number, match: (p: PublishDiagnosticsParams) => boolean): Promise<PublishDiagnosticsParams> =>
-    new Promise((resolve) => waiters.set(version, { resolve, match }));
-  let version = 1;
-  let p = published(version, () => true);
-  await connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'dsync', version, text } });
-  const first = await p;
-
-  const syntax: number[] = [];
-  const full: number[] = [];
-  const messageLine = text.split('\n').findIndex((l) => l.startsWith('at 500ms'));
-  for (let i = 0; i < ITERATIONS; i++) {
-    // A broken edit: the syntax error must come back fast.
-    version++;
-    const broken = text.replace('at 500ms', `at 500ms ${'x'.repeat(1 + (i % 3))} ->`);
-    p = published(version, (d) => d.diagnostics.some((x) => x.code === 'DS102'));
-    let start = performance.now();
-    await connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text: broken }] });
-    await p;
-    syntax.push(performance.now() - start);
-    // A valid edit: parse, check and simulate again, then the invariant results.
-    version++;
-    const edited = text.replace('at 500ms', `at ${500 + i}ms`);
-    p = published(version, () => true);
-    start = performance.now();
-    await connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text: edited }] });
-    await p;
-    full.push(performance.now() - start);
+    const ratio = (a: number[], b: number[]): string => `×${fmt(percentile(a, 50) / percentile(b, 50), 1)}`;
+    console.log(`  ${size.lines.toLocaleString('en-US').padStart(6)} lines  Quint: syntax p50 ${percentile(q.syntax, 50).toFixed(0)} ms, complete p50 ${percentile(q.complete, 50).toFixed(0)} ms, hover p50 ${percentile(q.hover, 50).toFixed(1)} ms, peak ${q.memory.peakSampledMb.toFixed(0)} MB`
+      + `   Quint / DSync: syntax ${ratio(q.syntax, d.syntax)}, complete ${ratio(q.complete, d.complete)}, memory ×${fmt(q.memory.peakSampledMb / d.memory.peakSampledMb, 1)}`);
   }
-  const hovers: number[] = [];
-  for (let i = 0; i < ITERATIONS; i++) {
-    const start = performance.now();
-    await connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: messageLine, character: 12 } });
-    hovers.push(performance.now() - start);
-  }
-  const status = fs.readFileSync(`/proc/${server.pid}/status`, 'utf8');
-  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
-  const hwmKb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? NaN);
-  console.log(`LSP on a generated ${lineCount}-line scenario (${first.diagnostics.length} diagnostics on open), ${ITERATIONS} edits each:`);
-  console.log(`  didChange → syntax diagnostics     p50 ${percentile(syntax, 50).toFixed(1)} ms   p95 ${percentile(syntax, 95).toFixed(1)} ms   (target p95 ≤ 100 ms)`);
-  console.log(`  didChange → invariant diagnostics  p50 ${percentile(full, 50).toFixed(1)} ms   p95 ${percentile(full, 95).toFixed(1)} ms   (target p95 ≤ 300 ms)`);
-  console.log(`  hover on a message                 p50 ${percentile(hovers, 50).toFixed(2)} ms   p95 ${percentile(hovers, 95).toFixed(2)} ms   (target p50 ≤ 16 ms)`);
-  console.log(`  server memory                      ${(rssKb / 1024).toFixed(0)} MB resident, peak ${(hwmKb / 1024).toFixed(0)} MB   (target ≤ 150 MB)`);
-  connection.dispose();
-  server.kill();
+  console.log(`  ${machine()}`);
 }
 
-if (require.main === module) void main();
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

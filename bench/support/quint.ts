@@ -11,6 +11,8 @@ const ROOT = process.env['DSYNC_ROOT'] ?? process.cwd();
 const PEERS_DIR = path.join(ROOT, 'bench', 'peers');
 const QUINT = path.join(PEERS_DIR, 'node_modules', '.bin', 'quint');
 export const QUINT_VERSION = '0.33.0';
+/** Quint's language server (its own package, 0.19.0, with its own Quint), run with node. */
+export const QUINT_LANGUAGE_SERVER = path.join(PEERS_DIR, 'node_modules', '@informalsystems', 'quint-language-server', 'out', 'src', 'server.js');
 
 export interface QuintModel {
   /** File in bench/peers. */
@@ -21,12 +23,12 @@ export interface QuintModel {
   readonly samples: readonly [number, number];
 }
 
-/** Installs Quint into bench/peers when missing; the reason when it cannot. */
+/** Installs Quint and its language server into bench/peers when missing; the reason when it cannot. */
 export function installQuint(): string | undefined {
-  if (fs.existsSync(QUINT)) return undefined;
-  console.log(`  installing Quint ${QUINT_VERSION} into bench/peers (npm install --prefix bench/peers) …`);
+  if (fs.existsSync(QUINT) && fs.existsSync(QUINT_LANGUAGE_SERVER)) return undefined;
+  console.log(`  installing Quint ${QUINT_VERSION} and its language server into bench/peers (npm install --prefix bench/peers) …`);
   const install = spawnSync('npm', ['install', '--prefix', PEERS_DIR, '--no-audit', '--no-fund'], { encoding: 'utf8', timeout: 300_000 });
-  if (install.status !== 0 || !fs.existsSync(QUINT)) {
+  if (install.status !== 0 || !fs.existsSync(QUINT) || !fs.existsSync(QUINT_LANGUAGE_SERVER)) {
     return `npm install --prefix bench/peers failed (exit ${install.status ?? install.signal ?? install.error?.message}): ${lastLines(install.stderr || install.error?.message || '')}`;
   }
   return undefined;

@@ -38,3 +38,65 @@ export function tokenRing(nodes: number, events: number): string {
   return `${lines.join('\n')}\n`;
 }
 
+
+/** How long the editor scenario runs: every scripted message is sent within it, at every size. */
+const EDITOR_RUN_MS = 30_000;
+
+/**
+ * The language-server benchmark's scenario of `lines` lines: 12 nodes with
+ * drifting clocks, a lossy network, faults, three invariants, tokens that
+ * circle the ring (re-injected every 2 s, so the simulation does a few
+ * hundred milliseconds of work at every size), and one scripted message per
+ * remaining line, spread over the whole run so that every one is sent.
+ */
+export function editorScenario(lines: number): string {
+  const n = 12;
+  const nodes = Array.from({ length: n }, (_, i) => `n${i + 1}`);
+  const out = ['scenario bench {', '  seed 3', `  run for ${EDITOR_RUN_MS / 1000}s`, '}', '', `nodes n1..n${n}`, '', 'network {', '  latency 2ms..15ms', '  loss 1%', '  duplicate 0.5%', '}', ''];
+  nodes.forEach((node, i) => out.push(`clock ${node} { offset ${i % 2 ? '+' : '-'}${i % 5}ms drift ${i % 2 ? '+' : '-'}${(i * 7) % 40}ppm }`));
+  out.push('');
+  for (let i = 0; i < n; i++) out.push(`on ${nodes[i]} receive "relay" { send ${nodes[(i + 1) % n]} "ack" }`);
+  for (let i = 0; i < n; i++) out.push(`on ${nodes[i]} receive "token" { send ${nodes[(i + 1) % n]} "token" }`);
+  for (let i = 0; i < n; i++) out.push(`every 2s ${nodes[i]} -> ${nodes[(i + 1) % n]} "token" from ${i + 1}ms`);
+  out.push('faults {', '  at 5s partition {n1, n2, n3} | {n4, n5}', '  at 7s heal', '  at 9s crash n6', '  at 11s restart n6', '  at 13s clock n7 jump +3ms', '}', '');
+  out.push('invariant causal_delivery', 'invariant max_skew < 50ms', 'expect n1.lamport >= 1 at end', '');
+  const scripted = Math.max(1, lines - out.length);
+  for (let t = 1; out.length < lines; t++) {
+    const a = nodes[t % n]!;
+    const b = nodes[(t * 7 + 3) % n]!;
+    const at = Math.floor((t * (EDITOR_RUN_MS - 100) * 1000) / scripted); // microseconds
+    out.push(`at ${at}us ${a} -> ${b === a ? nodes[(t + 1) % n] : b} "${t % 3 === 0 ? 'relay' : `m${t}`}"`);
+  }
+  return `${out.join('\n')}\n`;
+}
+
+/**
+ * A Quint module of `lines` lines comparable to `editorScenario` for
+ * Quint's language server: twelve nodes, a message set and Lamport clocks
+ * as state, a parameterized send action, and one action per remaining line
+ * (a scripted message, as in the DSync scenario), plus an invariant.
+ */
+export function quintEditorModule(lines: number): string {
+  const n = 12;
+  const names = Array.from({ length: n }, (_, i) => `"n${i + 1}"`).join(', ');
+  const out = [
+    'module bench {',
+    '  type Msg = { from: str, to: str, label: str }',
+    `  pure val NODES: Set[str] = Set(${names})`,
+    '  var msgs: Set[Msg]',
+    '  var lamport: str -> int',
+    '  action init = all { msgs\' = Set(), lamport\' = NODES.mapBy(_ => 0) }',
+    '  action send(a: str, b: str, label: str): bool = all {',
+    '    msgs\' = msgs.union(Set({ from: a, to: b, label: label })),',
+    '    lamport\' = lamport.set(a, lamport.get(a) + 1),',
+    '  }',
+    '  val delivered = msgs.forall(m => NODES.contains(m.to) and lamport.get(m.from) >= 1)',
+  ];
+  for (let t = 1; out.length < lines - 1; t++) {
+    const a = (t % n) + 1;
+    const b = ((t * 7 + 3) % n) + 1 === a ? ((t + 1) % n) + 1 : ((t * 7 + 3) % n) + 1;
+    out.push(`  action m${t} = send("n${a}", "n${b}", "m${t}")`);
+  }
+  out.push('}');
+  return `${out.join('\n')}\n`;
+}
