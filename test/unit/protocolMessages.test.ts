@@ -60,7 +60,7 @@ describe('protocol messages in counters and rules', () => {
     const ds = checkText(`${RAFT}on n2 receive "AppendEntrys" { local "x" }\n`).diagnostics;
     assert.deepEqual(ds.map((d) => [d.code, d.message]), [['DS161', `nothing in this scenario sends "AppendEntrys" to 'n2', so this rule never fires; did you mean "AppendEntries"?`]]);
     const unrelated = checkText(`${RAFT}on n2 receive "Prepare" { local "x" }\n`).diagnostics;
-    assert.match(unrelated[0]!.message, /never fires \(raft sends "RequestVote", "Vote", "AppendEntries", "AppendReply", "kv.reply"\)$/);
+    assert.match(unrelated[0]!.message, /never fires \(raft sends "RequestVote", "Vote", "AppendEntries", "AppendReply", "InstallSnapshot", "kv.reply"\)$/);
   });
 
   test('every declared message list holds every type its protocol sent in the samples', () => {

@@ -183,7 +183,7 @@ describe('raft: leader leases depend on the clocks', () => {
         stable: { get: <T>(k: string) => disk.get(k) as T | undefined, set: (k, v) => void disk.set(k, v) },
         oracle: { trueTime: () => now }, clock: { step: () => {}, slew: () => {} },
       };
-      const raft = new RaftNode(ctx, { electionLow: 150e6, electionHigh: 300e6, heartbeat: 50e6, noop: true, lease: 100e6, driftBoundPpm: 100, bugs: new Set() });
+      const raft = new RaftNode(ctx, { electionLow: 150e6, electionHigh: 300e6, heartbeat: 50e6, noop: true, lease: 100e6, driftBoundPpm: 100, snapshotEvery: 1000, bugs: new Set() });
       raft.start();
       return { raft, sent, at: (t: number) => (now = t) };
     };

@@ -1,4 +1,4 @@
-import { readAppend, readRole, readTruncate, type EntryNote } from '../protocols/replicationNotes';
+import { chainDigest, entryText, readAppend, readRole, readSnapshot, readTruncate, type EntryNote } from '../protocols/replicationNotes';
 import type { TraceEvent } from '../sim/trace';
 
 interface Replica {
@@ -15,13 +15,22 @@ interface Replica {
  * be compared up to an index in O(1). Logs are on disk in Raft, so they
  * survive crashes here too. Also tracks each node's current term and role
  * from its role notes.
+ *
+ * Compaction (Raft §7) does not shorten a rebuilt log: a node's own
+ * snapshot stands for the entries it replaced, which stay here. A node that
+ * installs a snapshot gets, for 1..upTo, the entries of a log whose digest
+ * at upTo is the snapshot's (any node's: the leader that sent it had them),
+ * then keeps its own later entries if its entry at upTo has the snapshot's
+ * term, as the node itself does. When no log has that prefix (the snapshot
+ * stands for entries no node's notes show), the prefix is filled with
+ * entries of id `(snapshot)`, which match nothing.
  */
 export class ReplicaLogs {
   /** By node index; `order` lists the nodes in the order they were first seen (the order of `nodes()`). */
   private readonly replicas: (Replica | undefined)[] = [];
   private readonly order: number[] = [];
 
-  /** Applies a note; returns what it appended, if anything. */
+  /** Applies a note; returns what it appended (or replaced by an installed snapshot), if anything. */
   observe(e: TraceEvent): { node: number; from: number; count: number } | undefined {
     const r = this.replica(e.node);
     const role = readRole(e);
@@ -34,6 +43,12 @@ export class ReplicaLogs {
     if (cut !== undefined) {
       cutTo(r, Math.max(0, cut - 1));
       return undefined;
+    }
+    const snapshot = readSnapshot(e);
+    if (snapshot) {
+      if (snapshot.kind === 'snapshot') return undefined;
+      this.install(r, snapshot.upTo, snapshot.term, snapshot.digest);
+      return { node: e.node, from: 1, count: snapshot.upTo };
     }
     const append = readAppend(e);
     if (!append) return undefined;
@@ -83,6 +98,18 @@ export class ReplicaLogs {
     return this.replicas[node]?.role ?? '';
   }
 
+  private install(r: Replica, upTo: number, term: number, digest: number): void {
+    const keep = r.entries[upTo - 1]?.term === term ? r.entries.slice(upTo) : [];
+    const source = this.order.find((b) => this.replicas[b]!.digests[upTo - 1] === digest);
+    const prefix = source !== undefined ? this.replicas[source]!.entries.slice(0, upTo) : Array.from({ length: upTo }, (_, i): EntryNote => ({ term: i === upTo - 1 ? term : 0, id: '(snapshot)' }));
+    r.entries.length = 0;
+    r.digests.length = 0;
+    for (const entry of [...prefix, ...keep]) {
+      r.digests.push(mix(r.digests[r.digests.length - 1] ?? 0, entry));
+      r.entries.push(entry);
+    }
+  }
+
   private replica(node: number): Replica {
     let r = this.replicas[node];
     if (!r) {
@@ -105,15 +132,7 @@ export function describeEntry(index: number, e: EntryNote | undefined): string {
   return e ? `${index}:${e.id} (t${e.term})` : `${index}: nothing`;
 }
 
-/** A 53-bit digest of (previous digest, entry): two FNV-1a lanes. */
+/** The log digest after `e` (the same chain a compacting node computes). */
 function mix(prev: number, e: EntryNote): number {
-  const text = `${e.term}|${e.id}`;
-  let a = (0x811c9dc5 ^ (prev % 0x100000000)) >>> 0;
-  let b = (0x01000193 ^ Math.floor(prev / 0x100000000)) >>> 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    a = Math.imul(a ^ c, 0x01000193) >>> 0;
-    b = Math.imul(b ^ c, 0x5bd1e995) >>> 0;
-  }
-  return (b & 0x1fffff) * 0x100000000 + a;
+  return chainDigest(prev, entryText(e.term, e.id));
 }

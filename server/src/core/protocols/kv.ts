@@ -66,11 +66,30 @@ export function replyRedirect(ctx: NodeContext, to: string, opId: string, leader
  * result it gave the first time, so a retried command is answered again
  * instead of being applied twice (exactly-once semantics, as in Raft §8).
  */
+/** A KvStore as plain data (a Raft snapshot's state machine): its values and the results of the operations it applied. */
+export interface KvSnapshot {
+  readonly data: readonly (readonly [string, KvValue])[];
+  readonly results: readonly (readonly [string, KvValue | null])[];
+}
+
 export class KvStore {
   private readonly data = new Map<string, KvValue>();
   private readonly results = new Map<string, KvValue | null>();
   /** The `kv` property, kept until a put changes the data (see value()). */
   private shown: PropertyValue | undefined;
+
+  /** A copy of the store as plain data, never changed afterwards. */
+  snapshot(): KvSnapshot {
+    return { data: [...this.data], results: [...this.results] };
+  }
+
+  /** Replaces the whole store by a snapshot's. */
+  restore(s: KvSnapshot): void {
+    this.data.clear();
+    this.results.clear();
+    for (const [k, v] of s.data) this.data.set(k, v);
+    for (const [k, v] of s.results) this.results.set(k, v);
+  }
 
   /** Applies a command once; returns what the operation returns (the value read for a get). */
   apply(c: KvCommand): KvValue | undefined {

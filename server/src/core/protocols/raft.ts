@@ -9,6 +9,8 @@ const RAFT_BUGS: readonly RaftBug[] = ['commit_old_terms', 'forget_vote', 'skip_
 
 const DEFAULT_ELECTION = { low: 150 * MS, high: 300 * MS };
 const DEFAULT_HEARTBEAT = 50 * MS;
+/** Entries applied between two snapshots (§7) unless `snapshot_every` says otherwise. */
+const DEFAULT_SNAPSHOT_EVERY = 1000;
 
 /**
  * `nodes n1..n5 run raft { election_timeout 150ms..300ms; heartbeat 50ms }`:
@@ -23,20 +25,21 @@ export const raft: ProtocolDefinition = {
   binding: 'nodes',
   reports: ['leader-terms', 'replicated-log', 'applied-commands'],
   serves: 'kv',
-  messages: ['RequestVote', 'Vote', 'AppendEntries', 'AppendReply', KV_REPLY],
+  messages: ['RequestVote', 'Vote', 'AppendEntries', 'AppendReply', 'InstallSnapshot', KV_REPLY],
   options: [
     { key: 'election_timeout', type: 'duration-range', doc: 'a node that hears from no leader for this long (on its own clock, drawn afresh each time) starts an election', example: '150ms..300ms' },
     { key: 'heartbeat', type: 'duration', min: 1, doc: 'how often the leader sends AppendEntries when there is nothing new', example: '50ms' },
     { key: 'noop', type: 'bool', doc: 'a new leader appends an empty entry, which commits the entries of earlier terms at once (default true)', example: 'false' },
     { key: 'lease', type: 'duration', min: 1, doc: 'leader leases: the leader answers reads itself while a majority heard from it within this time; followers refuse votes that long after hearing the leader', example: '100ms' },
     { key: 'drift_bound', type: 'ppm', min: 0, max: 100_000, doc: 'the largest clock drift leases must survive; the leader shortens its lease by it', example: '100ppm' },
+    { key: 'snapshot_every', type: 'integer', min: 1, max: 1_000_000_000, doc: `log compaction (Raft §7): after this many entries applied since the last snapshot, the node snapshots its key-value store and discards the log up to there; a follower that needs discarded entries gets the snapshot (InstallSnapshot) (default ${DEFAULT_SNAPSHOT_EVERY})`, example: '100' },
     { key: 'bugs', type: 'choices', choices: RAFT_BUGS, doc: 'known mistakes to switch on: commit_old_terms (count replicas of older-term entries), forget_vote (vote not on disk), skip_term_check (AppendEntries without the prevLogTerm check), lease_no_drift_bound (lease ignores drift)', example: 'forget_vote' },
   ],
   properties: [
     { name: 'role', type: 'string', doc: 'follower, candidate or leader' },
     { name: 'term', type: 'int', doc: 'the current term' },
     { name: 'commit_index', deprecatedAliases: ['commitIndex'], type: 'int', doc: 'the highest log index known to be committed' },
-    { name: 'log', type: RAFT_LOG_TYPE, doc: 'the whole log, index 1 first: each entry\'s term and command (`c1.4 put k=3`, or `no-op` for a new leader\'s empty entry)' },
+    { name: 'log', type: RAFT_LOG_TYPE, doc: 'the log after the latest snapshot (the whole log until the first one), oldest first: each entry\'s term and command (`c1.4 put k=3`, or `no-op` for a new leader\'s empty entry)' },
     { name: 'leader', type: 'node?', doc: 'the leader this node knows of (none when it knows of none)' },
     { name: 'kv', type: KV_STORE_TYPE, doc: "the node's copy of the key-value store: key → value as a client wrote it (`3`, `\"a\"`)" },
   ],
@@ -67,6 +70,7 @@ export const raft: ProtocolDefinition = {
       noop: (o.get('noop') as boolean | undefined) ?? true,
       lease: (o.get('lease') as number | undefined) ?? 0,
       driftBoundPpm: (o.get('drift_bound') as number | undefined) ?? 0,
+      snapshotEvery: (o.get('snapshot_every') as number | undefined) ?? DEFAULT_SNAPSHOT_EVERY,
       bugs: new Set((o.get('bugs') as readonly RaftBug[] | undefined) ?? []),
     };
     return new RaftNode(ctx, cfg);

@@ -1,9 +1,10 @@
 import { formatDuration } from '../units';
-import { commandId, describeCommand, isKvCommand, KV_REQUEST, KvStore, replyOk, replyRedirect, type KvCommand } from './kv';
+import { describeCommand, isKvCommand, KV_REQUEST, replyOk, replyRedirect, type KvCommand } from './kv';
 import { LeaderLease } from './leaderLease';
 import type { Mix, NodeContext, PropertyValue, ProtocolNode, TraceText } from './protocol';
-import { RaftLog, type RaftEntry } from './raftLog';
-import { noteApply, noteCommit, noteRole } from './replicationNotes';
+import { RaftLog, type RaftEntry, type RaftSnapshot } from './raftLog';
+import { RaftStateMachine } from './raftStateMachine';
+import { noteCommit, noteRole } from './replicationNotes';
 
 export type RaftBug = 'commit_old_terms' | 'forget_vote' | 'skip_term_check' | 'lease_no_drift_bound';
 
@@ -15,6 +16,8 @@ export interface RaftConfig {
   /** 0: no leases, reads go through the log. */
   readonly lease: number;
   readonly driftBoundPpm: number;
+  /** Take a snapshot and compact the log once this many entries were applied since the last one (§7). */
+  readonly snapshotEvery: number;
   readonly bugs: ReadonlySet<RaftBug>;
 }
 
@@ -27,6 +30,12 @@ interface AppendEntries {
   readonly entries: readonly RaftEntry[];
   readonly leaderCommit: number;
   /** The leader's clock when sent, echoed in the answer (leases). */
+  readonly sentAt: number;
+}
+/** §7: the leader's snapshot, for a follower that needs entries the leader no longer has. */
+interface InstallSnapshot {
+  readonly term: number;
+  readonly snapshot: RaftSnapshot;
   readonly sentAt: number;
 }
 interface AppendReply {
@@ -57,8 +66,7 @@ export class RaftNode implements ProtocolNode {
   private role: 'follower' | 'candidate' | 'leader' = 'follower';
   private leader: string | undefined;
   private commitIndex = 0;
-  private lastApplied = 0;
-  private readonly store = new KvStore();
+  private readonly machine: RaftStateMachine;
   private readonly votes = new Set<string>();
   private readonly nextIndex = new Map<string, number>();
   private readonly matchIndex = new Map<string, number>();
@@ -74,6 +82,7 @@ export class RaftNode implements ProtocolNode {
 
   constructor(private readonly ctx: NodeContext, private readonly cfg: RaftConfig) {
     this.log = new RaftLog(ctx);
+    this.machine = new RaftStateMachine(ctx);
     this.peers = ctx.members.filter((m) => m !== ctx.self);
     this.majority = Math.floor(ctx.members.length / 2) + 1;
     this.lease = new LeaderLease(cfg.lease, cfg.driftBoundPpm, cfg.bugs.has('lease_no_drift_bound'), this.majority);
@@ -83,7 +92,15 @@ export class RaftNode implements ProtocolNode {
     this.term = this.ctx.stable.get<number>('term') ?? 0;
     this.votedFor = this.ctx.stable.get<string | null>('vote') ?? undefined;
     const restored = this.term > 0 || this.log.lastIndex > 0;
-    noteRole(this.ctx, 'follower', this.term, () => restored ? `restored term ${this.term}, ${this.log.lastIndex} entries${this.votedFor ? `, vote for ${this.votedFor}` : ''} from disk` : '');
+    // The snapshot holds committed entries only: the store starts from it (§7).
+    const snapshot = this.log.snapshot;
+    if (snapshot.index > 0) {
+      this.machine.restore(snapshot);
+      this.commitIndex = snapshot.index;
+    }
+    noteRole(this.ctx, 'follower', this.term, () => restored
+      ? `restored term ${this.term}, ${this.log.lastIndex} entries${snapshot.index > 0 ? ` (1..${snapshot.index} as a snapshot)` : ''}${this.votedFor ? `, vote for ${this.votedFor}` : ''} from disk`
+      : '');
     // With leases, a restarted node may have promised a leader its loyalty
     // just before crashing and cannot know: it refuses votes for one lease
     // window. (A node with nothing on disk never answered a leader.)
@@ -105,7 +122,7 @@ export class RaftNode implements ProtocolNode {
       commit_index: this.commitIndex,
       log: this.log.value(),
       leader: this.leader ?? null,
-      kv: this.store.value(),
+      kv: this.machine.store.value(),
     };
   }
 
@@ -133,6 +150,7 @@ export class RaftNode implements ProtocolNode {
       case 'Vote': return this.onVote(from, payload as Vote);
       case 'AppendEntries': return this.onAppendEntries(from, payload as AppendEntries);
       case 'AppendReply': return this.onAppendReply(from, payload as AppendReply);
+      case 'InstallSnapshot': return this.onInstallSnapshot(from, payload as InstallSnapshot);
       case KV_REQUEST: if (isKvCommand(payload)) this.onClient(from, payload); return;
     }
   }
@@ -233,6 +251,13 @@ export class RaftNode implements ProtocolNode {
 
   private sendAppend(peer: string): void {
     const next = this.nextIndex.get(peer) ?? this.log.lastIndex + 1;
+    const snapshot = this.log.snapshot;
+    // The entries this follower needs next were compacted away: it gets the snapshot instead (§7).
+    if (next <= snapshot.index) {
+      const m: InstallSnapshot = { term: this.term, snapshot, sentAt: this.ctx.now() };
+      this.ctx.send(peer, 'InstallSnapshot', m, { summary: () => `term=${m.term} snapshot 1..${snapshot.index}/t${snapshot.term}` });
+      return;
+    }
     const prevLogIndex = next - 1;
     const entries = this.log.slice(next, MAX_BATCH);
     const m: AppendEntries = { term: this.term, prevLogIndex, prevLogTerm: this.log.term(prevLogIndex) ?? 0, entries, leaderCommit: this.commitIndex, sentAt: this.ctx.now() };
@@ -248,13 +273,19 @@ export class RaftNode implements ProtocolNode {
     this.resetElectionTimer();
     this.lastLeaderContact = this.ctx.now();
     if (m.prevLogIndex > this.log.lastIndex) return reply(false, this.log.lastIndex, () => `missing ${this.log.lastIndex + 1}..${m.prevLogIndex}`);
-    const mine = this.log.term(m.prevLogIndex);
+    // Entries up to this node's snapshot are committed, so they are the leader's too: only what follows is checked and merged.
+    const compacted = this.log.snapshot.index;
+    const skip = Math.max(0, Math.min(m.entries.length, compacted - m.prevLogIndex));
+    const prev = m.prevLogIndex + skip;
+    const entries = skip > 0 ? m.entries.slice(skip) : m.entries;
+    const theirs = skip > 0 ? m.entries[skip - 1]!.term : m.prevLogTerm;
+    const mine = this.log.term(prev);
     // The bug `skip_term_check`: having an entry at prevLogIndex is taken as agreement.
-    if (mine !== m.prevLogTerm && !this.cfg.bugs.has('skip_term_check')) {
-      const conflict = this.log.firstIndexOfTerm(m.prevLogIndex);
-      return reply(false, conflict - 1, () => `entry ${m.prevLogIndex} has term ${mine}, not ${m.prevLogTerm}`);
+    if (prev >= compacted && mine !== theirs && !this.cfg.bugs.has('skip_term_check')) {
+      const conflict = this.log.firstIndexOfTerm(prev);
+      return reply(false, conflict - 1, () => `entry ${prev} has term ${mine}, not ${theirs}`);
     }
-    this.log.merge(m.prevLogIndex + 1, m.entries, from);
+    this.log.merge(prev + 1, entries, from);
     const matchIndex = m.prevLogIndex + m.entries.length;
     if (m.leaderCommit > this.commitIndex) {
       const upTo = Math.min(m.leaderCommit, matchIndex);
@@ -265,6 +296,23 @@ export class RaftNode implements ProtocolNode {
       }
     }
     reply(true, matchIndex, () => `match=${matchIndex}`);
+  }
+
+  /** §7: a follower installs the leader's snapshot unless it already has everything it stands for. */
+  private onInstallSnapshot(from: string, m: InstallSnapshot): void {
+    const s = m.snapshot;
+    const reply = (success: boolean, matchIndex: number, why: () => string): void =>
+      this.ctx.send(from, 'AppendReply', { term: this.term, success, matchIndex, prevLogIndex: s.index, sentAt: m.sentAt } satisfies AppendReply, { summary: () => `term=${this.term} ${why()}` });
+    if (m.term < this.term) return reply(false, 0, () => `stale term ${m.term}`);
+    if (m.term > this.term || this.role !== 'follower' || this.leader !== from) this.stepDown(m.term, from, () => `${from} leads term ${m.term}`);
+    this.resetElectionTimer();
+    this.lastLeaderContact = this.ctx.now();
+    if (s.index <= this.commitIndex) return reply(true, s.index, () => `has 1..${s.index} already`);
+    this.log.install(s, () => `from ${from}`);
+    this.machine.restore(s);
+    this.machine.noteInstalled(s, from);
+    this.commitIndex = s.index;
+    reply(true, s.index, () => `installed 1..${s.index}`);
   }
 
   private onAppendReply(from: string, m: AppendReply): void {
@@ -309,30 +357,24 @@ export class RaftNode implements ProtocolNode {
   }
 
   private apply(): void {
-    while (this.lastApplied < this.commitIndex) {
-      const index = ++this.lastApplied;
-      const entry = this.log.entry(index)!;
-      const c = entry.command;
-      const result = c ? this.store.apply(c) : undefined;
-      noteApply(this.ctx, index, entry.term, commandId(c), c?.op === 'get' ? String(result ?? 'nothing') : '');
-      const client = c ? this.waiting.get(c.opId) : undefined;
-      if (c && client !== undefined) {
-        this.waiting.delete(c.opId);
-        if (this.role === 'leader') replyOk(this.ctx, client, c.opId, result, `(applied ${index})`);
-      }
-    }
+    this.machine.apply(this.log, this.commitIndex, this.cfg.snapshotEvery, (c, index, result) => {
+      const client = this.waiting.get(c.opId);
+      if (client === undefined) return;
+      this.waiting.delete(c.opId);
+      if (this.role === 'leader') replyOk(this.ctx, client, c.opId, result, `(applied ${index})`);
+    });
   }
 
   // ---- clients --------------------------------------------------------------
 
   private onClient(from: string, c: KvCommand): void {
     if (this.role !== 'leader') return replyRedirect(this.ctx, from, c.opId, this.leader);
-    if (this.store.has(c.opId)) return replyOk(this.ctx, from, c.opId, this.store.result(c.opId), '(already applied)');
+    if (this.machine.store.has(c.opId)) return replyOk(this.ctx, from, c.opId, this.machine.store.result(c.opId), '(already applied)');
     const now = this.ctx.now();
     const expiry = this.lease.expiry(now);
     // A lease read needs the state machine current: an entry of this term committed.
     if (c.op === 'get' && now < expiry && this.log.term(this.commitIndex) === this.term) {
-      const value = this.store.read(c.key);
+      const value = this.machine.store.read(c.key);
       this.ctx.note(`lease read ${c.key} (lease until ${formatDuration(expiry)} on ${this.ctx.self}'s clock)`, { leaseRead: c.key, leaseUntil: expiry });
       return replyOk(this.ctx, from, c.opId, value, '(lease read)');
     }

@@ -10,8 +10,10 @@ import type { NodeContext, PropertyValue, TraceText } from './protocol';
  *   role change  { role, term }                 (Paxos: { role, ballot })
  *   log append   { log: 'append', from, entries }   entries: JSON [[term, id], …]
  *   log truncate { log: 'truncate', from }
+ *   snapshot     { log: 'snapshot' | 'install', upTo, term, digest }   (Raft §7, below)
  *   commit       { commitIndex }
  *   apply        { apply: index, entryTerm, command }
+ *   applied      { applied: to, from, appliedDigest }   many entries at once (below)
  *   Paxos        { paxos: 'input' | 'accept' | 'learn', slot, value, ballot?, quorum? }
  *   client op    { op, key, value?, phase: 'invoke' | 'return' | 'fail', opId, client, source }
  *
@@ -65,6 +67,66 @@ export function noteCommit(ctx: NodeContext, index: number, why: TraceText = '')
 
 export function noteApply(ctx: NodeContext, index: number, entryTerm: number, command: string, result: string): void {
   ctx.note(() => `applied ${index}: ${command}${result ? ` → ${result}` : ''}`, { apply: index, entryTerm, command });
+}
+
+/**
+ * A 53-bit digest of (previous digest, text): two FNV-1a lanes. Chained
+ * over a sequence it identifies the whole sequence: the log digest chains
+ * `entryText(term, id)` over entries 1..i, the applied digest chains the
+ * command ids applied at 1..i. Writers (a node compacting its log) and
+ * readers (the invariants) chain the same way, so a snapshot can say which
+ * prefix it stands for without listing it.
+ */
+export function chainDigest(prev: number, text: string): number {
+  let a = (0x811c9dc5 ^ (prev % 0x100000000)) >>> 0;
+  let b = (0x01000193 ^ Math.floor(prev / 0x100000000)) >>> 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193) >>> 0;
+    b = Math.imul(b ^ c, 0x5bd1e995) >>> 0;
+  }
+  return (b & 0x1fffff) * 0x100000000 + a;
+}
+
+/** What the log digest chains for one entry. */
+export function entryText(term: number, id: string): string {
+  return `${term}|${id}`;
+}
+
+/**
+ * Log compaction (Raft §7). `snapshot`: the node replaced entries 1..upTo
+ * of its log by a snapshot of its state machine (its log is unchanged as
+ * far as the invariants are concerned). `install`: the node installed a
+ * leader's snapshot of 1..upTo, the entries whose log digest is `digest`;
+ * it keeps the entries after upTo only if its entry at upTo has the
+ * snapshot's term.
+ */
+export function noteSnapshot(ctx: NodeContext, kind: 'snapshot' | 'install', upTo: number, term: number, digest: number, why: TraceText): void {
+  const what = kind === 'snapshot' ? `log compacted: entries 1..${upTo} replaced by a snapshot (last term ${term})` : `installed a snapshot of entries 1..${upTo} (last term ${term})`;
+  ctx.note(() => `${what}${suffix(' ', why)}`, { log: kind, upTo, term, digest });
+}
+
+export function readSnapshot(e: TraceEvent): { kind: 'snapshot' | 'install'; upTo: number; term: number; digest: number } | undefined {
+  const d = e.data;
+  if (e.kind !== 'note' || !d || (d['log'] !== 'snapshot' && d['log'] !== 'install')) return undefined;
+  return { kind: d['log'], upTo: Number(d['upTo']), term: Number(d['term']), digest: Number(d['digest']) };
+}
+
+/**
+ * Entries from..to applied at once, in one note instead of one per entry:
+ * a restarted node re-applying what it had applied before it crashed, or a
+ * node installing a snapshot. `appliedDigest` chains (chainDigest) the
+ * command ids applied at 1..to, so state_machine_safety can compare the
+ * whole prefix with what was applied there first.
+ */
+export function noteApplied(ctx: NodeContext, how: 're-applied' | 'installed', from: number, to: number, appliedDigest: number, why: TraceText): void {
+  ctx.note(() => `${how} ${from === to ? `${to}` : `${from}..${to}`}${suffix(' ', why)}`, { applied: to, from, appliedDigest });
+}
+
+export function readApplied(e: TraceEvent): { from: number; to: number; appliedDigest: number } | undefined {
+  const d = e.data;
+  if (e.kind !== 'note' || !d || typeof d['applied'] !== 'number') return undefined;
+  return { from: Number(d['from']), to: d['applied'], appliedDigest: Number(d['appliedDigest']) };
 }
 
 /**
