@@ -173,6 +173,9 @@ describe('dsync lin: bad input and usage', () => {
     assert.match(dsync(['lin', 'x.edn', '--model', 'kv', '--format', 'csv']).stderr, /--format takes jepsen-edn, porcupine, dsync-json, not 'csv'/);
     assert.match(dsync(['lin', '--model', 'kv']).stderr, /lin needs a FILE/);
     assert.equal(dsync(['lin', 'no/such.edn', '--model', 'kv']).status, 2);
+    const help = dsync(['lin', '--help']);
+    assert.equal(help.status, 0);
+    assert.match(help.stdout, /^usage: dsync lin FILE --model/);
   });
 });
 

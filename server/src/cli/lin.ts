@@ -33,12 +33,16 @@ export function linCommand(argv: readonly string[], io: LinIo): number {
       args: [...argv],
       allowPositionals: true,
       strict: true,
-      options: { model: { type: 'string' }, format: { type: 'string' }, json: { type: 'boolean' }, 'max-steps': { type: 'string' } },
+      options: { model: { type: 'string' }, format: { type: 'string' }, json: { type: 'boolean' }, 'max-steps': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
     });
   } catch (error) {
     return usage(io, error instanceof Error ? error.message : String(error));
   }
   const { values, positionals } = parsed;
+  if (values.help) {
+    io.out(LIN_USAGE);
+    return 0;
+  }
   if (positionals.length !== 1) return usage(io, positionals.length === 0 ? 'lin needs a FILE (or - for standard input)' : 'lin takes one FILE');
   const model = values.model;
   if (model === undefined) return usage(io, `lin needs --model (${MODEL_NAMES.join(', ')})`);
