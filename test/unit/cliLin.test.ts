@@ -128,7 +128,9 @@ describe('dsync lin: Porcupine logs', () => {
 
 describe('dsync lin: dsync run --json', () => {
   test('the client events of a run agree with its linearizable(kv) invariant', () => {
-    for (const [sample, expected] of [['samples/lease_read_clock_jump.dsync', 1], ['samples/raft_election_partition.dsync', 0]] as const) {
+    // Raft with and without a bug switch, Multi-Paxos through a leader change.
+    const samples = [['samples/lease_read_clock_jump.dsync', 1], ['samples/raft_commit_old_terms.dsync', 1], ['samples/raft_election_partition.dsync', 0], ['samples/multipaxos_leader_change.dsync', 0]] as const;
+    for (const [sample, expected] of samples) {
       const run = dsync(['run', sample, '--json']);
       const trace = file(path.basename(sample, '.dsync') + '.json', run.stdout);
       const violations = (JSON.parse(run.stdout) as { violations: { invariant: string }[] }).violations.filter((v) => v.invariant.startsWith('linearizable'));
