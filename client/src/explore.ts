@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import { documentUri } from './documentUri';
 import { ExploreProgressNotification, ExploreRequest, type ExploreResult } from '../../server/src/shared/requests';
 
 /**
@@ -36,13 +37,6 @@ async function openCounterexample(text: string | undefined): Promise<vscode.Text
   await vscode.window.showTextDocument(doc, { preview: false, viewColumn: vscode.ViewColumn.Active });
   await vscode.commands.executeCommand('dsync.runScenario', doc.uri);
   return doc;
-}
-
-function documentUri(arg: unknown): vscode.Uri | undefined {
-  if (arg instanceof vscode.Uri) return arg;
-  if (typeof arg === 'string') return vscode.Uri.parse(arg);
-  const editor = vscode.window.activeTextEditor;
-  return editor?.document.languageId === 'dsync' ? editor.document.uri : undefined;
 }
 
 async function exploreCommand(client: LanguageClient, uri: vscode.Uri | undefined, found: (shrunk: string) => void): Promise<ExploreResult | undefined> {

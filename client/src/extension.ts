@@ -3,7 +3,9 @@ import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerO
 import {
   FollowTimelineNotification, RunScenarioRequest, StatusNotification, TimelineUpdateNotification, type RunScenarioResult, type StatusParams,
 } from '../../server/src/shared/requests';
+import { documentUri, trackLastDsyncEditor } from './documentUri';
 import { registerExplore } from './explore';
+import { registerWalkthrough } from './walkthrough';
 import { SERVER_EXEC_ARGV } from '../../server/src/shared/serverProcess';
 import { StatusBar } from './statusBar';
 import { TimelinePanel, registerTimelineSerializer } from './timelinePanel';
@@ -33,15 +35,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<DsyncA
   const statusBar = new StatusBar();
   context.subscriptions.push(output, statusBar);
 
+  trackLastDsyncEditor(context);
   registerTimelineSerializer(context);
   registerExplore(context, languageClient);
-
-  const documentUri = (arg: unknown): vscode.Uri | undefined => {
-    if (arg instanceof vscode.Uri) return arg;
-    if (typeof arg === 'string') return vscode.Uri.parse(arg);
-    const editor = vscode.window.activeTextEditor;
-    return editor?.document.languageId === 'dsync' ? editor.document.uri : undefined;
-  };
+  registerWalkthrough(context);
 
   const followed = new WeakSet<TimelinePanel>();
   const run = async (uri: vscode.Uri | undefined, seed: number | undefined, reveal: boolean): Promise<RunScenarioResult | undefined> => {
