@@ -42,17 +42,20 @@ export interface FormulaSpec {
  */
 export function formulaDefinition(spec: FormulaSpec): InvariantDefinition {
   const reads = readsOf([spec.body.checked, ...(spec.trigger ? [spec.trigger.checked] : [])]);
+  // Computed once per scenario: exploration creates a monitor per schedule.
+  const kinds: readonly EventKind[] = [...new Set([...reads.kinds, ...FAULT_EVENT_KINDS])];
   return {
     name: spec.name,
     summary: spec.text,
     example: `invariant ${spec.name}: ${spec.text}`,
     form: {},
-    create: (_params, world) => new FormulaMonitor(spec, reads, world),
+    create: (_params, world) => new FormulaMonitor(spec, reads, kinds, world),
   };
 }
 
 class FormulaMonitor implements InvariantMonitor {
-  readonly kinds: readonly EventKind[];
+  /** Only for formulas over protocol state: a handler that ran may have changed what they read. */
+  readonly handled?: (node: number) => void;
   private readonly reader: WorldReader;
   private readonly faults: FaultHistory;
   /** Time and seq of the last settled step, and whether the property held there (always/never). */
@@ -64,11 +67,11 @@ class FormulaMonitor implements InvariantMonitor {
   private triggerWas = false;
   private readonly pending: { time: number; seq: number; witness: Witness }[] = [];
 
-  constructor(private readonly spec: FormulaSpec, private readonly reads: Reads, private readonly world: WorldView) {
-    this.kinds = [...new Set([...reads.kinds, ...FAULT_EVENT_KINDS])];
+  constructor(private readonly spec: FormulaSpec, private readonly reads: Reads, readonly kinds: readonly EventKind[], private readonly world: WorldView) {
     this.reader = new WorldReader(world, reads.protocolNames);
     this.faults = new FaultHistory(world);
     if (reads.time) this.reader.snapshotClocks(world.now());
+    if (reads.protocols) this.handled = (node) => this.reader.touch(node);
   }
 
   onEvent(e: Parameters<NonNullable<InvariantMonitor['onEvent']>>[0]): undefined {

@@ -90,6 +90,14 @@ export interface InvariantMonitor {
    * state (`invariant NAME: always …`) are checked here.
    */
   settle?(): ViolationReport | undefined;
+  /**
+   * A protocol handler of the node ran (a message or a timer) in this step.
+   * Monitors of protocol state learn which nodes may have changed this way
+   * instead of reading receive and timer events, which a run that does not
+   * record then never has to build. A monitor with `handled` is settled after
+   * the step too.
+   */
+  handled?(node: number): void;
   atEnd?(): ViolationReport | undefined;
 }
 

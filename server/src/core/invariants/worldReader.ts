@@ -1,6 +1,16 @@
 import type { ExprReader } from '../expr/reader';
 import { valuesEqual, type Value } from '../expr/values';
+import type { Model } from '../model';
 import type { WorldView } from './invariant';
+
+const NODE_INDEX = new WeakMap<Model, ReadonlyMap<string, number>>();
+
+/** Node name → index, built once per model (exploration makes a reader per schedule). */
+function nodeIndexOf(model: Model): ReadonlyMap<string, number> {
+  let index = NODE_INDEX.get(model);
+  if (!index) NODE_INDEX.set(model, (index = new Map(model.nodes.map((n) => [n.name, n.index]))));
+  return index;
+}
 
 /**
  * Reads node and protocol state of a running simulation for expressions
@@ -12,7 +22,7 @@ import type { WorldView } from './invariant';
  * between events).
  */
 export class WorldReader implements ExprReader {
-  private readonly index = new Map<string, number>();
+  private readonly index: ReadonlyMap<string, number>;
   /** Per node, the protocol properties read so far, and whether they are current. */
   private readonly cache: Map<string, Value | undefined>[];
   private readonly fresh: boolean[];
@@ -28,7 +38,7 @@ export class WorldReader implements ExprReader {
 
   /** `watched`: the protocol properties a monitor reads (refreshed after each step that touched a node). */
   constructor(private readonly world: WorldView, private readonly watched: readonly string[] = []) {
-    world.model.nodes.forEach((n) => this.index.set(n.name, n.index));
+    this.index = nodeIndexOf(world.model);
     this.cache = world.model.nodes.map(() => new Map());
     this.fresh = world.model.nodes.map(() => false);
     this.wasAlive = world.model.nodes.map(() => true);

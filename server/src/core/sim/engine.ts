@@ -414,6 +414,7 @@ export class Simulation implements WorldView {
     if (handler) {
       handler.onMessage(this.model.nodes[msg.from]!.name, msg.label, msg.payload);
       this.states?.afterHandler(msg.to);
+      this.monitors.handled(msg.to);
       // Rules that name the type (`on n1 receive "AppendEntries"`) observe protocol messages after the protocol has handled them; `receive any` is for scenario messages only.
       if (this.rulesByLabel.has(msg.label)) this.runRules(msg);
     } else {
@@ -498,6 +499,7 @@ export class Simulation implements WorldView {
         this.emit('timer', timer.node, this.model.protocols[what.protocol]!.range, { label: what.name, protocol: this.protocolName(what.protocol) });
         handler.onTimer(what.name, what.data);
         this.states?.afterHandler(timer.node);
+        this.monitors.handled(timer.node);
         return;
       }
     }

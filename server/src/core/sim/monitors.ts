@@ -14,6 +14,8 @@ export class Monitors {
   private readonly monitors: (InvariantMonitor | undefined)[];
   /** Per event kind, the indices of the monitors that read it. */
   private readonly listeners: Readonly<Record<EventKind, readonly number[]>>;
+  /** Indices of the monitors that want to know which nodes ran a handler (InvariantMonitor.handled). */
+  private readonly handlers: readonly number[];
   /** Monitors with `settle` that saw an event in the current step. */
   private readonly unsettled: number[] = [];
   private readonly settling: boolean[];
@@ -29,6 +31,7 @@ export class Monitors {
     this.keepEventClocks = this.monitors.some((m) => m?.keepsEventClocks);
     // Every settling monitor looks at the state once the protocols have started (the engine calls settle then).
     this.settling = this.monitors.map((m) => m?.settle !== undefined);
+    this.handlers = this.monitors.flatMap((m, i) => (m?.handled ? [i] : []));
     this.settling.forEach((s, i) => s && this.unsettled.push(i));
   }
 
@@ -45,6 +48,21 @@ export class Monitors {
       const report = this.monitors[i]?.onEvent!(event);
       if (report) this.violated(i, report);
       else if (this.settling[i]) {
+        this.settling[i] = false;
+        this.unsettled.push(i);
+      }
+    }
+  }
+
+  /** A protocol handler of `node` ran in this step (InvariantMonitor.handled). */
+  handled(node: number): void {
+    const handlers = this.handlers;
+    for (let j = 0; j < handlers.length; j++) {
+      const i = handlers[j]!;
+      const m = this.monitors[i];
+      if (!m) continue;
+      m.handled!(node);
+      if (this.settling[i]) {
         this.settling[i] = false;
         this.unsettled.push(i);
       }
