@@ -42,7 +42,7 @@ const missed = [];
 for (const entry of entries) {
   const bundle = path.join('out/bench', path.basename(entry).replace(/\.ts$/, '.cjs'));
   console.log(`\n▶ ${entry}`);
-  const r = spawnSync(process.execPath, ['--enable-source-maps', bundle], { stdio: 'inherit', env: { ...process.env, DSYNC_ROOT: root } });
+  const r = spawnSync(process.execPath, ['--enable-source-maps', '--expose-gc', bundle], { stdio: 'inherit', env: { ...process.env, DSYNC_ROOT: root } });
   if (r.status === MISSED_EXIT_CODE) missed.push(entry);
   else if (r.status !== 0) {
     failed.push(entry);
