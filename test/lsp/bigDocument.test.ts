@@ -53,6 +53,28 @@ describe('language server: a big document is analysed off the main thread', () =
     assert.deepEqual(diagnostics.map((d) => d.code), ['DS201', 'DS203']);
   });
 
+  test(`a short file with 1,000 nodes is analysed off the main thread too: hovers elsewhere stay under ${HOVER_BOUND_MS} ms`, async () => {
+    const WIDE = 'file:///big/wide.dsync';
+    // One line declares 1,000 nodes: setting up and summarising its run are long single steps (no slice can split them).
+    const wide = 'scenario wide { seed 1  run for 30ms }\nnodes n1..n1000\nevery 10ms n1 -> * "ping"\ninvariant max_skew < 1ms\n';
+    let settled = false;
+    lsp.open(WIDE, wide);
+    const final = lsp.settle(WIDE, 1, 120_000).finally(() => (settled = true));
+    const waits: number[] = [];
+    while (!settled) {
+      const start = performance.now();
+      await lsp.request<Hover | null>('textDocument/hover', hoverOnC);
+      waits.push(performance.now() - start);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    assert.deepEqual((await final).map((d) => d.code), []);
+    assert.ok(Math.max(...waits) < HOVER_BOUND_MS, `hover waits: ${waits.map((w) => w.toFixed(0)).join(', ')} ms`);
+    // Its own features come from its worker.
+    const hover = await lsp.request<Hover | null>('textDocument/hover', { textDocument: { uri: WIDE }, position: { line: 1, character: 7 } });
+    assert.match((hover?.contents as { value: string }).value, /\*\*node n1\*\*/);
+    lsp.close(WIDE);
+  });
+
   test("the big document's own features are answered by its worker", async () => {
     const symbols = await lsp.request<DocumentSymbol[]>('textDocument/documentSymbol', { textDocument: { uri: BIG } });
     assert.equal(symbols[0]?.name, 'parse_bench');

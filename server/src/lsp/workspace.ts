@@ -28,6 +28,14 @@ export function debounceMs(textLength: number): number {
  */
 export const WORKER_MIN_CHARS = 128 * 1024;
 
+/**
+ * Scenarios with this many nodes are analysed in a worker too, however short
+ * their text (`nodes n1..n1000` is one line): setting up their simulation
+ * (per-link network tables) and summarising it are single steps that take
+ * hundreds of milliseconds, which no slicing of the run loop can split.
+ */
+export const WORKER_MIN_NODES = 200;
+
 export interface WorkspaceOptions {
   /** dist/analysisWorker.js; without it every document is analysed on the main thread. */
   readonly analysisWorker?: string;
@@ -53,6 +61,8 @@ export class Workspace {
   codeLensRefresh = false;
   /** The document whose timeline the client shows, if any: it gets live timeline updates. */
   private followedUri: string | undefined;
+  /** Per document, whether its version declares WORKER_MIN_NODES nodes or more (see isBig). */
+  private readonly largeModels = new Map<string, { readonly version: number; readonly large: boolean }>();
 
   constructor(private readonly connection: Connection, private readonly options: WorkspaceOptions = {}) {
     this.documents.onDidChangeContent((e) => this.schedule(e.document));
@@ -60,6 +70,7 @@ export class Workspace {
       const uri = e.document.uri;
       this.cancelPending(uri);
       this.analyses.delete(uri);
+      this.largeModels.delete(uri);
       this.dropRemote(uri);
       void connection.sendDiagnostics({ uri, diagnostics: [] });
     });
@@ -94,6 +105,11 @@ export class Workspace {
   analysis(uri: string): DocumentAnalysis | undefined {
     const doc = this.documents.get(uri);
     if (!doc || this.isBig(doc)) return undefined;
+    return this.localAnalysis(doc);
+  }
+
+  private localAnalysis(doc: TextDocument): DocumentAnalysis {
+    const uri = doc.uri;
     const existing = this.analyses.get(uri);
     if (existing && existing.version === doc.version) return existing;
     const created: DocumentAnalysis = new DocumentAnalysis(uri, doc.version, doc.getText(), this.settings, (): boolean => this.documents.get(uri)?.version !== doc.version || this.analyses.get(uri) !== created);
@@ -129,8 +145,22 @@ export class Workspace {
     }
   }
 
+  /**
+   * Whether the document is analysed by a worker: a long text (parsing it
+   * would hold this thread up), or a short one whose scenario declares many
+   * nodes. The node count needs the checked model; for a short text that is
+   * cheap, and the analysis made for it is kept for the features when the
+   * model turns out small.
+   */
   private isBig(doc: TextDocument): boolean {
-    return this.options.analysisWorker !== undefined && doc.getText().length >= WORKER_MIN_CHARS;
+    if (this.options.analysisWorker === undefined) return false;
+    if (doc.getText().length >= WORKER_MIN_CHARS) return true;
+    const known = this.largeModels.get(doc.uri);
+    if (known?.version === doc.version) return known.large;
+    const large = (this.localAnalysis(doc).checked.model?.nodes.length ?? 0) >= WORKER_MIN_NODES;
+    if (large) this.analyses.delete(doc.uri);
+    this.largeModels.set(doc.uri, { version: doc.version, large });
+    return large;
   }
 
   /**
