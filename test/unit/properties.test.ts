@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import { traceToJson } from '../../server/src/core/sim/json';
 import { allViolations } from '../../server/src/core/sim/result';
 import { Simulation } from '../../server/src/core/sim/engine';
-import { modelOf, runText } from './support/scenario';
+import { checkText, modelOf, runText } from './support/scenario';
 
 /** Written properties (`invariant NAME: …`) on small scripted runs whose outcome is computed by hand. */
 const HEAD = `scenario props { seed 1  run for 1s }
@@ -112,6 +112,13 @@ describe('written properties: evaluated only when what they read changes', () =>
       if (codes.length === 2) both++;
     }
     assert.ok(both > 0, 'some seed breaks both');
+  });
+});
+
+describe('a property written without a name', () => {
+  test('invariant n1.term <= 3 says how to write it', () => {
+    const d = checkText('scenario s { run for 1s }\nnodes n1, n2 run raft\ninvariant n1.term <= 3\n').diagnostics.find((x) => x.code === 'DS130');
+    assert.match(d?.message ?? '', /^'n1' is not an invariant: to write a property, name it and state it, e.g. 'invariant my_property: always n1.term <= 3'/);
   });
 });
 

@@ -16,6 +16,11 @@ export function checkInvariant(decl: A.InvariantDecl, text: string, env: ExprEnv
   const definition = INVARIANTS.find((d) => d.name === decl.name.text);
   if (!definition) {
     const names = INVARIANTS.map((d) => d.name);
+    if (ctx.nodes.has(decl.name.text) || env.protocols.some((p) => p.name === decl.name.text)) {
+      // `invariant n1.term <= 3`: a property written without a name.
+      ctx.diagnostics.push(diagnostic('DS130', `'${decl.name.text}' is not an invariant: to write a property, name it and state it, e.g. 'invariant my_property: always ${decl.name.text}${ctx.nodes.has(decl.name.text) ? '.term <= 3' : ' …'}'; built in: ${names.join(', ')}`, decl.name.range));
+      return undefined;
+    }
     const close = closestName(decl.name.text, names);
     const report = diagnostic('DS130', `unknown invariant '${decl.name.text}'${close ? `; did you mean '${close}'?` : `; known: ${names.join(', ')}`}`, decl.name.range);
     ctx.diagnostics.push(close ? withFix(report, { title: `Change to '${close}'`, range: decl.name.range, newText: close }) : report);
