@@ -41,8 +41,10 @@ export function registerWalkthroughTests(): void {
     it('opens in the Welcome page with its steps', async () => {
       const extension = vscode.extensions.getExtension('dsync.dsync');
       assert.ok(extension, 'the extension is known by its id dsync.dsync');
-      const walkthroughs = extension.packageJSON.contributes.walkthroughs as { id: string; steps: unknown[] }[];
+      const walkthroughs = extension.packageJSON.contributes.walkthroughs as { id: string; title: string; steps: unknown[] }[];
       assert.equal(walkthroughs[0]?.id, 'dsync.learn');
+      // package.json holds %walkthrough.title%: VS Code resolved it from package.nls.json (the English UI).
+      assert.equal(walkthroughs[0]?.title, 'Learn distributed time with DSync');
       await openWalkthrough();
       assert.equal(vscode.window.activeTextEditor, undefined, 'the Welcome page is not a text editor');
       await sleep(2000); // the page draws its steps a moment after it opens
