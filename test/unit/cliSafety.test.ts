@@ -104,7 +104,7 @@ describe('CLI safety', () => {
     const after = listing();
     const changed = after.filter((l) => !before.includes(l)).map((l) => l.split(' ')[0]);
     assert.deepEqual(changed, ['messy.dsync']);
-    assert.equal(fs.readFileSync(path.join(scratch, 'messy.dsync'), 'utf8'), 'scenario m { seed 1 run for 1s }\nnodes A, B\nat 1ms A -> B "x"\n');
+    assert.equal(fs.readFileSync(path.join(scratch, 'messy.dsync'), 'utf8'), 'scenario m { seed 1; run for 1s }\nnodes A, B\nat 1ms A -> B "x"\n');
     assert.deepEqual(r.touched.filter((t) => t.startsWith('writeFileSync')), [`writeFileSync ${path.join(scratch, 'messy.dsync')}`]);
   });
 
@@ -140,8 +140,10 @@ describe('CLI safety', () => {
       for (const args of [['check', 'big.dsync'], ['run', 'big.dsync'], ['run', 'big.dsync', '--json'], ['fmt', 'big.dsync'], ['fmt', '--write', 'big.dsync']]) {
         const r = dsync(...args);
         assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
-        assert.equal(r.stderr.trim(), `big.dsync:1:1: DS172 file is ${MAX_FILE_BYTES + 1} bytes; the limit is ${MAX_FILE_BYTES}`);
-        assert.equal(r.stdout, '');
+        assert.equal(r.stderr.trim(), `big.dsync:1:1: DS172 file is ${(MAX_FILE_BYTES + 1).toLocaleString('en-US')} bytes; the limit is ${MAX_FILE_BYTES.toLocaleString('en-US')} (8 MiB). Split the scenario.`);
+        // With --json the same refusal is also a JSON document on stdout.
+        if (args.includes('--json')) assert.match(JSON.parse(r.stdout).error as string, /DS172/);
+        else assert.equal(r.stdout, '');
         assert.deepEqual(r.touched, [`statSync ${big}`], `${args.join(' ')} must only stat the file`);
       }
     } finally {

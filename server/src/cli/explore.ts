@@ -11,7 +11,11 @@ import type { Model } from '../core/model';
 import { parse } from '../core/syntax/parse';
 import { formatDuration, parseDuration } from '../core/units';
 import { defaultWorkers, explore, type ExploreProgress } from '../shared/exploreDriver';
+import { EXPLORE, parseCommand, UsageError, wholeNumber } from './args';
 import { ansi, formatSummary, formatTimeline, plain } from './humanOutput';
+import type { Output } from './output';
+import { displayName, readSource } from './source';
+import { formatDiagnostic } from '../core/diagnostics';
 
 /**
  * `dsync explore FILE [--runs N | --time 30s] [--workers K] [--seed B] [--json]
@@ -22,14 +26,6 @@ import { ansi, formatSummary, formatTimeline, plain } from './humanOutput';
  * nothing failed, 1 a failure was found, 2 bad input or usage, 3 nothing
  * failed but some run stopped before an expectation was evaluated.
  */
-export interface ExploreIo {
-  out(text: string): void;
-  err(text: string): void;
-  color: boolean;
-}
-
-export class ExploreUsageError extends Error {}
-
 interface ExploreArgs {
   file: string;
   runs: number | undefined;
@@ -45,19 +41,37 @@ interface ExploreArgs {
 
 const DEFAULT_RUNS = 1000;
 
-export async function exploreCommand(argv: readonly string[], io: ExploreIo, readSource: (file: string) => { text: string } | { error: string }): Promise<number> {
-  const args = parseArgs(argv);
+export async function exploreCommand(argv: readonly string[], io: Output): Promise<number> {
+  const parsed = parseCommand(EXPLORE, argv);
+  if (parsed.help) {
+    io.out(EXPLORE.help);
+    return 0;
+  }
+  const args = exploreArgs(parsed.values, parsed.positionals);
+  const name = displayName(args.file);
+  // Where the shrunk scenario goes must be writable before minutes of exploring, not after.
+  if (args.out !== undefined) {
+    const problem = outProblem(args.out);
+    if (problem) {
+      io.err(`dsync explore: --out ${args.out}: ${problem}`);
+      return 2;
+    }
+  }
   const source = readSource(args.file);
   if ('error' in source) {
     io.err(source.error);
     return 2;
   }
   const checked = check(parse(source.text), source.text);
-  for (const d of checked.diagnostics) if (d.severity === 'error') io.err(`${args.file}:${d.range.startLine}:${d.range.startColumn}: ${d.code} ${d.message}`);
+  for (const d of checked.diagnostics) if (d.severity === 'error') io.err(formatDiagnostic(name, d));
   if (!checked.model) return 2;
   const baseSeed = args.seed ?? checked.model.seed;
-  const workers = args.workers ?? defaultWorkers();
   const runs = args.runs ?? (args.timeMs !== undefined ? Infinity : DEFAULT_RUNS);
+  // More threads than cores only share them; more than runs have nothing to do (each costs a bundle load and memory).
+  const cores = defaultWorkers();
+  const requested = args.workers ?? cores;
+  const workers = Math.max(1, Math.min(requested, cores, runs));
+  if (workers < requested && !args.json) io.err(`dsync explore: using ${workers} worker${workers === 1 ? '' : 's'}, not ${requested}: ${workers === runs ? `there ${runs === 1 ? 'is' : 'are'} only ${runs} run${runs === 1 ? '' : 's'}` : `this machine has ${cores} core${cores === 1 ? '' : 's'}`}`);
   const bar = !args.json && process.stderr.isTTY === true ? progressBar(runs, args.timeMs) : undefined;
   const outcome = await explore({
     text: source.text,
@@ -150,52 +164,55 @@ function recordedRun(model: Model, seed?: number): RunResult | undefined {
   }
 }
 
-function parseArgs(argv: readonly string[]): ExploreArgs {
-  const a: ExploreArgs = { file: '', runs: undefined, timeMs: undefined, workers: undefined, seed: undefined, json: false, quiet: false, shrink: true, shrinkAttempts: undefined, out: undefined };
-  let file: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined) throw new ExploreUsageError(`${arg} needs a value`);
-      return v;
-    };
-    if (arg === '--json') a.json = true;
-    else if (arg === '--quiet' || arg === '-q') a.quiet = true;
-    else if (arg === '--no-shrink') a.shrink = false;
-    else if (arg === '--runs') a.runs = positive(value(), arg);
-    else if (arg === '--workers') a.workers = positive(value(), arg);
-    else if (arg === '--seed') a.seed = whole(value(), arg);
-    else if (arg === '--shrink-attempts') a.shrinkAttempts = whole(value(), arg);
-    else if (arg === '--out') a.out = value();
-    else if (arg === '--time') {
-      const v = value();
-      let ns: number;
-      try {
-        ns = parseDuration(v);
-      } catch {
-        throw new ExploreUsageError(`--time takes a time such as 30s or 2min, not '${v}'`);
-      }
-      if (ns <= 0) throw new ExploreUsageError('--time must be longer than zero');
-      a.timeMs = ns / 1e6;
-    } else if (arg.startsWith('-')) throw new ExploreUsageError(`unknown option '${arg}' for explore`);
-    else if (file === undefined) file = arg;
-    else throw new ExploreUsageError('explore takes one FILE');
+function exploreArgs(v: Readonly<Record<string, string | boolean | undefined>>, positionals: readonly string[]): ExploreArgs {
+  const text = (key: string): string | undefined => (typeof v[key] === 'string' ? v[key] : undefined);
+  const whole = (key: string): number | undefined => (text(key) !== undefined ? wholeNumber(text(key)!, `--${key}`, 'explore') : undefined);
+  const positive = (key: string): number | undefined => {
+    const n = whole(key);
+    if (n !== undefined && n < 1) throw new UsageError(`--${key} must be at least 1`, 'explore');
+    return n;
+  };
+  let timeMs: number | undefined;
+  const time = text('time');
+  if (time !== undefined) {
+    let ns: number;
+    try {
+      ns = parseDuration(time);
+    } catch {
+      throw new UsageError(`--time takes a time such as 30s or 2min, not '${time}'`, 'explore');
+    }
+    if (ns <= 0) throw new UsageError('--time must be longer than zero', 'explore');
+    timeMs = ns / 1e6;
   }
-  if (file === undefined) throw new ExploreUsageError('explore needs a FILE');
-  a.file = file;
-  return a;
+  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'needs a FILE' : 'takes one FILE', 'explore');
+  return {
+    file: positionals[0]!,
+    runs: positive('runs'),
+    timeMs,
+    workers: positive('workers'),
+    seed: whole('seed'),
+    json: v['json'] === true,
+    quiet: v['quiet'] === true,
+    shrink: v['no-shrink'] !== true,
+    shrinkAttempts: whole('shrink-attempts'),
+    out: text('out'),
+  };
 }
 
-function whole(text: string, option: string): number {
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text))) throw new ExploreUsageError(`${option} takes a whole number, not '${text}'`);
-  return Number(text);
-}
-
-function positive(text: string, option: string): number {
-  const n = whole(text, option);
-  if (n < 1) throw new ExploreUsageError(`${option} must be at least 1`);
-  return n;
+/** Why `--out FILE` could not be written (its directory is missing or not a directory, or it is a directory); undefined when it can be tried. */
+function outProblem(out: string): string | undefined {
+  const dir = path.dirname(path.resolve(out));
+  try {
+    if (!fs.statSync(dir).isDirectory()) return `${dir} is not a directory`;
+  } catch {
+    return `the directory ${dir} does not exist`;
+  }
+  try {
+    if (fs.statSync(out).isDirectory()) return 'is a directory';
+  } catch {
+    // Not there yet: it will be created.
+  }
+  return undefined;
 }
 
 function rate(count: number, ms: number): number {

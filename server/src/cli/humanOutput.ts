@@ -22,9 +22,14 @@ export const ansi: Style = {
 
 /** One line per event: true time, node, its local clock, what happened, Lamport and vector clock. */
 export function formatTimeline(result: RunResult, style: Style): string[] {
+  return [...timelineLines(result, style)];
+}
+
+/** The timeline's lines one at a time (a long run's timeline is never built as one array or string). */
+export function* timelineLines(result: RunResult, style: Style): Generator<string> {
   const names = result.model.nodes.map((n) => n.name);
   const nodeWidth = Math.max(4, ...names.map((n) => n.length));
-  const lines = [style.dim(`${'true time'.padEnd(11)}  ${'node'.padEnd(nodeWidth)}  ${'local'.padEnd(11)}  ${'event'.padEnd(44)} ${'L'.padStart(4)}  vector clock`)];
+  yield style.dim(`${'true time'.padEnd(11)}  ${'node'.padEnd(nodeWidth)}  ${'local'.padEnd(11)}  ${'event'.padEnd(44)} ${'L'.padStart(4)}  vector clock`);
   const violatingSeqs = new Set(result.violations.map((v) => v.seq));
   for (const e of result.events) {
     const what = describeEvent(e, names);
@@ -32,9 +37,8 @@ export function formatTimeline(result: RunResult, style: Style): string[] {
     let line = `${formatClockReading(e.time).padEnd(11)}  ${(names[e.node] ?? '*').padEnd(nodeWidth)}  ${formatClockReading(e.local).padEnd(11)}  ${what.padEnd(44)} ${(e.vc.length ? String(e.lamport) : '').padStart(4)}  ${vc}`;
     if (e.kind === 'drop' || e.kind === 'crash') line = style.yellow(line);
     if (violatingSeqs.has(e.seq)) line = style.red(`${line}  ◀ violation`);
-    lines.push(line);
+    yield line;
   }
-  return lines;
 }
 
 export function describeEvent(e: TraceEvent, names: readonly string[]): string {

@@ -1,68 +1,60 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { check } from '../core/check/checker';
-import { format } from '../core/format/formatter';
-import { formatDiagnostic, hasErrors, type Diagnostic } from '../core/diagnostics';
-import { Simulation } from '../core/sim/engine';
-import { traceToJson } from '../core/sim/json';
-import { summarize, verdict, type VerdictKind } from '../core/sim/result';
-import { MAX_FILE_BYTES, parse } from '../core/syntax/parse';
-import { parseDuration } from '../core/units';
-import { exploreCommand, ExploreUsageError } from './explore';
-import { ansi, formatSummary, formatTimeline, plain, type EarlyStop } from './humanOutput';
-import { linCommand } from './lin';
+import { hasErrors } from '../core/diagnostics';
+import { parse } from '../core/syntax/parse';
+import { CHECK, COMMANDS, FMT, OVERVIEW, parseCommand, UsageError } from './args';
+import { diagnosticsJson, diagnosticsSarif, type FileDiagnostics } from './diagnosticsOutput';
+import { exploreCommand } from './explore';
+import { formatFile } from './fmt';
+import { LIN_USAGE, linCommand } from './lin';
+import { printDiagnostics, type Output } from './output';
+import { runCommand } from './run';
+import { displayName, readSource } from './source';
 
 /**
- * `dsync`: a thin shell over the core. Exit codes: 0 all invariants hold,
+ * `dsync`: a thin shell over the core. Exit codes: 0 all checks hold,
  * 1 an invariant or expectation failed, 2 bad input or usage, 3 not decided
- * (nothing failed but an expectation was not evaluated: the run stopped early). It reads only
- * the files named on its command line and writes only to stdout/stderr.
+ * (nothing failed but an expectation was not evaluated: the run stopped
+ * early). It reads only the files named on its command line (or standard
+ * input for `-`) and writes only to stdout/stderr, and to the files
+ * `fmt --write` and `explore --out` are given.
  */
-const USAGE = `usage:
-  dsync check FILE...                      parse and check, print problems
-  dsync run FILE [--seed N] [--until T] [--json] [--max-events N] [--quiet]
-                                           simulate and print the timeline and invariants
-  dsync fmt FILE... [--check | --write]      print formatted (--check: exit 1 if not formatted,
-                                           --write: rewrite the files in place)
-  dsync explore FILE [--runs N | --time 30s] [--workers K] [--seed B] [--json]
-                     [--no-shrink] [--shrink-attempts N] [--out SHRUNK.dsync] [--quiet]
-                                           run many seeds (and random faults), shrink the
-                                           first failure to a scenario that still fails
-  dsync lin FILE --model register|cas-register|kv|append-kv [--format jepsen-edn|porcupine|dsync-json] [--json]
-                                           is this history linearizable? (exit 3: undecided)
-  dsync --version | --help
-
-exit codes: 0 every check held, 1 an invariant or expectation failed, 2 bad input or usage,
-            3 not decided: nothing failed, but an expectation was not evaluated (the run stopped early)`;
-
-export class UsageError extends Error {}
-
-interface Output {
-  out(text: string): void;
-  err(text: string): void;
-  color: boolean;
-}
+export { UsageError };
 
 /** The exit code; a promise for `explore`, which runs asynchronously (workers). */
 export function main(argv: readonly string[], io: Output): number | Promise<number> {
   try {
     const [command, ...rest] = argv;
     switch (command) {
-      case 'explore': return exploreCommand(rest, io, readSource).catch((error: unknown) => failed(error instanceof ExploreUsageError ? new UsageError(error.message) : error, io));
+      case 'explore': return exploreCommand(rest, io).catch((error: unknown) => failed(error, io));
       case 'check': return checkCommand(rest, io);
-      case 'run': return runCommand(rest, io);
+      case 'run': return runCommand(rest, io).catch((error: unknown) => failed(error, io));
       case 'fmt': return fmtCommand(rest, io);
-      case 'lin': return linCommand(rest, io);
+      case 'lin':
+        // lin parses its own flags; its help is answered here, as every command's is.
+        if (rest.some((a) => a === '--help' || a === '-h')) {
+          io.out(LIN_USAGE);
+          return 0;
+        }
+        return linCommand(rest, io);
       case '--version':
       case 'version':
         io.out(readVersion());
         return 0;
-      case undefined:
+      case 'help': {
+        const spec = rest[0] !== undefined ? COMMANDS[rest[0]] : undefined;
+        if (rest[0] !== undefined && !spec && rest[0] !== 'lin') throw new UsageError(`unknown command '${rest[0]}'`);
+        io.out(rest[0] === 'lin' ? LIN_USAGE : spec ? spec.help : OVERVIEW);
+        return 0;
+      }
       case '--help':
       case '-h':
-      case 'help':
-        io.out(USAGE);
-        return command === undefined ? 2 : 0;
+        io.out(OVERVIEW);
+        return 0;
+      case undefined:
+        io.err(OVERVIEW);
+        return 2;
       default:
         throw new UsageError(`unknown command '${command}'`);
     }
@@ -71,153 +63,66 @@ export function main(argv: readonly string[], io: Output): number | Promise<numb
   }
 }
 
-function failed(error: unknown, io: Output): number {
+/** A usage error is one line pointing at the help; anything else is an internal error, never a stack trace. */
+export function failed(error: unknown, io: Output): number {
   if (error instanceof UsageError) {
-    io.err(`dsync: ${error.message}\n${USAGE}`);
+    const help = error.command ? `dsync ${error.command} --help` : 'dsync --help';
+    io.err(`dsync${error.command ? ` ${error.command}` : ''}: ${error.message} (see '${help}')`);
     return 2;
   }
   io.err(`dsync: internal error: ${error instanceof Error ? error.message : String(error)}`);
   return 2;
 }
 
-function readSource(file: string): { text: string } | { error: string } {
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(file);
-  } catch {
-    return { error: `${file}:1:1: cannot read file: no such file` };
+function checkCommand(argv: readonly string[], io: Output): number {
+  const args = parseCommand(CHECK, argv);
+  if (args.help) {
+    io.out(CHECK.help);
+    return 0;
   }
-  if (!stat.isFile()) return { error: `${file}:1:1: not a regular file` };
-  if (stat.size > MAX_FILE_BYTES) return { error: `${file}:1:1: DS172 file is ${stat.size} bytes; the limit is ${MAX_FILE_BYTES}` };
-  return { text: fs.readFileSync(file, 'utf8') };
-}
-
-function checkCommand(args: readonly string[], io: Output): number {
-  const files = args.filter((a) => !a.startsWith('--'));
-  const unknown = args.find((a) => a.startsWith('--'));
-  if (unknown) throw new UsageError(`unknown option '${unknown}' for check`);
-  if (files.length === 0) throw new UsageError('check needs at least one FILE');
-  let failed = false;
-  for (const file of files) {
+  const format = args.values['json'] ? 'json' : ((args.values['format'] as string | undefined) ?? 'text');
+  if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`--format takes text, json or sarif, not '${format}'`, 'check');
+  if (args.values['json'] && args.values['format'] !== undefined && args.values['format'] !== 'json') throw new UsageError('--json and --format disagree', 'check');
+  if (args.positionals.length === 0) throw new UsageError('needs at least one FILE', 'check');
+  const results: FileDiagnostics[] = args.positionals.map((file) => {
     const source = readSource(file);
-    if ('error' in source) {
-      io.err(source.error);
-      failed = true;
-      continue;
-    }
-    const diagnostics = check(parse(source.text), source.text).diagnostics;
-    printDiagnostics(file, diagnostics, io);
-    if (hasErrors(diagnostics)) failed = true;
-    else io.out(`${file}: ok${diagnostics.length ? ` (${diagnostics.length} warning${diagnostics.length > 1 ? 's' : ''})` : ''}`);
-  }
-  return failed ? 2 : 0;
-}
-
-function runCommand(args: readonly string[], io: Output): number {
-  let file: string | undefined;
-  let seed: number | undefined;
-  let until: number | undefined;
-  let maxEvents: number | undefined;
-  let json = false;
-  let quiet = false;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    const value = (): string => {
-      const v = args[++i];
-      if (v === undefined) throw new UsageError(`${a} needs a value`);
-      return v;
-    };
-    if (a === '--json') json = true;
-    else if (a === '--quiet' || a === '-q') quiet = true;
-    else if (a === '--seed') seed = integer(value(), '--seed');
-    else if (a === '--max-events') maxEvents = integer(value(), '--max-events');
-    else if (a === '--until') {
-      const v = value();
-      try {
-        until = parseDuration(v);
-      } catch {
-        throw new UsageError(`--until takes a time such as 500ms or 2s, not '${v}'`);
+    if ('error' in source) return { file: displayName(file), diagnostics: [], error: source.error };
+    return { file: displayName(file), diagnostics: check(parse(source.text), source.text).diagnostics };
+  });
+  const bad = results.some((r) => r.error !== undefined || hasErrors(r.diagnostics));
+  if (format === 'json') io.out(diagnosticsJson(results));
+  else if (format === 'sarif') io.out(diagnosticsSarif(results, readVersion()));
+  else {
+    for (const r of results) {
+      if (r.error !== undefined) {
+        io.err(r.error);
+        continue;
       }
-    } else if (a.startsWith('-')) throw new UsageError(`unknown option '${a}' for run`);
-    else if (file === undefined) file = a;
-    else throw new UsageError('run takes one FILE');
+      printDiagnostics(r.file, r.diagnostics, io);
+      const warnings = r.diagnostics.length;
+      if (!hasErrors(r.diagnostics)) io.out(`${r.file}: ok${warnings ? ` (${warnings} warning${warnings > 1 ? 's' : ''})` : ''}`);
+    }
   }
-  if (file === undefined) throw new UsageError('run needs a FILE');
-  const source = readSource(file);
-  if ('error' in source) {
-    io.err(source.error);
-    return 2;
-  }
-  const checked = check(parse(source.text), source.text);
-  printDiagnostics(file, checked.diagnostics, io);
-  if (!checked.model) return 2;
-  const sim = new Simulation(checked.model, { ...(seed !== undefined ? { seed } : {}), ...(until !== undefined ? { until } : {}), ...(maxEvents !== undefined ? { maxEvents } : {}) }).run();
-  const result = summarize(sim);
-  if (json) {
-    io.out(traceToJson(result));
-  } else {
-    const style = io.color ? ansi : plain;
-    if (!quiet) io.out(formatTimeline(result, style).join('\n') + '\n');
-    const early: EarlyStop = result.stopReason === 'until'
-      ? { by: 'until' }
-      : { by: 'max-events', limit: sim.maxEvents, source: maxEvents !== undefined ? 'flag' : checked.model.maxEvents !== undefined ? 'scenario' : 'default' };
-    io.out(formatSummary(result, file, style, early).join('\n'));
-  }
-  return exitCode(verdict(result).kind);
+  return bad ? 2 : 0;
 }
 
-/** Exit codes of `run` and `explore`: 0 passed, 1 failed (wins over undecided), 3 undecided (an expectation not evaluated). 2 is bad input or usage. */
-export function exitCode(kind: VerdictKind): number {
-  return kind === 'failed' ? 1 : kind === 'undecided' ? 3 : 0;
-}
-
-function fmtCommand(args: readonly string[], io: Output): number {
-  const write = args.includes('--write');
-  const checkOnly = args.includes('--check');
-  const unknown = args.find((a) => a.startsWith('-') && a !== '--write' && a !== '--check');
-  if (unknown) throw new UsageError(`unknown option '${unknown}' for fmt`);
-  if (write && checkOnly) throw new UsageError('fmt takes --check or --write, not both');
-  const files = args.filter((a) => !a.startsWith('-'));
-  if (files.length === 0) throw new UsageError('fmt needs at least one FILE');
+function fmtCommand(argv: readonly string[], io: Output): number {
+  const args = parseCommand(FMT, argv);
+  if (args.help) {
+    io.out(FMT.help);
+    return 0;
+  }
+  const write = args.values['write'] === true;
+  const checkOnly = args.values['check'] === true;
+  if (write && checkOnly) throw new UsageError('fmt takes --check or --write, not both', 'fmt');
+  if (args.positionals.length === 0) throw new UsageError('needs at least one FILE', 'fmt');
+  if (write && args.positionals.includes('-')) throw new UsageError("--write cannot rewrite standard input ('-')", 'fmt');
   let status = 0;
-  for (const file of files) {
-    const source = readSource(file);
-    if ('error' in source) {
-      io.err(source.error);
-      status = 2;
-      continue;
-    }
-    const formatted = format(source.text);
-    if (formatted === undefined) {
-      printDiagnostics(file, parse(source.text).diagnostics, io);
-      io.err(`${file}: not formatted: fix the syntax errors first`);
-      status = 2;
-      continue;
-    }
-    if (checkOnly) {
-      if (formatted !== source.text) {
-        io.out(`${file}: not formatted`);
-        status = Math.max(status, 1);
-      }
-    } else if (write) {
-      if (formatted !== source.text) fs.writeFileSync(file, formatted);
-    } else {
-      io.out(formatted.replace(/\n$/, ''));
-    }
-  }
+  for (const file of args.positionals) status = Math.max(status, formatFile(file, checkOnly ? 'check' : write ? 'write' : 'print', io));
   return status;
 }
 
-function integer(text: string, option: string): number {
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text))) throw new UsageError(`${option} takes a whole number, not '${text}'`);
-  return Number(text);
-}
-
-function printDiagnostics(file: string, diagnostics: readonly Diagnostic[], io: Output): void {
-  for (const d of diagnostics) io.err(formatDiagnostic(file, d));
-}
-
-function readVersion(): string {
+export function readVersion(): string {
   try {
     const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { version: string };
     return pkg.version;

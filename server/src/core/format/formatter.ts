@@ -1,4 +1,6 @@
 import type { IToken } from 'chevrotain';
+import type { SourceRange } from '../source';
+import type * as A from '../syntax/ast';
 import { parse, SYNTAX_ERROR_CODES } from '../syntax/parse';
 
 /**
@@ -8,8 +10,15 @@ import { parse, SYNTAX_ERROR_CODES } from '../syntax/parse';
  * they are on, at most one blank line in a row) and comments, and normalises
  * everything else: indentation by brace depth (2 spaces), one space between
  * tokens except around `. .. ( ) ,` and before `;`, no trailing spaces, one
- * final newline. It is idempotent, and it refuses (returns undefined) files
- * with syntax errors, since their structure is not known.
+ * final newline. Two items of one block (statements, header settings,
+ * options, rule actions, faults, client items) written on one line are
+ * separated by `; ` (the grammar's optional separator), so
+ * `{ send B -> C "y"  send B -> A "z" }` never becomes one run-on line
+ * (except `every T` after a workload option: `transactions 4 every 400ms`
+ * reads as one phrase).
+ * It is idempotent, changes no token but adding those `;`, and refuses
+ * (returns undefined) files with syntax errors, since their structure is
+ * not known.
  */
 export function format(text: string): string | undefined {
   const parsed = parse(text);
@@ -21,6 +30,7 @@ export function format(text: string): string | undefined {
   const expressions = parsed.ast.statements.flatMap((st) => (st.kind === 'expect' ? [st.condition.range] : st.kind === 'invariant' && st.formula ? [st.formula.range] : []));
   const inExpression = (t: IToken): boolean => expressions.some((r) => t.startOffset >= r.startOffset && t.startOffset < r.endOffset);
   const continues = (t: IToken): boolean => continued.some((r) => t.startOffset > r.startOffset && t.startOffset < r.endOffset && (t.startLine ?? 0) > r.startLine);
+  const separate = itemsNeedingSeparator(text, parsed.ast.statements, parsed.tokens);
   const lines: string[] = [];
   let current = '';
   let depth = 0;
@@ -45,6 +55,8 @@ export function format(text: string): string | undefined {
       if (newlines > 0) {
         flush();
         blankPending = newlines > 1;
+      } else if (separate.has(token.startOffset)) {
+        current += '; ';
       } else if (needsSpace(previous, token) && !(previous.tokenType.name === 'LCurly' && groupBraces[groupBraces.length - 1]) && !(kind === 'RCurly' && groupBraces[groupBraces.length - 1])) {
         current += ' ';
       }
@@ -72,6 +84,82 @@ export function format(text: string): string | undefined {
 
 /** Tokens that end an operand: a signed number after one is a binary `+`/`-`. */
 const ENDS_OPERAND: ReadonlySet<string> = new Set(['Identifier', 'NumberLiteral', 'Duration', 'StringLiteral', 'RParen', 'RBracket', 'RCurly', 'Kw_true', 'Kw_false', 'Kw_none', 'Kw_nodes']);
+interface Span {
+  readonly start: number;
+  readonly end: number;
+  /** Reads as one phrase with the item before it: `transactions 4 every 400ms` (docs: two options, `;` optional). */
+  readonly joins?: boolean;
+}
+
+/**
+ * The start offsets of block items that follow another item of the same
+ * block on the same line with no `;` between them: where the formatter
+ * writes `; `. Items are statements, and inside braces the header's
+ * settings (`run for` among them), options, rule actions, faults and client
+ * items.
+ */
+function itemsNeedingSeparator(text: string, statements: readonly A.Statement[], tokens: readonly IToken[]): Set<number> {
+  const semicolons = tokens.filter((t) => t.tokenType.name === 'Semicolon').map((t) => t.startOffset);
+  const out = new Set<number>();
+  const visit = (items: Span[]): void => {
+    items.sort((a, b) => a.start - b.start);
+    for (let i = 1; i < items.length; i++) {
+      const previous = items[i - 1]!;
+      const next = items[i]!;
+      if (next.joins || next.start < previous.end || text.slice(previous.end, next.start).includes('\n')) continue;
+      if (!hasOffsetIn(semicolons, previous.end, next.start)) out.add(next.start);
+    }
+  };
+  const spans = (items: readonly { range: SourceRange; key?: A.Name }[]): Span[] =>
+    items.map((x) => ({ start: x.range.startOffset, end: x.range.endOffset, joins: x.key?.text === 'every' }));
+  visit(spans(statements));
+  for (const s of statements) {
+    switch (s.kind) {
+      case 'scenario': {
+        // `run for T` is an item whose range is only T's: it starts at the last `run` before T.
+        const duration = s.duration;
+        const run = duration ? [...tokens].reverse().find((t) => t.tokenType.name === 'Kw_run' && t.startOffset < duration.range.startOffset && t.startOffset > s.range.startOffset) : undefined;
+        visit([...spans(s.options), ...(duration && run ? [{ start: run.startOffset, end: duration.range.endOffset }] : [])]);
+        break;
+      }
+      case 'nodes':
+        if (s.protocol) visit(spans(s.protocol.options));
+        break;
+      case 'sync':
+        visit(spans(s.protocol.options));
+        break;
+      case 'network':
+      case 'link':
+      case 'clock':
+        visit(spans(s.options));
+        break;
+      case 'on':
+        visit(spans(s.actions));
+        break;
+      case 'faults':
+        visit([...spans(s.faults), ...spans(s.random ?? [])]);
+        break;
+      case 'client':
+        visit([...spans(s.items), ...spans(s.settings)]);
+        break;
+      default:
+        break;
+    }
+  }
+  return out;
+}
+
+/** Whether a sorted list holds an offset in [from, to). */
+function hasOffsetIn(sorted: readonly number[], from: number, to: number): boolean {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! < from) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < sorted.length && sorted[lo]! < to;
+}
 
 const TIGHT_AFTER = new Set(['Dot', 'DotDot', 'LParen', 'LBracket']);
 const TIGHT_BEFORE = new Set(['Dot', 'DotDot', 'RParen', 'RBracket', 'Comma', 'Semicolon', 'Colon']);

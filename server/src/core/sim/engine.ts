@@ -69,10 +69,10 @@ type Scheduled =
   | { readonly t: 'window-end'; readonly fault: FaultModel; readonly partitionId: number }
   | { readonly t: 'expect'; readonly index: number };
 
-const DEFAULT_MAX_EVENTS = 1_000_000;
 /** How many events, or queue entries, `step` runs between two questions to its `shouldYield`. */
 const YIELD_EVENTS = 64;
 const YIELD_ENTRIES = 64;
+export const DEFAULT_MAX_EVENTS = 1_000_000;
 
 /**
  * How many later firings of a periodic timer (due at `deadline`, then every

@@ -11,8 +11,39 @@ import { dsyncParser } from './parser';
 /** Codes that mean the token stream is not what the user meant: the formatter leaves such a file alone. */
 export const SYNTAX_ERROR_CODES: ReadonlySet<string> = new Set(['DS101', 'DS102', 'DS103', 'DS104', 'DS105', 'DS106', 'DS172']);
 
-/** Files larger than this are refused before lexing (DS172). */
+/** Files larger than this many bytes of UTF-8 are refused before lexing (DS172), in the CLI and the editor alike. */
 export const MAX_FILE_BYTES = 8 * 1024 * 1024;
+
+/**
+ * The text's length in UTF-8 bytes, as it is on disk (a lone surrogate counts
+ * as the 3 bytes of U+FFFD, as an encoder writes it). Pure: no Buffer.
+ */
+export function utf8ByteLength(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+/** Whether the text is over the size cap (MAX_FILE_BYTES of UTF-8): the one rule of the CLI and the editor. */
+export function exceedsSizeCap(text: string): boolean {
+  // Every UTF-16 unit is at least one byte and at most three: decide from the length when it can.
+  if (text.length > MAX_FILE_BYTES) return true;
+  if (text.length * 3 <= MAX_FILE_BYTES) return false;
+  return utf8ByteLength(text) > MAX_FILE_BYTES;
+}
+
+/** The DS172 message for a text or file of `bytes` bytes. */
+export function sizeCapMessage(bytes: number): string {
+  return `file is ${bytes.toLocaleString('en-US')} bytes; the limit is ${MAX_FILE_BYTES.toLocaleString('en-US')} (8 MiB). Split the scenario.`;
+}
 
 export interface ParseResult {
   readonly ast: DsyncFile;
@@ -24,11 +55,11 @@ export interface ParseResult {
 
 /** Stage 1: text → AST plus syntax diagnostics (DS101–DS106, DS114, DS172). Never throws. */
 export function parse(text: string): ParseResult {
-  if (text.length > MAX_FILE_BYTES) {
+  if (exceedsSizeCap(text)) {
     const range = { startOffset: 0, endOffset: 0, startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 };
     return {
       ast: { statements: [], range },
-      diagnostics: [diagnostic('DS172', `file is ${text.length} characters; the limit is ${MAX_FILE_BYTES}. Split the scenario.`, range)],
+      diagnostics: [diagnostic('DS172', sizeCapMessage(utf8ByteLength(text)), range)],
       tokens: [],
       comments: [],
     };

@@ -1,0 +1,103 @@
+import { check } from '../core/check/checker';
+import type { Model } from '../core/model';
+import { DEFAULT_MAX_EVENTS, Simulation } from '../core/sim/engine';
+import { traceJsonChunks } from '../core/sim/json';
+import { summarize, verdict, type VerdictKind } from '../core/sim/result';
+import { traceEventBytes } from '../core/sim/trace';
+import { parse } from '../core/syntax/parse';
+import { parseDuration } from '../core/units';
+import { parseCommand, RUN, UsageError, wholeNumber } from './args';
+import { fileJson } from './diagnosticsOutput';
+import { ansi, formatSummary, plain, timelineLines, type EarlyStop } from './humanOutput';
+import { printDiagnostics, writeChunks, type Output } from './output';
+import { displayName, readSource } from './source';
+
+/** The trace memory `dsync run` allows by default (`--max-trace-mb`), as the editor's setting does. */
+export const DEFAULT_MAX_TRACE_MB = 1024;
+
+/**
+ * `dsync run FILE`: one simulation, its timeline (or `--json` trace) and
+ * its verdict. The recorded trace is bounded by memory (`--max-trace-mb`)
+ * as well as by events, and both outputs are written in pieces with
+ * backpressure, so no run dies of memory or of V8's string limit; a budget
+ * that stops the run says so (DS203) and names what set it.
+ */
+export async function runCommand(argv: readonly string[], io: Output): Promise<number> {
+  const args = parseCommand(RUN, argv);
+  if (args.help) {
+    io.out(RUN.help);
+    return 0;
+  }
+  const v = args.values;
+  const number = (key: string): number | undefined => (typeof v[key] === 'string' ? wholeNumber(v[key], `--${key}`, 'run') : undefined);
+  const seed = number('seed');
+  const maxEvents = number('max-events');
+  const maxTraceMb = number('max-trace-mb') ?? DEFAULT_MAX_TRACE_MB;
+  if (maxTraceMb < 1) throw new UsageError('--max-trace-mb must be at least 1', 'run');
+  let until: number | undefined;
+  if (typeof v['until'] === 'string') {
+    try {
+      until = parseDuration(v['until']);
+    } catch {
+      throw new UsageError(`--until takes a time such as 500ms or 2s, not '${v['until']}'`, 'run');
+    }
+  }
+  const json = v['json'] === true;
+  const quiet = v['quiet'] === true;
+  if (args.positionals.length !== 1) throw new UsageError(args.positionals.length === 0 ? 'needs a FILE' : 'takes one FILE', 'run');
+  const file = args.positionals[0]!;
+  const name = displayName(file);
+
+  const source = readSource(file);
+  if ('error' in source) {
+    io.err(source.error);
+    if (json) io.out(JSON.stringify(fileJson({ file: name, diagnostics: [], error: source.error }), null, 2));
+    return 2;
+  }
+  const checked = check(parse(source.text), source.text);
+  printDiagnostics(name, checked.diagnostics, io);
+  if (!checked.model) {
+    if (json) io.out(JSON.stringify(fileJson({ file: name, diagnostics: checked.diagnostics }), null, 2));
+    return 2;
+  }
+  const budget = eventBudget(checked.model, maxEvents, maxTraceMb);
+  const sim = new Simulation(checked.model, { ...(seed !== undefined ? { seed } : {}), ...(until !== undefined ? { until } : {}), maxEvents: budget.maxEvents }).run();
+  const result = summarize(sim);
+  const early: EarlyStop = result.stopReason === 'until' ? { by: 'until' } : budget.early;
+  if (json) {
+    await writeChunks(io, traceJsonChunks(result));
+    await writeChunks(io, ['\n']);
+    // The warning goes to stderr: stdout is the JSON document.
+    const warning = formatSummary(result, name, plain, early).find((l) => l.startsWith('warning: '));
+    if (warning) io.err(warning);
+  } else {
+    const style = io.color ? ansi : plain;
+    // The timeline, then a blank line before the summary.
+    if (!quiet) await writeChunks(io, withBlankLine(lines(timelineLines(result, style), '\n')));
+    io.out(formatSummary(result, name, style, early).join('\n'));
+  }
+  return exitCode(verdict(result).kind);
+}
+
+/** Exit codes of `run` and `explore`: 0 passed, 1 failed (wins over undecided), 3 undecided (an expectation not evaluated). 2 is bad input or usage. */
+export function exitCode(kind: VerdictKind): number {
+  return kind === 'failed' ? 1 : kind === 'undecided' ? 3 : 0;
+}
+
+/** The smallest of the flag (else the header's max_events, else the default) and what the trace memory allows, and which it is. */
+function eventBudget(model: Model, flag: number | undefined, maxTraceMb: number): { maxEvents: number; early: EarlyStop } {
+  const byMemory = Math.max(1, Math.floor((maxTraceMb * 1024 * 1024) / traceEventBytes(model.nodes.length)));
+  const source = flag !== undefined ? 'flag' : model.maxEvents !== undefined ? 'scenario' : 'default';
+  const limit = flag ?? model.maxEvents ?? DEFAULT_MAX_EVENTS;
+  if (byMemory < limit) return { maxEvents: byMemory, early: { by: 'memory', megabytes: maxTraceMb } };
+  return { maxEvents: limit, early: { by: 'max-events', limit, source } };
+}
+
+function* withBlankLine(chunks: Iterable<string>): Generator<string> {
+  yield* chunks;
+  yield '\n';
+}
+
+function* lines(items: Iterable<string>, end: string): Generator<string> {
+  for (const item of items) yield item + end;
+}
