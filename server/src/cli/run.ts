@@ -1,9 +1,7 @@
 import { check } from '../core/check/checker';
-import type { Model } from '../core/model';
 import { DEFAULT_MAX_EVENTS, Simulation } from '../core/sim/engine';
 import { traceJsonChunks } from '../core/sim/json';
 import { summarize, verdict, type VerdictKind } from '../core/sim/result';
-import { traceEventBytes } from '../core/sim/trace';
 import { parse } from '../core/syntax/parse';
 import { parseDuration } from '../core/units';
 import { parseCommand, RUN, UsageError, wholeNumber } from './args';
@@ -60,10 +58,13 @@ export async function runCommand(argv: readonly string[], io: Output): Promise<n
     if (json) io.out(JSON.stringify(fileJson({ file: name, diagnostics: checked.diagnostics }), null, 2));
     return 2;
   }
-  const budget = eventBudget(checked.model, maxEvents, maxTraceMb);
-  const sim = new Simulation(checked.model, { ...(seed !== undefined ? { seed } : {}), ...(until !== undefined ? { until } : {}), maxEvents: budget.maxEvents }).run();
+  // The event budget (flag, else the header's max_events, else the default) and the trace's memory (events and state diffs).
+  const limit = maxEvents ?? checked.model.maxEvents ?? DEFAULT_MAX_EVENTS;
+  const setBy = maxEvents !== undefined ? 'flag' : checked.model.maxEvents !== undefined ? 'scenario' : 'default';
+  const options = { maxEvents: limit, maxTraceBytes: maxTraceMb * 1024 * 1024, ...(seed !== undefined ? { seed } : {}), ...(until !== undefined ? { until } : {}) };
+  const sim = new Simulation(checked.model, options).run();
   const result = summarize(sim);
-  const early: EarlyStop = result.stopReason === 'until' ? { by: 'until' } : budget.early;
+  const early: EarlyStop = result.stopReason === 'until' ? { by: 'until' } : sim.stoppedByMemory ? { by: 'memory', megabytes: maxTraceMb } : { by: 'max-events', limit, source: setBy };
   if (json) {
     await writeChunks(io, traceJsonChunks(result));
     await writeChunks(io, ['\n']);
@@ -82,15 +83,6 @@ export async function runCommand(argv: readonly string[], io: Output): Promise<n
 /** Exit codes of `run` and `explore`: 0 passed, 1 failed (wins over undecided), 3 undecided (an expectation not evaluated). 2 is bad input or usage. */
 export function exitCode(kind: VerdictKind): number {
   return kind === 'failed' ? 1 : kind === 'undecided' ? 3 : 0;
-}
-
-/** The smallest of the flag (else the header's max_events, else the default) and what the trace memory allows, and which it is. */
-function eventBudget(model: Model, flag: number | undefined, maxTraceMb: number): { maxEvents: number; early: EarlyStop } {
-  const byMemory = Math.max(1, Math.floor((maxTraceMb * 1024 * 1024) / traceEventBytes(model.nodes.length)));
-  const source = flag !== undefined ? 'flag' : model.maxEvents !== undefined ? 'scenario' : 'default';
-  const limit = flag ?? model.maxEvents ?? DEFAULT_MAX_EVENTS;
-  if (byMemory < limit) return { maxEvents: byMemory, early: { by: 'memory', megabytes: maxTraceMb } };
-  return { maxEvents: limit, early: { by: 'max-events', limit, source } };
 }
 
 function* withBlankLine(chunks: Iterable<string>): Generator<string> {

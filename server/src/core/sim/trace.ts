@@ -94,11 +94,3 @@ export interface ViolationWitness {
   readonly nodes: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 }
 
-/**
- * About how many bytes one recorded trace event holds: the event object and
- * its vector clock (4 bytes per node). Bounds the trace's memory (the
- * editor's `dsync.simulation.maxTraceMegabytes`, `dsync run --max-trace-mb`).
- */
-export function traceEventBytes(nodes: number): number {
-  return 320 + 4 * nodes;
-}
