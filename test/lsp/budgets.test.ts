@@ -111,7 +111,7 @@ describe('editor simulation budgets', () => {
       lsp.open(uri, huge);
       const diagnostics = await lsp.settle(uri, 1);
       assert.deepEqual(diagnostics.map((d) => d.code), ['DS172']);
-      assert.match(diagnostics[0]!.message, /the limit is 8388608/);
+      assert.match(diagnostics[0]!.message, /the limit is 8,388,608 \(8 MiB\)/);
       lsp.open('file:///b/small.dsync', pingPong('seed 1 run for 10ms'));
       assert.deepEqual(await lsp.settle('file:///b/small.dsync', 1), []);
     });

@@ -97,7 +97,7 @@ describe('language server over JSON-RPC', () => {
     lsp.open(uri, messy);
     const edits = (await lsp.client.sendRequest('textDocument/formatting', { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } })) as TextEdit[];
     assert.equal(edits.length, 1);
-    assert.equal(edits[0]!.newText, 'scenario m { seed 1 run for 1s }\nnodes A, B\n// keep me\nat 1ms A -> B "x"\nfaults {\n  at 5ms crash B\n}\n');
+    assert.equal(edits[0]!.newText, 'scenario m { seed 1; run for 1s }\nnodes A, B\n// keep me\nat 1ms A -> B "x"\nfaults {\n  at 5ms crash B\n}\n');
   });
 
   test('syntax errors are reported as you type and stale versions are never published after newer ones', async () => {
