@@ -63,24 +63,62 @@ describe('protocol messages in counters and rules', () => {
     assert.match(unrelated[0]!.message, /never fires \(raft sends "RequestVote", "Vote", "AppendEntries", "AppendReply", "InstallSnapshot", "kv.reply"\)$/);
   });
 
-  test('every declared message list holds every type its protocol sent in the samples', () => {
-    const declared = PROTOCOLS.filter((p) => p.messages);
-    assert.ok(declared.some((p) => p.name === 'raft'));
-    const samples = fs.readdirSync(repoPath('samples')).filter((f) => f.endsWith('.dsync'));
-    for (const p of declared) {
-      let seen = 0;
-      for (const f of samples) {
-        const text = fs.readFileSync(repoPath('samples', f), 'utf8');
-        if (!new RegExp(`\\brun ${p.name}\\b|\\bsync ${p.name}\\b`).test(text)) continue;
-        const checked = checkText(text);
-        if (!checked.model) continue;
-        for (const e of eventsOf(runText(text), 'send')) {
-          if (e.protocol !== p.name) continue;
-          seen++;
-          assert.ok(p.messages!.includes(e.label!), `${f}: ${p.name} sent "${e.label}", which its messages list lacks`);
-        }
-      }
-      assert.ok(seen > 0, `no sample sends ${p.name} messages`);
+  test('every protocol declares its message types; only the reference clock (which reads the oracle) sends none', () => {
+    const samples = fs.readdirSync(repoPath('samples')).filter((f) => f.endsWith('.dsync')).map((f) => fs.readFileSync(repoPath('samples', f), 'utf8'));
+    for (const p of PROTOCOLS) {
+      assert.ok(p.messages, `${p.name} declares no messages list`);
+      if (p.name === 'reference') continue;
+      const bound = samples.some((text) => new RegExp(`\\b(run|sync) ${p.name}\\b`).test(text));
+      assert.ok(bound, `no sample binds ${p.name}`);
+      assert.ok(p.messages.length > 0, `${p.name} has a sample but declares no message types`);
     }
+  });
+
+  test('every type any protocol (clients included) sent in any sample is in its declared list', () => {
+    const samples = fs.readdirSync(repoPath('samples')).filter((f) => f.endsWith('.dsync'));
+    const seen = new Map<string, number>();
+    for (const f of samples) {
+      const text = fs.readFileSync(repoPath('samples', f), 'utf8');
+      const checked = checkText(text);
+      if (!checked.model) continue;
+      const byName = new Map(checked.model.protocols.map((i) => [i.definition.name, i.definition]));
+      for (const e of eventsOf(runText(text), 'send')) {
+        if (e.protocol === undefined || e.protocol === 'script') continue;
+        const definition = byName.get(e.protocol);
+        assert.ok(definition, `${f}: a send by unknown protocol ${e.protocol}`);
+        assert.ok(definition.messages?.includes(e.label!), `${f}: ${e.protocol} sent "${e.label}", which its messages list lacks`);
+        seen.set(e.protocol, (seen.get(e.protocol) ?? 0) + 1);
+      }
+    }
+    // Every protocol the samples bind was exercised (the reference clock sends nothing).
+    for (const p of [...PROTOCOLS.filter((d) => d.name !== 'reference').map((d) => d.name), 'client']) assert.ok((seen.get(p) ?? 0) > 0, `no sample sends ${p} messages`);
+  });
+
+  test('DS161 flags a mistyped type on the protocols that declared no list before (counters, snapshots, paxos, registers, clock sync), with its did-you-mean', () => {
+    const cases: [string, string, string][] = [
+      ['nodes A, B, C run g_counter\n', 'A', 'state'],
+      ['nodes C1, S run naive_counter { server S }\n', 'S', 'write'],
+      ['nodes A, B, C run chandy_lamport\n', 'B', 'marker'],
+      ['nodes n1..n3 run multipaxos\n', 'n2', 'Heartbeat'],
+      ['nodes n1..n3 run lww_register\n', 'n2', 'state'],
+      ['nodes n1..n3\nsync ptp { nodes n1..n3 }\n', 'n2', 'Follow_Up'],
+      ['nodes n1..n3\nsync berkeley { master n1  slaves n2, n3 }\n', 'n2', 'adjust'],
+    ];
+    for (const [binding, node, type] of cases) {
+      const base = `scenario s { seed 1  run for 1s }\n${binding}`;
+      const typo = `${type.slice(0, -1)}x`;
+      const right = checkText(`${base}on ${node} receive "${type}" { local "x" }\n`).diagnostics;
+      assert.deepEqual(right.filter((d) => d.severity === 'error' || d.code === 'DS161'), [], `${binding}: ${JSON.stringify(right)}`);
+      const wrong = checkText(`${base}on ${node} receive "${typo}" { local "x" }\n`).diagnostics.filter((d) => d.code === 'DS161');
+      assert.equal(wrong.length, 1, binding);
+      assert.match(wrong[0]!.message, new RegExp(`did you mean "${type}"\\?$`));
+    }
+  });
+
+  test('a store node can observe its clients\' kv.request, and a client the store\'s kv.reply: no DS161', () => {
+    const text = 'scenario s { seed 2  run for 2s }\nnodes n1..n3 run raft\nclient c1 to n1 { at 500ms put x = 1 }\non n1 receive "kv.request" { local "req" }\non c1 receive "kv.reply" { local "rep" }\n';
+    assert.deepEqual(checkText(text).diagnostics.filter((d) => d.code === 'DS161'), []);
+    const ds = checkText(text.replace('"kv.request"', '"kv.requst"')).diagnostics.filter((d) => d.code === 'DS161');
+    assert.match(ds[0]!.message, /did you mean "kv.request"\?$/);
   });
 });

@@ -86,8 +86,9 @@ function ruleAction(a: A.RuleAction, rule: A.OnStmt, ctx: CheckContext): ScriptA
 /**
  * DS161: a rule for a label that nothing can deliver to its node never
  * fires. Labels come from the scenario's own sends, and from the message
- * types of the protocols the node runs (ProtocolDefinition.messages; a
- * protocol without that list may send anything). `receive any` sees scenario
+ * types of the protocols the node runs and of the instances paired with them
+ * (ProtocolInstance.peers: a client and its store; ProtocolDefinition.messages;
+ * a protocol without that list may send anything). `receive any` sees scenario
  * messages only.
  */
 export function checkRulesCanFire(rules: readonly { rule: Rule; stmt: A.OnStmt }[], stimuli: readonly Stimulus[], protocols: readonly ProtocolInstance[], ctx: CheckContext): void {
@@ -107,13 +108,15 @@ export function checkRulesCanFire(rules: readonly { rule: Rule; stmt: A.OnStmt }
   for (const { rule, stmt } of rules) {
     const key = `${rule.node}\u0000${rule.label ?? anyLabel}`;
     if (sent.has(key)) continue;
-    const running = protocols.filter((p) => p.nodes.includes(rule.node));
-    if (rule.label !== undefined && running.some((p) => !p.definition.messages || p.definition.messages.includes(rule.label!))) continue;
+    // What can arrive: the types of the protocols the node runs and of those paired with them (a client's kv.request reaches its store).
+    const own = protocols.flatMap((p, i) => (p.nodes.includes(rule.node) ? [i] : []));
+    const senders = protocols.filter((p, i) => own.includes(i) || own.some((o) => p.peers?.includes(o) || protocols[o]!.peers?.includes(i)));
+    if (rule.label !== undefined && senders.some((p) => !p.definition.messages || p.definition.messages.includes(rule.label!))) continue;
     const what = rule.label === undefined ? 'any message' : `"${rule.label}"`;
     // What could arrive instead: a near miss is most likely a typo.
-    const labels = [...new Set([...[...sent].filter((k) => k.startsWith(`${rule.node}\u0000`)).map((k) => k.slice(k.indexOf('\u0000') + 1)).filter((l) => l !== anyLabel), ...running.flatMap((p) => p.definition.messages ?? [])])];
+    const labels = [...new Set([...[...sent].filter((k) => k.startsWith(`${rule.node}\u0000`)).map((k) => k.slice(k.indexOf('\u0000') + 1)).filter((l) => l !== anyLabel), ...senders.flatMap((p) => p.definition.messages ?? [])])];
     const close = rule.label === undefined ? undefined : closestName(rule.label, labels);
-    const types = running.flatMap((p) => (p.definition.messages ? [`${p.definition.name} sends ${p.definition.messages.map((m) => `"${m}"`).join(', ')}`] : []));
+    const types = [...new Set(senders.flatMap((p) => (p.definition.messages ? [`${p.definition.name} sends ${p.definition.messages.map((m) => `"${m}"`).join(', ')}`] : [])))];
     const hint = close !== undefined ? `; did you mean "${close}"?` : types.length > 0 ? ` (${types.join('; ')})` : '';
     const report = diagnostic('DS161', `nothing in this scenario sends ${what} to '${stmt.node.text}', so this rule never fires${hint}`, stmt.label?.range ?? stmt.node.range);
     ctx.diagnostics.push(close !== undefined && stmt.label ? withFix(report, { title: `Change to "${close}"`, range: stmt.label.range, newText: JSON.stringify(close) }) : report);

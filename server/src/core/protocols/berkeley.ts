@@ -151,6 +151,7 @@ export const berkeley: ProtocolDefinition = {
   name: 'berkeley',
   summary: 'the Berkeley algorithm: a master averages everyone’s clock and sends each node its adjustment',
   binding: 'sync',
+  messages: ['time-request', 'time-reply', 'adjust'],
   options: OPTIONS,
   properties: [...SYNC_PROPERTIES, { name: 'master', type: 'string', doc: 'the node that averages the clocks' }],
   members(options, allNodes) {

@@ -28,6 +28,7 @@ export const chandyLamport: ProtocolDefinition = {
   name: 'chandy_lamport',
   summary: 'Chandy–Lamport global snapshot of a money-transfer workload: markers, recorded channel state, the recorded cut',
   binding: 'nodes',
+  messages: ['transfer', 'marker', 'report'],
   reports: ['snapshots'],
   options: [
     { key: 'balance', type: 'integer', min: 0, max: 1e9, doc: 'money each node starts with (default 100)', example: '100' },

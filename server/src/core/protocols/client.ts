@@ -59,6 +59,7 @@ export function clientDefinition(workload: ClientWorkload): ClientDefinition {
     summary: 'a client issuing put/get operations to a replicated store',
     binding: 'nodes',
     reports: ['kv-clients'],
+    messages: [KV_REQUEST],
     options: [],
     properties: [
       { name: 'ops_done', type: 'int', doc: 'operations the client got an answer for' },

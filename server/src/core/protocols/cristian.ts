@@ -84,6 +84,7 @@ export const cristian: ProtocolDefinition = {
   name: 'cristian',
   summary: "Cristian's algorithm: ask a time server, add half the round trip",
   binding: 'sync',
+  messages: ['time-request', 'time-reply'],
   options: OPTIONS,
   properties: [...SYNC_PROPERTIES, { name: 'server', type: 'string', doc: 'the time server' }],
   members(options, allNodes) {

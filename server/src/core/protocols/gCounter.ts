@@ -1,5 +1,5 @@
 import type { ProtocolDefinition } from './protocol';
-import { COUNTER_OPTIONS, COUNTER_PROPERTIES, CounterReplica } from './common/counterReplica';
+import { COUNTER_OPTIONS, COUNTER_PROPERTIES, COUNTER_STATE, CounterReplica } from './common/counterReplica';
 
 /**
  * G-counter, a state-based CRDT (Shapiro et al. 2011): every node increments
@@ -14,6 +14,7 @@ export const gCounter: ProtocolDefinition = {
   name: 'g_counter',
   summary: 'grow-only counter CRDT replicated by gossip: converges, never loses an increment',
   binding: 'nodes',
+  messages: [COUNTER_STATE],
   reports: ['counters'],
   options: COUNTER_OPTIONS,
   properties: COUNTER_PROPERTIES,

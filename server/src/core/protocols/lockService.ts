@@ -35,6 +35,7 @@ export const lockService: ProtocolDefinition = {
   name: 'lock_service',
   summary: 'lease-based lock server with fencing tokens, clients, and a storage node that rejects stale tokens',
   binding: 'nodes',
+  messages: ['acquire', 'busy', 'granted', 'release', 'write', 'write_ok', 'write_rejected'],
   reports: ['locks'],
   options: [
     { key: 'server', type: 'node', required: true, doc: 'the lock server', example: 'L' },

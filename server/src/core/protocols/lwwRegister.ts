@@ -1,5 +1,5 @@
 import type { NodeContext, ProtocolDefinition } from './protocol';
-import { REGISTER_OPTIONS, REGISTER_PROPERTIES, RegisterReplica, type RegisterPolicy } from './common/registerReplica';
+import { REGISTER_OPTIONS, REGISTER_PROPERTIES, REGISTER_STATE, RegisterReplica, type RegisterPolicy } from './common/registerReplica';
 
 /** The value with its writer's local clock reading, ties broken by writer name. */
 interface Stamped {
@@ -37,6 +37,7 @@ export const lwwRegister: ProtocolDefinition = {
   name: 'lww_register',
   summary: 'last-writer-wins register by local-clock timestamps, replicated by gossip: loses updates under clock skew',
   binding: 'nodes',
+  messages: [REGISTER_STATE],
   reports: ['registers'],
   options: REGISTER_OPTIONS,
   properties: REGISTER_PROPERTIES,

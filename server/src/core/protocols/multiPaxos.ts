@@ -1,5 +1,5 @@
 import { MS } from '../units';
-import { commandId, describeCommand, isKvCommand, KV_REQUEST, KV_STORE_TYPE, replyOk, replyRedirect, type KvCommand } from './kv';
+import { commandId, describeCommand, isKvCommand, KV_REPLY, KV_REQUEST, KV_STORE_TYPE, replyOk, replyRedirect, type KvCommand } from './kv';
 import { CHOSEN_LOG_TYPE, ChosenLog } from './multiPaxosLog';
 import { PaxosAcceptor, type Accepted } from './paxosAcceptor';
 import type { NodeContext, PropertyValue, ProtocolDefinition, ProtocolNode } from './protocol';
@@ -29,6 +29,7 @@ export const multiPaxos: ProtocolDefinition = {
   name: 'multipaxos',
   summary: 'Multi-Paxos: a stable leader replicates a log of client commands into a key-value store',
   binding: 'nodes',
+  messages: ['Prepare', 'Promise', 'Nack', 'Accept', 'Accepted', 'Chosen', 'Heartbeat', 'CatchUp', KV_REPLY],
   reports: ['paxos', 'applied-commands'],
   serves: 'kv',
   options: [

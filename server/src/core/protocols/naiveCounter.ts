@@ -18,6 +18,7 @@ export const naiveCounter: ProtocolDefinition = {
   name: 'naive_counter',
   summary: 'read-modify-write counter on one server: loses increments under concurrency',
   binding: 'nodes',
+  messages: ['read', 'value', 'write', 'written'],
   reports: ['counters'],
   options: [
     { key: 'server', type: 'node', required: true, doc: 'the node holding the counter; every other bound node is a client', example: 'S' },

@@ -289,6 +289,7 @@ export const ntp: ProtocolDefinition = {
   name: 'ntp',
   summary: 'Network Time Protocol: clients poll servers, filter the least-delayed sample, and slew or step their clocks',
   binding: 'sync',
+  messages: ['ntp-request', 'ntp-response'],
   options: OPTIONS,
   properties: [
     ...SYNC_PROPERTIES,

@@ -1,5 +1,5 @@
 import type { ProtocolDefinition } from './protocol';
-import { COUNTER_OPTIONS, COUNTER_PROPERTIES, CounterReplica } from './common/counterReplica';
+import { COUNTER_OPTIONS, COUNTER_PROPERTIES, COUNTER_STATE, CounterReplica } from './common/counterReplica';
 
 /**
  * PN-counter, a state-based CRDT: two G-counters, P for increments and N for
@@ -13,6 +13,7 @@ export const pnCounter: ProtocolDefinition = {
   name: 'pn_counter',
   summary: 'increment/decrement counter CRDT (two G-counters) replicated by gossip',
   binding: 'nodes',
+  messages: [COUNTER_STATE],
   reports: ['counters'],
   options: [...COUNTER_OPTIONS, { key: 'decrements', type: 'integer', min: 0, max: 100_000, doc: 'decrements each node performs, mixed at random among its increments (default 0)', example: '5' }],
   properties: COUNTER_PROPERTIES,

@@ -266,6 +266,7 @@ export const ptp: ProtocolDefinition = {
   name: 'ptp',
   summary: 'Precision Time Protocol: the best master clock sends Sync/Follow_Up, slaves measure path delay with Delay_Req/Delay_Resp',
   binding: 'sync',
+  messages: ['Announce', 'Sync', 'Follow_Up', 'Delay_Req', 'Delay_Resp'],
   options: OPTIONS,
   properties: [...SYNC_PROPERTIES, { name: 'master', type: 'string', doc: 'the clock this node takes as master (itself when it is the master)' }],
   members(options, allNodes) {

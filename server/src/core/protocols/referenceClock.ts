@@ -84,6 +84,8 @@ export const referenceClock: ProtocolDefinition = {
   name: 'reference',
   summary: 'a GPS-like reference clock: the node measures true time (with jitter and outages) and disciplines its clock to it',
   binding: 'sync',
+  // Sends nothing: it reads the oracle's true time and the local clock.
+  messages: [],
   options: OPTIONS,
   properties: SYNC_PROPERTIES,
   members: (options, allNodes) => {

@@ -23,6 +23,7 @@ export const replicatedQueue: ProtocolDefinition = {
   name: 'replicated_queue',
   summary: 'primary–backup message queue with acknowledgements and redelivery: at-least-once, duplicates but no loss',
   binding: 'nodes',
+  messages: ['enqueue', 'enqueued', 'pull', 'deliver', 'empty', 'ack', 'redirect', 'sync', 'synced'],
   reports: ['queue'],
   options: [
     { key: 'brokers', type: 'nodes', required: true, doc: 'the queue replicas; the first starts as primary', example: 'Q1, Q2' },

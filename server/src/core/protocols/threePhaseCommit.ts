@@ -31,6 +31,7 @@ export const threePhaseCommit: ProtocolDefinition = {
   name: 'three_phase_commit',
   summary: 'three-phase commit: pre-commit round and timeouts make it non-blocking under a coordinator crash, inconsistent under a partition',
   binding: 'nodes',
+  messages: ['can_commit', 'vote', 'pre_commit', 'ack', 'commit', 'abort', 'state_req', 'state_resp'],
   reports: ['transactions'],
   options: COMMIT_OPTIONS,
   properties: COMMIT_PROPERTIES,

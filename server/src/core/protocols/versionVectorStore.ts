@@ -1,5 +1,5 @@
 import type { NodeContext, ProtocolDefinition } from './protocol';
-import { REGISTER_OPTIONS, REGISTER_PROPERTIES, RegisterReplica, type RegisterPolicy } from './common/registerReplica';
+import { REGISTER_OPTIONS, REGISTER_PROPERTIES, REGISTER_STATE, RegisterReplica, type RegisterPolicy } from './common/registerReplica';
 
 type VersionVector = Readonly<Record<string, number>>;
 
@@ -51,6 +51,7 @@ export const versionVectorStore: ProtocolDefinition = {
   name: 'version_vector_store',
   summary: 'register with version vectors replicated by gossip: keeps concurrent writes as siblings',
   binding: 'nodes',
+  messages: [REGISTER_STATE],
   reports: ['registers'],
   options: REGISTER_OPTIONS,
   properties: REGISTER_PROPERTIES,

@@ -31,6 +31,9 @@ export const COUNTER_OPTIONS: readonly OptionSpec[] = [
   { key: 'fanout', type: 'integer', min: 1, max: 1000, doc: 'peers each gossip round goes to (default 1)', example: '1' },
 ];
 
+/** The one message type replicas send: a gossip round's whole state (ProtocolDefinition.messages). */
+export const COUNTER_STATE = 'state';
+
 export const COUNTER_PROPERTIES: readonly PropertySpec[] = [
   { name: 'value', type: 'int', doc: "the counter's value at this replica" },
   { name: 'ops', type: 'int', doc: 'increments (and decrements) this node performed' },
@@ -59,7 +62,7 @@ export class CounterReplica implements ProtocolNode {
     this.total = increments + this.decrements;
     this.workload = new Workload(ctx, 'op', { count: this.total, every: o.range('every', { low: 20_000_000, high: 60_000_000 }) }, () => this.operate());
     this.gossip = new Gossip(ctx, { period: o.range('gossip', { low: 50_000_000, high: 50_000_000 }), fanout: o.number('fanout', 1), peers: ctx.members.filter((m) => m !== ctx.self) }, () => ({
-      type: 'state',
+      type: COUNTER_STATE,
       payload: this.state,
       summary: this.describe(this.state),
     }));

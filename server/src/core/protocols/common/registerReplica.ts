@@ -29,6 +29,9 @@ export const REGISTER_OPTIONS: readonly OptionSpec[] = [
   { key: 'fanout', type: 'integer', min: 1, max: 1000, doc: 'peers each gossip round goes to (default all)', example: '2' },
 ];
 
+/** The one message type replicas send: a gossip round's whole state (ProtocolDefinition.messages). */
+export const REGISTER_STATE = 'state';
+
 export const REGISTER_PROPERTIES: readonly PropertySpec[] = [
   { name: 'value', type: 'string', doc: "what a read here returns: the value, siblings joined by '|', or '' if none" },
   { name: 'values', type: 'set<string>', doc: 'the values a read here returns, as a set (siblings in any order compare equal)' },
@@ -59,7 +62,7 @@ export class RegisterReplica<S> implements ProtocolNode {
     this.workload = me < 0 ? undefined : new Workload(ctx, 'write', { count: o.number('writes', 3), first: { low: first, high: first }, every: { low: every, high: every } }, (k) => this.write(k));
     const peers = ctx.members.filter((m) => m !== ctx.self);
     this.gossip = new Gossip(ctx, { period: o.range('gossip', { low: 20_000_000, high: 20_000_000 }), fanout: o.number('fanout', peers.length), peers }, () => ({
-      type: 'state',
+      type: REGISTER_STATE,
       payload: this.state,
       summary: policy.describe(this.state),
     }));
