@@ -57,7 +57,7 @@ describe('editor simulation budgets', () => {
       lsp.open('file:///b/events.dsync', pingPong());
       const message = budgetWarning(await lsp.settle('file:///b/events.dsync', 1));
       // 1 + 2k ≥ 1000 first at k = 500: 1,001 events; the 500th delivery is at 1ms + 500·1ms.
-      assert.match(message, /^simulation stopped after 1,001 events, at t=0\.501s of 10000\.000s; raise dsync\.simulation\.maxEvents$/);
+      assert.match(message, /^simulation stopped after 1,001 events, at t=501ms of 10000s; raise dsync\.simulation\.maxEvents$/);
     });
   });
 
@@ -76,7 +76,7 @@ describe('editor simulation budgets', () => {
     await withSettings({ maxTraceMegabytes: 1 }, async (lsp) => {
       lsp.open('file:///b/memory.dsync', pingPong('seed 1 run for 10000s', others));
       const message = budgetWarning(await lsp.settle('file:///b/memory.dsync', 1));
-      assert.match(message, /^simulation stopped after 1,457 events, at t=0\.729s of 10000\.000s: the trace reached its memory budget of 1 MB \(about 0\.7 KB per event with 100 nodes\); raise dsync\.simulation\.maxTraceMegabytes$/);
+      assert.match(message, /^simulation stopped after 1,457 events, at t=729ms of 10000s: the trace reached its memory budget of 1 MB \(about 0\.7 KB per event with 100 nodes\); raise dsync\.simulation\.maxTraceMegabytes$/);
     });
   });
 
@@ -89,7 +89,7 @@ describe('editor simulation budgets', () => {
       assert.ok(symbols.some((s) => s.name.includes('ping_pong')), JSON.stringify(symbols.map((s) => s.name)));
       assert.equal(lsp.isSettled(uri, 1), false, 'symbols must be answered before the run ends');
       const message = budgetWarning(await lsp.settle(uri, 1));
-      assert.match(message, /^simulation stopped after 300ms of computing, at t=\d+\.\d{3}s of 1000000\.000s; raise dsync\.simulation\.maxMilliseconds or shorten the run$/);
+      assert.match(message, /^simulation stopped after 300ms of computing, at t=[\d.]+m?s of 1000000s; raise dsync\.simulation\.maxMilliseconds or shorten the run$/);
     });
   });
 

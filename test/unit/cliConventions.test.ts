@@ -190,6 +190,25 @@ describe('size cap in bytes, as the editor counts', () => {
 });
 
 describe('hostile output and big runs', () => {
+  test('labels with a newline, a quote, ESC, BEL or a bidi override: one line per event, nothing raw reaches the terminal', () => {
+    const f = file('hostile.dsync', 'scenario h { seed 1  run for 1s }\nnodes A, B\nat 1ms A -> B "a\\nb \\"q\\" \u001b[31mred\u0007\u202e"\nexpect B.received("\u001b]0;x\u0007") == 1\n');
+    const r = dsync(['run', f]);
+    assert.equal(r.status, 1);
+    const out = r.stdout + r.stderr;
+    assert.doesNotMatch(out, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e]/, 'no raw control character in the output');
+    const lines = r.stdout.split('\n');
+    assert.equal(lines[1], '0.001000s    A     0.001000s    send "a\\nb \\"q\\" \\u001b[31mred\\u0007\\u202e" -> B #0    1  [A:1 B:0]');
+    assert.equal(lines[2]!.slice(0, 9), '0.011000s');
+    assert.match(r.stdout, /^✗ B\.received\("\\u001b\]0;x\\u0007"\) == 1$/m);
+    assert.match(r.stdout, /DS202 expected B\.received\("\\u001b\]0;x\\u0007"\) == 1, but 0 vs 1 at t=1s$/m);
+    // The JSON keeps the text exactly.
+    assert.equal((JSON.parse(dsync(['run', f, '--json']).stdout) as { events: { label: string }[] }).events[0]!.label, 'a\nb "q" \u001b[31mred\u0007\u202e');
+    // Diagnostic messages that quote user text are escaped too.
+    const bad = dsync(['check', file('hostile2.dsync', 'scenario h { seed 1  run for 1s }\nnodes A\non A receive "\u001b[2J" { send A -> Z "x" }\n')]);
+    assert.equal(bad.status, 2);
+    assert.doesNotMatch(bad.stderr, /\u001b/);
+  });
+
   test('a write error other than a closed pipe: one line on stderr and exit 2', { skip: !fs.existsSync('/dev/full') && 'no /dev/full here' }, () => {
     const r = spawnSync('bash', ['-c', `"${process.execPath}" bin/dsync.js run ${SAMPLE} > /dev/full`], { cwd: ROOT, encoding: 'utf8' });
     assert.equal(r.status, 2);

@@ -16,6 +16,7 @@ import { ansi, formatSummary, formatTimeline, plain } from './humanOutput';
 import type { Output } from './output';
 import { displayName, readSource } from './source';
 import { formatDiagnostic } from '../core/diagnostics';
+import { printable } from '../core/printable';
 
 /**
  * `dsync explore FILE [--runs N | --time 30s] [--workers K] [--seed B] [--json]
@@ -53,7 +54,7 @@ export async function exploreCommand(argv: readonly string[], io: Output): Promi
   if (args.out !== undefined) {
     const problem = outProblem(args.out);
     if (problem) {
-      io.err(`dsync explore: --out ${args.out}: ${problem}`);
+      io.err(printable(`dsync explore: --out ${args.out}: ${problem}`));
       return 2;
     }
   }
@@ -133,13 +134,14 @@ export async function exploreCommand(argv: readonly string[], io: Output): Promi
     io.out(style.green(`✓ no invariant or expectation failed in ${summary.runs} schedules`));
     return 0;
   }
-  io.out(style.red(`✗ ${found.failure.invariant} fails with seed ${found.seed}: ${found.failure.message}`));
-  io.out(`  replay: ${replay}`);
+  io.out(style.red(printable(`✗ ${found.failure.invariant} fails with seed ${found.seed}: ${found.failure.message}`)));
+  io.out(printable(`  replay: ${replay}`));
   if (shrunk) {
     const faults = `${shrunk.faults.before} fault${shrunk.faults.before === 1 ? '' : 's'} → ${shrunk.faults.after}`;
     const seed = shrunk.seed === found.seed ? '' : `, seed ${shrunk.seed}`;
-    io.out(`shrunk in ${shrunk.attempts.toLocaleString('en-US')} attempts (${shrunk.runs.toLocaleString('en-US')} runs, ${shrunk.kept} kept; ${faults}${seed}) to a scenario that fails ${found.failure.invariant} at t=${formatDuration(shrunk.violation.time)}${args.out ? `, written to ${args.out}` : ' (--out FILE saves it)'}:`);
-    io.out(shrunk.text.replace(/\n$/, '').split('\n').map((l) => `  ${l}`).join('\n'));
+    io.out(`shrunk in ${shrunk.attempts.toLocaleString('en-US')} attempts (${shrunk.runs.toLocaleString('en-US')} runs, ${shrunk.kept} kept; ${faults}${seed}) to a scenario that fails ${printable(found.failure.invariant)} at t=${formatDuration(shrunk.violation.time)}${args.out ? `, written to ${args.out}` : ' (--out FILE saves it)'}:`);
+    // The scenario's own text: its strings may hold control characters too.
+    io.out(shrunk.text.replace(/\n$/, '').split('\n').map((l) => `  ${printable(l)}`).join('\n'));
   }
   // The trace of what fails (the shrunk scenario when there is one) and its verdicts with their causes.
   const shown = shrunkRun ?? failingRun;

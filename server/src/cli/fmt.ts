@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import { format } from '../core/format/formatter';
+import { printable } from '../core/printable';
 import { parse } from '../core/syntax/parse';
 import { printDiagnostics, type Output } from './output';
 import { displayName, readSource, type Source } from './source';
@@ -23,14 +24,14 @@ export function formatFile(file: string, mode: 'print' | 'check' | 'write', io: 
   const formatted = format(lf);
   if (formatted === undefined) {
     printDiagnostics(name, parse(source.text).diagnostics, io);
-    io.err(`${name}: not formatted: fix the syntax errors first`);
+    io.err(printable(`${name}: not formatted: fix the syntax errors first`));
     return 2;
   }
   const styled = crlf ? formatted.replace(/\n/g, '\r\n') : formatted;
   switch (mode) {
     case 'check':
       if (styled === source.text) return 0;
-      io.out(`${name}: not formatted`);
+      io.out(printable(`${name}: not formatted`));
       return 1;
     case 'write':
       if (styled !== source.text) fs.writeFileSync(file, (source.bom ? '\ufeff' : '') + styled);

@@ -1,6 +1,7 @@
 import type { RunResult } from '../core/sim/result';
 import { verdict } from '../core/sim/result';
 import type { TraceEvent } from '../core/sim/trace';
+import { printable, quoted } from '../core/printable';
 import { formatClockReading, formatDuration } from '../core/units';
 
 export interface Style {
@@ -43,9 +44,14 @@ export function* timelineLines(result: RunResult, style: Style): Generator<strin
 
 export function describeEvent(e: TraceEvent, names: readonly string[]): string {
   const peer = e.peer !== undefined ? names[e.peer] : '?';
-  const label = e.label !== undefined ? `"${e.label}"` : '';
+  // A label is user text: quoted with `"`, `\\` and control characters escaped, so one event stays one line.
+  const label = e.label !== undefined ? quoted(e.label) : '';
   const id = e.msg !== undefined ? ` #${e.msg}` : '';
-  const detail = e.detail ? ` (${e.detail})` : '';
+  const detail = e.detail ? ` (${printable(e.detail)})` : '';
+  return printable(describeKind(e, peer, label, id, detail));
+}
+
+function describeKind(e: TraceEvent, peer: string | undefined, label: string, id: string, detail: string): string {
   switch (e.kind) {
     case 'send': return `send ${label} -> ${peer}${id}${detail}`;
     case 'receive': return `recv ${label} <- ${peer}${id}${detail}`;
@@ -63,7 +69,7 @@ export function describeEvent(e: TraceEvent, names: readonly string[]): string {
     case 'clock-jump': return `clock ${e.detail ?? ''}`;
     case 'clock-drift': return `clock ${e.detail ?? ''}`;
     case 'clock-adjust': return `clock ${e.detail ?? ''}`;
-    case 'timer': return `timer ${e.label ?? ''}${e.protocol ? ` [${e.protocol}]` : ''}`;
+    case 'timer': return `timer ${e.label !== undefined ? printable(e.label) : ''}${e.protocol ? ` [${e.protocol}]` : ''}`;
     case 'note': return `${e.protocol ? `[${e.protocol}] ` : ''}${e.detail ?? ''}`;
   }
 }
@@ -91,14 +97,15 @@ export function formatSummary(result: RunResult, file: string, style: Style, ear
   }
   result.expectations.forEach((e, i) => {
     const at = result.model.expectations[i]?.at;
-    if (!e.outcome) lines.push(style.yellow(`? ${e.text} (not evaluated: the run stopped at t=${formatDuration(result.endTime)}, before ${at === undefined ? 'its end' : `t=${formatDuration(at)}`})`));
-    else lines.push(e.outcome.passed ? style.green(`✓ ${e.text}`) : style.red(`✗ ${e.text}`));
+    const text = printable(e.text);
+    if (!e.outcome) lines.push(style.yellow(`? ${text} (not evaluated: the run stopped at t=${formatDuration(result.endTime)}, before ${at === undefined ? 'its end' : `t=${formatDuration(at)}`})`));
+    else lines.push(e.outcome.passed ? style.green(`✓ ${text}`) : style.red(`✗ ${text}`));
   });
   for (const x of v.violations) {
     lines.push('');
-    const line = `${file}:${x.range.startLine}:${x.range.startColumn}: ${x.code} ${x.message}`;
+    const line = printable(`${file}:${x.range.startLine}:${x.range.startColumn}: ${x.code} ${x.message}`);
     lines.push(x.code === 'DS206' ? style.yellow(line) : style.red(line));
-    for (const c of x.causes) lines.push(`  ${style.dim('caused by')} ${file}:${c.range.startLine}:${c.range.startColumn}: ${c.message}`);
+    for (const c of x.causes) lines.push(`  ${style.dim('caused by')} ${printable(`${file}:${c.range.startLine}:${c.range.startColumn}: ${c.message}`)}`);
   }
   if (v.kind === 'undecided') {
     const n = v.notEvaluated.length;

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { check } from '../core/check/checker';
 import { hasErrors } from '../core/diagnostics';
+import { printable } from '../core/printable';
 import { parse } from '../core/syntax/parse';
 import { CHECK, COMMANDS, FMT, OVERVIEW, parseCommand, UsageError } from './args';
 import { diagnosticsJson, diagnosticsSarif, type FileDiagnostics } from './diagnosticsOutput';
@@ -95,12 +96,12 @@ function checkCommand(argv: readonly string[], io: Output): number {
   else {
     for (const r of results) {
       if (r.error !== undefined) {
-        io.err(r.error);
+        io.err(printable(r.error));
         continue;
       }
       printDiagnostics(r.file, r.diagnostics, io);
       const warnings = r.diagnostics.length;
-      if (!hasErrors(r.diagnostics)) io.out(`${r.file}: ok${warnings ? ` (${warnings} warning${warnings > 1 ? 's' : ''})` : ''}`);
+      if (!hasErrors(r.diagnostics)) io.out(printable(`${r.file}: ok${warnings ? ` (${warnings} warning${warnings > 1 ? 's' : ''})` : ''}`));
     }
   }
   return bad ? 2 : 0;

@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { printable } from '../core/printable';
 import { MAX_FILE_BYTES, sizeCapMessage } from '../core/syntax/parse';
 
 /**
@@ -18,7 +19,8 @@ export type Source = { readonly text: string; readonly bom: boolean } | { readon
 
 /** The text without a leading byte order mark (`bom` says whether there was one). */
 export function readSource(file: string): Source {
-  const name = displayName(file);
+  // Messages name the file: a path may hold control characters too.
+  const name = printable(displayName(file));
   let bytes: Buffer;
   if (file === STDIN) {
     const read = readStdin();

@@ -1,3 +1,4 @@
+import { printable } from './printable';
 import type { SourceRange } from './source';
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -168,7 +169,8 @@ export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
 }
 
 /** `file:line:col: DSxxx message`, the format every CLI error uses. */
+/** `file:line:col: DSxxx [warning: ]message`, one terminal-safe line (control characters escaped: `printable`). */
 export function formatDiagnostic(file: string, d: Diagnostic): string {
   const level = d.severity === 'error' ? '' : `${d.severity}: `;
-  return `${file}:${d.range.startLine}:${d.range.startColumn}: ${d.code} ${level}${d.message}`;
+  return printable(`${file}:${d.range.startLine}:${d.range.startColumn}: ${d.code} ${level}${d.message}`);
 }

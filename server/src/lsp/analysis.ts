@@ -6,6 +6,7 @@ import type { Model } from '../core/model';
 import { summarize, type RunResult } from '../core/sim/result';
 import { parse, type ParseResult } from '../core/syntax/parse';
 import { NO_RANGE } from '../core/source';
+import { formatDuration } from '../core/units';
 import type { DsyncSettings } from '../shared/requests';
 
 /**
@@ -129,7 +130,7 @@ export type SimulatedStage =
   | { readonly kind: 'stale' };
 
 function budgetDiagnostic(result: RunResult, outOfTime: boolean, budget: EventBudget, settings: DsyncSettings, header: Diagnostic['range'], traceBytes: number): Diagnostic | undefined {
-  const at = `t=${(result.endTime / 1e9).toFixed(3)}s of ${(result.model.duration / 1e9).toFixed(3)}s`;
+  const at = `t=${formatDuration(result.endTime)} of ${formatDuration(result.model.duration)}`;
   if (outOfTime) {
     return diagnostic('DS203', `simulation stopped after ${settings.simulation.maxMilliseconds.toLocaleString('en-US')}ms of computing, at ${at}; raise dsync.simulation.maxMilliseconds or shorten the run`, header);
   }

@@ -1,3 +1,4 @@
+import { formatDuration } from '../units';
 import type { NodeContext, ProtocolDefinition } from './protocol';
 import { REGISTER_OPTIONS, REGISTER_PROPERTIES, REGISTER_STATE, RegisterReplica, type RegisterPolicy } from './common/registerReplica';
 
@@ -20,7 +21,7 @@ const lww: RegisterPolicy<LwwState> = {
   },
   merge: (local, incoming) => (!incoming ? local : !local || newer(incoming, local) ? incoming : local),
   values: (s) => (s ? [s.value] : []),
-  describe: (s) => (s ? `${s.value}@${(s.ts / 1e9).toFixed(3)}s` : '(empty)'),
+  describe: (s) => (s ? `${s.value}@${formatDuration(s.ts)}` : '(empty)'),
 };
 
 /**

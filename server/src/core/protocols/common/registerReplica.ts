@@ -1,3 +1,4 @@
+import { formatDuration } from '../../units';
 import type { OptionSpec } from '../../check/options';
 import { noteReplica, noteWrote } from '../coordinationNotes';
 import type { NodeContext, PropertySpec, PropertyValue, ProtocolNode } from '../protocol';
@@ -97,7 +98,7 @@ export class RegisterReplica<S> implements ProtocolNode {
 
   private write(k: number): void {
     const value = `${this.ctx.self}${k}`;
-    noteWrote(this.ctx, value, `write ${value} (local clock ${(this.ctx.now() / 1e9).toFixed(3)}s)`, { at: this.ctx.now() });
+    noteWrote(this.ctx, value, `write ${value} (local clock ${formatDuration(this.ctx.now())})`, { at: this.ctx.now() });
     const before = this.shown(this.state);
     this.ctx.stable.set('register', this.policy.write(this.state, value, this.ctx));
     if (this.shown(this.state) !== before) this.noteState('');
