@@ -13,22 +13,13 @@ import { SeedRunner, modelFor } from '../server/src/core/explore/runner';
 import type { Model } from '../server/src/core/model';
 import { explore } from '../server/src/shared/exploreDriver';
 import { machine, report, stats, type Stats } from './support/measure';
+import { raft5Scenario } from './support/scenarios';
 
 const ROOT = process.env['DSYNC_ROOT'] ?? process.cwd();
 const TARGET_SCHEDULES_PER_S = 2_000;
 const TARGET_EVENTS_PER_S = 2_000_000;
 
-const RAFT5 = `scenario bench_raft5 { seed 1  run for 1s }
-nodes n1..n5 run raft { election_timeout 150ms..300ms; heartbeat 50ms }
-network { latency 2ms..10ms }
-client c1 { every 50ms put k = counter from 300ms }
-faults random {
-  crash 1 per 500ms for 100ms
-  partition 1 per 1s for 200ms
-}
-invariant election_safety
-invariant log_matching
-`;
+const RAFT5 = raft5Scenario({ name: 'bench_raft5', runFor: '1s', tail: 'invariant election_safety\ninvariant log_matching\n' });
 
 function modelOf(text: string): Model {
   const m = modelFor(text);

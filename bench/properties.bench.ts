@@ -12,16 +12,9 @@
 import { SeedRunner, modelFor } from '../server/src/core/explore/runner';
 import type { Model } from '../server/src/core/model';
 import { machine, report, stats } from './support/measure';
+import { raft5Scenario } from './support/scenarios';
 
-const HEAD = `scenario bench_props { seed 1  run for 1s }
-nodes n1..n5 run raft { election_timeout 150ms..300ms; heartbeat 50ms }
-network { latency 2ms..10ms }
-client c1 { every 50ms put k = counter from 300ms }
-faults random {
-  crash 1 per 500ms for 100ms
-  partition 1 per 1s for 200ms
-}
-`;
+const HEAD = raft5Scenario({ name: 'bench_props', runFor: '1s', tail: '' });
 const WRITTEN = 'invariant one_leader_per_term: always forall a, b in raft: a.role == "leader" and b.role == "leader" and a.term == b.term implies a == b\n';
 const VARIANTS = [
   { label: 'no invariant', text: HEAD },

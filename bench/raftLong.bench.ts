@@ -9,24 +9,13 @@
 import { modelFor } from '../server/src/core/explore/runner';
 import { Simulation } from '../server/src/core/sim/engine';
 import { machine, verdict } from './support/measure';
+import { raft5Scenario } from './support/scenarios';
 
 const SECONDS = [1, 10, 100, 1000];
 const MAX_GROWTH = 1.2;
 
 function scenario(seconds: number): string {
-  return `scenario long_raft { seed 1  run for ${seconds}s  max_events 1000000000 }
-nodes n1..n5 run raft { election_timeout 150ms..300ms; heartbeat 50ms }
-network { latency 2ms..10ms }
-client c1 { every 50ms put k = counter from 300ms }
-faults random {
-  crash 1 per 500ms for 100ms
-  partition 1 per 1s for 200ms
-}
-invariant election_safety
-invariant log_matching
-invariant state_machine_safety
-invariant leader_completeness
-`;
+  return raft5Scenario({ name: 'long_raft', runFor: `${seconds}s`, header: 'max_events 1000000000', tail: 'invariant election_safety\ninvariant log_matching\ninvariant state_machine_safety\ninvariant leader_completeness\n' });
 }
 
 function main(): void {

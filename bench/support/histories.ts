@@ -1,3 +1,5 @@
+import { mulberry32 } from './scenarios';
+
 /**
  * Generated etcd-like histories in the text format of Jepsen's logs (as in
  * Porcupine's etcd benchmark): `clients` processes doing reads, writes and
@@ -28,17 +30,6 @@ interface Planned {
   effect: number | undefined;
   timedOut: boolean;
   result: string;
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export function etcdLikeLog(o: EtcdLikeOptions): string {

@@ -100,3 +100,33 @@ export function quintEditorModule(lines: number): string {
   out.push('}');
   return `${out.join('\n')}\n`;
 }
+
+/**
+ * The 5-node Raft workload the exploration, property and long-run benchmarks
+ * share: a counter client, random crashes and partitions. `header` goes into
+ * the scenario block (e.g. `max_events 1000000`), `raftOptions` after the
+ * standard Raft options, and `tail` (invariants) after the faults.
+ */
+export function raft5Scenario(o: { readonly name: string; readonly runFor: string; readonly header?: string; readonly raftOptions?: string; readonly tail: string }): string {
+  return `scenario ${o.name} { seed 1  run for ${o.runFor}${o.header ? `  ${o.header}` : ''} }
+nodes n1..n5 run raft { election_timeout 150ms..300ms; heartbeat 50ms${o.raftOptions ? `; ${o.raftOptions}` : ''} }
+network { latency 2ms..10ms }
+client c1 { every 50ms put k = counter from 300ms }
+faults random {
+  crash 1 per 500ms for 100ms
+  partition 1 per 1s for 200ms
+}
+${o.tail}`;
+}
+
+/** mulberry32: a tiny seeded generator for test and benchmark inputs (not the simulator's Rng, whose streams are part of traces). */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

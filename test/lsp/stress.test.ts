@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { CancellationTokenSource, type Diagnostic, type Hover } from 'vscode-languageserver-protocol';
 import { generateScenario } from '../../bench/support/scenarios';
 import { ServerProcess } from './serverProcess';
+import { mulberry32 } from '../../bench/support/scenarios';
 
 /**
  * A short, fixed-seed stress run of the real server process: 10 documents,
@@ -23,18 +24,6 @@ const DOCUMENTS = 10;
 const HOVER_BOUND_MS = 1000;
 // Runs end by their event budget, never by computing time: a wall-clock budget would make two opens of one text differ on a busy machine.
 const SETTINGS = { seed: null, simulation: { maxEvents: 20_000, maxMilliseconds: 600_000, maxTraceMegabytes: 64 } };
-
-/** mulberry32: a small seeded generator, so every run makes the same edits. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function positionAt(text: string, offset: number): { line: number; character: number } {
   const before = text.slice(0, offset);
@@ -60,7 +49,7 @@ describe('language server stress (fixed seed)', () => {
   after(() => lsp.dispose());
 
   test(`${EDITS} random edits with requests and cancellations, and a multi-megabyte paste`, async () => {
-    const next = random(SEED);
+    const next = mulberry32(SEED);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
     const pending: Promise<unknown>[] = [];
     let answered = 0;

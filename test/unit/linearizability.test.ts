@@ -2,6 +2,7 @@ import { describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { checkLinearizable } from '../../server/src/core/linearizability/checker';
 import { kvModel, kvValueKey, type KvOperation, type KvValue } from '../../server/src/core/linearizability/history';
+import { mulberry32 } from '../../bench/support/scenarios';
 
 /** Hand-made histories: `put('c1', 'x', 1, 0, 10)` is a put by c1 invoked at 0 and answered at 10. */
 let nextId = 0;
@@ -204,20 +205,8 @@ describe('linearizability: agrees with brute force on random small histories', (
     return search(undefined, 0);
   }
 
-  // A small deterministic generator (mulberry32), so the test is reproducible.
-  function rng(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = a;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
-
   test('500 random histories of up to 7 operations on one key', () => {
-    const random = rng(42);
+    const random = mulberry32(42);
     let violations = 0;
     for (let h = 0; h < 500; h++) {
       const n = 2 + Math.floor(random() * 6);

@@ -2,6 +2,7 @@ import { describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { simulate, runText } from './support/scenario';
 import { finalProps, notes } from './support/coordination';
+import { raft5Scenario } from '../../bench/support/scenarios';
 
 const SAFETY = ['election_safety', 'leader_completeness', 'linearizable(kv)', 'log_matching', 'state_machine_safety'];
 const invariants = SAFETY.map((i) => `invariant ${i}`).join('\n');
@@ -30,16 +31,7 @@ ${invariants}`);
   });
 
   test('events per simulated second stay flat as a run with crashes grows longer', () => {
-    const raft = (seconds: number) => `scenario long { seed 1  run for ${seconds}s  max_events 10000000 }
-nodes n1..n5 run raft { election_timeout 150ms..300ms; heartbeat 50ms; snapshot_every 100 }
-network { latency 2ms..10ms }
-client c1 { every 50ms put k = counter from 300ms }
-faults random {
-  crash 1 per 500ms for 100ms
-  partition 1 per 1s for 200ms
-}
-invariant log_matching
-invariant state_machine_safety`;
+    const raft = (seconds: number) => raft5Scenario({ name: 'long', runFor: `${seconds}s`, header: 'max_events 10000000', raftOptions: 'snapshot_every 100', tail: 'invariant log_matching\ninvariant state_machine_safety' });
     const perSecond = (seconds: number) => simulate(raft(seconds), { record: false }).run().eventCount / seconds;
     const short = perSecond(10);
     const long = perSecond(60);
