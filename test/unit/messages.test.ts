@@ -143,3 +143,22 @@ describe('other newcomer mistakes', () => {
     assert.deepEqual(report(`${HEAD}nodes A, B\nexpect A.vc(C) >= 0\n`), ["3:13 DS110 unknown node 'C'; declared nodes: A, B"]);
   });
 });
+
+describe('a condition written after `invariant` says to write a property (DS130), with the fix', () => {
+  test('`invariant n1.term <= 3`: one located DS130, no DS102 cascade; the fix writes the property form and checks clean', () => {
+    const text = `${HEAD}nodes n1..n3 run raft\ninvariant n1.term <= 3\n`;
+    assert.deepEqual(report(text), ["3:11 DS130 'n1' is a node, not an invariant; write it as a property: invariant n1_term: always n1.term <= 3"]);
+    assert.equal(fixesClean(text), `${HEAD}nodes n1..n3 run raft\ninvariant n1_term: always n1.term <= 3\n`);
+  });
+
+  test('the whole condition is kept, keywords after the dot included', () => {
+    const text = `${HEAD}nodes A, B\ninvariant A.clock - B.clock < 10ms\n`;
+    assert.equal(fixesClean(text), `${HEAD}nodes A, B\ninvariant A_clock: always A.clock - B.clock < 10ms\n`);
+  });
+
+  test('a node name with no dot after it gets the same advice; built-in invariants are unaffected', () => {
+    assert.deepEqual(report(`${HEAD}nodes A, B\ninvariant A < 3\n`), ["3:11 DS130 'A' is a node, not an invariant; write it as a property: invariant A_holds: always A < 3"]);
+    assert.deepEqual(report(`${HEAD}nodes A, B\ninvariant max_skew < 10ms\n`), []);
+    assert.match(report(`${HEAD}nodes A, B\ninvariant max_skw < 10ms\n`)[0]!, /DS130 unknown invariant 'max_skw'; did you mean 'max_skew'\?/);
+  });
+});

@@ -118,7 +118,7 @@ describe('written properties: evaluated only when what they read changes', () =>
 describe('a property written without a name', () => {
   test('invariant n1.term <= 3 says how to write it', () => {
     const d = checkText('scenario s { run for 1s }\nnodes n1, n2 run raft\ninvariant n1.term <= 3\n').diagnostics.find((x) => x.code === 'DS130');
-    assert.match(d?.message ?? '', /^'n1' is not an invariant: to write a property, name it and state it, e.g. 'invariant my_property: always n1.term <= 3'/);
+    assert.equal(d?.message, "'n1' is a node, not an invariant; write it as a property: invariant n1_term: always n1.term <= 3");
   });
 });
 

@@ -14,13 +14,11 @@ import { closestName } from './suggest';
 export function checkInvariant(decl: A.InvariantDecl, text: string, env: ExprEnv, ctx: CheckContext): InvariantInstance | undefined {
   if (decl.formula) return checkFormulaInvariant(decl, decl.formula, text, env, ctx);
   const definition = INVARIANTS.find((d) => d.name === decl.name.text);
+  // `invariant n1.term <= 3`, `invariant raft …`: a property written without a name.
+  const namesNodeOrProtocol = ctx.nodes.has(decl.name.text) || env.protocols.some((p) => p.name === decl.name.text);
+  if (decl.misplacedCondition || (!definition && namesNodeOrProtocol)) return reportConditionAsInvariant(decl, text, ctx);
   if (!definition) {
     const names = INVARIANTS.map((d) => d.name);
-    if (ctx.nodes.has(decl.name.text) || env.protocols.some((p) => p.name === decl.name.text)) {
-      // `invariant n1.term <= 3`: a property written without a name.
-      ctx.diagnostics.push(diagnostic('DS130', `'${decl.name.text}' is not an invariant: to write a property, name it and state it, e.g. 'invariant my_property: always ${decl.name.text}${ctx.nodes.has(decl.name.text) ? '.term <= 3' : ' …'}'; built in: ${names.join(', ')}`, decl.name.range));
-      return undefined;
-    }
     const close = closestName(decl.name.text, names);
     const report = diagnostic('DS130', `unknown invariant '${decl.name.text}'${close ? `; did you mean '${close}'?` : `; known: ${names.join(', ')}`}`, decl.name.range);
     ctx.diagnostics.push(close ? withFix(report, { title: `Change to '${close}'`, range: decl.name.range, newText: close }) : report);
@@ -92,4 +90,19 @@ export function checkExpectation(decl: A.ExpectDecl, text: string, env: ExprEnv,
     range: decl.range,
     text,
   };
+}
+
+/**
+ * `invariant n1.term <= 3` (or `invariant n1 …` naming a node): a condition
+ * where a built-in's name belongs. One DS130 that shows the property form,
+ * with a quick fix that rewrites the statement to it.
+ */
+function reportConditionAsInvariant(decl: A.InvariantDecl, text: string, ctx: CheckContext): undefined {
+  const member = /^\.\s*([A-Za-z_]\w*)/.exec(text.slice(decl.name.text.length))?.[1];
+  const property = `invariant ${decl.name.text}_${member ?? 'holds'}: always ${text}`;
+  const range = decl.misplacedCondition ?? { ...decl.range, startOffset: decl.name.range.startOffset, startLine: decl.name.range.startLine, startColumn: decl.name.range.startColumn };
+  const what = ctx.nodes.has(decl.name.text) ? `'${decl.name.text}' is a node, not an invariant` : `'${text}' is a condition, not an invariant's name`;
+  const report = diagnostic('DS130', `${what}; write it as a property: ${property}`, range);
+  ctx.diagnostics.push(withFix(report, { title: 'Write it as a property', range: decl.range, newText: property }));
+  return undefined;
 }

@@ -159,6 +159,11 @@ export interface InvariantDecl extends Located {
   readonly name: Name;
   /** `invariant NAME: always …`: a written property (then args, within and bound are absent). */
   readonly formula?: TemporalFormula;
+  /**
+   * `invariant n1.term <= 3`: a condition written where the name belongs, from
+   * the name to its end (never run; the checker offers the property form).
+   */
+  readonly misplacedCondition?: SourceRange;
   readonly args: readonly Value[];
   readonly within?: Value;
   readonly comparator?: Comparator;

@@ -1,5 +1,5 @@
 import type { CstNode, IToken } from 'chevrotain';
-import { NO_RANGE } from '../source';
+import { NO_RANGE, type SourceRange } from '../source';
 import { parseDuration, parsePercent, parsePpm } from '../units';
 import type * as A from './ast';
 import { firstChild, isNode, isToken, Missing, need, node, nodeRange, nodes, spanTo, token, tokenRange, unquote } from './cstAccess';
@@ -188,8 +188,29 @@ function fault(n: CstNode): A.Fault {
 }
 
 function invariantDecl(n: CstNode): A.InvariantDecl {
+  const condition = node(n, 'misplacedCondition');
+  if (condition) {
+    const first = firstToken(condition);
+    return { kind: 'invariant', name: name(first), misplacedCondition: nodeRange(condition), args: [], range: nodeRange(n) };
+  }
+  return namedInvariant(need(node(n, 'namedInvariant')), nodeRange(n));
+}
+
+/** The leftmost token under a node (a CST node keeps its children by label, not in order). */
+function firstToken(n: CstNode): IToken {
+  let first: IToken | undefined;
+  for (const key in n.children) {
+    for (const e of n.children[key]!) {
+      const t = isToken(e) ? e : firstToken(e);
+      if (!first || t.startOffset < first.startOffset) first = t;
+    }
+  }
+  return need(first);
+}
+
+function namedInvariant(n: CstNode, range: SourceRange): A.InvariantDecl {
   const formula = node(n, 'formula');
-  if (formula) return { kind: 'invariant', name: name(need(token(n, 'name'))), formula: temporal(formula), args: [], range: nodeRange(n) };
+  if (formula) return { kind: 'invariant', name: name(need(token(n, 'name'))), formula: temporal(formula), args: [], range };
   const args = node(n, 'argList');
   const within = node(n, 'within');
   const comparatorNode = node(n, 'comparator');
@@ -199,7 +220,7 @@ function invariantDecl(n: CstNode): A.InvariantDecl {
     args: args ? argList(args) : [],
     ...(within ? { within: value(within) } : {}),
     ...(comparatorNode ? { comparator: comparator(comparatorNode), bound: value(need(node(n, 'bound'))) } : {}),
-    range: nodeRange(n),
+    range,
   };
 }
 

@@ -311,6 +311,16 @@ export class DsyncParser extends ExpressionRules {
   // invariant NAME [(args)] [within T] [op value]   |   invariant NAME: <temporal formula>
   private invariantDecl = this.RULE('invariantDecl', () => {
     this.CONSUME(K.invariant);
+    // `invariant n1.term <= 3`: a condition where the name belongs. Read whole, so the
+    // checker can offer the property form (`invariant n1_term: always n1.term <= 3`)
+    // instead of a cascade of syntax errors at the '.'.
+    this.OR([
+      { GATE: () => this.LA(2).tokenType === T.Dot, ALT: () => this.SUBRULE(this.expression, { LABEL: 'misplacedCondition' }) },
+      { ALT: () => this.SUBRULE(this.namedInvariant) },
+    ]);
+  });
+
+  private namedInvariant = this.RULE('namedInvariant', () => {
     this.CONSUME(T.Name, { LABEL: 'name' });
     this.OR([
       {
