@@ -1,14 +1,8 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { sleep, until } from './util';
+import { screenshot, sleep, until } from './util';
 import type { DsyncApi } from '../../../client/src/extension';
 import type { ExploreResult } from '../../../server/src/shared/requests';
-
-/** Asks the runner (outside VS Code) for a screenshot of the page, then gives it time to take it. */
-async function screenshot(name: string): Promise<void> {
-  console.log(`DSYNC_SCREENSHOT ${name}`);
-  await sleep(1500);
-}
 
 function sampleUri(name: string): vscode.Uri {
   const folder = vscode.workspace.workspaceFolders?.[0];

@@ -8,12 +8,14 @@ import Mocha from 'mocha';
 import { registerExtensionTests } from './extension.e2e';
 import { registerRestartTests } from './restart.e2e';
 import { registerWalkthroughTests } from './walkthrough.e2e';
+import { registerPropertyTests } from './properties.e2e';
 
 export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec' });
   mocha.suite.emit('pre-require', globalThis, 'extension.e2e', mocha);
   registerExtensionTests();
   registerRestartTests();
+  registerPropertyTests();
   registerWalkthroughTests();
   return new Promise((resolve, reject) => {
     mocha.run((failures) => {

@@ -13,3 +13,9 @@ export async function until<T>(what: string, probe: () => T | undefined | Promis
     await sleep(200);
   }
 }
+
+/** Asks the runner (outside VS Code) for a screenshot of the page, then gives it time to take it. */
+export async function screenshot(name: string): Promise<void> {
+  console.log(`DSYNC_SCREENSHOT ${name}`);
+  await sleep(1500);
+}

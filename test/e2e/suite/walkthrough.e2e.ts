@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { sleep, until } from './util';
+import { screenshot, sleep, until } from './util';
 import type { RunScenarioResult } from '../../../server/src/shared/requests';
 
 /**
@@ -11,11 +11,6 @@ import type { RunScenarioResult } from '../../../server/src/shared/requests';
  * `registerWalkthroughTests()`.
  */
 const WALKTHROUGH = 'dsync.dsync#dsync.learn';
-
-async function screenshot(name: string): Promise<void> {
-  console.log(`DSYNC_SCREENSHOT ${name}`);
-  await sleep(1500);
-}
 
 async function openWalkthrough(): Promise<string> {
   await vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH, false);
