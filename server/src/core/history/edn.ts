@@ -1,4 +1,4 @@
-import { fail, type Datum, type Position } from './located';
+import { fail, TextCursor, type Datum, type Position } from './located';
 
 /**
  * A small, strict reader for the subset of EDN (https://github.com/edn-format/edn)
@@ -17,20 +17,7 @@ export function readEdn(text: string, startLine = 1, startColumn = 1): Datum[] {
 const DELIMITERS = new Set(['{', '}', '[', ']', '(', ')', '"', ';']);
 const MAX_DEPTH = 200;
 
-class EdnReader {
-  private i = 0;
-  private line: number;
-  private column: number;
-
-  constructor(
-    private readonly text: string,
-    startLine: number,
-    startColumn: number,
-  ) {
-    this.line = startLine;
-    this.column = startColumn;
-  }
-
+class EdnReader extends TextCursor {
   readAll(): Datum[] {
     const out: Datum[] = [];
     for (;;) {
@@ -39,21 +26,6 @@ class EdnReader {
       const d = this.read(0);
       if (d) out.push(d);
     }
-  }
-
-  private here(): Position {
-    return { line: this.line, column: this.column };
-  }
-
-  private advance(): string {
-    const c = this.text[this.i++]!;
-    if (c === '\n') {
-      this.line++;
-      this.column = 1;
-    } else {
-      this.column++;
-    }
-    return c;
   }
 
   private skipSpace(): void {

@@ -1,4 +1,4 @@
-import { fail, type Datum, type Position } from './located';
+import { fail, TextCursor, type Datum, type Position } from './located';
 
 /**
  * A strict JSON reader (RFC 8259) that keeps where every value starts, so a
@@ -17,30 +17,9 @@ export function readJson(text: string): Datum {
 
 const MAX_DEPTH = 200;
 
-class JsonReader {
-  private i = 0;
-  private line = 1;
-  private column = 1;
-
-  constructor(private readonly text: string) {}
-
+class JsonReader extends TextCursor {
   atEnd(): boolean {
     return this.i >= this.text.length;
-  }
-
-  here(): Position {
-    return { line: this.line, column: this.column };
-  }
-
-  private advance(): string {
-    const c = this.text[this.i++]!;
-    if (c === '\n') {
-      this.line++;
-      this.column = 1;
-    } else {
-      this.column++;
-    }
-    return c;
   }
 
   space(): void {

@@ -59,3 +59,33 @@ export function showDatum(d: Datum): string {
     case 'tagged': return `#${d.tag} ${showDatum(d.value)}`;
   }
 }
+
+/**
+ * A cursor over a text that knows the line and column it stands at (both
+ * from 1), so the history readers can locate every value and every error.
+ */
+export class TextCursor {
+  protected i = 0;
+  protected line: number;
+  protected column: number;
+
+  constructor(protected readonly text: string, startLine = 1, startColumn = 1) {
+    this.line = startLine;
+    this.column = startColumn;
+  }
+
+  here(): Position {
+    return { line: this.line, column: this.column };
+  }
+
+  protected advance(): string {
+    const c = this.text[this.i++]!;
+    if (c === '\n') {
+      this.line++;
+      this.column = 1;
+    } else {
+      this.column++;
+    }
+    return c;
+  }
+}
