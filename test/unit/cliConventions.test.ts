@@ -171,6 +171,8 @@ describe('dsync fmt', () => {
     const formatted = file('crlf.dsync', Buffer.from('\ufeff' + crlf, 'utf8'));
     assert.equal(dsync(['fmt', '--check', formatted]).status, 0);
     const messy = file('messy-crlf.dsync', Buffer.from('\ufeff' + crlf.replace('nodes A, B', 'nodes  A ,B'), 'utf8'));
+    // Printed to standard output, every line of a CRLF file ends in CRLF, the last one too.
+    assert.equal(dsync(['fmt', messy]).stdout, crlf);
     const check = dsync(['fmt', '--check', messy]);
     assert.deepEqual([check.status, check.stdout], [1, `${messy}: not formatted\n`]);
     assert.equal(dsync(['fmt', '--write', messy]).status, 0);

@@ -37,7 +37,9 @@ export function formatFile(file: string, mode: 'print' | 'check' | 'write', io: 
       if (styled !== source.text) fs.writeFileSync(file, (source.bom ? '\ufeff' : '') + styled);
       return 0;
     case 'print':
-      io.out(styled.replace(crlf ? /\r\n$/ : /\n$/, ''));
+      // `out` ends the text with "\n": leaving a CRLF file's last "\r" in
+      // place makes its last line end in CRLF like every other.
+      io.out(styled.replace(/\n$/, ''));
       return 0;
   }
 }
