@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { ExploreAggregate } from '../../server/src/core/explore/aggregate';
 import { materialize } from '../../server/src/core/explore/materialize';
-import { planRandomFaults } from '../../server/src/core/explore/randomFaults';
+import { planRandomFaults } from '../../server/src/core/sim/randomFaults';
 import { SeedRunner } from '../../server/src/core/explore/runner';
 import { shrink } from '../../server/src/core/explore/shrink';
 import { deletableUnits, earlierFaults, sortedFaults } from '../../server/src/core/explore/shrinkEdits';

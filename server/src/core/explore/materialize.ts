@@ -1,6 +1,6 @@
 import type { FaultModel, Model } from '../model';
 import type * as A from '../syntax/ast';
-import { planRandomFaults } from './randomFaults';
+import { planRandomFaults } from '../sim/randomFaults';
 import { applyEdits, deletion, type TextEdit } from './textEdits';
 
 /**

@@ -1,5 +1,5 @@
 import type { LatencyModel } from '../check/options';
-import type { ClockModel, Model } from '../model';
+import type { ClockModel, ScenarioModel } from '../scenarioModel';
 import type { LocalClock } from '../sim/clock';
 import type { TraceEvent } from '../sim/trace';
 import { firstGapAtLeast, trueTimeClock } from './readingGap';
@@ -235,7 +235,7 @@ function meanLatency(l: LatencyModel): number {
  * transfer (NTP, PTP, Cristian) cannot see that and is off by half the
  * difference, so they explain an offset that synchronisation did not remove.
  */
-export function asymmetryCauses(model: Model, node: number): Cause[] {
+export function asymmetryCauses(model: ScenarioModel, node: number): Cause[] {
   const n = model.nodes.length;
   const causes: Cause[] = [];
   if (node < 0) return causes;

@@ -1,5 +1,5 @@
 import type { Comparator, Value } from '../syntax/ast';
-import type { Model } from '../model';
+import type { ScenarioModel } from '../scenarioModel';
 import type { Mix, PropertyValue, StateReport } from '../protocols/protocol';
 import { valuesEqual } from '../protocols/values';
 import type { LocalClock } from '../sim/clock';
@@ -103,7 +103,7 @@ export interface InvariantMonitor {
 
 /** What monitors may look at: a read-only view of the running simulation. */
 export interface WorldView {
-  readonly model: Model;
+  readonly model: ScenarioModel;
   now(): number;
   isAlive(node: number): boolean;
   clock(node: number): LocalClock;

@@ -1,12 +1,12 @@
 import type { ExprReader } from '../expr/reader';
 import { valuesEqual, type Value } from '../expr/values';
-import type { Model } from '../model';
+import type { ScenarioModel } from '../scenarioModel';
 import type { WorldView } from './invariant';
 
-const NODE_INDEX = new WeakMap<Model, ReadonlyMap<string, number>>();
+const NODE_INDEX = new WeakMap<ScenarioModel, ReadonlyMap<string, number>>();
 
 /** Node name → index, built once per model (exploration makes a reader per schedule). */
-function nodeIndexOf(model: Model): ReadonlyMap<string, number> {
+function nodeIndexOf(model: ScenarioModel): ReadonlyMap<string, number> {
   let index = NODE_INDEX.get(model);
   if (!index) NODE_INDEX.set(model, (index = new Map(model.nodes.map((n) => [n.name, n.index]))));
   return index;

@@ -1,4 +1,4 @@
-import type { ClockModel } from '../model';
+import type { ClockModel } from '../scenarioModel';
 
 const MICRO = 1_000_000;
 

@@ -2,7 +2,7 @@ import type { WorldView } from '../invariants/invariant';
 import type { FaultModel, Model, ScriptAction } from '../model';
 import type { Mix, NodeContext, PropertyValue, ProtocolNode } from '../protocols/protocol';
 import type { SourceRange } from '../source';
-import { faultsForSeed } from '../explore/randomFaults';
+import { faultsForSeed } from './randomFaults';
 import { EventQueue } from './eventQueue';
 import { applyFault, endFaultWindow, type FaultHooks } from './faults';
 import { fingerprintProtocols } from './fingerprint';

@@ -1,7 +1,7 @@
 import { ExprRuntimeError, type Value } from '../expr/values';
 import { WorldReader } from '../invariants/worldReader';
 import type { Expectation } from '../model';
-import type { Simulation } from './engine';
+import type { WorldView } from '../invariants/invariant';
 
 export interface ExpectationOutcome {
   readonly passed: boolean;
@@ -15,7 +15,7 @@ export interface ExpectationOutcome {
 }
 
 /** Evaluates `expect …` against the simulation's state now. */
-export function evaluateExpectation(e: Expectation, sim: Simulation): ExpectationOutcome {
+export function evaluateExpectation(e: Expectation, sim: WorldView): ExpectationOutcome {
   const reader = new WorldReader(sim);
   const time = sim.now();
   try {

@@ -1,6 +1,6 @@
 import type { FaultModel, Model } from '../model';
 import { CLIENT_PROTOCOL } from '../protocols/client';
-import { Rng } from '../sim/rng';
+import { Rng } from './rng';
 import { MS } from '../units';
 
 /**
