@@ -8,6 +8,7 @@ import { format } from '../../server/src/core/format/formatter';
 import { traceJsonChunks, traceToJson } from '../../server/src/core/sim/json';
 import { exceedsSizeCap, MAX_FILE_BYTES, parse, utf8ByteLength } from '../../server/src/core/syntax/parse';
 import { repoPath, runText } from './support/scenario';
+import { sampleFiles } from './support/traceHashes';
 
 /**
  * Command-line conventions of the real CLI (`node bin/dsync.js`): help per
@@ -133,7 +134,7 @@ describe('diagnostics for tools', () => {
 
 describe('dsync fmt', () => {
   test('our own samples are formatted', () => {
-    const samples = fs.readdirSync(repoPath('samples')).filter((f) => f.endsWith('.dsync')).map((f) => path.join('samples', f));
+    const samples = sampleFiles(repoPath()).map((f) => path.join('samples', f));
     const r = dsync(['fmt', '--check', ...samples]);
     assert.equal(r.status, 0, r.stdout + r.stderr);
   });

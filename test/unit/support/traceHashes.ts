@@ -19,8 +19,13 @@ export const MANIFEST = path.join('test', 'fixtures', 'trace-hashes.json');
 /** sample file name → seed key ("own" or the number) → sha256 hex of traceToJson. */
 export type TraceHashes = Record<string, Record<string, string>>;
 
+/** Every sample, as a path relative to samples/ with `/` separators: `causal_demo.dsync`, `protocols/bully_election.dsync`. */
 export function sampleFiles(root: string): string[] {
-  return fs.readdirSync(path.join(root, 'samples')).filter((f) => f.endsWith('.dsync')).sort();
+  return fs
+    .readdirSync(path.join(root, 'samples'), { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.dsync'))
+    .map((f) => f.split(path.sep).join('/'))
+    .sort();
 }
 
 export function hashesOf(text: string): Record<string, string> {
