@@ -67,6 +67,21 @@ describe('two_phase_commit', () => {
     assert.deepEqual(r.violations, []);
   });
 
+  test('bugs abort_on_timeout: a participant whose commit is lost aborts alone, and atomicity catches it', () => {
+    // C commits txn 1 at 320ms; its commit to P2 is dropped. P2 voted yes at 310ms.
+    const faults = 'at 315ms drop C -> P2 for 100ms';
+    const buggy = runText(scenario('transactions 1 every 300ms; bugs abort_on_timeout', faults));
+    assert.deepEqual(notes(buggy, 'decision').map((e) => `${e.name} ${e.data!['decision']} ${e.time / 1e6}`), ['C commit 320', 'P1 commit 330', 'P2 abort 510']);
+    const v = violation(buggy, 'atomicity');
+    assert.ok(v);
+    assert.match(v.message, /^atomicity broken for txn 1: P2 aborted at t=510ms but C had committed at t=320ms/);
+    assert.deepEqual(v.causes.map((c) => c.message), ['drop C -> P2 at 315ms', 'bugs abort_on_timeout', 'two_phase_commit on C, P1, P2']);
+    // Without the switch P2 asks C and P1 at 510ms and has their answers at 530ms.
+    const correct = runText(scenario('transactions 1 every 300ms', faults));
+    assert.deepEqual(notes(correct, 'decision').map((e) => `${e.name} ${e.data!['decision']} ${e.time / 1e6}`), ['C commit 320', 'P1 commit 330', 'P2 commit 530']);
+    assert.equal(violation(correct, 'atomicity'), undefined);
+  });
+
   test('transactions due while the coordinator is down are skipped, later ones run', () => {
     const r = runText(sample('2pc_coordinator_crash.dsync'));
     assert.deepEqual([...new Set(notes(r, 'phase', 'prepare').map((e) => e.data!['txn']))], [1, 4]);

@@ -1,7 +1,7 @@
 import { readDecision } from '../protocols/coordinationNotes';
 import { formatDuration } from '../units';
 import type { InvariantDefinition } from './invariant';
-import { bindingCause, FaultHistory, instanceOf, nodeName } from './protocolCauses';
+import { bindingCause, FaultHistory, instanceOf, nodeName, optionCauses } from './protocolCauses';
 
 interface Decided {
   readonly node: number;
@@ -42,7 +42,7 @@ export const atomicity: InvariantDefinition = {
           message: `atomicity broken for txn ${d.txn}: ${nodeName(world, e.node)} ${verb(d.decision)} at t=${formatDuration(e.time)} but ${nodeName(world, other.node)} had ${verb(otherDecision)} at t=${formatDuration(other.time)}`,
           time: e.time,
           seq: e.seq,
-          causes: [...faults.causesAmong([e.node, other.node]), bindingCause(world, instance)],
+          causes: [...faults.causesAmong([e.node, other.node]), ...optionCauses(world, instance, ['bugs']), bindingCause(world, instance)],
         };
       },
     };

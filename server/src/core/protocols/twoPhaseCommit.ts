@@ -1,4 +1,6 @@
+import { formatDuration } from '../units';
 import type { NodeContext, ProtocolDefinition, ProtocolNode } from './protocol';
+import type { OptionSpec } from '../check/options';
 import { COMMIT_OPTIONS, COMMIT_PROPERTIES, commitConfig, TxnLog, validateCommit, type CommitConfig, type Decision } from './common/transactions';
 import { noteDecision, noteVote } from './coordinationNotes';
 import { KeyedTimers } from './common/keyedTimers';
@@ -17,6 +19,10 @@ import { Workload } from './common/workload';
  * undecided transaction is aborted (presumed abort).
  *
  * Messages: prepare, vote {yes}, commit | abort, ack, decision_req; all carry `txn`.
+ *
+ * The bug switch `abort_on_timeout`: an uncertain participant gives up after
+ * `timeout` and aborts alone, the tempting way out of blocking; when the
+ * coordinator decided commit and its message is late, atomicity breaks.
  */
 export const twoPhaseCommit: ProtocolDefinition = {
   name: 'two_phase_commit',
@@ -24,7 +30,10 @@ export const twoPhaseCommit: ProtocolDefinition = {
   summary: 'two-phase commit with durable logs on coordinator and participants; blocks while the coordinator is down',
   binding: 'nodes',
   reports: ['transactions'],
-  options: COMMIT_OPTIONS,
+  options: [
+    ...COMMIT_OPTIONS,
+    { key: 'bugs', type: 'choices', choices: ['abort_on_timeout'], doc: 'known mistakes to switch on: abort_on_timeout (an uncertain participant aborts alone after its timeout instead of asking)', example: 'abort_on_timeout' },
+  ] satisfies readonly OptionSpec[],
   properties: COMMIT_PROPERTIES,
   validate: validateCommit,
   createNode: (ctx) => (commitConfig(ctx).coordinator === ctx.self ? new Coordinator(ctx) : new Participant(ctx)),
@@ -138,12 +147,14 @@ class Coordinator implements ProtocolNode {
 
 class Participant implements ProtocolNode {
   private readonly cfg: CommitConfig;
+  private readonly abortOnTimeout: boolean;
   private readonly log: TxnLog;
   private readonly reportedBlocked = new Set<number>();
   private readonly timers: KeyedTimers<number>;
 
   constructor(private readonly ctx: NodeContext) {
     this.cfg = commitConfig(ctx);
+    this.abortOnTimeout = ((ctx.options.get('bugs') as readonly string[] | undefined) ?? []).includes('abort_on_timeout');
     this.log = new TxnLog(ctx);
     this.timers = new KeyedTimers(ctx);
   }
@@ -185,6 +196,8 @@ class Participant implements ProtocolNode {
   onTimer(name: string, data: unknown): void {
     const txn = data as number;
     if (name !== 'decision' || !this.log.uncertain(txn)) return;
+    // The bug: giving up on the decision. The coordinator may have decided commit.
+    if (this.abortOnTimeout) return this.apply(txn, 'abort', `no decision within ${formatDuration(this.cfg.timeout)}: gives up waiting and aborts alone`);
     if (!this.reportedBlocked.has(txn)) {
       this.reportedBlocked.add(txn);
       this.ctx.note(`txn ${txn}: blocked: voted yes, no decision; asking the coordinator and peers`, { txn, blocked: true });
