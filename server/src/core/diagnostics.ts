@@ -16,6 +16,7 @@ export const CATALOG = {
   DS104: { severity: 'error', title: 'nested too deeply' },
   DS105: { severity: 'error', title: 'unknown or detached unit' },
   DS106: { severity: 'error', title: 'block never closed' },
+  DS107: { severity: 'error', title: 'note interpolation is not an expression' },
   DS110: { severity: 'error', title: 'unknown node' },
   DS111: { severity: 'error', title: 'duplicate node' },
   DS112: { severity: 'error', title: 'duplicate declaration' },

@@ -26,9 +26,10 @@ export function format(text: string): string | undefined {
   const tokens = [...parsed.tokens, ...parsed.comments].sort((a, b) => a.startOffset - b.startOffset);
   // A property written over several lines (`invariant x:` then `always …`) indents its continuation lines once.
   const continued = (parsed.ast.statements.filter((st) => (st.kind === 'invariant' || st.kind === 'expect') && st.range.endLine > st.range.startLine)).map((st) => st.range);
-  // In an expression, `a -1` is a subtraction: written `a - 1`.
-  const expressions = parsed.ast.statements.flatMap((st) => (st.kind === 'expect' ? [st.condition.range] : st.kind === 'invariant' && st.formula ? [st.formula.range] : []));
+  // In an expression, `a -1` is a subtraction: written `a - 1` (a protocol's body is code throughout).
+  const expressions = parsed.ast.statements.flatMap((st) => (st.kind === 'expect' ? [st.condition.range] : st.kind === 'invariant' && st.formula ? [st.formula.range] : st.kind === 'protocol' ? [st.bodyRange] : []));
   const inExpression = (t: IToken): boolean => expressions.some((r) => t.startOffset >= r.startOffset && t.startOffset < r.endOffset);
+  const protocolCode = protocolSpacing(parsed.ast.statements);
   const continues = (t: IToken): boolean => continued.some((r) => t.startOffset > r.startOffset && t.startOffset < r.endOffset && (t.startLine ?? 0) > r.startLine);
   const separate = itemsNeedingSeparator(text, parsed.ast.statements, parsed.tokens);
   const lines: string[] = [];
@@ -56,7 +57,9 @@ export function format(text: string): string | undefined {
         flush();
         blankPending = newlines > 1;
       } else if (separate.has(token.startOffset)) {
-        current += '; ';
+        current += separate.get(token.startOffset);
+      } else if (protocolCode.tight(previous, token)) {
+        // no space: `set<node>`, `node?`, `{}` in protocol code
       } else if (needsSpace(previous, token) && !(previous.tokenType.name === 'LCurly' && groupBraces[groupBraces.length - 1]) && !(kind === 'RCurly' && groupBraces[groupBraces.length - 1])) {
         current += ' ';
       }
@@ -98,16 +101,18 @@ interface Span {
  * settings (`run for` among them), options, rule actions, faults and client
  * items.
  */
-function itemsNeedingSeparator(text: string, statements: readonly A.Statement[], tokens: readonly IToken[]): Set<number> {
+function itemsNeedingSeparator(text: string, statements: readonly A.Statement[], tokens: readonly IToken[]): Map<number, string> {
   const semicolons = tokens.filter((t) => t.tokenType.name === 'Semicolon').map((t) => t.startOffset);
-  const out = new Set<number>();
-  const visit = (items: Span[]): void => {
+  // Message fields may be separated by `,` as well.
+  const fieldSeparators = tokens.filter((t) => t.tokenType.name === 'Semicolon' || t.tokenType.name === 'Comma').map((t) => t.startOffset);
+  const out = new Map<number, string>();
+  const visit = (items: Span[], separator = '; '): void => {
     items.sort((a, b) => a.start - b.start);
     for (let i = 1; i < items.length; i++) {
       const previous = items[i - 1]!;
       const next = items[i]!;
       if (next.joins || next.start < previous.end || text.slice(previous.end, next.start).includes('\n')) continue;
-      if (!hasOffsetIn(semicolons, previous.end, next.start)) out.add(next.start);
+      if (!hasOffsetIn(separator === '; ' ? semicolons : fieldSeparators, previous.end, next.start)) out.set(next.start, separator);
     }
   };
   const spans = (items: readonly { range: SourceRange; key?: A.Name }[]): Span[] =>
@@ -142,11 +147,75 @@ function itemsNeedingSeparator(text: string, statements: readonly A.Statement[],
       case 'client':
         visit([...spans(s.items), ...spans(s.settings)]);
         break;
+      case 'protocol':
+        visit(spans(s.members));
+        for (const m of s.members) {
+          // Fields of a message written on one line are separated by `, ` (`{ term: int, from: node }`).
+          if (m.kind === 'message') visit(spans(m.fields), ', ');
+          if (m.kind === 'handler') visitBlock(m.body, visit);
+        }
+        break;
       default:
         break;
     }
   }
   return out;
+}
+
+/** The statements of a block and of the blocks inside it, each list as one block's items. */
+function visitBlock(block: A.Block, visit: (items: Span[]) => void): void {
+  visit(block.statements.map((x) => ({ start: x.range.startOffset, end: x.range.endOffset })));
+  for (const st of block.statements) {
+    if (st.kind === 'if') {
+      visitBlock(st.then, visit);
+      if (st.else) visitBlock(st.else, visit);
+    } else if (st.kind === 'for') visitBlock(st.body, visit);
+  }
+}
+
+/**
+ * Spacing inside protocol code that the rest of the file never has: types
+ * hug their brackets (`set<node>`, `map<string, set<node>>`, `node?`), an
+ * empty `{}` is one word, and an operator word keeps its space before `(`
+ * (`a or (b)`, where a call `size(x)` binds).
+ */
+function protocolSpacing(statements: readonly A.Statement[]): { tight(previous: IToken, next: IToken): boolean } {
+  const protocols = statements.filter((s): s is A.ProtocolDecl => s.kind === 'protocol').map((s) => s.bodyRange);
+  const types: SourceRange[] = [];
+  for (const s of statements) if (s.kind === 'protocol') for (const m of s.members) types.push(...memberTypes(m));
+  const within = (ranges: readonly SourceRange[], t: IToken): boolean => ranges.some((r) => t.startOffset >= r.startOffset && t.startOffset < r.endOffset);
+  return {
+    tight(previous, next) {
+      const a = previous.tokenType.name;
+      const b = next.tokenType.name;
+      if (!within(protocols, next)) return false;
+      if (a === 'LCurly' && b === 'RCurly') return true;
+      if (b === 'Question') return true;
+      if (!within(types, next)) return false;
+      return b === 'Less' || a === 'Less' || b === 'Greater';
+    },
+  };
+}
+
+/** The type annotations a member holds (its own and those of its parameters, fields, `let`s). */
+function memberTypes(m: A.ProtocolMember): SourceRange[] {
+  switch (m.kind) {
+    case 'const': return m.type ? [m.type.range] : [];
+    case 'message': return m.fields.map((f) => f.type.range);
+    case 'state': return [m.type.range];
+    case 'fn': return [...m.params.map((p) => p.type.range), m.result.range];
+    case 'handler': return blockTypes(m.body);
+    default: return [];
+  }
+}
+
+function blockTypes(block: A.Block): SourceRange[] {
+  return block.statements.flatMap((st) => {
+    if (st.kind === 'let') return st.type ? [st.type.range] : [];
+    if (st.kind === 'if') return [...blockTypes(st.then), ...(st.else ? blockTypes(st.else) : [])];
+    if (st.kind === 'for') return blockTypes(st.body);
+    return [];
+  });
 }
 
 /** Whether a sorted list holds an offset in [from, to). */
@@ -161,6 +230,9 @@ function hasOffsetIn(sorted: readonly number[], from: number, to: number): boole
   return lo < sorted.length && sorted[lo]! < to;
 }
 
+/** Keywords that are operators in expressions, never called: `(` after one opens a group. */
+const OPERATOR_WORDS: ReadonlySet<string> = new Set(['and', 'or', 'not', 'implies', 'in', 'if', 'then', 'else', 'where', 'after'].map((k) => `Kw_${k}`));
+
 const TIGHT_AFTER = new Set(['Dot', 'DotDot', 'LParen', 'LBracket']);
 const TIGHT_BEFORE = new Set(['Dot', 'DotDot', 'RParen', 'RBracket', 'Comma', 'Semicolon', 'Colon']);
 
@@ -168,8 +240,8 @@ function needsSpace(previous: IToken, next: IToken): boolean {
   const a = previous.tokenType.name;
   const b = next.tokenType.name;
   if (TIGHT_AFTER.has(a) || TIGHT_BEFORE.has(b)) return false;
-  // `normal(10ms)`, `B.received("x")`, `max_skew(A, B)`: a call binds to its name.
-  if (b === 'LParen' && (a === 'Identifier' || a.startsWith('Kw_'))) return false;
+  // `normal(10ms)`, `B.received("x")`, `max_skew(A, B)`: a call binds to its name; an operator word keeps its space (`a or (b)`).
+  if (b === 'LParen' && (a === 'Identifier' || (a.startsWith('Kw_') && !OPERATOR_WORDS.has(a)))) return false;
   // `a.log[3]`, `f(x)[0]`: an index binds to what it indexes (a list literal after an operator keeps its space).
   if (b === 'LBracket' && (a === 'Identifier' || a === 'RParen' || a === 'RBracket')) return false;
   return true;

@@ -81,3 +81,16 @@ export function nodeRange(n: CstNode): SourceRange {
 export function spanTo(a: SourceRange, b: SourceRange): SourceRange {
   return { ...a, endOffset: b.endOffset, endLine: b.endLine, endColumn: b.endColumn };
 }
+
+/** Runs a builder, turning a missing piece into an empty list. */
+export function optional<T>(build: (n: CstNode) => T): (n: CstNode) => T[] {
+  return (n) => {
+    if (n.recoveredNode) return [];
+    try {
+      return [build(n)];
+    } catch (error) {
+      if (error instanceof Missing) return [];
+      throw error;
+    }
+  };
+}

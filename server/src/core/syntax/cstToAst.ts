@@ -1,9 +1,11 @@
 import type { CstNode, IToken } from 'chevrotain';
 import { NO_RANGE, type SourceRange } from '../source';
-import { parseDuration, parsePercent, parsePpm } from '../units';
 import type * as A from './ast';
-import { firstChild, isNode, isToken, Missing, need, node, nodeRange, nodes, spanTo, token, tokenRange, unquote } from './cstAccess';
+import type { Diagnostic } from '../diagnostics';
+import { firstChild, isNode, isToken, Missing, need, node, nodeRange, nodes, optional, spanTo, token, tokenRange, unquote } from './cstAccess';
 import { expression, temporal } from './exprToAst';
+import { protocolDecl } from './protocolToAst';
+import { argList, name, optionItem, value } from './valueToAst';
 
 export { tokenRange, unquote };
 
@@ -11,19 +13,20 @@ export { tokenRange, unquote };
  * Builds the typed AST from Chevrotain's CST. Kept apart from the grammar so
  * the parser stays a pure recogniser. Any piece the parser had to invent or
  * skip during error recovery makes its statement `undefined`: the AST holds
- * only what the user really wrote.
+ * only what the user really wrote. Mistakes only the AST builder sees (a
+ * `note`'s `{…}` that is not an expression) go to `report`.
  */
-export function cstToAst(file: CstNode): A.DsyncFile {
+export function cstToAst(file: CstNode, report: (d: Diagnostic) => void): A.DsyncFile {
   const statements: A.Statement[] = [];
   for (const stmt of nodes(file, 'statement')) {
-    const built = buildStatement(stmt);
+    const built = buildStatement(stmt, report);
     if (built) statements.push(built);
   }
   // A file without a single token (empty, only comments) has no location: an empty range at the start.
   return { statements, range: Number.isFinite(file.location?.startOffset) ? nodeRange(file) : NO_RANGE };
 }
 
-function buildStatement(stmt: CstNode): A.Statement | undefined {
+function buildStatement(stmt: CstNode, report: (d: Diagnostic) => void): A.Statement | undefined {
   const inner = firstChild(stmt, isNode);
   if (!inner) return undefined;
   // A node list cut short still declares the names written before the error:
@@ -44,25 +47,13 @@ function buildStatement(stmt: CstNode): A.Statement | undefined {
       case 'invariantDecl': return invariantDecl(inner);
       case 'expectDecl': return expectDecl(inner);
       case 'clientDecl': return clientDecl(inner);
+      case 'protocolDecl': return protocolDecl(inner, report);
       default: return undefined;
     }
   } catch (error) {
     if (error instanceof Missing) return undefined;
     throw error;
   }
-}
-
-/** Runs a builder, turning a missing piece into an empty list. */
-function optional<T>(build: (n: CstNode) => T): (n: CstNode) => T[] {
-  return (n) => {
-    if (n.recoveredNode) return [];
-    try {
-      return [build(n)];
-    } catch (error) {
-      if (error instanceof Missing) return [];
-      throw error;
-    }
-  };
 }
 
 function scenario(n: CstNode): A.ScenarioDecl {
@@ -278,20 +269,6 @@ function optionBlock(n: CstNode): A.OptionSetting[] {
   return nodes(n, 'optionItem').flatMap(optional(optionItem));
 }
 
-function optionItem(n: CstNode): A.OptionSetting {
-  const values = nodes(n, 'optionValue').map((v): A.OptionValue => {
-    const assigned = node(v, 'assigned');
-    return { value: value(need(node(v, 'value'))), ...(assigned ? { assigned: value(assigned) } : {}), range: nodeRange(v) };
-  });
-  if (values.length === 0) throw new Missing();
-  return { key: name(need(token(n, 'key'))), values, range: nodeRange(n) };
-}
-
-function argList(n: CstNode): A.Value[] {
-  need(token(n, 'RParen'));
-  return nodes(n, 'value').map(value);
-}
-
 function nodeRef(n: CstNode): A.NodeRef {
   const last = token(n, 'last');
   return { first: name(need(token(n, 'first'))), ...(last ? { last: name(last) } : {}), range: nodeRange(n) };
@@ -304,37 +281,6 @@ function linkRef(n: CstNode): A.LinkRef {
     bidirectional: token(n, 'BiArrow') !== undefined,
     range: nodeRange(n),
   };
-}
-
-function value(n: CstNode): A.Value {
-  const low = atom(need(node(n, 'low')));
-  const high = node(n, 'high');
-  if (!high) return low;
-  return { kind: 'range', low, high: atom(high), range: nodeRange(n) };
-}
-
-function atom(n: CstNode): A.Value {
-  if (n.recoveredNode) throw new Missing();
-  const t = need(firstChild(n, isToken));
-  const range = tokenRange(t);
-  const text = t.image;
-  switch (t.tokenType.name) {
-    case 'Duration': return { kind: 'duration', ns: parseDuration(text), text, range };
-    case 'Ppm': return { kind: 'ppm', ppm: parsePpm(text), text, range };
-    case 'Percent': return { kind: 'percent', fraction: parsePercent(text), text, range };
-    case 'NumberLiteral': return { kind: 'number', value: Number(text), text, range };
-    case 'StringLiteral': return { kind: 'string', value: unquote(text), range };
-    case 'Kw_true': return { kind: 'bool', value: true, range };
-    case 'Kw_false': return { kind: 'bool', value: false, range };
-    default: {
-      const args = node(n, 'argList');
-      return args ? { kind: 'name', name: text, args: argList(args), range: nodeRange(n) } : { kind: 'name', name: text, range };
-    }
-  }
-}
-
-function name(t: IToken): A.Name {
-  return { text: t.image, range: tokenRange(t) };
 }
 
 function stringLit(t: IToken): A.StringLit {

@@ -66,6 +66,8 @@ export const KEYWORD_NAMES = [
   // properties (expr/): temporal forms, quantifiers, logic
   'always', 'never', 'eventually', 'whenever', 'then', 'forall', 'exists',
   'in', 'and', 'or', 'not', 'implies', 'if', 'else', 'none', 'where',
+  // written protocols (issue 15); their other words are contextual (protocolParser.ts)
+  'protocol',
 ] as const;
 export type Keyword = (typeof KEYWORD_NAMES)[number];
 
@@ -126,6 +128,8 @@ export const Minus = createToken({ name: 'Minus', pattern: /-/ });
 export const Slash = createToken({ name: 'Slash', pattern: /\// });
 export const Modulo = createToken({ name: 'Modulo', pattern: /%/ });
 export const Pipe = createToken({ name: 'Pipe', pattern: /\|/ });
+/** `node?`: an optional type in a protocol declaration. */
+export const Question = createToken({ name: 'Question', pattern: /\?/ });
 export const Comma = createToken({ name: 'Comma', pattern: /,/ });
 export const Semicolon = createToken({ name: 'Semicolon', pattern: /;/ });
 export const Colon = createToken({ name: 'Colon', pattern: /:/ });
@@ -166,6 +170,7 @@ export const allTokens: TokenType[] = [
   Slash,
   Modulo,
   Pipe,
+  Question,
   Comma,
   Semicolon,
   Colon,

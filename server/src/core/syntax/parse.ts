@@ -5,8 +5,9 @@ import type { DsyncFile } from './ast';
 import { cstToAst, tokenRange } from './cstToAst';
 import { dsyncLexer, StringLiteral } from './lexer';
 import { holdsCut, limitNesting } from './limits';
-import { closeBlocks, keywordsAsNodeNames, repairUnits } from './repair';
+import { closeBlocks, keywordsAsNodeNames, repairUnits, splitTypeCloses, STATEMENT_STARTS } from './repair';
 import { dsyncParser } from './parser';
+import { unexpectedWord } from './protocolToAst';
 
 /** Codes that mean the token stream is not what the user meant: the formatter leaves such a file alone. */
 export const SYNTAX_ERROR_CODES: ReadonlySet<string> = new Set(['DS101', 'DS102', 'DS103', 'DS104', 'DS105', 'DS106', 'DS172']);
@@ -79,25 +80,26 @@ export function parse(text: string): ParseResult {
     const hint = shown.startsWith("'") ? 'strings use double quotes: "hello"' : 'names use letters, digits and _';
     diagnostics.push(diagnostic('DS101', `unexpected character ${JSON.stringify(shown)}; ${hint}`, range));
   }
-  const tokens: IToken[] = [];
+  const lexedTokens: IToken[] = [];
   for (const t of lexed.tokens) {
     if (t.tokenType.name === 'UnterminatedString') {
       diagnostics.push(diagnostic('DS103', 'string has no closing quote on this line; add "', tokenRange(t)));
       // Parsed as if closed, so the one mistake is not reported again as a syntax error.
-      tokens.push({ ...t, tokenType: StringLiteral, tokenTypeIdx: StringLiteral.tokenTypeIdx!, image: `${t.image}"` });
+      lexedTokens.push({ ...t, tokenType: StringLiteral, tokenTypeIdx: StringLiteral.tokenTypeIdx!, image: `${t.image}"` });
     } else if (t.tokenType.name === 'SingleQuotedString') {
       // 'hello': reported once with its fix, then parsed as the string it means.
       const image = `"${t.image.slice(1, -1).replace(/\\'/g, "'").replace(/(?<!\\)"/g, '\\"')}"`;
       const range = tokenRange(t);
       diagnostics.push(withFix(diagnostic('DS101', `strings use double quotes: write ${image}`, range), { title: `Write ${image}`, range, newText: image }));
-      tokens.push({ ...t, tokenType: StringLiteral, tokenTypeIdx: StringLiteral.tokenTypeIdx!, image });
+      lexedTokens.push({ ...t, tokenType: StringLiteral, tokenTypeIdx: StringLiteral.tokenTypeIdx!, image });
     } else if (t.tokenType.name === 'UnterminatedComment') {
       diagnostics.push(diagnostic('DS103', 'block comment is never closed; add */', { ...tokenRange(t), endLine: t.startLine ?? 1, endColumn: (t.startColumn ?? 1) + 2, endOffset: t.startOffset + 2 }));
     } else {
-      tokens.push(t);
+      lexedTokens.push(t);
     }
   }
   const comments = (lexed.groups['comments'] ?? []) as IToken[];
+  const tokens = splitTypeCloses(lexedTokens);
   const units = repairUnits(tokens);
   const blocks = closeBlocks(keywordsAsNodeNames(units.tokens));
   const nesting = limitNesting(blocks.tokens);
@@ -111,7 +113,7 @@ export function parse(text: string): ParseResult {
       const reported = syntaxDiagnostic(error, nesting.tokens, text, quiet);
       if (reported) diagnostics.push(reported);
     }
-    ast = cstToAst(cst);
+    ast = cstToAst(cst, (d) => diagnostics.push(d));
   } catch (error) {
     // MAX_NESTING keeps every rule's recursion shallow; this is the last guard
     // that keeps "never throws" true should some shape still exhaust the stack.
@@ -130,11 +132,22 @@ const TOKEN_TEXT: Readonly<Record<string, string>> = {
   DotDot: "'..'", Dot: "'.'", Pipe: "'|'", Equals: "'='", Semicolon: "';'", Identifier: 'a name', Name: 'a name',
   StringLiteral: 'a quoted label', Duration: 'a time such as 10ms', NumberLiteral: 'a number', Percent: 'a percentage',
   Ppm: 'a drift such as +50ppm', EOF: 'end of file',
+  Less: "'<'", Greater: "'>'", Colon: "':'", LBracket: "'['", RBracket: "']'", Question: "'?'",
 };
 
+const MEMBER_TEXT = 'a protocol member: option, const, message, stable, var, fn or on';
+const STATEMENT_TEXT = 'a statement: NAME = value, let, if, for, send, broadcast, reply, timer, cancel, note, clock.step or clock.slew';
+const TYPE_TEXT = 'a type such as int, node?, set<node>, map<string, int>, { a: int } or "a" | "b"';
+
+/** In protocol code, what an expression rule expects: a value to compute with. */
+const VALUE_TEXT = "a value: a name, a number, a string, 'none', (…), {…} or […]";
+const PROTOCOL_EXPRESSION_RULES: ReadonlySet<string> = new Set([
+  'expression', 'disjunction', 'conjunction', 'negation', 'comparison', 'additive', 'addTail', 'multiplicative', 'mulTail', 'unary', 'postfix', 'primary',
+]);
+
 const RULE_TEXT: Readonly<Record<string, string>> = {
-  file: 'a statement (scenario, nodes, network, link, clock, at, every, on, faults, sync, invariant, expect, client)',
-  statement: 'a statement (scenario, nodes, network, link, clock, at, every, on, faults, sync, invariant, expect, client)',
+  file: 'a statement (scenario, nodes, network, link, clock, at, every, on, faults, sync, invariant, expect, client, protocol)',
+  statement: 'a statement (scenario, nodes, network, link, clock, at, every, on, faults, sync, invariant, expect, client, protocol)',
   faultStmt: 'a fault: partition, heal, crash, restart, clock … jump/drift, drop, delay',
   ruleAction: 'an action: send, reply, broadcast, local, after',
   nodeAction: "a message 'A -> B \"label\"' or 'A local \"label\"'",
@@ -155,12 +168,24 @@ const RULE_TEXT: Readonly<Record<string, string>> = {
   clientDecl: "the nodes or store after 'to', then '{'",
   clientItem: "a client operation such as 'every 100ms put k = counter' or 'at 1s get k', or a setting such as 'timeout 100ms'",
   clientOp: "'put KEY = VALUE' or 'get KEY'",
+  // written protocols (protocolParser.ts)
+  protocolDecl: MEMBER_TEXT,
+  protocolMember: MEMBER_TEXT,
+  handlerTrigger: "after 'on' in a protocol: 'start', 'timer NAME', or a message such as 'Vote(m) from p'",
+  handlerMember: "'{' and the handler's statements (or 'when' and a condition first)",
+  block: STATEMENT_TEXT,
+  protoStmt: STATEMENT_TEXT,
+  assignStmt: "'=' and a value",
+  sendStmt: "'to' and the node to send to: send M { … } to p",
+  messageValue: "a message such as 'Vote { term: term }'",
+  payloadField: "a field such as 'term: term'",
+  clockStmt: "clock.step(amount) or clock.slew(rate)",
+  typeRef: TYPE_TEXT,
+  typeField: TYPE_TEXT,
+  messageField: `a field such as 'term: int' (${TYPE_TEXT})`,
+  fnParam: "a parameter such as 'n: int'",
+  optionMember: "the option's kind (duration, duration range, latency, int, number, bool, string, node, nodes, percent, ppm) or choices such as \"fast\" | \"safe\"",
 };
-
-/** Tokens that begin a statement: after a line break they mean the previous line was cut short. */
-const STATEMENT_STARTS: ReadonlySet<string> = new Set(
-  ['scenario', 'nodes', 'network', 'link', 'clock', 'at', 'every', 'on', 'faults', 'sync', 'invariant', 'expect', 'client'].map((k) => `Kw_${k}`),
-);
 
 function describeToken(t: IToken): string {
   if (t.tokenType.name === 'EOF') return 'end of file';
@@ -180,6 +205,13 @@ function syntaxDiagnostic(error: IRecognitionException, tokens: readonly IToken[
   if (offset <= quiet.until) return undefined;
   const ruleStack = error.context?.ruleStack ?? [];
   const rule = ruleStack[ruleStack.length - 1] ?? 'file';
+  if (ruleStack.includes('protocolDecl')) {
+    // One mistake in protocol code is reported once: the rest of its line follows from it.
+    const lineEnd = /\r|\n/.exec(text.slice(offset));
+    quiet.until = lineEnd ? offset + lineEnd.index : text.length;
+    const written = misspeltStatementWord(error, found, tokens, text);
+    if (written) return written;
+  }
   if (ruleStack.includes('atStmt') && FAULT_WORDS.has(found.tokenType.name)) return faultOutsideFaults(found, tokens, text, quiet);
   const cutShort = rule !== 'file' && rule !== 'statement' && startsLaterLine(found, tokens);
   // A statement cut short at the end of its line is reported there, not on the
@@ -195,13 +227,30 @@ function syntaxDiagnostic(error: IRecognitionException, tokens: readonly IToken[
       return diagnostic('DS114', `'${found.image}' is a keyword and cannot be used as a name; pick another name`, range);
     }
     message = `expected ${expected} but found ${describeToken(found)}`;
+  } else if (rule === 'protocolMember' || rule === 'protoStmt') {
+    message = unexpectedWord(found, rule === 'protocolMember' ? 'member' : 'statement');
   } else {
-    message = `unexpected ${describeToken(found)}: expected ${RULE_TEXT[rule] ?? 'something else here'}`;
+    const expected = ruleStack.includes('protocolDecl') && PROTOCOL_EXPRESSION_RULES.has(rule) ? VALUE_TEXT : RULE_TEXT[rule];
+    message = `unexpected ${describeToken(found)}: expected ${expected ?? 'something else here'}`;
   }
   return diagnostic('DS102', message, range);
 }
 
-/** Whether `t` is end of file, `}` or a statement keyword on a later line than the token before it. */
+/**
+ * `lett y = 2`, `nte "x"`, `timr t after 5ms`: a statement word misspelt reads
+ * as a name being assigned, and the parser stops at the next word. Reported
+ * at the misspelt word, with the statement word it most plausibly is.
+ */
+function misspeltStatementWord(error: IRecognitionException, found: IToken, tokens: readonly IToken[], text: string): Diagnostic | undefined {
+  const stack = error.context?.ruleStack ?? [];
+  if (stack[stack.length - 1] !== 'assignStmt' || !['Identifier', 'StringLiteral'].includes(found.tokenType.name)) return undefined;
+  const word = previousToken(found, tokens);
+  if (!word || word.tokenType.name !== 'Identifier' || word.endLine !== found.startLine) return undefined;
+  const message = unexpectedWord(word, 'statement');
+  return message.startsWith('unknown word') ? diagnostic('DS102', message, rangeOf(word, tokens, text)) : undefined;
+}
+
+/** Whether `t` is end of file, `}` or a statement keyword (STATEMENT_STARTS) on a later line than the token before it: the line before was cut short. */
 function startsLaterLine(t: IToken, tokens: readonly IToken[]): boolean {
   const name = t.tokenType.name;
   if (name !== 'EOF' && name !== 'RCurly' && !STATEMENT_STARTS.has(name)) return false;

@@ -1,6 +1,6 @@
 import type { CstNode, IToken, TokenType } from 'chevrotain';
-import { ExpressionRules } from './exprParser';
 import * as T from './lexer';
+import { ProtocolRules } from './protocolParser';
 
 const K = T.keywordTokens;
 
@@ -13,7 +13,7 @@ const K = T.keywordTokens;
  * Error recovery is on: a broken statement is skipped up to the next
  * statement keyword and the rest of the file is still parsed.
  */
-export class DsyncParser extends ExpressionRules {
+export class DsyncParser extends ProtocolRules {
   constructor() {
     super(T.allTokens, { recoveryEnabled: true, nodeLocationTracking: 'full', maxLookahead: 3 });
     this.performSelfAnalysis();
@@ -38,6 +38,7 @@ export class DsyncParser extends ExpressionRules {
       { ALT: () => this.SUBRULE(this.invariantDecl) },
       { ALT: () => this.SUBRULE(this.expectDecl) },
       { ALT: () => this.SUBRULE(this.clientDecl) },
+      { ALT: () => this.SUBRULE(this.protocolDecl) },
     ]);
     this.OPTION(() => this.CONSUME(T.Semicolon));
   });
@@ -446,7 +447,7 @@ export class DsyncParser extends ExpressionRules {
     this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.optionValue) });
   });
 
-  private optionValue = this.RULE('optionValue', () => {
+  protected optionValue = this.RULE('optionValue', () => {
     this.SUBRULE(this.value, { LABEL: 'value' });
     this.OPTION(() => {
       this.CONSUME(T.Equals);

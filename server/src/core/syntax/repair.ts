@@ -2,7 +2,7 @@ import type { IToken, TokenType } from 'chevrotain';
 import { diagnostic, withFix, type Diagnostic } from '../diagnostics';
 import type { SourceRange } from '../source';
 import { tokenRange } from './cstToAst';
-import { Duration, Identifier, NumberLiteral, Ppm, RCurly } from './lexer';
+import { Duration, Equals, Greater, GreaterEqual, Identifier, Less, NumberLiteral, Ppm, RCurly } from './lexer';
 
 /**
  * Token-level repairs of the mistakes newcomers make most, done before
@@ -111,8 +111,8 @@ export function repairUnits(tokens: readonly IToken[]): { tokens: IToken[]; diag
 // ---- blocks whose `}` is missing ------------------------------------------
 
 /** Keywords that begin a statement (the file's top level). */
-const STATEMENT_STARTS: ReadonlySet<string> = new Set(
-  ['scenario', 'nodes', 'network', 'link', 'clock', 'at', 'every', 'on', 'faults', 'sync', 'invariant', 'expect', 'client'].map((k) => `Kw_${k}`),
+export const STATEMENT_STARTS: ReadonlySet<string> = new Set(
+  ['scenario', 'nodes', 'network', 'link', 'clock', 'at', 'every', 'on', 'faults', 'sync', 'invariant', 'expect', 'client', 'protocol'].map((k) => `Kw_${k}`),
 );
 
 /** Statement keywords that may also begin a line inside the block a statement opens. */
@@ -126,13 +126,49 @@ const PROTOCOL_BLOCKS: ReadonlySet<string> = new Set(['Kw_sync', 'Kw_nodes']);
 
 const WHAT: Readonly<Record<string, string>> = {
   Kw_scenario: 'scenario header', Kw_network: 'network block', Kw_link: 'link block', Kw_clock: 'clock block', Kw_sync: 'sync block',
-  Kw_nodes: 'protocol options', Kw_on: 'rule', Kw_faults: 'faults block', Kw_client: 'client block',
+  Kw_nodes: 'protocol options', Kw_on: 'rule', Kw_faults: 'faults block', Kw_client: 'client block', Kw_protocol: 'protocol',
+};
+
+/** Words that begin a member of a written protocol, and what the block a member opens is called. */
+const MEMBER_BLOCKS: Readonly<Record<string, string>> = {
+  on: 'handler', message: 'message', option: 'option', const: 'constant', stable: 'state variable', var: 'state variable', fn: 'function',
 };
 
 interface OpenBlock {
   readonly brace: IToken;
   /** The keyword of the statement that opened it, or undefined for a brace inside a block (`partition {A} | {B}`). */
   readonly statement: string | undefined;
+  /** What the block is called in a DS106 message. */
+  readonly what: string;
+}
+
+/**
+ * Whether `tokens[i]`, first on its line, begins a member of a written
+ * protocol: `on`, or a member word followed by a name (`var x: int`, which
+ * no statement of a handler can be).
+ */
+function startsMember(tokens: readonly IToken[], i: number): boolean {
+  const t = tokens[i]!;
+  if (t.tokenType.name === 'Kw_on') return true;
+  const next = tokens[i + 1];
+  return t.tokenType === Identifier && MEMBER_BLOCKS[t.image] !== undefined && next?.tokenType === Identifier && next.startLine === t.startLine;
+}
+
+/**
+ * How many of the open blocks `tokens[i]`, first on its line, leaves open:
+ * `open.length` when it can be inside the innermost one, fewer when it
+ * begins a statement (0) or a protocol member (1: the protocol's body).
+ */
+function blocksKept(tokens: readonly IToken[], i: number, open: readonly OpenBlock[]): number {
+  const name = tokens[i]!.tokenType.name;
+  const outermost = open[0]!;
+  if (outermost.statement === 'Kw_protocol') {
+    if (open.length > 1 && startsMember(tokens, i)) return 1;
+    // In a protocol: handlers (`on`) and clock control (`clock.step(…)`) begin lines.
+    if (name === 'Kw_on' || (name === 'Kw_clock' && tokens[i + 1]?.tokenType.name === 'Dot')) return open.length;
+    return STATEMENT_STARTS.has(name) ? 0 : open.length;
+  }
+  return startsNextStatement(tokens, i, open[open.length - 1]!) ? 0 : open.length;
 }
 
 /** Whether `tokens[i]`, first on its line, cannot be inside `block`: it starts the next statement. */
@@ -171,42 +207,53 @@ function closingBrace(after: IToken): IToken {
 
 /**
  * Finds blocks whose `}` is missing — a statement keyword begins a line while
- * the block is still open, or the file ends — and closes them just after
- * their last token, reporting DS106 there with where the block opened.
+ * the block is still open, a protocol member begins a line inside a handler,
+ * or the file ends — and closes them just after their last token, reporting
+ * DS106 there with where the block opened.
  */
 export function closeBlocks(tokens: readonly IToken[]): { tokens: IToken[]; diagnostics: Diagnostic[] } {
   const out: IToken[] = [];
   const diagnostics: Diagnostic[] = [];
   const open: OpenBlock[] = [];
   let statement: string | undefined;
-  const closeAll = (before: IToken | undefined): void => {
+  /** The word that began the current line of a protocol's body (`on`, `message`, …). */
+  let member: string | undefined;
+  const closeDownTo = (kept: number, before: IToken | undefined): void => {
     const last = out[out.length - 1]!;
-    const outermost = open[0]!;
+    const outermost = open[kept]!;
     const at = closingBrace(last);
     const range: SourceRange = { ...tokenRange(at), endOffset: at.startOffset + 1, startOffset: at.startOffset + 1, startColumn: (at.startColumn ?? 1) + 1, endColumn: (at.startColumn ?? 1) + 1 };
     const opened = tokenRange(outermost.brace);
-    const what = outermost.statement ? WHAT[outermost.statement] ?? 'block' : 'group';
     const where = before ? `before the ${before.image.length > 12 ? 'next statement' : `'${before.image}'`} on line ${before.startLine}` : 'before the end of the file';
-    const braces = '}'.repeat(open.length);
+    const braces = '}'.repeat(open.length - kept);
     diagnostics.push(withFix(
-      diagnostic('DS106', `the '{' of this ${what} (line ${opened.startLine}, column ${opened.startColumn}) is never closed; add '${braces}' here, ${where}`, range, [{ message: `the ${what} opens here`, range: opened }]),
+      diagnostic('DS106', `the '{' of this ${outermost.what} (line ${opened.startLine}, column ${opened.startColumn}) is never closed; add '${braces}' here, ${where}`, range, [{ message: `the ${outermost.what} opens here`, range: opened }]),
       { title: `Add '${braces}'`, range, newText: ` ${braces}` },
     ));
-    for (let k = 0; k < open.length; k++) out.push(closingBrace(last));
-    open.length = 0;
+    for (let k = kept; k < open.length; k++) out.push(closingBrace(last));
+    open.length = kept;
   };
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
     const name = t.tokenType.name;
     const previous = out[out.length - 1];
     const firstOnLine = previous !== undefined && (t.startLine ?? 0) > (previous.endLine ?? previous.startLine ?? 0);
-    if (open.length > 0 && firstOnLine && startsNextStatement(tokens, i, open[open.length - 1]!)) closeAll(t);
+    if (open.length > 0 && firstOnLine) {
+      const kept = blocksKept(tokens, i, open);
+      if (kept < open.length) closeDownTo(kept, t);
+    }
     if (open.length === 0 && STATEMENT_STARTS.has(name)) statement = name;
-    if (name === 'LCurly') open.push({ brace: t, statement: open.length === 0 ? statement : undefined });
-    else if (name === 'RCurly' && open.length > 0) open.pop();
+    const inProtocolBody = open.length === 1 && open[0]!.statement === 'Kw_protocol';
+    if (inProtocolBody && (firstOnLine || previous?.tokenType.name === 'LCurly' || previous?.tokenType.name === 'Semicolon' || previous?.tokenType.name === 'RCurly')) {
+      member = name === 'Kw_on' ? 'on' : t.image;
+    }
+    if (name === 'LCurly') {
+      const what = open.length === 0 ? (statement ? WHAT[statement] ?? 'block' : 'group') : inProtocolBody ? MEMBER_BLOCKS[member ?? ''] ?? 'block' : open[0]!.statement === 'Kw_protocol' ? 'block' : 'group';
+      open.push({ brace: t, statement: open.length === 0 ? statement : undefined, what });
+    } else if (name === 'RCurly' && open.length > 0) open.pop();
     out.push(t);
   }
-  if (open.length > 0 && out.length > 0) closeAll(undefined);
+  if (open.length > 0 && out.length > 0) closeDownTo(0, undefined);
   return { tokens: out, diagnostics };
 }
 
@@ -232,4 +279,33 @@ export function keywordsAsNodeNames(tokens: IToken[]): IToken[] {
     if (previous.tokenType.name === 'Comma' || previous.tokenType.name === 'Kw_nodes') tokens[i] = { ...t, tokenType: Identifier, tokenTypeIdx: Identifier.tokenTypeIdx! };
   }
   return tokens;
+}
+
+// ---- `>=` closing a type --------------------------------------------------
+
+/** Type names that take `<…>`: a `<` right after one opens a type's brackets. */
+const GENERIC_TYPES: ReadonlySet<string> = new Set(['set', 'list', 'map']);
+
+/**
+ * `var x: set<node>= {}`: the lexer reads `>=` as one token, but while a
+ * type's `<` is open it is the type's `>` and the initialiser's `=`. Split
+ * so (the formatter then writes `set<node> = {}`); every other `>=` stays.
+ */
+export function splitTypeCloses(tokens: readonly IToken[]): IToken[] {
+  const out: IToken[] = [];
+  let open = 0;
+  for (const t of tokens) {
+    const previous = out[out.length - 1];
+    if (t.tokenType === Less && previous?.tokenType === Identifier && GENERIC_TYPES.has(previous.image)) open++;
+    else if (t.tokenType === Greater && open > 0) open--;
+    else if (t.tokenType === GreaterEqual && open > 0 && t.image === '>=') {
+      open--;
+      const at = t.startOffset + 1;
+      out.push({ ...t, image: '>', endOffset: t.startOffset, endColumn: t.startColumn, tokenType: Greater, tokenTypeIdx: Greater.tokenTypeIdx! });
+      out.push({ ...t, image: '=', startOffset: at, endOffset: at, startColumn: (t.startColumn ?? 1) + 1, tokenType: Equals, tokenTypeIdx: Equals.tokenTypeIdx! });
+      continue;
+    } else if (t.tokenType !== Identifier && t.tokenType !== Less && t.tokenType.name !== 'Comma' && t.tokenType.name !== 'Question' && t.tokenType.name !== 'LCurly' && t.tokenType.name !== 'RCurly' && t.tokenType.name !== 'Colon' && t.tokenType.name !== 'StringLiteral' && t.tokenType.name !== 'Pipe') open = 0;
+    out.push(t);
+  }
+  return out;
 }
