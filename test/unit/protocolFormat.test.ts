@@ -43,6 +43,13 @@ describe('formatter: protocols', () => {
     );
   });
 
+  test('a unary minus hugs its operand; a minus after an operand is a spaced subtraction', () => {
+    formats(
+      'protocol u {\n  var x: int = 0\n  on start {\n    x = - x\n    let y = -( x+1 )\n    x = y-x - -3\n  }\n}\ninvariant neg: always forall n in u: - n.x <= 100\n',
+      'protocol u {\n  var x: int = 0\n  on start {\n    x = -x\n    let y = -(x + 1)\n    x = y - x - -3\n  }\n}\ninvariant neg: always forall n in u: -n.x <= 100\n',
+    );
+  });
+
   test('signed literals after an operand are subtractions; clock control and notes untouched', () => {
     formats(
       'protocol p {\n  var x: int = -1\n  on start { x = x -1; clock.slew(-20); clock.step( -5ms ); note "x = {x -1}" }\n}\n',

@@ -37,6 +37,7 @@ export function format(text: string): string | undefined {
   let depth = 0;
   let lineDepth = 0;
   let previous: IToken | undefined;
+  let beforePrevious: IToken | undefined;
   let blankPending = false;
   // Braces of partition groups (`partition {A, B} | {C}`) hug their names.
   const groupBraces: boolean[] = [];
@@ -60,6 +61,8 @@ export function format(text: string): string | undefined {
         current += separate.get(token.startOffset);
       } else if (protocolCode.tight(previous, token)) {
         // no space: `set<node>`, `node?`, `{}` in protocol code
+      } else if (previous.tokenType.name === 'Minus' && !ENDS_OPERAND.has(beforePrevious?.tokenType.name ?? '') && inExpression(previous)) {
+        // no space: a unary minus, `x = -x`, `-(a + b)` (after an operand it is a subtraction, spaced)
       } else if (needsSpace(previous, token) && !(previous.tokenType.name === 'LCurly' && groupBraces[groupBraces.length - 1]) && !(kind === 'RCurly' && groupBraces[groupBraces.length - 1])) {
         current += ' ';
       }
@@ -78,6 +81,7 @@ export function format(text: string): string | undefined {
       groupBraces.pop();
       depth = Math.max(0, depth - 1);
     }
+    beforePrevious = previous;
     previous = token;
   }
   flush();
