@@ -149,6 +149,22 @@ describe('linearizability: hand-made histories', () => {
     assert.equal(checkLinearizable(kvModel, bad, { maxSteps: 20_000 }).kind, 'violation');
   });
 
+  test('puts that never returned are tried last, and only where a later operation needs them: 2^16 subsets never explored', () => {
+    // 16 puts of unknown outcome, then 20 sequential put/get pairs: each of
+    // the 16 may have taken effect anywhere, or not at all. Tried first (as
+    // their calls come first), every subset of them was a configuration of
+    // its own; tried last, and only when some candidate reads their value,
+    // none is placed until the final get.
+    const ops = Array.from({ length: 16 }, (_, i) => put(`p${i}`, 'x', 100 + i, 0, Infinity));
+    for (let i = 0; i < 20; i++) ops.push(put('w', 'x', i, 10 + 20 * i, 15 + 20 * i), get('r', 'x', i, 16 + 20 * i, 19 + 20 * i));
+    const never = checkLinearizable(kvModel, [...ops, get('z', 'x', 999, 1000, 1010)], { maxSteps: 20_000 });
+    assert.equal(never.kind, 'violation');
+    const late = [...ops, get('z', 'x', 105, 1000, 1010)];
+    const r = checkLinearizable(kvModel, late, { maxSteps: 20_000 });
+    assert.equal(r.kind, 'ok');
+    if (r.kind === 'ok') assertWitness(late, r.order.flat());
+  });
+
   test('keys are searched in turns, each with its own budget: an intractable key does not hide a violation in another', () => {
     // Key "a" (checked first in key order): 20 concurrent writes, then a read
     // of a value none wrote: about 20 · 2^19 configurations before the

@@ -7,15 +7,29 @@ import { ConfigurationCache } from './memo';
  * resumable: `advance(n)` runs at most n steps and returns, so the checker
  * can interleave partitions (checker.ts).
  *
- * The history becomes a list of call and return entries in time order
- * (calls before returns at equal times, so operations that touch at one
- * instant count as concurrent). The search repeatedly picks a call it can
- * linearize next — one whose operation is allowed by the sequential model
- * in the current state — removes the call and its return from the list, and
- * goes on; reaching a return whose operation was not linearized yet means
- * every choice so far is wrong, so it backtracks. The cache of
- * configurations already explored (memo.ts) cuts the search from factorial
- * to, for practical histories, near linear.
+ * The operations that returned become a list of call and return entries in
+ * time order (calls before returns at equal times, so operations that touch
+ * at one instant count as concurrent). The search repeatedly picks a call it
+ * can linearize next — one before the first remaining return, whose
+ * operation the sequential model allows in the current state — lifts the
+ * call and its return out of the list (undone by putting them back), and
+ * goes on; reaching the first return while no candidate works means every
+ * choice so far is wrong, so it backtracks. The cache of configurations
+ * already explored (memo.ts) cuts the search from factorial to, for
+ * practical histories, near linear.
+ *
+ * Operations that never returned (`ret = Infinity`: a crashed client, a
+ * timeout) may take effect at any point after their call, or not at all.
+ * They are kept out of that list, in a list of their own by call time, and
+ * are tried at each point only after every operation that did return:
+ * so the search first explores the orders in which they have not (yet)
+ * taken effect, and the cache's subsumption rule (memo.ts) then cuts off
+ * every configuration that only adds some of them to a failed one with the
+ * same state, the many ways a write of unknown outcome "may have happened"
+ * and been overwritten since. The search succeeds once every operation that
+ * returned is placed; those that never did and are not placed did not take
+ * effect (or took effect last: the witness order lists the ones the model
+ * allows there).
  *
  * One more cut keeps concurrent reads from blowing up the search (each
  * subset of them would otherwise be a state of its own): a read-only
@@ -23,7 +37,8 @@ import { ConfigurationCache } from './memo';
  * its call) and is allowed in the current state is linearized at once, and
  * never tried elsewhere. That loses nothing: in any linearization of the
  * rest it can be moved to the front, since it changes no state and nothing
- * must precede it.
+ * must precede it. A read that never returned is left out (it changes
+ * nothing, and need not take effect).
  */
 export type SearchStatus = 'running' | 'ok' | 'violation';
 
@@ -32,17 +47,24 @@ interface Entry<I, O> {
   readonly time: number;
   readonly index: number;
   readonly op: Operation<I, O>;
-  /** For a call: its return entry. */
+  /** For a call of an operation that returned: its return entry. */
   match: Entry<I, O> | undefined;
   prev: Entry<I, O> | undefined;
   next: Entry<I, O> | undefined;
 }
 
-/** `forced`: a read placed greedily; backtracking goes past it without trying alternatives. */
+/**
+ * A placed operation, and what undoing it restores. `forced`: a read placed
+ * greedily; backtracking goes past it without trying alternatives.
+ * `limit`: for an operation of unknown outcome, the first remaining return
+ * when it was placed (the candidates after it must be called before that).
+ */
 interface Frame<S, I, O> {
   readonly entry: Entry<I, O>;
   readonly state: S;
   readonly forced: boolean;
+  readonly cached: number;
+  readonly limit: Entry<I, O> | undefined;
 }
 
 export class PartitionSearch<S, I, O, Op extends Operation<I, O> = Operation<I, O>> {
@@ -61,11 +83,17 @@ export class PartitionSearch<S, I, O, Op extends Operation<I, O> = Operation<I, 
    */
   culprit: Op | undefined;
 
+  /** The calls and returns of operations that returned. */
   private readonly head: Entry<I, O>;
+  /** The calls of operations of unknown outcome (no return entry). */
+  private readonly optionalHead: Entry<I, O>;
   private readonly cache: ConfigurationCache<S>;
   private readonly calls: Frame<S, I, O>[] = [];
   private state: S;
+  /** The next candidate to try, in the list of returned operations, or (when `limit` is set) among the optional ones. */
   private entry: Entry<I, O> | undefined;
+  /** While trying optional operations: the first remaining return, which they must be called before. */
+  private limit: Entry<I, O> | undefined;
   private fresh = true;
   private readonly twinBefore: Int32Array;
   /** The latest return any explored order got stuck at (see `culprit`). */
@@ -75,12 +103,13 @@ export class PartitionSearch<S, I, O, Op extends Operation<I, O> = Operation<I, 
     private readonly model: SequentialModel<S, I, O>,
     readonly ops: readonly Op[],
   ) {
-    this.head = buildEntries(ops);
-    this.cache = new ConfigurationCache(ops.length, (s) => model.hashState(s), (a, b) => model.sameState(a, b));
+    const optional = ops.map((op) => op.ret === Infinity);
+    this.head = buildEntries(ops, (op) => op.ret !== Infinity);
+    this.optionalHead = buildEntries(ops, (op) => op.ret === Infinity && !model.isReadOnly?.(op.input));
+    this.cache = new ConfigurationCache(optional, (s) => model.hashState(s), (a, b) => model.sameState(a, b));
     this.state = model.init();
     this.twinBefore = twinsOf(model, ops);
-    this.entry = this.head.next;
-    if (!this.head.next) this.status = 'ok';
+    if (!this.head.next) this.succeed();
   }
 
   /** Distinct configurations explored so far (the memory the search holds). */
@@ -95,52 +124,101 @@ export class PartitionSearch<S, I, O, Op extends Operation<I, O> = Operation<I, 
       this.steps++;
       if (this.fresh) {
         this.fresh = false;
-        const reads = this.placeReads();
-        if (head.next === undefined) break;
-        if (reads === 'dead') {
+        if (this.placeReads() === 'dead') {
           this.backtrack();
           continue;
         }
+        if (head.next === undefined) {
+          this.succeed();
+          break;
+        }
         this.entry = head.next;
+        this.limit = undefined;
       }
-      const entry = this.entry!;
-      if (entry.isCall) {
-        const twin = this.twinBefore[entry.index]!;
-        if (twin >= 0 && !this.cache.has(twin)) {
-          this.entry = entry.next; // its twin goes first (see twinsOf)
+      const entry = this.entry;
+      if (this.limit === undefined) {
+        if (!entry!.isCall) {
+          // The first remaining return: the operations of unknown outcome called before it are the last candidates.
+          this.limit = entry;
+          this.entry = this.optionalHead.next;
           continue;
         }
-        const next = model.step(this.state, entry.op.input, entry.op.output);
-        if (next !== undefined && this.place(entry, next, false)) {
-          this.fresh = true;
-          continue;
-        }
-        this.entry = entry.next;
-      } else {
-        // A return whose operation is still unplaced: every order chosen so far fails.
-        if (this.culprit === undefined || entry.time > this.frontier) {
-          this.frontier = entry.time;
-          this.culprit = entry.op as Op;
+        const next = model.step(this.state, entry!.op.input, entry!.op.output);
+        if (next !== undefined && this.place(entry!, next, false)) this.fresh = true;
+        else this.entry = entry!.next;
+        continue;
+      }
+      if (entry === undefined || entry.time > this.limit.time) {
+        // No candidate left before a return whose operation is still unplaced: every order chosen so far fails.
+        if (this.culprit === undefined || this.limit.time > this.frontier) {
+          this.frontier = this.limit.time;
+          this.culprit = this.limit.op as Op;
           this.order = this.calls.map((c) => c.entry.op as Op);
         }
         this.backtrack();
+        continue;
       }
-    }
-    if (this.status === 'running' && head.next === undefined) {
-      this.status = 'ok';
-      this.order = this.calls.map((c) => c.entry.op as Op);
+      const twin = this.twinBefore[entry.index]!;
+      if (twin >= 0 && !this.cache.has(twin)) {
+        this.entry = entry.next; // its twin goes first (see twinsOf)
+        continue;
+      }
+      const next = model.step(this.state, entry.op.input, entry.op.output);
+      if (next !== undefined && this.observable(entry, next) && this.place(entry, next, false)) this.fresh = true;
+      else this.entry = entry.next;
     }
     return this.status;
   }
 
-  /** Linearizes `e` (its call and return leave the list) if the configuration it leads to is new. */
+  /**
+   * Whether placing the optional operation `p` now (leading to state
+   * `after`) can lead anywhere that not placing it cannot: only if some
+   * candidate `c` that could follow it neither absorbs it (c alone gives the
+   * same state as p then c: an overwrite, so p may as well not take effect)
+   * nor commutes with it (c then p gives the same state: that order is
+   * explored from the configuration with c). Every order that starts with p
+   * and then such a c is matched by one that starts with c, so when no
+   * candidate is left, p is not tried here. (It stays a candidate after c.)
+   */
+  private observable(p: Entry<I, O>, after: S): boolean {
+    const { model, state } = this;
+    const follows = (c: Entry<I, O>): boolean => {
+      const viaP = model.step(after, c.op.input, c.op.output);
+      if (viaP === undefined) return false;
+      const alone = model.step(state, c.op.input, c.op.output);
+      if (alone === undefined) return true;
+      if (model.sameState(alone, viaP)) return false;
+      const swapped = model.step(alone, p.op.input, p.op.output);
+      return swapped === undefined || !model.sameState(swapped, viaP);
+    };
+    for (let c = this.head.next; c && c.isCall; c = c.next) if (follows(c)) return true;
+    for (let c = this.optionalHead.next; c && c.time <= this.limit!.time; c = c.next) if (c !== p && follows(c)) return true;
+    return false;
+  }
+
+  /** Every operation that returned is placed: the witness is the order so far, then the optional operations the model allows last. */
+  private succeed(): void {
+    this.status = 'ok';
+    this.order = this.calls.map((c) => c.entry.op as Op);
+    let state = this.state;
+    for (const [index, op] of this.ops.entries()) {
+      if (op.ret !== Infinity || this.cache.has(index)) continue;
+      const next = this.model.step(state, op.input, op.output);
+      if (next === undefined) continue;
+      state = next;
+      this.order.push(op);
+    }
+  }
+
+  /** Linearizes `e` (it leaves its list) if the configuration it leads to is new. */
   private place(e: Entry<I, O>, next: S, forced: boolean): boolean {
     this.cache.flip(e.index);
-    if (!this.cache.add(next)) {
+    const cached = this.cache.add(next);
+    if (cached < 0) {
       this.cache.flip(e.index);
       return false;
     }
-    this.calls.push({ entry: e, state: this.state, forced });
+    this.calls.push({ entry: e, state: this.state, forced, cached, limit: this.limit });
     this.state = next;
     lift(e);
     return true;
@@ -149,6 +227,7 @@ export class PartitionSearch<S, I, O, Op extends Operation<I, O> = Operation<I, 
   private undo(frame: Frame<S, I, O>): void {
     this.state = frame.state;
     this.cache.flip(frame.entry.index);
+    this.cache.finish(frame.cached);
     unlift(frame.entry);
   }
 
@@ -161,6 +240,7 @@ export class PartitionSearch<S, I, O, Op extends Operation<I, O> = Operation<I, 
   private placeReads(): 'ok' | 'dead' {
     const { model, head } = this;
     if (!model.isReadOnly) return 'ok';
+    this.limit = undefined;
     for (let e = head.next; e && e.isCall; ) {
       const next = model.isReadOnly(e.op.input) ? model.step(this.state, e.op.input, e.op.output) : undefined;
       if (next !== undefined) {
@@ -173,7 +253,7 @@ export class PartitionSearch<S, I, O, Op extends Operation<I, O> = Operation<I, 
     return 'ok';
   }
 
-  /** Undoes the greedy reads and the last real choice; the entry after that choice is tried next. No choice left: a violation. */
+  /** Undoes the greedy reads and the last real choice; the candidate after that choice is tried next. No choice left: a violation. */
   private backtrack(): void {
     let top = this.calls.pop();
     while (top?.forced) {
@@ -187,6 +267,7 @@ export class PartitionSearch<S, I, O, Op extends Operation<I, O> = Operation<I, 
     }
     this.undo(top);
     this.entry = top.entry.next;
+    this.limit = top.limit;
   }
 }
 
@@ -217,15 +298,22 @@ function twinsOf<S, I, O>(model: SequentialModel<S, I, O>, ops: readonly Operati
   return twins;
 }
 
-/** A doubly linked list behind a sentinel head: calls and returns by time, calls first at equal times. */
-function buildEntries<I, O>(ops: readonly Operation<I, O>[]): Entry<I, O> {
+/**
+ * A doubly linked list behind a sentinel head, of the operations `included`
+ * (indexed by their position in `ops`): their calls and, for those that
+ * returned, their returns, by time, calls first at equal times.
+ */
+function buildEntries<I, O>(ops: readonly Operation<I, O>[], included: (op: Operation<I, O>) => boolean): Entry<I, O> {
   const entries: Entry<I, O>[] = [];
   ops.forEach((op, index) => {
     if (!(op.call <= op.ret)) throw new Error(`operation ${op.id} returns before it is called`);
+    if (!included(op)) return;
     const call: Entry<I, O> = { isCall: true, time: op.call, index, op, match: undefined, prev: undefined, next: undefined };
+    entries.push(call);
+    if (op.ret === Infinity) return;
     const ret: Entry<I, O> = { isCall: false, time: op.ret, index, op, match: undefined, prev: undefined, next: undefined };
     call.match = ret;
-    entries.push(call, ret);
+    entries.push(ret);
   });
   entries.sort((a, b) => a.time - b.time || (a.isCall === b.isCall ? a.index - b.index : a.isCall ? -1 : 1));
   const head: Entry<I, O> = { isCall: false, time: -Infinity, index: -1, op: undefined as never, match: undefined, prev: undefined, next: undefined };
@@ -238,20 +326,23 @@ function buildEntries<I, O>(ops: readonly Operation<I, O>[]): Entry<I, O> {
   return head;
 }
 
-/** Takes a call and its return out of the list (the call is never the sentinel, so prev exists). */
+/** Takes a call and its return (if any) out of the list (the call is never the sentinel, so prev exists). */
 function lift<I, O>(call: Entry<I, O>): void {
   call.prev!.next = call.next;
   if (call.next) call.next.prev = call.prev;
-  const ret = call.match!;
+  const ret = call.match;
+  if (!ret) return;
   ret.prev!.next = ret.next;
   if (ret.next) ret.next.prev = ret.prev;
 }
 
 /** Puts them back, in the reverse order of `lift`. */
 function unlift<I, O>(call: Entry<I, O>): void {
-  const ret = call.match!;
-  ret.prev!.next = ret;
-  if (ret.next) ret.next.prev = ret;
+  const ret = call.match;
+  if (ret) {
+    ret.prev!.next = ret;
+    if (ret.next) ret.next.prev = ret;
+  }
   call.prev!.next = call;
   if (call.next) call.next.prev = call;
 }
