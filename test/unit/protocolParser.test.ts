@@ -255,6 +255,11 @@ describe('protocol parser: note text', () => {
     assert.deepEqual([sum.expr.range.startLine, sum.expr.range.startColumn, sum.expr.range.endColumn], [2, 43, 51]);
   });
 
+  test('`{{` is a brace, so an interpolated set starts after a space', () => {
+    const note = (protocol('protocol p { on start { note "{{a}} { {1, 2} }" } }').members[0] as A.HandlerMember).body.statements[0] as Extract<A.ProtoStmt, { kind: 'note' }>;
+    assert.deepEqual(note.parts.map((p) => ('text' in p ? p.text : p.expr.kind)), ['{a} ', 'set']);
+  });
+
   test('sets, records and strings inside an interpolation', () => {
     const text = 'protocol p { on start { note "{size({1, 2})} {{ {\\"a\\" in {\\"a\\"}} }}" } }';
     const note = (protocol(text).members[0] as A.HandlerMember).body.statements[0] as Extract<A.ProtoStmt, { kind: 'note' }>;
@@ -275,5 +280,94 @@ describe('protocol parser: the rest of the file is unchanged', () => {
   test('`protocol` is a keyword: as a name it is DS114', () => {
     assert.deepEqual(parse('protocol protocol { }').diagnostics.map((d) => d.code), ['DS114']);
     assert.deepEqual(parse('protocol p { var delay: int = 1 }').diagnostics.map((d) => `${d.code} ${d.message}`), ["DS114 'delay' is a keyword and cannot be used as a name; pick another name"]);
+  });
+});
+
+/** `line:column code message` of each diagnostic, in source order. */
+function problems(text: string): string[] {
+  return [...parse(text).diagnostics]
+    .sort((a, b) => a.range.startOffset - b.range.startOffset)
+    .map((d) => `${d.range.startLine}:${d.range.startColumn} ${d.code} ${d.message}`);
+}
+
+/** Each protocol's members as `kind trigger/name statementCount`. */
+function outline(text: string): string[] {
+  return parse(text).ast.statements.flatMap((s) =>
+    s.kind === 'protocol'
+      ? s.members.map((m) => (m.kind === 'handler' ? `on ${m.trigger.kind} ${m.body.statements.length}` : `${m.kind} ${m.name.text}`))
+      : [s.kind],
+  );
+}
+
+describe('protocol parser: errors are located and the rest is kept', () => {
+  test('a misspelt member word: did-you-mean, and the members after it are kept', () => {
+    const text = 'protocol p {\n  mesage Ping { a: int }\n  var x: int = 0\n  on start { x = 1 }\n}\nnodes a run p';
+    assert.deepEqual(problems(text), ["2:3 DS102 unknown word 'mesage': did you mean 'message'? (a protocol member: option, const, message, stable, var, fn or on)"]);
+    assert.deepEqual(outline(text), ['state x', 'on start 1', 'nodes']);
+  });
+
+  test('a word that is no member and resembles none says what may be written', () => {
+    assert.deepEqual(problems('protocol p {\n  x = 1\n  var y: int = 0\n}'), ["2:3 DS102 unexpected 'x': expected a protocol member: option, const, message, stable, var, fn or on"]);
+  });
+
+  test('`on` without a trigger says what may follow it', () => {
+    const text = 'protocol p {\n  on { x = 1 }\n  on start { x = 2 }\n}';
+    assert.deepEqual(problems(text), ["2:6 DS102 unexpected '{': expected after 'on' in a protocol: 'start', 'timer NAME', or a message such as 'Vote(m) from p'"]);
+    assert.deepEqual(outline(text).slice(-1), ['on start 1']);
+  });
+
+  test('one broken handler does not lose the rest of the protocol or of the file', () => {
+    const text = [
+      'protocol p {',
+      '  var x: int = 0',
+      '  on Ping(m) from q when { x = 4 }',
+      '  on start when x > 1 { x = 5 }',
+      '  on Pong { x = = 6; x = 7 }',
+      '  on timer t { send Ping { } q }',
+      '  on Ack { clock.jump(3) }',
+      '  fn f(a: int): int = a',
+      '}',
+      'nodes a, b run p',
+    ].join('\n');
+    assert.deepEqual(problems(text), [
+      "3:26 DS102 after 'when' write a condition, then '{' and the handler's statements",
+      "4:12 DS102 'when' guards a message handler only; 'on start' always runs: move the condition into an 'if' in the body",
+      "5:17 DS102 unexpected '=': expected a value: a name, a number, a string, 'none', (…), {…} or […]",
+      "6:30 DS102 unexpected 'q': expected 'to' and the node to send to: send M { … } to p",
+      "7:18 DS102 unexpected 'jump': expected clock.step(amount) or clock.slew(rate)",
+    ]);
+    assert.deepEqual(outline(text), ['state x', 'on start 1', 'on message 1', 'on timer 0', 'on message 0', 'fn f', 'nodes']);
+  });
+
+  test('a misspelt statement word: did-you-mean at the word', () => {
+    assert.deepEqual(problems('protocol p {\n  on start {\n    lett y = 2\n    nte "x"\n  }\n}'), [
+      "3:5 DS102 unknown word 'lett': did you mean 'let'? (a statement: NAME = value, let, if, for, send, broadcast, reply, timer, cancel, note, clock.step or clock.slew)",
+      "4:5 DS102 unknown word 'nte': did you mean 'note'? (a statement: NAME = value, let, if, for, send, broadcast, reply, timer, cancel, note, clock.step or clock.slew)",
+    ]);
+  });
+
+  test('a statement cut short at the end of its line is reported there', () => {
+    assert.deepEqual(problems('protocol p {\n  on start {\n    x = x +\n  }\n}'), ["3:12 DS102 unexpected '}': expected a value: a name, a number, a string, 'none', (…), {…} or […]"]);
+  });
+
+  test("a handler's missing '}': DS106 names the handler and where it opened; the next members are kept", () => {
+    const text = 'protocol p {\n  on start {\n    if x > 0 {\n      x = 2\n  on timer t { x = 3 }\n}\nnodes a run p';
+    assert.deepEqual(problems(text), ["4:12 DS106 the '{' of this handler (line 2, column 12) is never closed; add '}}' here, before the 'on' on line 5"]);
+    assert.deepEqual(outline(text), ['on start 1', 'on timer 1', 'nodes']);
+  });
+
+  test("the protocol's missing '}': DS106 before the next statement", () => {
+    const text = 'protocol p {\n  var x: int = 0\n  on start { x = 1 }\nnodes a run p';
+    assert.deepEqual(problems(text), ["3:21 DS106 the '{' of this protocol (line 1, column 12) is never closed; add '}' here, before the 'nodes' on line 4"]);
+    assert.deepEqual(outline(text), ['state x', 'on start 1', 'nodes']);
+  });
+
+  test('a keyword as a declared name is DS114, once, and the declaration is kept', () => {
+    const text = 'protocol p {\n  var delay: int = 0\n  on timer after { }\n}';
+    assert.deepEqual(problems(text), [
+      "2:7 DS114 'delay' is a keyword and cannot be used as a name; pick another name",
+      "3:12 DS114 'after' is a keyword and cannot be used as a name; pick another name",
+    ]);
+    assert.deepEqual(outline(text), ['state delay', 'on timer 0']);
   });
 });

@@ -11,7 +11,8 @@ import { dsyncParser } from './parser';
 /**
  * The parts of a `note "leader of term {term}"`: literal text, and each
  * `{expr}` parsed as an expression of its own whose source ranges point into
- * the string where it is written. `{{` and `}}` are literal braces; escapes
+ * the string where it is written. `{{` and `}}` are literal braces (so an
+ * expression starting with `{` is written after a space: `{ {a, b} }`); escapes
  * (`\"`, `\\`, `\n`, `\t`) work as in every string. A `{…}` that is not one
  * expression is reported (DS107) where it is written and the note is left
  * out of the AST.

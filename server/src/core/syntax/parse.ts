@@ -211,6 +211,12 @@ function syntaxDiagnostic(error: IRecognitionException, tokens: readonly IToken[
     quiet.until = lineEnd ? offset + lineEnd.index : text.length;
     const written = misspeltStatementWord(error, found, tokens, text);
     if (written) return written;
+    // `on M when { … }`: the body was read as the guard's set or record.
+    if (ruleStack.includes('handlerMember') && !ruleStack.includes('block') && ruleStack.includes('braces')) {
+      let brace = previousToken(found, tokens);
+      while (brace && brace.tokenType.name !== 'LCurly') brace = previousToken(brace, tokens);
+      return diagnostic('DS102', "after 'when' write a condition, then '{' and the handler's statements", rangeOf(brace ?? found, tokens, text));
+    }
   }
   if (ruleStack.includes('atStmt') && FAULT_WORDS.has(found.tokenType.name)) return faultOutsideFaults(found, tokens, text, quiet);
   const cutShort = rule !== 'file' && rule !== 'statement' && startsLaterLine(found, tokens);

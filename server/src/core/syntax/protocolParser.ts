@@ -1,4 +1,4 @@
-import { tokenMatcher, type CstNode, type ParserMethod, type TokenType } from 'chevrotain';
+import { EOF, tokenMatcher, type CstNode, type IToken, type ParserMethod, type TokenType } from 'chevrotain';
 import { ExpressionRules } from './exprParser';
 import * as T from './lexer';
 
@@ -65,7 +65,13 @@ export abstract class ProtocolRules extends ExpressionRules {
       },
     });
     this.CONSUME(T.LCurly);
+    this.ACTION(() => {
+      this.bodyEnd = this.matchingClose();
+    });
     this.MANY({
+      // Only the `}` matching the body's `{` ends it: one that recovery left behind inside
+      // a broken handler is skipped as a stray token, not taken as the end of the protocol.
+      GATE: () => this.LA(1) !== this.bodyEnd,
       DEF: () => {
         this.OR({
           MAX_LOOKAHEAD: 1,
@@ -81,6 +87,20 @@ export abstract class ProtocolRules extends ExpressionRules {
     this.CONSUME(T.RCurly);
   });
 
+  /** The `}` that ends the protocol body being parsed (protocols do not nest). */
+  private bodyEnd: IToken | undefined;
+
+  /** The `}` matching the `{` just consumed (the input's braces are balanced by closeBlocks), or undefined. */
+  private matchingClose(): IToken | undefined {
+    let depth = 1;
+    for (let k = 1; ; k++) {
+      const t = this.LA(k);
+      if (t.tokenType === EOF) return undefined;
+      if (t.tokenType === T.LCurly) depth++;
+      else if (t.tokenType === T.RCurly && --depth === 0) return t;
+    }
+  }
+
   /** Whether the next token begins a member: `on`, or a member word followed by a name. */
   private startsMember(): boolean {
     const next = this.LA(1);
@@ -89,20 +109,22 @@ export abstract class ProtocolRules extends ExpressionRules {
 
   /**
    * A word that begins no member (`mesage Ping`, a statement outside any
-   * handler) and the tokens after it up to the next line that begins a
-   * member, or the body's `}`: skipped, and reported once by the AST builder
-   * (protocolToAst.ts) with a did-you-mean. It starts with a name only: that
-   * keeps Chevrotain's own recovery, which re-synchronises at the tokens that
-   * may follow a rule, from stopping at every token inside a handler.
+   * handler), or a `}` that recovery left behind, and the tokens after it up
+   * to the next line that begins a member or the body's `}`: skipped, and a
+   * word is reported once by the AST builder (protocolToAst.ts) with a
+   * did-you-mean. It starts with a name or `}` only, tokens that may follow
+   * a member anyway: that keeps Chevrotain's own recovery, which
+   * re-synchronises at the tokens that may follow a rule, from stopping at
+   * every token inside a handler.
    */
   private strayTokens = this.RULE('strayTokens', () => {
     let depth = 0;
-    this.CONSUME(T.Identifier, { LABEL: 'token' });
+    this.OR2([{ ALT: () => this.CONSUME(T.Identifier, { LABEL: 'token' }) }, { ALT: () => this.CONSUME(T.RCurly, { LABEL: 'token' }) }]);
     this.MANY({
       GATE: () => {
         const next = this.LA(1);
+        if (next === this.bodyEnd) return false;
         if (depth > 0) return true;
-        if (next.tokenType === T.RCurly) return false;
         return !(this.startsMember() && (next.startLine ?? 0) > (this.LA(0).endLine ?? 0));
       },
       DEF: () => {

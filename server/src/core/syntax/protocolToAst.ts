@@ -22,7 +22,8 @@ export function protocolDecl(n: CstNode, report: (d: Diagnostic) => void): A.Pro
   const serves = token(n, 'serves');
   for (const stray of nodes(n, 'stray')) {
     const first = (stray.children['token'] ?? []).filter(isToken)[0];
-    if (first && isReal(first)) report(diagnostic('DS102', unexpectedWord(first, 'member'), tokenRange(first)));
+    // A `}` left behind by recovery follows an error already reported.
+    if (first && isReal(first) && first.tokenType === Identifier) report(diagnostic('DS102', unexpectedWord(first, 'member'), tokenRange(first)));
   }
   return {
     kind: 'protocol',

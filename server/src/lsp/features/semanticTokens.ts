@@ -1,12 +1,17 @@
 import { SemanticTokensBuilder, type SemanticTokens, type SemanticTokensLegend } from 'vscode-languageserver';
 import { nodeOccurrences } from '../../core/analysis/references';
 import { type Expr, formulaExprs, walkExpr } from '../../core/expr/ast';
+import type { IToken } from 'chevrotain';
+import type * as A from '../../core/syntax/ast';
 import type { ParseResult } from '../../core/syntax/parse';
+import { PROTOCOL_CONTEXT_WORDS } from '../../core/syntax/protocolParser';
 
 const TYPES = ['keyword', 'variable', 'number', 'string', 'comment', 'function', 'property', 'operator', 'type', 'parameter'] as const;
 const MODIFIERS = ['declaration', 'readonly'] as const;
 
 export const SEMANTIC_LEGEND: SemanticTokensLegend = { tokenTypes: [...TYPES], tokenModifiers: [...MODIFIERS] };
+
+const CONTEXT_WORDS: ReadonlySet<string> = new Set(PROTOCOL_CONTEXT_WORDS);
 
 const OPERATORS: ReadonlySet<string> = new Set(['Arrow', 'BiArrow', 'Plus', 'Minus', 'Slash', 'Modulo']);
 
@@ -17,7 +22,7 @@ const LINE_END = /\r\n|\r|\n/;
 /**
  * Semantic tokens where they add to the TextMate grammar: node names (with
  * declarations marked), invariant and protocol names, option keys and
- * properties, quantities.
+ * properties, quantities, and in written protocols their names and words.
  */
 export function semanticTokens(parsed: ParseResult): SemanticTokens {
   const builder = new SemanticTokensBuilder();
@@ -31,6 +36,7 @@ export function semanticTokens(parsed: ParseResult): SemanticTokens {
     for (const o of settings) special.set(o.key.range.startOffset, type('property'));
     const exprs = s.kind === 'expect' ? [s.condition] : s.kind === 'invariant' && s.formula ? formulaExprs(s.formula) : [];
     for (const e of exprs) markExpression(e, special);
+    if (s.kind === 'protocol') markProtocol(s, parsed.tokens, special);
   }
   const all = [...parsed.tokens, ...parsed.comments].sort((a, b) => a.startOffset - b.startOffset);
   for (const t of all) {
@@ -56,6 +62,68 @@ export function semanticTokens(parsed: ParseResult): SemanticTokens {
   }
   return builder.build();
 }
+
+/**
+ * In a written protocol: its name, members' names, message names and fields,
+ * the names handlers bind, expressions, and the words that have a meaning only
+ * there (`var`, `on timer`, `note`, …; they are names to the lexer, so found
+ * here: a context word that is not one of the protocol's names).
+ */
+function markProtocol(p: A.ProtocolDecl, tokens: readonly IToken[], special: Map<number, number>): void {
+  const names = new Set<number>();
+  collectNames(p, names);
+  special.set(p.name.range.startOffset, type('type'));
+  const exprs: Expr[] = [];
+  for (const m of p.members) {
+    if (m.kind === 'option') special.set(m.name.range.startOffset, type('property'));
+    else if (m.kind === 'const' || m.kind === 'state') special.set(m.name.range.startOffset, type('variable'));
+    else if (m.kind === 'message') {
+      special.set(m.name.range.startOffset, type('type'));
+      for (const f of m.fields) special.set(f.name.range.startOffset, type('property'));
+    } else if (m.kind === 'fn') {
+      special.set(m.name.range.startOffset, type('function'));
+      for (const param of m.params) special.set(param.name.range.startOffset, type('parameter'));
+    } else if (m.kind === 'handler') {
+      const t = m.trigger;
+      if (t.kind === 'message') {
+        special.set(t.message.range.startOffset, type('type'));
+        for (const bound of [t.payload, t.sender]) if (bound) special.set(bound.range.startOffset, type('parameter'));
+      }
+    }
+    if (m.kind !== 'option') collectExprs(m, exprs);
+  }
+  for (const e of exprs) markExpression(e, special);
+  for (const t of tokens) {
+    if (t.startOffset < p.name.range.endOffset || t.startOffset >= p.bodyRange.endOffset) continue;
+    if (t.tokenType.name === 'Identifier' && CONTEXT_WORDS.has(t.image) && !names.has(t.startOffset)) special.set(t.startOffset, type('keyword'));
+  }
+}
+
+/** Start offsets of every name in an AST value (declared or used). */
+function collectNames(v: unknown, out: Set<number>): void {
+  if (Array.isArray(v)) for (const x of v) collectNames(x, out);
+  else if (v && typeof v === 'object') {
+    const o = v as { text?: unknown; range?: A.Located['range'] };
+    if (typeof o.text === 'string' && o.range && Object.keys(o).length === 2) out.add(o.range.startOffset);
+    for (const [k, x] of Object.entries(v)) if (k !== 'range' && k !== 'bodyRange') collectNames(x, out);
+  }
+}
+
+/** Every expression in a member (guards, values, targets, payloads, note interpolations), outermost first. */
+function collectExprs(v: unknown, out: Expr[]): void {
+  if (Array.isArray(v)) for (const x of v) collectExprs(x, out);
+  else if (v && typeof v === 'object') {
+    const o = v as { kind?: unknown; range?: unknown };
+    if (typeof o.kind === 'string' && EXPR_KINDS.has(o.kind) && o.range) {
+      out.push(v as Expr);
+      return;
+    }
+    for (const [k, x] of Object.entries(v)) if (k !== 'range') collectExprs(x, out);
+  }
+}
+
+/** Kinds that only expressions have (a statement `if` has a block, an expression `if` does not: told apart below). */
+const EXPR_KINDS: ReadonlySet<string> = new Set(['int', 'time', 'string', 'bool', 'none', 'name', 'set', 'list', 'record', 'field', 'call', 'index', 'unary', 'binary', 'quantifier']);
 
 /** In an expression: properties after `.`, functions, and the variables quantifiers bind. */
 function markExpression(e: Expr, special: Map<number, number>): void {

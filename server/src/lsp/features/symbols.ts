@@ -4,7 +4,7 @@ import type { ParseResult } from '../../core/syntax/parse';
 import type * as A from '../../core/syntax/ast';
 import { toLspRange } from '../convert';
 
-/** The outline: scenario, nodes, network, clocks, messages, rules, faults, invariants, expectations. */
+/** The outline: scenario, nodes, network, clocks, messages, rules, faults, invariants, expectations, protocols and their members. */
 export function documentSymbols(parsed: ParseResult, text: string): DocumentSymbol[] {
   const symbol = (name: string, detail: string, kind: SymbolKind, range: A.Located['range'], selection: A.Located['range'] = range, children?: DocumentSymbol[]): DocumentSymbol => ({
     name: name || '?',
@@ -34,9 +34,29 @@ export function documentSymbols(parsed: ParseResult, text: string): DocumentSymb
         break;
       case 'invariant': out.push(symbol(textOf(s.range).replace(/^invariant /, ''), 'invariant', SymbolKind.Boolean, s.range, s.name.range)); break;
       case 'expect': out.push(symbol(textOf(s.range).replace(/^expect /, ''), 'expect', SymbolKind.Boolean, s.range)); break;
+      case 'protocol': out.push(symbol(s.name.text, s.serves ? `protocol · serves ${s.serves.text}` : 'protocol', SymbolKind.Module, s.range, s.name.range, s.members.map((m) => memberSymbol(m, symbol)))); break;
     }
   }
   return out;
+}
+
+type MakeSymbol = (name: string, detail: string, kind: SymbolKind, range: A.Located['range'], selection?: A.Located['range'], children?: DocumentSymbol[]) => DocumentSymbol;
+
+/** A protocol member in the outline: options, constants, messages (with their fields), state, functions, handlers. */
+function memberSymbol(m: A.ProtocolMember, symbol: MakeSymbol): DocumentSymbol {
+  switch (m.kind) {
+    case 'option': return symbol(m.name.text, `option: ${m.choices ? m.choices.map((c) => JSON.stringify(c.value)).join(' | ') : m.optionKind.map((k) => k.text).join(' ')}`, SymbolKind.Property, m.range, m.name.range);
+    case 'const': return symbol(m.name.text, m.type ? `const: ${m.type.text}` : 'const', SymbolKind.Constant, m.range, m.name.range);
+    case 'message':
+      return symbol(m.name.text, 'message', SymbolKind.Struct, m.range, m.name.range, m.fields.map((f) => symbol(f.name.text, f.type.text, SymbolKind.Field, f.range, f.name.range)));
+    case 'state': return symbol(m.name.text, `${m.durability}: ${m.type.text}`, SymbolKind.Variable, m.range, m.name.range);
+    case 'fn': return symbol(m.name.text, `fn(${m.params.map((p) => `${p.name.text}: ${p.type.text}`).join(', ')}): ${m.result.text}`, SymbolKind.Function, m.range, m.name.range);
+    case 'handler': {
+      const t = m.trigger;
+      const name = t.kind === 'start' ? 'on start' : t.kind === 'timer' ? `on timer ${t.timer.text}` : `on ${t.message.text}${t.payload ? `(${t.payload.text})` : ''}${t.sender ? ` from ${t.sender.text}` : ''}`;
+      return symbol(name, m.guard ? 'handler · when …' : 'handler', SymbolKind.Event, m.range, t.range);
+    }
+  }
 }
 
 /** Folding: multi-line `{ … }` blocks, block comments, and runs of line comments. */
