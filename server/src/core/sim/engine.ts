@@ -17,6 +17,7 @@ import { formatDuration } from '../units';
 import { Monitors } from './monitors';
 import { StateRecorder } from './stateDiffs';
 import { traceEventBytes } from './traceMemory';
+import { TraceStore } from './traceStore';
 import type { DropReason, EventKind, TraceEvent, Violation } from './trace';
 
 export interface SimulationOptions {
@@ -100,7 +101,8 @@ const NO_EXTRA: Partial<TraceEvent> = {};
 export class Simulation implements WorldView {
   readonly seed: number;
   readonly endTime: number;
-  readonly events: TraceEvent[] = [];
+  /** The recorded trace (empty when the run does not record): events built on access from `trace`. */
+  readonly events: readonly TraceEvent[];
   readonly violations: readonly Violation[];
   readonly expectationOutcomes: (ExpectationOutcome | undefined)[];
   readonly nodes: NodeState[];
@@ -126,6 +128,8 @@ export class Simulation implements WorldView {
   private readonly queue = new EventQueue<Scheduled>();
   private readonly network: Network;
   private readonly record: boolean;
+  /** The recorded trace's storage (traceStore.ts); undefined when the run does not record. */
+  private readonly trace: TraceStore | undefined;
   /** The event budget in force (the option, else the scenario's max_events, else the default). */
   readonly maxEvents: number;
   private readonly maxTraceBytes: number | undefined;
@@ -151,6 +155,8 @@ export class Simulation implements WorldView {
     this.maxEvents = options.maxEvents ?? model.maxEvents ?? DEFAULT_MAX_EVENTS;
     this.maxTraceBytes = options.maxTraceBytes;
     this.eventBytes = traceEventBytes(model.nodes.length);
+    this.trace = this.record ? new TraceStore(model.nodes.length) : undefined;
+    this.events = this.trace ? this.trace.view() : [];
     this.states = this.record ? new StateRecorder(model.nodes.length, (node) => this.protocolState(node)) : undefined;
     this.network = new Network(model, this.seed);
     this.vcs = new VcArena(model.nodes.length);
@@ -171,7 +177,8 @@ export class Simulation implements WorldView {
     this.expectationOutcomes = model.expectations.map(() => undefined);
     this.monitors = new Monitors(model.invariants, this);
     this.violations = this.monitors.violations;
-    this.copyEventClocks = this.record || this.monitors.keepEventClocks;
+    // The recorded trace copies what it keeps itself; only a monitor that keeps clocks needs its own copy.
+    this.copyEventClocks = this.monitors.keepEventClocks;
     // Written faults plus this seed's draw from `faults random { … }` (none without such a block).
     for (const f of faultsForSeed(model, this.seed)) this.queue.push(f.time, { t: 'fault', fault: f });
     model.expectations.forEach((e, index) => {
@@ -240,7 +247,7 @@ export class Simulation implements WorldView {
     return this.nodes[node]!.vc;
   }
   event(seq: number): TraceEvent | undefined {
-    return this.record ? this.events[seq] : undefined;
+    return this.trace?.event(seq);
   }
   lastSeq(): number {
     return this.seq;
@@ -327,13 +334,21 @@ export class Simulation implements WorldView {
   private emit(kind: EventKind, node: number, range: SourceRange, extra: Partial<TraceEvent> = NO_EXTRA, vc?: Int32Array): number {
     if (!this.observed(kind)) return this.unobserved();
     const state = this.nodes[node];
+    const seq = ++this.seq;
+    const local = state ? state.clock.read(this.time) : this.time;
+    this.eventCount++;
+    if (this.trace) {
+      this.trace.append(seq, this.time, node, local, kind, state ? state.lamport : 0, vc ?? (state ? state.vc : EMPTY_VC), state ? state.hlc : undefined, range, extra);
+      if (state) this.states!.onEvent(node, seq);
+    }
+    if (!this.monitors.read(kind)) return seq;
     // One fixed object shape for every event (absent fields stay undefined), which
     // keeps this hot path monomorphic; serialisers skip undefined fields.
     const event: TraceEvent = {
-      seq: ++this.seq,
+      seq,
       time: this.time,
       node,
-      local: state ? state.clock.read(this.time) : this.time,
+      local,
       kind,
       lamport: state ? state.lamport : 0,
       vc: vc ?? (state ? (this.copyEventClocks ? this.vcs.copy(state.vc) : state.vc) : EMPTY_VC),
@@ -348,13 +363,8 @@ export class Simulation implements WorldView {
       detail: extra.detail,
       data: extra.data,
     };
-    this.eventCount++;
-    if (this.record) {
-      this.events.push(event);
-      if (state) this.states!.onEvent(node, event.seq);
-    }
     this.monitors.show(event);
-    return event.seq;
+    return seq;
   }
 
   // ---- messages -------------------------------------------------------------

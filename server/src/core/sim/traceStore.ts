@@ -1,0 +1,356 @@
+import type { SourceRange } from '../source';
+import { Column } from './column';
+import type { Hlc } from './hlc';
+import { EVENT_KINDS, type DropReason, type EventKind, type TraceEvent } from './trace';
+import { TraceInterner } from './traceInterner';
+
+/**
+ * The recorded trace, stored by columns: a few numbers per event in typed
+ * arrays (column.ts) instead of an object, a vector clock and an array of
+ * strings per event. Recording a long run used to cost several hundred
+ * bytes and half a dozen long-lived objects per event, which made the
+ * garbage collector, not the simulation, the cost of recording and ran out
+ * of memory around ten million events.
+ *
+ * Per event (about 44 bytes): true time (float64); a header word with the
+ * kind, the drop reason, how the text and message fields are found, and the
+ * node; the local clock reading and the HLC's `l` as differences (local −
+ * time, l − local); the Lamport clock; the HLC's `c`; the message id; the
+ * node's own vector clock entry and where the rest of its vector clock is;
+ * the site (statement range, label and protocol, interned: a run has few).
+ * - Vector clocks: a node's entries other than its own change only when it
+ *   receives news, so a node's full vector is written again only then
+ *   (sends, local events and notes reuse the last one).
+ * - Message events: a receive, drop or duplicate takes its peer, cause and
+ *   text from its send (one per message: its seq and receiver), so only the
+ *   message id is stored; anything that does not follow that pattern is
+ *   stored as it is.
+ * - Text and note data are kept only for the events that have their own
+ *   (sparse, by seq); a receive shows its send's summary without a copy.
+ * Numbers that do not fit a 32-bit column (a clock hours off true time) go
+ * to a side map, so every value comes back exactly.
+ *
+ * `event(seq)` builds the TraceEvent the engine would have made, field for
+ * field (same values, same field order); `view()` is the trace as a
+ * read-only array of such events, for code that reads `result.events`.
+ */
+export class TraceStore {
+  private count = 0;
+  private readonly time = Column.float64();
+  private readonly header = Column.int32();
+  private readonly localDelta = Column.int32();
+  private readonly lamport = Column.int32();
+  private readonly hlcDelta = Column.int32();
+  private readonly hlcCount = Column.int32();
+  private readonly msg = Column.int32();
+  private readonly vcOwn = Column.int32();
+  private readonly vcAt = Column.int32();
+  private readonly site = Column.int32();
+  /** Full vector clocks, `width` entries each, written when a node's entries other than its own change. */
+  private readonly vcs = Column.int32();
+  private vcUsed = 0;
+  /** Per node, where its last written vector clock starts (−1: none yet). */
+  private readonly lastVc: Int32Array;
+  /** Per message id: its send's seq + 1 (0: unknown), and its receiver. */
+  private readonly msgSend = Column.int32();
+  private readonly msgTo = Column.int32();
+  /** Events with text or data of their own, by ascending seq. */
+  private readonly auxSeq = Column.int32();
+  private readonly auxDetail: (string | undefined)[] = [];
+  private readonly auxData: (TraceEvent['data'] | undefined)[] = [];
+  /** About how many bytes the text and data of those events hold (strings and objects the protocols made). */
+  private auxBytes = 0;
+  /** Values too wide for their column, by `seq * WIDE_FIELDS + field`; and peers/causes that are not the message's. */
+  private readonly wide = new Map<number, number>();
+  private readonly interner = new TraceInterner();
+  private viewCache: readonly TraceEvent[] | undefined;
+
+  constructor(private readonly width: number) {
+    if (width >= MAX_NODES) throw new Error(`a recorded trace holds at most ${MAX_NODES - 1} nodes`);
+    this.lastVc = new Int32Array(width).fill(-1);
+  }
+
+  get length(): number {
+    return this.count;
+  }
+
+  /** Bytes the store holds: its columns (by capacity) and an estimate of its text, data and side tables. */
+  get bytes(): number {
+    let bytes = 0;
+    for (const c of [this.time, this.header, this.localDelta, this.lamport, this.hlcDelta, this.hlcCount, this.msg, this.vcOwn, this.vcAt, this.site, this.vcs, this.msgSend, this.msgTo, this.auxSeq]) bytes += c.bytes;
+    return bytes + this.auxBytes + WIDE_ENTRY_BYTES * this.wide.size + this.interner.bytes;
+  }
+
+  /**
+   * Appends event `seq` (which must be the store's length): the fields the
+   * engine gives an event, `vc` the node's vector clock now (empty for an
+   * environment event) and `hlc` its HLC (undefined for one).
+   */
+  append(seq: number, time: number, node: number, local: number, kind: EventKind, lamport: number, vc: Int32Array, hlc: Hlc | undefined, range: SourceRange, extra: Partial<TraceEvent>): void {
+    if (seq !== this.count) throw new Error(`trace event ${seq} appended as event ${this.count}`);
+    this.count++;
+    let header = KIND_CODE[kind]! | (REASON_CODE[extra.reason ?? 'none']! << REASON_SHIFT) | ((node + 1) << NODE_SHIFT);
+    // The node is readable at once: a send is its own message's first event (messagePeer).
+    this.header.set(seq, header);
+    this.time.set(seq, time);
+    this.putInt(this.localDelta, seq, F_LOCAL, local - time);
+    this.putInt(this.lamport, seq, F_LAMPORT, lamport);
+    if (hlc !== undefined) {
+      header |= HAS_HLC;
+      this.putInt(this.hlcDelta, seq, F_HLC_L, hlc.l - local);
+      this.putInt(this.hlcCount, seq, F_HLC_C, hlc.c);
+    }
+    if (vc.length > 0 && node >= 0) {
+      header |= HAS_VC;
+      this.vcOwn.set(seq, vc[node]!);
+      this.vcAt.set(seq, this.vectorFor(node, vc));
+    }
+    this.site.set(seq, this.interner.site(range, extra.label, extra.protocol));
+    const msg = extra.msg;
+    this.msg.set(seq, msg ?? -1);
+    let sendSeq = -1;
+    if (msg !== undefined && msg >= 0) {
+      sendSeq = this.msgSend.peek(msg) - 1;
+      if (sendSeq < 0 && kind === 'send' && extra.peer !== undefined && extra.cause === undefined) {
+        // The message's first event: every later event of it finds its peer, cause and text here.
+        this.msgSend.set(msg, seq + 1);
+        this.msgTo.set(msg, extra.peer);
+        sendSeq = seq;
+      }
+    }
+    if (sendSeq >= 0 && extra.peer === this.messagePeer(msg!, sendSeq, node) && extra.cause === (kind === 'send' ? undefined : sendSeq)) header |= FROM_MESSAGE;
+    else {
+      if (extra.peer !== undefined) this.wide.set(seq * WIDE_FIELDS + F_PEER, extra.peer);
+      if (extra.cause !== undefined) this.wide.set(seq * WIDE_FIELDS + F_CAUSE, extra.cause);
+    }
+    const detail = extra.detail;
+    let detailMode = DETAIL_NONE;
+    if (detail === undefined) detailMode = DETAIL_NONE;
+    else if (detail === DUPLICATE_COPY) detailMode = DETAIL_DUPLICATE;
+    else if (sendSeq >= 0 && sendSeq !== seq && detail === this.ownDetail(sendSeq)) detailMode = DETAIL_OF_MESSAGE;
+    else detailMode = DETAIL_OWN;
+    header |= detailMode << DETAIL_SHIFT;
+    if (detailMode === DETAIL_OWN || extra.data !== undefined) {
+      header |= HAS_AUX;
+      this.auxSeq.set(this.auxDetail.length, seq);
+      this.auxBytes += AUX_ENTRY_BYTES + (detailMode === DETAIL_OWN ? 2 * detail!.length : 0) + (extra.data !== undefined ? DATA_BYTES : 0);
+      this.auxDetail.push(detailMode === DETAIL_OWN ? detail : undefined);
+      this.auxData.push(extra.data);
+    }
+    this.header.set(seq, header);
+  }
+
+  /** Event `seq` as the engine made it; undefined outside the trace. */
+  event(seq: number): TraceEvent | undefined {
+    if (!(seq >= 0 && seq < this.count)) return undefined;
+    const header = this.header.get(seq);
+    const kind = EVENT_KINDS[header & KIND_MASK]!;
+    const node = (header >>> NODE_SHIFT) - 1;
+    const time = this.time.get(seq);
+    const local = time + this.getInt(this.localDelta, seq, F_LOCAL);
+    const site = this.site.get(seq);
+    const msgValue = this.msg.get(seq);
+    const msg = msgValue >= 0 ? msgValue : undefined;
+    let peer: number | undefined;
+    let cause: number | undefined;
+    let sendSeq = -1;
+    if (msg !== undefined) sendSeq = this.msgSend.peek(msg) - 1;
+    if (header & FROM_MESSAGE) {
+      peer = this.messagePeer(msg!, sendSeq, node);
+      cause = kind === 'send' ? undefined : sendSeq;
+    } else {
+      peer = this.wide.get(seq * WIDE_FIELDS + F_PEER);
+      cause = this.wide.get(seq * WIDE_FIELDS + F_CAUSE);
+    }
+    const aux = header & HAS_AUX ? this.auxIndex(seq) : -1;
+    let detail: string | undefined;
+    switch ((header & DETAIL_MASK) >>> DETAIL_SHIFT) {
+      case DETAIL_DUPLICATE: detail = DUPLICATE_COPY; break;
+      case DETAIL_OF_MESSAGE: detail = this.ownDetail(sendSeq); break;
+      case DETAIL_OWN: detail = this.auxDetail[aux]; break;
+      default: break;
+    }
+    const hlc = header & HAS_HLC ? { l: local + this.getInt(this.hlcDelta, seq, F_HLC_L), c: this.getInt(this.hlcCount, seq, F_HLC_C) } : undefined;
+    return {
+      seq,
+      time,
+      node,
+      local,
+      kind,
+      lamport: this.getInt(this.lamport, seq, F_LAMPORT),
+      vc: header & HAS_VC ? this.vectorAt(seq, node) : EMPTY_VC,
+      hlc,
+      range: this.interner.siteRange(site),
+      msg,
+      peer,
+      label: this.interner.siteLabel(site),
+      cause,
+      reason: REASONS[(header & REASON_MASK) >>> REASON_SHIFT],
+      protocol: this.interner.siteProtocol(site),
+      detail,
+      data: aux >= 0 ? this.auxData[aux] : undefined,
+    };
+  }
+
+  /** The trace as a read-only array of events, built on access (traceView.ts). */
+  view(): readonly TraceEvent[] {
+    return (this.viewCache ??= arrayView(this));
+  }
+
+  // ---- fields -----------------------------------------------------------------
+
+  /** The other end of message `msg` as seen from `node`: its receiver from the sender, its sender from anyone else. */
+  private messagePeer(msg: number, sendSeq: number, node: number): number {
+    const from = (this.header.get(sendSeq) >>> NODE_SHIFT) - 1;
+    return node === from ? this.msgTo.get(msg) : from;
+  }
+
+  /** The text event `seq` holds itself (a send's summary), if any. */
+  private ownDetail(seq: number): string | undefined {
+    if (((this.header.get(seq) & DETAIL_MASK) >>> DETAIL_SHIFT) !== DETAIL_OWN) return undefined;
+    return this.auxDetail[this.auxIndex(seq)];
+  }
+
+  /** Where event `seq`'s own text and data are, or −1: a binary search over the events that have some. */
+  private auxIndex(seq: number): number {
+    let lo = 0;
+    let hi = this.auxDetail.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const at = this.auxSeq.get(mid);
+      if (at === seq) return mid;
+      if (at < seq) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  }
+
+  private putInt(column: Column, seq: number, field: number, value: number): void {
+    // A 32-bit integer other than the marker itself (and not −0, which would come back as 0).
+    if ((value | 0) === value && value !== WIDE && (value !== 0 || 1 / value > 0)) column.set(seq, value);
+    else {
+      column.set(seq, WIDE);
+      this.wide.set(seq * WIDE_FIELDS + field, value);
+    }
+  }
+
+  private getInt(column: Column, seq: number, field: number): number {
+    const value = column.get(seq);
+    return value === WIDE ? this.wide.get(seq * WIDE_FIELDS + field)! : value;
+  }
+
+  /** Where a vector clock with `vc`'s entries other than `node`'s starts: the node's last one when those are unchanged. */
+  private vectorFor(node: number, vc: Int32Array): number {
+    const last = this.lastVc[node]!;
+    if (last >= 0) {
+      let same = true;
+      for (let i = 0; i < this.width; i++) {
+        if (i !== node && this.vcs.get(last + i) !== vc[i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return last;
+    }
+    const at = this.vcUsed;
+    for (let i = 0; i < this.width; i++) this.vcs.set(at + i, vc[i]!);
+    this.vcUsed += this.width;
+    this.lastVc[node] = at;
+    return at;
+  }
+
+  private vectorAt(seq: number, node: number): Int32Array {
+    const at = this.vcAt.get(seq);
+    const vc = new Int32Array(this.width);
+    for (let i = 0; i < this.width; i++) vc[i] = this.vcs.get(at + i);
+    vc[node] = this.vcOwn.get(seq);
+    return vc;
+  }
+}
+
+/**
+ * The trace as a read-only array: indexing, `length`, iteration and every
+ * array method read events from the store, built on access (two reads of
+ * one event give equal, not identical, objects; their ranges are the same
+ * objects). Writes are refused.
+ */
+function arrayView(store: TraceStore): readonly TraceEvent[] {
+  return new Proxy<TraceEvent[]>([], {
+    get(target, key, receiver) {
+      if (typeof key === 'string') {
+        if (key === 'length') return store.length;
+        const index = arrayIndex(key);
+        if (index >= 0) return store.event(index);
+      }
+      return Reflect.get(target, key, receiver);
+    },
+    has(target, key) {
+      if (typeof key === 'string') {
+        const index = arrayIndex(key);
+        if (index >= 0) return index < store.length;
+      }
+      return Reflect.has(target, key);
+    },
+    getOwnPropertyDescriptor(target, key) {
+      if (typeof key === 'string') {
+        if (key === 'length') return { value: store.length, writable: true, enumerable: false, configurable: false };
+        const index = arrayIndex(key);
+        if (index >= 0) return index < store.length ? { value: store.event(index), writable: false, enumerable: true, configurable: true } : undefined;
+      }
+      return Reflect.getOwnPropertyDescriptor(target, key);
+    },
+    ownKeys() {
+      const keys: string[] = [];
+      for (let i = 0; i < store.length; i++) keys.push(String(i));
+      keys.push('length');
+      return keys;
+    },
+    set: () => false,
+    defineProperty: () => false,
+    deleteProperty: () => false,
+  });
+}
+
+/** The array index a property key names (a canonical non-negative integer), or −1. */
+function arrayIndex(key: string): number {
+  const first = key.charCodeAt(0);
+  if (!(first >= 48 && first <= 57)) return -1;
+  const n = Number(key);
+  return Number.isInteger(n) && n < 4294967295 && String(n) === key ? n : -1;
+}
+
+const EMPTY_VC = new Int32Array(0);
+const DUPLICATE_COPY = 'duplicate copy';
+const WIDE = -2147483648;
+const F_LOCAL = 0;
+const F_LAMPORT = 1;
+const F_HLC_L = 2;
+const F_HLC_C = 3;
+const F_PEER = 4;
+const F_CAUSE = 5;
+const WIDE_FIELDS = 6;
+/** Estimates of V8's cost: a side-map entry; an aux entry's slots and a string's header; a note's data object. */
+const WIDE_ENTRY_BYTES = 40;
+const AUX_ENTRY_BYTES = 40;
+const DATA_BYTES = 96;
+
+// The header word: kind (5 bits), drop reason (3), text mode (2), flags (4), node + 1 (18).
+const KIND_MASK = 0x1f;
+const REASON_SHIFT = 5;
+const REASON_MASK = 0x7 << REASON_SHIFT;
+const DETAIL_SHIFT = 8;
+const DETAIL_MASK = 0x3 << DETAIL_SHIFT;
+const DETAIL_NONE = 0;
+const DETAIL_OF_MESSAGE = 1;
+const DETAIL_DUPLICATE = 2;
+const DETAIL_OWN = 3;
+const FROM_MESSAGE = 1 << 10;
+const HAS_HLC = 1 << 11;
+const HAS_VC = 1 << 12;
+const HAS_AUX = 1 << 13;
+const NODE_SHIFT = 14;
+const MAX_NODES = (1 << (32 - NODE_SHIFT)) - 1;
+
+const KIND_CODE: Readonly<Record<string, number>> = Object.fromEntries(EVENT_KINDS.map((k, i) => [k, i]));
+const REASONS: readonly (DropReason | undefined)[] = [undefined, 'loss', 'partition', 'link-down', 'node-down', 'no-handler'];
+const REASON_CODE: Readonly<Record<string, number>> = { none: 0, loss: 1, partition: 2, 'link-down': 3, 'node-down': 4, 'no-handler': 5 } satisfies Record<DropReason | 'none', number>;

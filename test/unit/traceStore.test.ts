@@ -1,0 +1,174 @@
+import { describe, test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { inspect, isDeepStrictEqual } from 'node:util';
+import { Column, CHUNK } from '../../server/src/core/sim/column';
+import { EVENT_KINDS, type DropReason, type EventKind, type TraceEvent } from '../../server/src/core/sim/trace';
+import { TraceStore } from '../../server/src/core/sim/traceStore';
+import type { SourceRange } from '../../server/src/core/source';
+import { Simulation } from '../../server/src/core/sim/engine';
+import { mulberry32, tokenRing } from '../../bench/support/scenarios';
+import { modelOf } from './support/scenario';
+
+const range = (line: number): SourceRange => ({ startOffset: line * 10, endOffset: line * 10 + 5, startLine: line, startColumn: 1, endLine: line, endColumn: 6 });
+const RANGES = [range(1), range(2), range(3)];
+const REASONS: DropReason[] = ['loss', 'partition', 'link-down', 'node-down', 'no-handler'];
+
+/** Appends an event as the engine does, `vc` being the node's live vector clock (changed after the call). */
+function append(s: TraceStore, e: TraceEvent, vc: Int32Array): void {
+  s.append(e.seq, e.time, e.node, e.local, e.kind, e.lamport, vc, e.hlc, e.range, { msg: e.msg, peer: e.peer, label: e.label, cause: e.cause, reason: e.reason, protocol: e.protocol, detail: e.detail, data: e.data });
+}
+
+/** The event as the engine builds it: every field present (undefined when absent), in its order. */
+function engineEvent(fields: Omit<TraceEvent, 'vc'> & { vc: Int32Array }): TraceEvent {
+  const e = fields;
+  return { seq: e.seq, time: e.time, node: e.node, local: e.local, kind: e.kind, lamport: e.lamport, vc: e.vc, hlc: e.hlc, range: e.range, msg: e.msg, peer: e.peer, label: e.label, cause: e.cause, reason: e.reason, protocol: e.protocol, detail: e.detail, data: e.data };
+}
+
+/**
+ * Random traces that follow the engine's patterns (a send and then its
+ * receives, drops and duplicates with the send's peer, cause and summary) and
+ * break them (peers and causes of no message, text of their own, values too
+ * wide for 32 bits, −1 nodes without clocks), so both the derived and the
+ * stored form of every field are exercised.
+ */
+function randomTrace(seed: number, width: number, count: number): { store: TraceStore; events: TraceEvent[] } {
+  const store = new TraceStore(width);
+  const random = mulberry32(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
+  const int = (n: number): number => Math.floor(random() * n);
+  const vcs = Array.from({ length: width }, () => new Int32Array(width));
+  const sends: { msg: number; seq: number; from: number; to: number; label: string; summary: string | undefined; protocol: string }[] = [];
+  const out: TraceEvent[] = [];
+  let time = 0;
+  let nextMsg = 0;
+  for (let seq = 0; seq < count; seq++) {
+    time += random() < 0.1 ? 2 ** 33 + int(1000) : int(5_000_000);
+    const environment = random() < 0.05;
+    const node = environment ? -1 : int(width);
+    const wideClock = random() < 0.05;
+    const local = environment ? time : time + (wideClock ? 3 * 3600e9 + int(100) : int(2_000_000) - 1_000_000);
+    const base = { seq, time, node, local, range: pick(RANGES), lamport: environment ? 0 : random() < 0.02 ? 2 ** 40 + seq : seq };
+    const clocks = (): { vc: Int32Array; hlc: { l: number; c: number } } => {
+      const vc = vcs[node]!;
+      vc[node]! += 1;
+      if (random() < 0.3) vc[int(width)] = int(1000);
+      return { vc, hlc: { l: local + (random() < 0.5 ? 0 : random() < 0.1 ? 2 ** 35 : int(1000)), c: random() < 0.05 ? 2 ** 31 + 7 : int(4) } };
+    };
+    let event: TraceEvent;
+    let vc: Int32Array;
+    const roll = random();
+    if (environment) {
+      event = engineEvent({ ...base, kind: pick(['partition', 'heal'] as const), vc: new Int32Array(0), detail: random() < 0.5 ? '{A} | {B}' : undefined });
+      vc = event.vc;
+    } else if (roll < 0.3 || sends.length === 0) {
+      const c = clocks();
+      const to = int(width);
+      const send = { msg: nextMsg++, seq, from: node, to, label: pick(['a', 'b', 'AppendEntries']), summary: random() < 0.5 ? `term=${int(9)}` : undefined, protocol: pick(['script', 'raft']) };
+      sends.push(send);
+      event = engineEvent({ ...base, kind: 'send', vc: Int32Array.from(c.vc), hlc: c.hlc, msg: send.msg, peer: to, label: send.label, protocol: send.protocol, detail: send.summary });
+      vc = c.vc;
+    } else if (roll < 0.7) {
+      const s = pick(sends);
+      const c = clocks();
+      const kind = pick(['receive', 'receive', 'drop', 'duplicate'] as const);
+      const at = kind === 'duplicate' ? s.from : kind === 'drop' && random() < 0.5 ? s.from : s.to;
+      const odd = random() < 0.1; // an event of a message that does not follow the pattern
+      const detail = kind === 'receive' ? (random() < 0.2 ? 'duplicate copy' : odd ? 'own text' : s.summary) : undefined;
+      event = engineEvent({
+        ...base, node: at, kind, vc: Int32Array.from(c.vc), hlc: c.hlc, msg: s.msg,
+        peer: odd ? int(width) : at === s.from ? s.to : s.from, label: s.label, cause: odd && random() < 0.5 ? undefined : s.seq,
+        reason: kind === 'drop' ? pick(REASONS) : undefined, protocol: kind === 'receive' ? s.protocol : undefined, detail,
+      });
+      vc = c.vc;
+    } else {
+      const c = clocks();
+      const kind = pick(EVENT_KINDS.filter((k) => !['send', 'receive', 'drop', 'duplicate', 'partition', 'heal'].includes(k)));
+      event = engineEvent({
+        ...base, kind, vc: Int32Array.from(vcs[node]!), hlc: c.hlc, peer: kind === 'link-down' ? int(width) : undefined, label: random() < 0.3 ? 'tick' : undefined,
+        protocol: random() < 0.5 ? 'raft' : undefined, detail: random() < 0.5 ? `note ${int(100)}` : undefined, data: random() < 0.3 ? { role: 'leader', term: int(5), ok: true } : undefined,
+      });
+      vc = vcs[node]!;
+    }
+    append(store, event, random() < 0.5 ? vc : Int32Array.from(vc));
+    out.push(event);
+  }
+  // The engine's vector clock arrays change after each append: the store must have copied what it needs.
+  for (const v of vcs) v.fill(-5);
+  return { store, events: out };
+}
+
+describe('columnar trace store', () => {
+  test('gives back every event exactly as appended, on random traces (derived and stored fields, wide values)', () => {
+    for (const [seed, width] of [[1, 3], [2, 5], [3, 1], [4, 40]] as const) {
+      const { store: s, events } = randomTrace(seed, width, 3000);
+      assert.equal(s.length, events.length);
+      events.forEach((event, i) => {
+        const back = s.event(i);
+        if (!isDeepStrictEqual(back, event)) assert.fail(`seed ${seed} event ${i}: ${inspect(back)} should be ${inspect(event)}`);
+      });
+      assert.equal(s.event(-1), undefined);
+      assert.equal(s.event(events.length), undefined);
+    }
+  });
+
+  test('the events keep the very range objects they were given, and their field order', () => {
+    const { store: s, events } = randomTrace(5, 4, 200);
+    events.forEach((event, i) => {
+      const back = s.event(i)!;
+      assert.equal(back.range, event.range);
+      assert.deepEqual(Object.keys(back), Object.keys(event));
+    });
+  });
+
+  test('its view reads like a read-only array of the events', () => {
+    const { store, events } = randomTrace(6, 3, 500);
+    const view = store.view();
+    assert.equal(view.length, events.length);
+    assert.ok(Array.isArray(view));
+    assert.deepStrictEqual([...view], events);
+    assert.deepStrictEqual(view[7], events[7]);
+    assert.equal(view[events.length], undefined);
+    assert.equal(7 in view, true);
+    assert.equal(events.length in view, false);
+    assert.deepStrictEqual(view.filter((e) => e.kind === 'send'), events.filter((e) => e.kind === 'send'));
+    assert.deepStrictEqual(view.slice(10, 20), events.slice(10, 20));
+    assert.equal(view.at(-1)!.seq, events.length - 1);
+    assert.equal(view.findIndex((e) => e.kind === 'drop'), events.findIndex((e) => e.kind === 'drop'));
+    assert.equal(JSON.stringify(view.slice(0, 50)), JSON.stringify(events.slice(0, 50)));
+    assert.throws(() => {
+      (view as TraceEvent[])[0] = events[1]!;
+    }, TypeError);
+    assert.throws(() => (view as TraceEvent[]).push(events[0]!), TypeError);
+    assert.equal(view.length, events.length);
+  });
+
+  test('a recorded run holds its events in a few dozen bytes each', () => {
+    const sim = new Simulation(modelOf(tokenRing(5, 200_000))).run();
+    const bytes = (sim as unknown as { trace: TraceStore }).trace.bytes;
+    // Wide bound (columns by capacity, up to a chunk of slack): the object form held over 300 bytes per event.
+    assert.ok(bytes / sim.events.length < 100, `${(bytes / sim.events.length).toFixed(1)} bytes per event`);
+  });
+});
+
+describe('column', () => {
+  test('grows past several chunks and reads back what was written; unwritten elements peek as 0', () => {
+    const c = Column.int32();
+    const n = 2 * CHUNK + 17;
+    for (let i = 0; i < n; i++) c.set(i, i * 3 - 7);
+    for (let i = 0; i < n; i++) assert.equal(c.get(i), i * 3 - 7);
+    assert.equal(c.peek(n + 5), 0);
+    assert.equal(c.peek(10 * CHUNK), 0);
+    const f = Column.float64();
+    f.set(5 * CHUNK + 3, 2 ** 40 + 0.5); // far past the end: the chunks between are made
+    assert.equal(f.get(5 * CHUNK + 3), 2 ** 40 + 0.5);
+    assert.equal(f.get(CHUNK), 0);
+    assert.ok(f.bytes >= 6 * CHUNK * 8 - CHUNK * 8);
+  });
+});
+
+// Keeps the kind list and the store's 5-bit kind code in step.
+test('every event kind fits the store header', () => {
+  assert.ok(EVENT_KINDS.length <= 32);
+  const kinds: EventKind[] = EVENT_KINDS;
+  assert.equal(new Set(kinds).size, kinds.length);
+});
