@@ -7,17 +7,28 @@ import { mulberry32 } from './scenarios';
  * effect at a random instant inside its interval (so the history is
  * linearizable by construction), a share of them timing out (`:info`: the
  * process is replaced by a new one, as Jepsen does, and the operation takes
- * effect or not). `corrupt` makes one read near the end return 9, a value
- * never written, so the history is not linearizable (a stale value could
- * be explained by one of the writes that timed out and stay pending).
- * Deterministic for a given seed.
+ * effect or not). Deterministic for a given seed.
+ *
+ * `corrupt` makes the history not linearizable by changing one read:
+ *  - 'never-written' (or `true`): a read near the end returns 9, a value no
+ *    operation writes;
+ *  - 'stale': a read (at `corruptAt`, a fraction of the history) returns a
+ *    value u other than the one it saw, chosen so that no order can explain
+ *    it: a write W of another value returned before the read began, and no
+ *    operation that may write u (a write of u, a cas to u, even one that
+ *    timed out) can be ordered between W and the read, i.e. none is called
+ *    before the read returns and returns after W is called. u = nil
+ *    qualifies once anything was written (nothing writes nil). The read
+ *    nearest `corruptAt` that has such a u is chosen.
  */
 export interface EtcdLikeOptions {
   readonly operations: number;
   readonly clients: number;
   readonly seed: number;
   readonly timeoutRate?: number;
-  readonly corrupt?: boolean;
+  readonly corrupt?: boolean | 'never-written' | 'stale';
+  /** Where the corrupted read is, as a fraction of the operations (default 0.9). */
+  readonly corruptAt?: number;
 }
 
 interface Planned {
@@ -37,18 +48,15 @@ export function etcdLikeLog(o: EtcdLikeOptions): string {
   const int = (n: number): number => Math.floor(random() * n);
   const timeoutRate = o.timeoutRate ?? 0.02;
   const ops: Planned[] = [];
-  const free = Array.from({ length: o.clients }, () => 0);
+  const slot = clientSlots(random, o.clients);
   const process = Array.from({ length: o.clients }, (_, c) => c);
   for (let i = 0; i < o.operations; i++) {
-    const c = int(o.clients);
-    const start = free[c]! + int(5);
-    const end = start + 1 + int(40);
+    const { client: c, start, end } = slot();
     const roll = random();
     const kind = roll < 0.5 ? 'read' : roll < 0.8 ? 'write' : 'cas';
     const timedOut = random() < timeoutRate;
     const effect = timedOut && random() < 0.5 ? undefined : start + random() * (end - start);
     ops.push({ process: process[c]!, kind, arg: int(5), from: int(5), start, end, effect, timedOut, result: '' });
-    free[c] = end;
     if (timedOut) process[c] = process[c]! + o.clients;
   }
   let state: number | undefined;
@@ -60,19 +68,70 @@ export function etcdLikeLog(o: EtcdLikeOptions): string {
       if (state === op.from) state = op.arg;
     }
   }
-  if (o.corrupt) {
+  if (o.corrupt === 'stale') corruptStale(ops, o.corruptAt ?? 0.9);
+  else if (o.corrupt) {
     const reads = ops.filter((p) => p.kind === 'read' && !p.timedOut);
-    const victim = reads[Math.floor(reads.length * 0.9)];
+    const victim = reads[Math.floor(reads.length * (o.corruptAt ?? 0.9))];
     if (victim) victim.result = '9'; // never written: no pending write can explain it
   }
-  const events: { time: number; order: number; line: string }[] = [];
   const line = (p: number, type: string, f: string, v: string): string => `INFO  jepsen.util - ${p}\t:${type}\t:${f}\t${v}`;
-  ops.forEach((op, i) => {
+  return timeOrdered(ops, (op) => {
     const arg = op.kind === 'read' ? 'nil' : op.kind === 'write' ? String(op.arg) : `[${op.from} ${op.arg}]`;
-    events.push({ time: op.start, order: 2 * i, line: line(op.process, 'invoke', op.kind, arg) });
     const done = op.timedOut ? line(op.process, 'info', op.kind, ':timed-out') : op.kind === 'read' ? line(op.process, 'ok', 'read', op.result) : op.kind === 'write' ? line(op.process, 'ok', 'write', arg) : line(op.process, op.result, 'cas', arg);
-    events.push({ time: op.end, order: 2 * i + 1, line: done });
+    return [line(op.process, 'invoke', op.kind, arg), done];
+  });
+}
+
+/** Operation slots of `clients` sequential clients, each picked at random: it starts 0–4 after its previous operation ended and lasts 1–40. */
+export function clientSlots(random: () => number, clients: number): () => { client: number; start: number; end: number } {
+  const free = Array.from({ length: clients }, () => 0);
+  return () => {
+    const client = Math.floor(random() * clients);
+    const start = free[client]! + Math.floor(random() * 5);
+    const end = start + 1 + Math.floor(random() * 40);
+    free[client] = end;
+    return { client, start, end };
+  };
+}
+
+/** The log: every operation's invocation line at its start and completion line at its end, in time order (at equal times, in the order of `ops`, invocation first). */
+export function timeOrdered<P extends { readonly start: number; readonly end: number }>(ops: readonly P[], lines: (op: P) => readonly [string, string]): string {
+  const events: { time: number; order: number; line: string }[] = [];
+  ops.forEach((op, i) => {
+    const [invoke, complete] = lines(op);
+    events.push({ time: op.start, order: 2 * i, line: invoke }, { time: op.end, order: 2 * i + 1, line: complete });
   });
   events.sort((a, b) => a.time - b.time || a.order - b.order);
   return events.map((e) => e.line).join('\n') + '\n';
+}
+
+/** The values an operation may leave in the register (a cas only if it succeeded or its outcome is unknown). */
+function writes(p: Planned): number | undefined {
+  if (p.kind === 'write') return p.arg;
+  if (p.kind === 'cas' && (p.timedOut || p.result === 'ok')) return p.arg;
+  return undefined;
+}
+
+/** See `corrupt: 'stale'`: the read nearest `at` that can be given a value no order explains. */
+function corruptStale(ops: Planned[], at: number): void {
+  const reads = ops.map((p, i) => ({ p, i })).filter(({ p }) => p.kind === 'read' && !p.timedOut);
+  const target = Math.floor(ops.length * at);
+  reads.sort((a, b) => Math.abs(a.i - target) - Math.abs(b.i - target) || a.i - b.i);
+  const returns = (p: Planned): number => (p.timedOut ? Infinity : p.end);
+  for (const { p: read } of reads) {
+    // The write that returned last before the read began.
+    let last: Planned | undefined;
+    for (const w of ops) if (writes(w) !== undefined && returns(w) < read.start && (!last || returns(w) > returns(last))) last = w;
+    if (!last) continue;
+    const w = last;
+    for (const u of [undefined, 0, 1, 2, 3, 4]) {
+      const shown = u === undefined ? 'nil' : String(u);
+      if (shown === read.result || u === writes(w)) continue;
+      const explains = u !== undefined && ops.some((q) => writes(q) === u && q.start <= read.end && returns(q) >= w.start);
+      if (explains) continue;
+      read.result = shown;
+      return;
+    }
+  }
+  throw new Error('no read can be made stale in this history');
 }
