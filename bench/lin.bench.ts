@@ -2,10 +2,14 @@
  * `dsync lin` on generated etcd-like histories (bench/support/histories.ts):
  * read the Jepsen log text, pair the events, decide linearizability with the
  * cas-register model, and on a violation find the smallest failing prefix
- * and the operations involved, as the command does. Target: every history
+ * and the operations involved, as the command does; then the search steps
+ * of the check alone, a figure the machine's load does not change (the
+ * times on a busy shared machine do). Target: every history
  * decided within 10 s (the bound the issue sets for Porcupine's benchmark set).
  */
 import { checkHistory } from '../server/src/core/history/analyze';
+import { modelFor } from '../server/src/core/history/models';
+import { checkLinearizable } from '../server/src/core/linearizability/checker';
 import { readHistory } from '../server/src/core/history/read';
 import { etcdLikeLog } from './support/histories';
 import { machine, measure, report } from './support/measure';
@@ -23,6 +27,8 @@ function main(): void {
         verdict = checkHistory(h.ops, 'cas-register').verdict;
       }, { warmup: 1, iterations: 5 });
       console.log(report(`${operations} ops, ${clients} clients, ${corrupt ? 'one corrupted read' : 'linearizable by construction'} → ${verdict}`, times, 'ms', TARGET_MS, false));
+      const ops = readHistory(text).ops;
+      console.log(`    search steps of the check alone: ${checkLinearizable(modelFor('cas-register', ops), ops).steps}`);
     }
   }
   console.log(`  ${machine()}`);
