@@ -50,6 +50,37 @@ describe('formatter: protocols', () => {
     );
   });
 
+  test('a member or statement over several lines: continuation lines indented once more, braces opened inside it alone', () => {
+    formats(
+      'protocol p {\nvar x: { a: int } = {\na: 1\n}\non Vote(m) from p when ok\nand m.term == term {\nx = a +\nb\nsend M {\nterm: t\n} to p\nif a\nor b {\ny = 1\n} else if c\nand d {\ny = 2\n}\n}\nfn f(a: int): int =\na + 1\n}\n',
+      [
+        'protocol p {',
+        '  var x: { a: int } = {',
+        '    a: 1',
+        '  }',
+        '  on Vote(m) from p when ok',
+        '    and m.term == term {',
+        '    x = a +',
+        '      b',
+        '    send M {',
+        '      term: t',
+        '    } to p',
+        '    if a',
+        '      or b {',
+        '      y = 1',
+        '    } else if c',
+        '      and d {',
+        '      y = 2',
+        '    }',
+        '  }',
+        '  fn f(a: int): int =',
+        '    a + 1',
+        '}',
+        '',
+      ].join('\n'),
+    );
+  });
+
   test('signed literals after an operand are subtractions; clock control and notes untouched', () => {
     formats(
       'protocol p {\n  var x: int = -1\n  on start { x = x -1; clock.slew(-20); clock.step( -5ms ); note "x = {x -1}" }\n}\n',

@@ -371,3 +371,11 @@ describe('protocol parser: errors are located and the rest is kept', () => {
     assert.deepEqual(outline(text), ['state delay', 'on timer 0']);
   });
 });
+
+describe('protocol parser: scenario rules inside a protocol', () => {
+  test("'on NODE receive' inside a protocol says where it belongs; the handlers after it are kept", () => {
+    const text = 'protocol p {\n  on B receive "x" { reply "y" }\n  on start { }\n}';
+    assert.deepEqual(problems(text), ["2:8 DS102 a scenario rule 'on NODE receive …' goes outside the protocol; inside it a handler is 'on MESSAGE(m) from p { … }'"]);
+    assert.deepEqual(outline(text), ['on start 0']);
+  });
+});

@@ -2,6 +2,7 @@ import type { IToken } from 'chevrotain';
 import type { SourceRange } from '../source';
 import type * as A from '../syntax/ast';
 import { parse, SYNTAX_ERROR_CODES } from '../syntax/parse';
+import { protocolLayout, visitProtocolItems, type Span } from './protocolLayout';
 
 /**
  * The DSync formatter, shared by `dsync fmt` and the language server.
@@ -29,7 +30,7 @@ export function format(text: string): string | undefined {
   // In an expression, `a -1` is a subtraction: written `a - 1` (a protocol's body is code throughout).
   const expressions = parsed.ast.statements.flatMap((st) => (st.kind === 'expect' ? [st.condition.range] : st.kind === 'invariant' && st.formula ? [st.formula.range] : st.kind === 'protocol' ? [st.bodyRange] : []));
   const inExpression = (t: IToken): boolean => expressions.some((r) => t.startOffset >= r.startOffset && t.startOffset < r.endOffset);
-  const protocolCode = protocolSpacing(parsed.ast.statements);
+  const protocolCode = protocolLayout(parsed.ast.statements);
   const continues = (t: IToken): boolean => continued.some((r) => t.startOffset > r.startOffset && t.startOffset < r.endOffset && (t.startLine ?? 0) > r.startLine);
   const separate = itemsNeedingSeparator(text, parsed.ast.statements, parsed.tokens);
   const lines: string[] = [];
@@ -67,9 +68,10 @@ export function format(text: string): string | undefined {
         current += ' ';
       }
     }
+    protocolCode.enter(token, depth);
     if (current.length === 0) {
       // A line's indentation is the depth at its start, one less when it opens with `}`.
-      lineDepth = (kind === 'RCurly' ? depth - 1 : depth) + (continues(token) ? 1 : 0);
+      lineDepth = (kind === 'RCurly' ? depth - 1 : depth) + (continues(token) || protocolCode.continues(token, depth) ? 1 : 0);
     }
     const signedAfterOperand = (kind === 'NumberLiteral' || kind === 'Duration') && /^[+-]/.test(token.image) && previous !== undefined && ENDS_OPERAND.has(previous.tokenType.name) && inExpression(token);
     current += kind === 'BlockComment' ? reindentBlockComment(token.image) : signedAfterOperand ? `${token.image[0]} ${token.image.slice(1)}` : token.image;
@@ -91,13 +93,6 @@ export function format(text: string): string | undefined {
 
 /** Tokens that end an operand: a signed number after one is a binary `+`/`-`. */
 const ENDS_OPERAND: ReadonlySet<string> = new Set(['Identifier', 'NumberLiteral', 'Duration', 'StringLiteral', 'RParen', 'RBracket', 'RCurly', 'Kw_true', 'Kw_false', 'Kw_none', 'Kw_nodes']);
-interface Span {
-  readonly start: number;
-  readonly end: number;
-  /** Reads as one phrase with the item before it: `transactions 4 every 400ms` (docs: two options, `;` optional). */
-  readonly joins?: boolean;
-}
-
 /**
  * The start offsets of block items that follow another item of the same
  * block on the same line with no `;` between them: where the formatter
@@ -152,74 +147,13 @@ function itemsNeedingSeparator(text: string, statements: readonly A.Statement[],
         visit([...spans(s.items), ...spans(s.settings)]);
         break;
       case 'protocol':
-        visit(spans(s.members));
-        for (const m of s.members) {
-          // Fields of a message written on one line are separated by `, ` (`{ term: int, from: node }`).
-          if (m.kind === 'message') visit(spans(m.fields), ', ');
-          if (m.kind === 'handler') visitBlock(m.body, visit);
-        }
+        visitProtocolItems(s, visit);
         break;
       default:
         break;
     }
   }
   return out;
-}
-
-/** The statements of a block and of the blocks inside it, each list as one block's items. */
-function visitBlock(block: A.Block, visit: (items: Span[]) => void): void {
-  visit(block.statements.map((x) => ({ start: x.range.startOffset, end: x.range.endOffset })));
-  for (const st of block.statements) {
-    if (st.kind === 'if') {
-      visitBlock(st.then, visit);
-      if (st.else) visitBlock(st.else, visit);
-    } else if (st.kind === 'for') visitBlock(st.body, visit);
-  }
-}
-
-/**
- * Spacing inside protocol code that the rest of the file never has: types
- * hug their brackets (`set<node>`, `map<string, set<node>>`, `node?`), an
- * empty `{}` is one word, and an operator word keeps its space before `(`
- * (`a or (b)`, where a call `size(x)` binds).
- */
-function protocolSpacing(statements: readonly A.Statement[]): { tight(previous: IToken, next: IToken): boolean } {
-  const protocols = statements.filter((s): s is A.ProtocolDecl => s.kind === 'protocol').map((s) => s.bodyRange);
-  const types: SourceRange[] = [];
-  for (const s of statements) if (s.kind === 'protocol') for (const m of s.members) types.push(...memberTypes(m));
-  const within = (ranges: readonly SourceRange[], t: IToken): boolean => ranges.some((r) => t.startOffset >= r.startOffset && t.startOffset < r.endOffset);
-  return {
-    tight(previous, next) {
-      const a = previous.tokenType.name;
-      const b = next.tokenType.name;
-      if (!within(protocols, next)) return false;
-      if (a === 'LCurly' && b === 'RCurly') return true;
-      if (b === 'Question') return true;
-      if (!within(types, next)) return false;
-      return b === 'Less' || a === 'Less' || b === 'Greater';
-    },
-  };
-}
-
-/** The type annotations a member holds (its own and those of its parameters, fields, `let`s). */
-function memberTypes(m: A.ProtocolMember): SourceRange[] {
-  switch (m.kind) {
-    case 'const': return m.type ? [m.type.range] : [];
-    case 'message': return m.fields.map((f) => f.type.range);
-    case 'state': return [m.type.range];
-    case 'fn': return [...m.params.map((p) => p.type.range), m.result.range];
-    case 'handler': return blockTypes(m.body);
-    default: return [];
-  }
-}
-
-function blockTypes(block: A.Block): SourceRange[] {
-  return block.statements.flatMap((st) => {
-    if (st.kind === 'let') return st.type ? [st.type.range] : [];
-    if (st.kind === 'if') return [...blockTypes(st.then), ...(st.else ? blockTypes(st.else) : [])];
-    if (st.kind === 'for') return blockTypes(st.body);
-    return [];
-  });
 }
 
 /** Whether a sorted list holds an offset in [from, to). */

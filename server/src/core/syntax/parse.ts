@@ -211,6 +211,9 @@ function syntaxDiagnostic(error: IRecognitionException, tokens: readonly IToken[
     quiet.until = lineEnd ? offset + lineEnd.index : text.length;
     const written = misspeltStatementWord(error, found, tokens, text);
     if (written) return written;
+    if (ruleStack.includes('handlerMember') && found.tokenType.name === 'Kw_receive') {
+      return diagnostic('DS102', "a scenario rule 'on NODE receive …' goes outside the protocol; inside it a handler is 'on MESSAGE(m) from p { … }'", rangeOf(found, tokens, text));
+    }
     // `on M when { … }`: the body was read as the guard's set or record.
     if (ruleStack.includes('handlerMember') && !ruleStack.includes('block') && ruleStack.includes('braces')) {
       let brace = previousToken(found, tokens);

@@ -144,7 +144,7 @@ export abstract class ProtocolRules extends ExpressionRules {
       IGNORE_AMBIGUITIES: true,
       DEF: [
         { GATE: () => this.LA(1).image === 'option', ALT: () => this.SUBRULE(this.optionMember) },
-        { GATE: () => this.LA(1).image === 'const', ALT: () => this.SUBRULE(this.constMember) },
+        { GATE: () => this.LA(1).image === 'const', ALT: () => this.SUBRULE(this.namedValue) },
         { GATE: () => this.LA(1).image === 'message', ALT: () => this.SUBRULE(this.messageMember) },
         { GATE: () => this.LA(1).image === 'stable' || this.LA(1).image === 'var', ALT: () => this.SUBRULE(this.stateMember) },
         { GATE: () => this.LA(1).image === 'fn', ALT: () => this.SUBRULE(this.fnMember) },
@@ -175,8 +175,8 @@ export abstract class ProtocolRules extends ExpressionRules {
     });
   });
 
-  // const NAME [: T] = e
-  private constMember = this.RULE('constMember', () => {
+  // const NAME [: T] = e (a member)   |   let NAME [: T] = e (a statement)
+  private namedValue = this.RULE('namedValue', () => {
     this.CONSUME(T.Identifier, { LABEL: 'word' });
     this.CONSUME2(T.Name, { LABEL: 'name' });
     this.OPTION(() => {
@@ -300,7 +300,7 @@ export abstract class ProtocolRules extends ExpressionRules {
       MAX_LOOKAHEAD: 1,
       IGNORE_AMBIGUITIES: true,
       DEF: [
-        { GATE: () => this.word('let'), ALT: () => this.SUBRULE(this.letStmt) },
+        { GATE: () => this.word('let'), ALT: () => this.SUBRULE(this.namedValue) },
         { GATE: () => this.word('timer'), ALT: () => this.SUBRULE(this.timerStmt) },
         { GATE: () => this.word('cancel'), ALT: () => this.SUBRULE(this.cancelStmt) },
         { GATE: () => this.word('note'), ALT: () => this.SUBRULE(this.noteStmt) },
@@ -336,18 +336,6 @@ export abstract class ProtocolRules extends ExpressionRules {
     });
     this.CONSUME(T.Equals);
     this.SUBRULE2(this.expression, { LABEL: 'value' });
-  });
-
-  // let x [: T] = e
-  private letStmt = this.RULE('letStmt', () => {
-    this.CONSUME(T.Identifier, { LABEL: 'word' });
-    this.CONSUME2(T.Name, { LABEL: 'name' });
-    this.OPTION(() => {
-      this.CONSUME(T.Colon);
-      this.SUBRULE(this.typeRef, { LABEL: 'type' });
-    });
-    this.CONSUME(T.Equals);
-    this.SUBRULE(this.expression, { LABEL: 'value' });
   });
 
   // timer NAME after e

@@ -41,10 +41,7 @@ function member(n: CstNode, report: (d: Diagnostic) => void): A.ProtocolMember {
   const range = nodeRange(inner);
   switch (inner.name) {
     case 'optionMember': return optionMember(inner, range, report);
-    case 'constMember': {
-      const type = node(inner, 'type');
-      return { kind: 'const', name: declared(need(token(inner, 'name')), report), ...(type ? { type: typeRef(type) } : {}), value: expression(need(node(inner, 'value'))), range };
-    }
+    case 'namedValue': return { kind: 'const', ...namedValue(inner, report), range };
     case 'messageMember': {
       if (token(inner, 'LCurly')) need(token(inner, 'RCurly'));
       const fields = nodes(inner, 'field').flatMap(optional((f): A.MessageField => ({ name: name(need(token(f, 'name'))), type: typeRef(need(node(f, 'type'))), range: nodeRange(f) })));
@@ -92,6 +89,12 @@ export function unexpectedWord(found: IToken, where: 'member' | 'statement'): st
 function declared(t: IToken, report: (d: Diagnostic) => void): A.Name {
   if (t.tokenType !== Identifier) report(diagnostic('DS114', `'${t.image}' is a keyword and cannot be used as a name; pick another name`, tokenRange(t)));
   return name(t);
+}
+
+/** `const NAME [: T] = e` and `let NAME [: T] = e`: one rule, a member or a statement by where it stands. */
+function namedValue(n: CstNode, report: (d: Diagnostic) => void): { name: A.Name; type?: A.TypeRef; value: Expr } {
+  const type = node(n, 'type');
+  return { name: declared(need(token(n, 'name')), report), ...(type ? { type: typeRef(type) } : {}), value: expression(need(node(n, 'value'))) };
 }
 
 function optionMember(n: CstNode, range: SourceRange, report: (d: Diagnostic) => void): A.OptionMember {
@@ -145,10 +148,7 @@ function statement(n: CstNode, report: (d: Diagnostic) => void): A.ProtoStmt {
   const range = nodeRange(inner);
   switch (inner.name) {
     case 'assignStmt': return { kind: 'assign', target: assignTarget(inner), value: expression(need(node(inner, 'value'))), range };
-    case 'letStmt': {
-      const type = node(inner, 'type');
-      return { kind: 'let', name: declared(need(token(inner, 'name')), report), ...(type ? { type: typeRef(type) } : {}), value: expression(need(node(inner, 'value'))), range };
-    }
+    case 'namedValue': return { kind: 'let', ...namedValue(inner, report), range };
     case 'ifStmt': return ifStmt(inner, report);
     case 'forStmt':
       return { kind: 'for', variable: declared(need(token(inner, 'variable')), report), over: expression(need(node(inner, 'over'))), body: block(need(node(inner, 'body')), report), range };

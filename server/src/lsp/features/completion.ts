@@ -23,6 +23,7 @@ const STATEMENTS: readonly { label: string; snippet: string; doc: string }[] = [
   { label: 'invariant', snippet: 'invariant ${1:causal_delivery}', doc: 'a property checked at every step' },
   { label: 'invariant …: always', snippet: 'invariant ${1:name}: always ${2:forall a, b in ${3:raft}: a.term == b.term}', doc: 'a property written as a formula' },
   { label: 'expect', snippet: 'expect ${1:B}.${2:lamport} ${3:>=} ${4:3} at end', doc: 'an assertion about the state' },
+  { label: 'protocol', snippet: 'protocol ${1:name} {\n  message ${2:Ping} { ${3:n}: int }\n  var ${4:count}: int = 0\n  on start { $0 }\n  on $2(m) from p { $4 = $4 + 1 }\n}', doc: 'a protocol written in .dsync: options, messages, state and handlers' },
 ];
 
 const FAULTS: readonly { label: string; snippet: string }[] = [
