@@ -16,7 +16,6 @@ import { VcArena } from './vcArena';
 import { formatDuration } from '../units';
 import { Monitors } from './monitors';
 import { StateRecorder } from './stateDiffs';
-import { traceEventBytes } from './traceMemory';
 import { TraceStore } from './traceStore';
 import type { DropReason, EventKind, TraceEvent, Violation } from './trace';
 
@@ -129,11 +128,10 @@ export class Simulation implements WorldView {
   private readonly network: Network;
   private readonly record: boolean;
   /** The recorded trace's storage (traceStore.ts); undefined when the run does not record. */
-  private readonly trace: TraceStore | undefined;
+  readonly trace: TraceStore | undefined;
   /** The event budget in force (the option, else the scenario's max_events, else the default). */
   readonly maxEvents: number;
   private readonly maxTraceBytes: number | undefined;
-  private readonly eventBytes: number;
   private readonly monitors: Monitors;
   /** Whether events get their own copy of the vector clock (see InvariantMonitor.keepsEventClocks). */
   private readonly copyEventClocks: boolean;
@@ -154,7 +152,6 @@ export class Simulation implements WorldView {
     this.record = options.record ?? true;
     this.maxEvents = options.maxEvents ?? model.maxEvents ?? DEFAULT_MAX_EVENTS;
     this.maxTraceBytes = options.maxTraceBytes;
-    this.eventBytes = traceEventBytes(model.nodes.length);
     this.trace = this.record ? new TraceStore(model.nodes.length) : undefined;
     this.events = this.trace ? this.trace.view() : [];
     this.states = this.record ? new StateRecorder(model.nodes.length, (node) => this.protocolState(node)) : undefined;
@@ -279,7 +276,7 @@ export class Simulation implements WorldView {
 
   /** About how many bytes the recorded trace holds: its events and its state diffs. */
   traceBytes(): number {
-    return this.events.length * this.eventBytes + (this.states?.bytes ?? 0);
+    return (this.trace?.bytes ?? 0) + (this.states?.bytes ?? 0);
   }
 
   /** The node's protocol properties, or undefined when it is down or runs no protocol (StateRecorder). */

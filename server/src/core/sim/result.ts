@@ -6,7 +6,8 @@ import type { Simulation, StopReason } from './engine';
 import type { ExpectationOutcome } from './expectations';
 import type { Hlc } from './hlc';
 import type { StateHistory } from './stateDiffs';
-import type { TraceEvent, Violation } from './trace';
+import type { EventKind, TraceEvent, Violation } from './trace';
+import type { TraceStore } from './traceStore';
 import { formatDuration } from '../units';
 
 /** What one run produced, in the form the CLI, the server and the webview share. */
@@ -22,6 +23,8 @@ export interface RunResult {
   readonly stats: RunStats;
   /** Which protocol properties each event changed, and any node's state at any event; absent when the run did not record. */
   readonly states?: StateHistory;
+  /** The recorded trace's columns behind `events`, for readers that look for a few events among many (eventsWhere). */
+  readonly trace?: TraceStore;
 }
 
 export interface ExpectationResult {
@@ -62,6 +65,7 @@ export function summarize(sim: Simulation): RunResult {
     stopReason: sim.stopReason ?? 'cancelled',
     events: sim.events,
     ...(sim.states ? { states: sim.states } : {}),
+    ...(sim.trace ? { trace: sim.trace } : {}),
     violations: sim.violations,
     expectations: sim.model.expectations.map((e, i) => ({ text: e.text, range: e.range, outcome: sim.expectationOutcomes[i], isTime: e.isTime })),
     final: sim.nodes.map((n, i) => ({
@@ -85,6 +89,20 @@ export function summarize(sim: Simulation): RunResult {
       messagesDuplicated: sim.messagesDuplicated,
     },
   };
+}
+
+/**
+ * The events whose kind and statement range pass `test`, in trace order.
+ * On a recorded trace only those events are built (the rest are read from
+ * two columns), so a hover that looks for a statement's few events in a run
+ * of a million stays quick.
+ */
+export function eventsWhere(result: RunResult, test: (kind: EventKind, range: SourceRange) => boolean): TraceEvent[] {
+  const trace = result.trace;
+  if (!trace) return result.events.filter((e) => test(e.kind, e.range));
+  const out: TraceEvent[] = [];
+  for (let seq = 0; seq < trace.length; seq++) if (test(trace.kindAt(seq), trace.rangeAt(seq))) out.push(trace.event(seq)!);
+  return out;
 }
 
 /** Failed expectations as violations (DS202), so every consumer treats both alike. */

@@ -1,9 +1,14 @@
 /**
- * About how many bytes one recorded trace event holds: the event object and
- * its vector clock (4 bytes per node). With the state diffs' own estimate
- * (StateHistory.bytes) it bounds a recorded run's memory: the editor's
- * `dsync.simulation.maxTraceMegabytes` (SimulationOptions.maxTraceBytes).
+ * About how many bytes one recorded trace event holds in the columnar trace
+ * (traceStore.ts), before it runs: 44 bytes of columns, its message's send
+ * seq and receiver (8 bytes a message, about 4 an event), and the node's
+ * full vector clock (4 bytes per node) written again when a receive changed
+ * entries other than its own, on about half the events of a message-heavy
+ * run. The editor turns `dsync.simulation.maxTraceMegabytes` into an event
+ * budget with it; while a run records, the trace's own count (text, note
+ * data, vector clocks as written) and the state diffs' (StateHistory.bytes)
+ * bound it instead (Simulation.traceBytes, SimulationOptions.maxTraceBytes).
  */
 export function traceEventBytes(nodes: number): number {
-  return 320 + 4 * nodes;
+  return 48 + 2 * nodes;
 }

@@ -49,6 +49,7 @@ export class TraceStore {
   /** Full vector clocks, `width` entries each, written when a node's entries other than its own change. */
   private readonly vcs = Column.int32();
   private vcUsed = 0;
+  private messages = 0;
   /** Per node, where its last written vector clock starts (−1: none yet). */
   private readonly lastVc: Int32Array;
   /** Per message id: its send's seq + 1 (0: unknown), and its receiver. */
@@ -74,11 +75,14 @@ export class TraceStore {
     return this.count;
   }
 
-  /** Bytes the store holds: its columns (by capacity) and an estimate of its text, data and side tables. */
+  /**
+   * About how many bytes the store holds, kept as it grows (the engine asks
+   * after every step): its columns (not counting the last chunk's unused
+   * part), the vector clocks and messages written, and an estimate of the
+   * text, data and side tables.
+   */
   get bytes(): number {
-    let bytes = 0;
-    for (const c of [this.time, this.header, this.localDelta, this.lamport, this.hlcDelta, this.hlcCount, this.msg, this.vcOwn, this.vcAt, this.site, this.vcs, this.msgSend, this.msgTo, this.auxSeq]) bytes += c.bytes;
-    return bytes + this.auxBytes + WIDE_ENTRY_BYTES * this.wide.size + this.interner.bytes;
+    return this.count * EVENT_BYTES + 4 * this.vcUsed + MESSAGE_BYTES * this.messages + this.auxBytes + WIDE_ENTRY_BYTES * this.wide.size + this.interner.bytes;
   }
 
   /**
@@ -114,6 +118,7 @@ export class TraceStore {
       if (sendSeq < 0 && kind === 'send' && extra.peer !== undefined && extra.cause === undefined) {
         // The message's first event: every later event of it finds its peer, cause and text here.
         this.msgSend.set(msg, seq + 1);
+        this.messages++;
         this.msgTo.set(msg, extra.peer);
         sendSeq = seq;
       }
@@ -192,7 +197,17 @@ export class TraceStore {
     };
   }
 
-  /** The trace as a read-only array of events, built on access (traceView.ts). */
+  /** Event `seq`'s kind, without building the event (seq within the trace). */
+  kindAt(seq: number): EventKind {
+    return EVENT_KINDS[this.header.get(seq) & KIND_MASK]!;
+  }
+
+  /** Event `seq`'s statement range, without building the event (seq within the trace). */
+  rangeAt(seq: number): SourceRange {
+    return this.interner.siteRange(this.site.get(seq));
+  }
+
+  /** The trace as a read-only array of events, built on access (arrayView). */
   view(): readonly TraceEvent[] {
     return (this.viewCache ??= arrayView(this));
   }
@@ -329,9 +344,14 @@ const F_HLC_C = 3;
 const F_PEER = 4;
 const F_CAUSE = 5;
 const WIDE_FIELDS = 6;
-/** Estimates of V8's cost: a side-map entry; an aux entry's slots and a string's header; a note's data object. */
+/** Estimates of V8's cost: a side-map entry; a note's data object. */
 const WIDE_ENTRY_BYTES = 40;
-const AUX_ENTRY_BYTES = 40;
+/** Bytes every event takes in its columns: time (8) and nine 32-bit words. */
+const EVENT_BYTES = 44;
+/** A message's send seq and receiver. */
+const MESSAGE_BYTES = 8;
+/** An aux entry: its seq, two array slots, and a string's header. */
+const AUX_ENTRY_BYTES = 44;
 const DATA_BYTES = 96;
 
 // The header word: kind (5 bits), drop reason (3), text mode (2), flags (4), node + 1 (18).

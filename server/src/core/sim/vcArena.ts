@@ -1,9 +1,11 @@
 /**
- * Storage for the vector clocks the trace keeps: one per event. Each copy is
+ * Storage for the vector clock copies the engine hands out: one per message
+ * in flight (the sender's clock at the send, merged on delivery) and one per
+ * event shown to a monitor that keeps clocks (keepsEventClocks). Each copy is
  * a view into a shared chunk instead of its own small Int32Array, so a run
- * that records a million events holds a few hundred chunks instead of a
- * million array buffers (the garbage collector's work, and most of the cost
- * of recording, grows with the number of objects kept).
+ * holds a few chunks instead of a million array buffers (the garbage
+ * collector's work grows with the number of objects kept). The recorded
+ * trace keeps its own clocks by columns (traceStore.ts).
  *
  * Contract: a copy is an ordinary Int32Array of the node count, never
  * written after it is made. Read it or copy it (`Array.from`); do not

@@ -7,7 +7,7 @@ import { PROTOCOLS } from '../../core/protocols/registry';
 import { formatValue } from '../../core/protocols/values';
 import type { RunResult } from '../../core/sim/result';
 import type { TraceEvent, Violation } from '../../core/sim/trace';
-import { allViolations } from '../../core/sim/result';
+import { allViolations, eventsWhere } from '../../core/sim/result';
 import type { ParseResult } from '../../core/syntax/parse';
 import type * as A from '../../core/syntax/ast';
 import { type Expr, formulaExprs, type TemporalFormula, walkExpr } from '../../core/expr/ast';
@@ -96,11 +96,11 @@ function messageHover(stmt: A.AtStmt | A.EveryStmt | A.OnStmt, offset: number, r
   const header = stmt.kind === 'on' ? `**rule** on ${stmt.node.text} receive ${stmt.label ? `"${escapeCell(stmt.label.value)}"` : 'any'}` : `**${stmt.kind}** ${escapeCell(describeAction(stmt.action))}`;
   if (!run) return `${header}\n\n_not simulated yet_`;
   if (!target) {
-    const fired = run.events.filter((e) => e.kind !== 'receive' && contains(stmt.range, e.range.startOffset) && e.range !== stmt.range).length;
+    const fired = eventsWhere(run, (kind, range) => kind !== 'receive' && contains(stmt.range, range.startOffset) && range !== stmt.range).length;
     return `${header}\n\n${fired} event${fired === 1 ? '' : 's'} caused by this rule in the run`;
   }
   const names = run.model.nodes.map((n) => n.name);
-  const sends = run.events.filter((e) => e.range === target || (e.range.startOffset === target.startOffset && e.range.endOffset === target.endOffset));
+  const sends = eventsWhere(run, (_, range) => range === target || (range.startOffset === target.startOffset && range.endOffset === target.endOffset));
   const relevant = sends.filter((e) => e.kind === 'send' || e.kind === 'local' || e.kind === 'skip');
   if (relevant.length === 0) return `${header}\n\n_did not happen in this run_`;
   const byMsg = new Map<number, TraceEvent[]>();
