@@ -60,6 +60,21 @@ export const CATALOG = {
   DS185: { severity: 'error', title: 'condition is not true/false' },
   DS186: { severity: 'warning', title: 'quantifier over an empty set' },
   DS187: { severity: 'error', title: 'expression too deep or too costly' },
+  // written protocols (protocolLang/)
+  DS175: { severity: 'error', title: 'unknown client convention' },
+  DS176: { severity: 'warning', title: 'store never answers its clients' },
+  DS188: { severity: 'error', title: 'unknown message type' },
+  DS189: { severity: 'error', title: 'wrong message fields' },
+  DS190: { severity: 'error', title: 'assignment to a read-only name' },
+  DS191: { severity: 'error', title: 'reply outside a message handler' },
+  DS192: { severity: 'warning', title: 'timer never set' },
+  DS193: { severity: 'warning', title: 'message never sent' },
+  DS194: { severity: 'warning', title: 'state never read' },
+  DS195: { severity: 'error', title: 'name already taken' },
+  DS196: { severity: 'error', title: 'unknown type' },
+  DS197: { severity: 'error', title: 'fn calls itself or a later fn' },
+  DS198: { severity: 'error', title: 'random outside a handler' },
+  DS199: { severity: 'error', title: 'invalid option declaration' },
   // 2xx: what happened when the scenario ran
   DS201: { severity: 'error', title: 'invariant violated' },
   DS202: { severity: 'error', title: 'expectation failed' },
@@ -67,6 +82,8 @@ export const CATALOG = {
   DS204: { severity: 'error', title: 'simulation failed' },
   DS205: { severity: 'error', title: 'property could not be evaluated' },
   DS206: { severity: 'warning', title: 'property not decided by the end of the run' },
+  DS207: { severity: 'error', title: 'protocol run-time error' },
+  DS208: { severity: 'error', title: 'handler step budget exceeded' },
 } as const satisfies Record<string, { severity: Severity; title: string }>;
 
 export type DiagnosticCode = keyof typeof CATALOG;

@@ -2,6 +2,10 @@ import { capDiagnostics, diagnostic, hasErrors, withFix, type Diagnostic } from 
 import { MAX_WRITTEN_NS, reportClockReach, reportHugeDurations, WRITTEN_LIMIT_TEXT } from './bounds';
 import type { ClockModel, Expectation, FaultModel, InvariantInstance, LinkParams, Model, ProtocolInstance, RandomFaultSpec, Rule, Stimulus } from '../model';
 import { PROTOCOLS } from '../protocols/registry';
+import type { ProtocolDefinition } from '../protocols/protocol';
+import { checkWrittenProtocols } from '../protocolLang';
+import { protocolPropertiesRead } from './exprEnv';
+import { formulaExprs } from '../expr/ast';
 import type { ParseResult } from '../syntax/parse';
 import type * as A from '../syntax/ast';
 import { MS } from '../units';
@@ -60,6 +64,9 @@ export function check(parsed: ParseResult, text: string): CheckResult {
   }
 
   const writtenTooLong = reportHugeDurations(statements, ctx.diagnostics);
+
+  // Protocols written in the file, before every binding: `nodes … run NAME` looks here first.
+  const written = checkWrittenProtocols(statements.filter((s): s is A.ProtocolDecl => s.kind === 'protocol'), PROTOCOLS, ctx.diagnostics, optionCtx);
 
   const headers = statements.filter((s): s is A.ScenarioDecl => s.kind === 'scenario');
   let seed = 0;
@@ -175,12 +182,12 @@ export function check(parsed: ParseResult, text: string): CheckResult {
       case 'nodes':
         if (s.protocol) {
           const members = ctx.nodes.resolveRefs(s.refs);
-          const p = checkProtocol(s.protocol, 'nodes', members, ctx, optionCtx);
+          const p = checkProtocol(s.protocol, 'nodes', members, ctx, optionCtx, written.definitions);
           if (p) protocols.push(p);
         }
         break;
       case 'sync': {
-        const p = checkProtocol(s.protocol, 'sync', undefined, ctx, optionCtx);
+        const p = checkProtocol(s.protocol, 'sync', undefined, ctx, optionCtx, written.definitions);
         if (p) protocols.push(p);
         break;
       }
@@ -192,6 +199,7 @@ export function check(parsed: ParseResult, text: string): CheckResult {
         break;
       case 'scenario':
       case 'network':
+      case 'protocol':
         break;
     }
   }
@@ -201,7 +209,7 @@ export function check(parsed: ParseResult, text: string): CheckResult {
     if (p) protocols.push(p);
   }
   // Properties after every binding: they name protocols as sets of the nodes bound to them.
-  const env = propertyEnv(ctx.nodes.nodes.map((x) => x.name), protocols);
+  const env = propertyEnv(ctx.nodes.nodes.map((x) => x.name), protocols, written.definitions);
   for (const s of invariantDecls) {
     const inv = checkInvariant(s, sourceText(s, s.name), env, ctx);
     if (inv) invariants.push(inv);
@@ -211,6 +219,7 @@ export function check(parsed: ParseResult, text: string): CheckResult {
     const checked = checkExpectation(e, sourceText(e, e.condition), env, ctx);
     if (checked) expectations.push(checked);
   }
+  written.reportUnread(protocolPropertiesRead([...invariantDecls.flatMap((i) => (i.formula ? formulaExprs(i.formula) : [])), ...expectDecls.map((e) => e.condition)]));
   checkRulesCanFire(rules, stimuli, protocols, ctx);
   // Only on a file without errors: a binding that failed to check would make every invariant of it look unwatched.
   if (!hasErrors(ctx.diagnostics)) checkInvariantsWatchSomething(invariants, protocols, ctx);
@@ -262,10 +271,11 @@ function checkProtocol(
   members: number[] | undefined,
   ctx: CheckContext,
   optionCtx: Parameters<typeof checkOptions>[3],
+  written: readonly ProtocolDefinition[],
 ): ProtocolInstance | undefined {
-  const definition = PROTOCOLS.find((p) => p.name === binding.name.text);
+  const definition = written.find((p) => p.name === binding.name.text) ?? PROTOCOLS.find((p) => p.name === binding.name.text);
   if (!definition) {
-    const known = PROTOCOLS.filter((p) => p.binding === kind).map((p) => p.name);
+    const known = [...written, ...PROTOCOLS].filter((p) => p.binding === kind).map((p) => p.name);
     const close = closestName(binding.name.text, known);
     const list = known.length ? `known here: ${known.join(', ')}` : `no protocol can be bound with '${kind}' yet`;
     const report = diagnostic('DS140', `unknown protocol '${binding.name.text}'; ${close ? `did you mean '${close}'? ` : ''}${list}`, binding.name.range);

@@ -2,7 +2,8 @@ import type { ExprEnv, NodePropertyView, ProtocolView } from '../expr/env';
 import { parseTypeText, TIME, type Type } from '../expr/types';
 import type { ProtocolInstance } from '../model';
 import { NODE_PROPERTIES } from '../nodeProperties';
-import type { PropertySpec } from '../protocols/protocol';
+import type { PropertySpec, ProtocolDefinition } from '../protocols/protocol';
+import { childrenOf, type Expr } from '../expr/ast';
 import { PROTOCOLS } from '../protocols/registry';
 
 const typeCache = new Map<string, Type>();
@@ -21,9 +22,9 @@ const NODE_PROPERTY_VIEWS: readonly NodePropertyView[] = NODE_PROPERTIES.map((p)
  * scenario: its nodes, every registered protocol as the set of the nodes
  * bound to it (empty when none is), and `now` (true time).
  */
-export function propertyEnv(nodeNames: readonly string[], instances: readonly ProtocolInstance[]): ExprEnv {
-  // Registered protocols, and the definitions only instances have (a `client`'s workload).
-  const definitions = [...PROTOCOLS, ...instances.map((p) => p.definition).filter((d) => !PROTOCOLS.includes(d))];
+export function propertyEnv(nodeNames: readonly string[], instances: readonly ProtocolInstance[], written: readonly ProtocolDefinition[] = []): ExprEnv {
+  // Protocols written in the file, registered ones, and the definitions only instances have (a `client`'s workload).
+  const definitions = [...written, ...PROTOCOLS, ...instances.map((p) => p.definition).filter((d) => !PROTOCOLS.includes(d))];
   const seen = new Set<string>();
   const protocols: ProtocolView[] = definitions.filter((d) => !seen.has(d.name) && seen.add(d.name)).map((definition) => {
     const members = [...new Set(instances.filter((p) => p.definition.name === definition.name).flatMap((p) => p.nodes))].sort((a, b) => a - b);
@@ -35,4 +36,17 @@ export function propertyEnv(nodeNames: readonly string[], instances: readonly Pr
     nodeProperties: NODE_PROPERTY_VIEWS,
     variables: new Map([['now', { type: TIME, doc: 'the true (simulated) time' }]]),
   };
+}
+
+/** The names the expressions read as `X.name` (any node property): what a scenario may read of a protocol's state. */
+export function protocolPropertiesRead(exprs: readonly Expr[]): Set<string> {
+  const names = new Set<string>();
+  // Without recursion: operator chains can be deep in a bad file.
+  const stack = [...exprs];
+  while (stack.length > 0) {
+    const x = stack.pop()!;
+    if (x.kind === 'field') names.add(x.name.text);
+    stack.push(...childrenOf(x));
+  }
+  return names;
 }

@@ -22,7 +22,8 @@ export class ExprChecker {
   slots = 0;
   failed = false;
 
-  constructor(readonly env: ExprEnv, private readonly reportTo: ExprReport) {}
+  /** `env` may change between checks of one checker (protocol code: handler bodies may call random, guards may not). */
+  constructor(public env: ExprEnv, private readonly reportTo: ExprReport) {}
 
   report(...args: Parameters<ExprReport>): Checked {
     this.failed = true;
@@ -143,7 +144,8 @@ export class ExprChecker {
     for (let b = scope; b; b = b.outer) names.push(b.name);
     names.push(...this.env.variables.keys(), 'nodes', ...this.env.nodes, ...this.env.protocols.map((p) => p.name));
     const close = closest(n.text, names);
-    return this.report('DS181', `unknown name '${n.text}'${close ? `; did you mean '${close}'?` : ''}: an expression names nodes, protocols (the set of their nodes), 'nodes', or variables bound by forall/exists`, range, close ? { title: `Change to '${close}'`, newText: close } : undefined);
+    const what = this.env.protocolCode ? "protocol code names the protocol's state, options, consts, fns, 'self', 'members', 'now', 'lamport', 'vc', 'hlc', the handler's message and sender, and 'let' and 'for' variables" : "an expression names nodes, protocols (the set of their nodes), 'nodes', or variables bound by forall/exists";
+    return this.report('DS181', `unknown name '${n.text}'${close ? `; did you mean '${close}'?` : ''}: ${what}`, range, close ? { title: `Change to '${close}'`, newText: close } : undefined);
   }
 
   private collection(kind: 'set' | 'list', items: readonly Expr[], range: SourceRange, scope: Binding | undefined): Checked {
@@ -166,6 +168,9 @@ export class ExprChecker {
       if (f) return { op: 'field', target, name: name.text, type: f[1], range };
       const close = closest(name.text, target.type.fields.map(([fn]) => fn));
       return this.report('DS132', `no field '${name.text}' in ${typeToString(target.type)}${close ? `; did you mean '${close}'?` : ''}`, name.range, close ? { title: `Change to '${close}'`, newText: close } : undefined);
+    }
+    if (target.type.k === 'node' && this.env.protocolCode) {
+      return this.report('DS180', `'.${name.text}' would read another node's state: a handler sees only its own node's state, and learns others' through messages`, name.range);
     }
     if (target.type.k !== 'node') {
       return this.report('DS180', `'.${name.text}' reads a property of a node or a field of a record, not of ${typeToString(target.type)}${target.type.k === 'optional' ? '; check it is not none first' : ''}`, name.range);
@@ -350,7 +355,9 @@ export function checkedChildren(c: Checked): Checked[] {
     case 'if': return [c.cond, c.then, c.else];
     case 'quantifier': return [c.over, c.body];
     case 'aggregate': return [c.over, ...(c.where ? [c.where] : []), ...(c.map ? [c.map] : [])];
-    case 'call': return [...c.args];
+    case 'call':
+    case 'user-call':
+    case 'random': return [...c.args];
     default: return [];
   }
 }
@@ -366,13 +373,32 @@ export function checkExpression(e: Expr, env: ExprEnv, report: ExprReport, expec
     return undefined;
   }
   const checker = new ExprChecker(env, report);
-  let checked = checker.check(e, undefined);
-  if (expected) checked = checker.expect(checked, expected.type, expected.what);
-  if (checker.failed) return undefined;
+  const checked = checkInScope(checker, e, undefined, expected);
+  if (!checked) return undefined;
   const cost = costOf(checked, env.nodes.length);
   if (cost > MAX_EVALUATION_COST) {
     report('DS187', `this expression may take about ${cost.toExponential(1)} steps each time it is checked (the limit is ${MAX_EVALUATION_COST.toExponential(0)}); quantify over fewer variables or smaller sets`, e.range);
     return undefined;
   }
   return { checked, source: e, slots: checker.slots };
+}
+
+/**
+ * Checks one expression with a checker shared by several (protocol code:
+ * one checker per protocol hands out every frame slot, and `scope` binds
+ * the names in force); undefined when it has an error. `expected` is
+ * checked too.
+ */
+export function checkInScope(checker: ExprChecker, e: Expr, scope: Binding | undefined, expected?: { type: Type; what: string }): Checked | undefined {
+  if (depthOf(e) > MAX_EXPRESSION_DEPTH) {
+    checker.report('DS187', `this expression nests more than ${MAX_EXPRESSION_DEPTH} operators deep; split it`, e.range);
+    return undefined;
+  }
+  const failedBefore = checker.failed;
+  checker.failed = false;
+  let checked = checker.check(e, scope);
+  if (expected) checked = checker.expect(checked, expected.type, expected.what);
+  const failed = checker.failed;
+  checker.failed = failedBefore || failed;
+  return failed ? undefined : checked;
 }

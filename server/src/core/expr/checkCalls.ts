@@ -1,8 +1,8 @@
 import type { Expr } from './ast';
 import type { Binding, ExprChecker } from './check';
 import { closest } from './check';
-import { FUNCTIONS, type Checked, type FunctionName } from './checked';
-import { BOOL, elementType, INT, isOrdered, joinTypes, setOf, type Type, typeToString } from './types';
+import { FUNCTIONS, type Checked, type FunctionName, type UserFunction } from './checked';
+import { assignable, BOOL, elementType, INT, isOrdered, joinTypes, setOf, type Type, typeToString } from './types';
 
 type CallExpr = Extract<Expr, { kind: 'call' }>;
 
@@ -10,8 +10,14 @@ type CallExpr = Extract<Expr, { kind: 'call' }>;
 export function checkCall(c: ExprChecker, e: CallExpr, scope: Binding | undefined): Checked {
   const range = e.range;
   const name = e.callee.text;
+  const code = c.env.protocolCode;
+  if (code && name === 'random') return checkRandom(c, e, scope);
+  const own = code?.functions.get(name);
+  if (own) return checkUserCall(c, own, e, scope);
   if (!(name in FUNCTIONS)) {
-    const close = closest(name, Object.keys(FUNCTIONS));
+    if (code?.laterFunctions?.has(name)) return c.report('DS197', `'${name}' is declared after this function: a fn may call only fns declared before it (so no fn calls itself, directly or not); move '${name}' up`, e.callee.range);
+    if (name === 'random') return c.report('DS198', "random(…) draws from the node's own random stream, so it is only available in protocol handlers (not in guards, consts, fns, properties or expectations)", e.callee.range);
+    const close = closest(name, [...Object.keys(FUNCTIONS), ...(code ? code.functions.keys() : [])]);
     return c.report('DS183', `unknown function '${name}'${close ? `; did you mean '${close}'?` : `; functions: ${Object.keys(FUNCTIONS).join(', ')}`}`, e.callee.range);
   }
   const fn = name as FunctionName;
@@ -71,4 +77,44 @@ export function checkCall(c: ExprChecker, e: CallExpr, scope: Binding | undefine
     case 'count':
       return c.report('DS180', 'count takes a condition: count(x in S where P)', range);
   }
+}
+
+/** `f(a, b)` of a protocol's own fn: arity and each argument against its parameter. */
+function checkUserCall(c: ExprChecker, fn: UserFunction, e: CallExpr, scope: Binding | undefined): Checked {
+  if (e.comprehension) return c.report('DS180', `'${fn.name}' takes values, not a comprehension`, e.range);
+  if (e.args.length !== fn.params.length) return c.report('DS184', `'${fn.name}' takes ${fn.params.length} argument${fn.params.length === 1 ? '' : 's'}, not ${e.args.length}: ${fn.doc}`, e.range);
+  const args = e.args.map((a, i) => {
+    const arg = c.check(a, scope);
+    const want = fn.params[i]!;
+    if (!assignable(want.type, arg.type)) c.report('DS180', `argument '${want.name}' of '${fn.name}' is ${typeToString(want.type)}, not ${typeToString(arg.type)}`, arg.range);
+    return arg;
+  });
+  return { op: 'user-call', fn, args, type: fn.result, range: e.range };
+}
+
+/** `random(r)` for a range `{ low, high }`, `random(S)` for a set or list, `random(a, b)` between two ints or times. */
+function checkRandom(c: ExprChecker, e: CallExpr, scope: Binding | undefined): Checked {
+  const range = e.range;
+  if (!c.env.protocolCode?.random) return c.report('DS198', "random(…) draws from the node's own random stream, so it is only available in handler bodies (not in guards, consts, fns or state initial values)", e.callee.range);
+  if (e.comprehension || e.args.length < 1 || e.args.length > 2) return c.report('DS184', 'random takes a range (random(timeout)), a set or list (random(members)), or two bounds (random(1, 6), random(150ms, 300ms))', range);
+  const args = e.args.map((a) => c.check(a, scope));
+  if (args.some((a) => a.type.k === 'any')) return { op: 'random', from: 'between', args, type: { k: 'any' }, range };
+  const t0 = args[0]!.type;
+  if (args.length === 2) {
+    const t = joinTypes(t0, args[1]!.type);
+    if (!t || (t.k !== 'int' && t.k !== 'time')) return c.report('DS180', `random(a, b) draws between two ints or two times, not ${typeToString(t0)} and ${typeToString(args[1]!.type)}`, range);
+    return { op: 'random', from: 'between', args, type: t, range };
+  }
+  if (t0.k === 'set' || t0.k === 'list') return { op: 'random', from: 'elements', args, type: t0.of, range };
+  const bound = rangeBound(t0);
+  if (bound) return { op: 'random', from: 'range', args, type: bound, range };
+  return c.report('DS180', `random needs a range (an option such as 'timeout: duration range'), a set or a list, not ${typeToString(t0)}`, args[0]!.range);
+}
+
+/** The bound type of a range value `{ low: T, high: T }` (T an int or a time), else undefined. */
+export function rangeBound(t: Type): Type | undefined {
+  if (t.k !== 'record' || t.fields.length !== 2) return undefined;
+  const low = t.fields.find(([f]) => f === 'low')?.[1];
+  const high = t.fields.find(([f]) => f === 'high')?.[1];
+  return low && high && (low.k === 'int' || low.k === 'time') && low.k === high.k ? low : undefined;
 }

@@ -36,7 +36,30 @@ export type Checked = {
   | { readonly op: 'quantifier'; readonly fn: 'forall' | 'exists'; readonly slots: readonly number[]; readonly names: readonly string[]; readonly over: Checked; readonly body: Checked }
   | { readonly op: 'aggregate'; readonly fn: 'count' | 'min' | 'max' | 'sum'; readonly slot: number; readonly name: string; readonly over: Checked; readonly where?: Checked; readonly map?: Checked }
   | { readonly op: 'call'; readonly fn: FunctionName; readonly args: readonly Checked[] }
+  /** A call of a protocol's own `fn` (protocol code only): the arguments go to its parameters' slots. */
+  | { readonly op: 'user-call'; readonly fn: UserFunction; readonly args: readonly Checked[] }
+  /**
+   * `random(x)` (protocol handlers only): a uniform draw from the node's own
+   * seeded stream — an int or time in a range `{ low, high }` (both ends
+   * included), an element of a set or list, or `random(a, b)` between two
+   * ints or times.
+   */
+  | { readonly op: 'random'; readonly from: 'range' | 'elements' | 'between'; readonly args: readonly Checked[] }
 );
+
+/**
+ * A protocol's helper function (`fn majority(n: int): int = n / 2 + 1`):
+ * pure, its parameters bound to frame slots of the caller's frame (a
+ * function may call only functions declared before it, so no call is ever
+ * re-entrant). `body` is set once it has been checked.
+ */
+export interface UserFunction {
+  readonly name: string;
+  readonly params: readonly { readonly name: string; readonly type: Type; readonly slot: number }[];
+  readonly result: Type;
+  readonly doc: string;
+  body: Checked | undefined;
+}
 
 export type CheckedOp = Checked['op'];
 

@@ -1,13 +1,16 @@
-import type { Checked, CheckedWithSource } from './checked';
-import { arithmetic, callFunction, elementsOf, extreme, indexInto, member } from './operations';
+import type { Checked, CheckedWithSource, UserFunction } from './checked';
+import { arithmetic, callFunction, drawRandom, elementsOf, extreme, indexInto, member } from './operations';
 import type { ExprReader } from './reader';
 import { canonicalSet, checkedInt, ExprRuntimeError, valuesEqual, type Value } from './values';
 
 /** A compiled expression: evaluates against the reader's current state. Throws ExprRuntimeError (DS205). */
 export type Compiled = (reader: ExprReader) => Value;
 
-type Frame = Value[];
-type Fn = (r: ExprReader, f: Frame) => Value;
+/** The values of frame slots: bound variables (and, in protocol code, the node's state and locals). */
+export type Frame = Value[];
+/** A compiled expression over a frame the caller owns. */
+export type FrameFn = (r: ExprReader, f: Frame) => Value;
+type Fn = FrameFn;
 
 /**
  * Compiles a checked expression once into nested closures: each operator
@@ -20,6 +23,27 @@ export function compile(c: CheckedWithSource): Compiled {
   const fn = build(c.checked);
   const frame: Frame = new Array<Value>(c.slots).fill(null);
   return (r) => fn(r, frame);
+}
+
+/**
+ * Compiles a checked expression that reads the caller's frame (protocol
+ * code: one frame per node holds its state, its handler's locals and every
+ * slot the protocol's checker handed out).
+ */
+export function compileInFrame(c: Checked): FrameFn {
+  return build(c);
+}
+
+/** Each fn's body compiled once, however many calls name it. */
+const compiledFunctions = new WeakMap<UserFunction, Fn>();
+
+function userFunction(fn: UserFunction): Fn {
+  let body = compiledFunctions.get(fn);
+  if (!body) {
+    if (!fn.body) throw new Error(`fn '${fn.name}' was called before it was checked`);
+    compiledFunctions.set(fn, (body = build(fn.body)));
+  }
+  return body;
 }
 
 function build(c: Checked): Fn {
@@ -144,6 +168,22 @@ function build(c: Checked): Fn {
         return (r, f) => callFunction(fn, [only(r, f)], types, range);
       }
       return (r, f) => callFunction(fn, args.map((a) => a(r, f)), types, range);
+    }
+    case 'user-call': {
+      const args = c.args.map(build);
+      const slots = c.fn.params.map((p) => p.slot);
+      const body = userFunction(c.fn);
+      return (r, f) => {
+        // Every argument first, then the parameters: an argument may call the same fn.
+        const values = args.map((a) => a(r, f));
+        for (let i = 0; i < slots.length; i++) f[slots[i]!] = values[i]!;
+        return body(r, f);
+      };
+    }
+    case 'random': {
+      const args = c.args.map(build);
+      const from = c.from;
+      return (r, f) => drawRandom(from, args.map((a) => a(r, f)), r, range);
     }
   }
   throw new Error('unreachable');

@@ -1,3 +1,4 @@
+import type { UserFunction } from './checked';
 import type { Type } from './types';
 
 /**
@@ -14,6 +15,18 @@ export interface ExprEnv {
   readonly nodeProperties: readonly NodePropertyView[];
   /** Names the evaluator provides at run time (`now`), with their types. */
   readonly variables: ReadonlyMap<string, { readonly type: Type; readonly doc: string }>;
+  /**
+   * Set for code inside a written protocol (protocolLang/): names are the
+   * protocol's own, nodes are values (a handler never reads another node's
+   * state), and the protocol's `fn`s may be called. `random` is allowed only
+   * when `random` is set too (handler bodies).
+   */
+  readonly protocolCode?: {
+    readonly functions: ReadonlyMap<string, UserFunction>;
+    /** Functions declared after the one being checked (a call of one is DS197, not "unknown"). */
+    readonly laterFunctions?: ReadonlySet<string>;
+    readonly random: boolean;
+  };
 }
 
 export interface ProtocolView {
@@ -47,4 +60,4 @@ export interface ExprFix {
 }
 
 /** The DS codes the expression checker reports (see diagnostics.ts). */
-export type ExprCode = 'DS110' | 'DS121' | 'DS132' | 'DS138' | 'DS133' | 'DS180' | 'DS181' | 'DS182' | 'DS183' | 'DS184' | 'DS185' | 'DS186' | 'DS187';
+export type ExprCode = 'DS110' | 'DS121' | 'DS132' | 'DS138' | 'DS133' | 'DS180' | 'DS181' | 'DS182' | 'DS183' | 'DS184' | 'DS185' | 'DS186' | 'DS187' | 'DS197' | 'DS198';

@@ -1,5 +1,6 @@
 import type { SourceRange } from '../source';
 import type { FunctionName } from './checked';
+import type { ExprReader } from './reader';
 import type { Type } from './types';
 import { canonicalSet, checkedInt, compareValues, ExprRuntimeError, intDivide, intModulo, valuesEqual, type Value } from './values';
 
@@ -105,3 +106,23 @@ export function callFunction(fn: FunctionName, args: readonly Value[], argTypes:
 }
 
 export { compareValues };
+
+/**
+ * `random(…)` on evaluated arguments (see the 'random' op in checked.ts):
+ * one draw from the reader's stream, uniform over the whole numbers from low
+ * to high (both included) or over the elements.
+ */
+export function drawRandom(from: 'range' | 'elements' | 'between', args: readonly Value[], reader: ExprReader, range: SourceRange): Value {
+  if (!reader.random) throw new ExprRuntimeError('random(…) has no random stream here', range);
+  if (from === 'elements') {
+    const items = args[0] as readonly Value[];
+    if (items.length === 0) throw new ExprRuntimeError('random of an empty set or list', range);
+    return items[Math.floor(reader.random() * items.length)]!;
+  }
+  const [low, high] = from === 'range' ? [(args[0] as { low: number }).low, (args[0] as { high: number }).high] : [args[0] as number, args[1] as number];
+  if (low > high) throw new ExprRuntimeError(`random(${low}, ${high}): the low bound is above the high one`, range);
+  // Two draws when the span is beyond what one 53-bit draw resolves evenly (times of hours in ns).
+  const span = high - low + 1;
+  const draw = span <= 2 ** 32 ? Math.floor(reader.random() * span) : Math.floor(reader.random() * 2 ** 21) * 2 ** 32 % span + Math.floor(reader.random() * 2 ** 32);
+  return low + (draw % span);
+}

@@ -14,4 +14,6 @@ export interface ExprReader {
   builtin(node: number, name: string, arg: number | string | undefined): Value;
   /** A name the environment provides (`now`). */
   variable(name: string): Value;
+  /** Uniform in [0, 1) from the reading node's own stream (protocol code only, for `random`). */
+  random?(): number;
 }

@@ -1,5 +1,5 @@
 import type { Checked, CheckedWithSource } from './checked';
-import { arithmetic, callFunction, compareOp, elementsOf, extreme, indexInto, member } from './operations';
+import { arithmetic, callFunction, compareOp, drawRandom, elementsOf, extreme, indexInto, member } from './operations';
 import type { ExprReader } from './reader';
 import { canonicalSet, ExprRuntimeError, type Value } from './values';
 
@@ -77,5 +77,11 @@ export function evaluate(c: Checked, r: ExprReader, scope: Scope | undefined): V
       return c.fn === 'sum' ? callFunction('sum', [values], [], c.range) : extreme(c.fn, values, c.range);
     }
     case 'call': return callFunction(c.fn, c.args.map((a) => ev(a)), c.args.map((a) => a.type), c.range);
+    case 'user-call': {
+      let inner: Scope | undefined = scope;
+      c.fn.params.forEach((p, i) => (inner = { slot: p.slot, value: ev(c.args[i]!), outer: inner }));
+      return evaluate(c.fn.body!, r, inner);
+    }
+    case 'random': return drawRandom(c.from, c.args.map((a) => ev(a)), r, c.range);
   }
 }

@@ -176,3 +176,33 @@ export function elementType(t: Type): Type | undefined {
   if (t.k === 'any') return ANY;
   return undefined;
 }
+
+/**
+ * Whether a value of type `from` may be stored where `to` is declared
+ * (assignment, a message field, a fn argument): the same type, `none` or
+ * `T` into `T?`, collections whose elements are assignable (an empty `{}`
+ * or `[]` into any set, list or map), records field by field. `any` (an
+ * expression that already has an error) fits everywhere.
+ */
+export function assignable(to: Type, from: Type): boolean {
+  if (to.k === 'any' || from.k === 'any') return true;
+  if (to.k === 'optional') return from.k === 'none' || assignable(to.of, from.k === 'optional' ? from.of : from);
+  if (from.k === 'none') return false;
+  switch (to.k) {
+    case 'set':
+    case 'list':
+      // `{}` is an empty set; it may stand for an empty map too (below).
+      return from.k === to.k && assignable(to.of, from.of);
+    case 'map':
+      if (from.k === 'set' && from.of.k === 'any') return true;
+      return from.k === 'map' && assignable(to.key, from.key) && assignable(to.value, from.value);
+    case 'record': {
+      if (from.k !== 'record' || from.fields.length !== to.fields.length) return false;
+      return to.fields.every(([f, t]) => {
+        const other = from.fields.find(([g]) => g === f);
+        return other !== undefined && assignable(t, other[1]);
+      });
+    }
+    default: return to.k === from.k;
+  }
+}

@@ -167,6 +167,23 @@ export interface NodeContext {
   readonly oracle: { trueTime(): number };
   /** Adjusts this node's clock: for clock synchronisation protocols. */
   readonly clock: ClockControl;
+  /** This node's logical clocks, read-only (the simulator keeps them; written protocols read them). */
+  readonly logicalClocks: LogicalClocks;
+  /**
+   * Stops the run with a run-time error of the protocol (DS207, or DS208 for
+   * a handler past its step budget) on `range`, naming this node and the
+   * time: written protocols report their run-time errors this way instead of
+   * throwing.
+   */
+  fail(code: 'DS207' | 'DS208', message: string, range: import('../source').SourceRange | undefined): void;
+}
+
+export interface LogicalClocks {
+  lamport(): number;
+  /** The vector clock by node name (every node of the scenario). */
+  vc(): { readonly [node: string]: number };
+  /** The hybrid logical clock: `l` a clock reading in ns, `c` the counter. */
+  hlc(): { readonly l: number; readonly c: number };
 }
 
 export interface StableStorage {

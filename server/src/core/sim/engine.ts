@@ -39,9 +39,10 @@ export interface SimulationOptions {
 /**
  * Why a run stopped: at the scenario's end, at `until` before that end (an
  * early stop like the others: end-of-run expectations are not evaluated),
- * at the event budget, or cancelled.
+ * at the event budget, cancelled, or failed (a written protocol's run-time
+ * error, DS207/DS208, among the violations).
  */
-export type StopReason = 'end' | 'until' | 'max-events' | 'cancelled';
+export type StopReason = 'end' | 'until' | 'max-events' | 'cancelled' | 'failed';
 
 /** A message in flight; it is its own queue entry (`t: 'deliver'`), and a duplicate copy is a clone with `copy` set. */
 interface Message {
@@ -182,7 +183,7 @@ export class Simulation implements WorldView {
       if (e.at !== undefined) this.queue.push(e.at, { t: 'expect', index }, 1);
     });
     model.stimuli.forEach((s, stimulus) => this.addTimer(s.node, s.start, true, { kind: 'stimulus', stimulus, firing: 0 }));
-    for (let i = 0; i < this.nodes.length; i++) this.startProtocols(i);
+    for (let i = 0; i < this.nodes.length && !this.stopReason; i++) this.startProtocols(i);
     this.monitors.settle();
   }
 
@@ -217,6 +218,7 @@ export class Simulation implements WorldView {
       const item = this.queue.pop()!;
       this.time = time;
       this.dispatch(item);
+      if (this.stopReason) return true;
       this.monitors.settle();
     }
     return false;
@@ -561,6 +563,21 @@ export class Simulation implements WorldView {
     addProtocolTimer: (node, deadline, protocol, name, data) => this.addTimer(node, deadline, false, { kind: 'protocol', protocol, name, data }).id,
     emit: (kind, node, range, extra) => void this.emit(kind, node, range, extra),
     replanTimers: (node) => this.replanTimers(node),
+    fail: (node, code, message, range) => this.fail(node, code, message, range),
   };
 
+  /** A protocol's run-time error (written protocols): one violation naming the node and the time, and the run stops. */
+  private fail(node: number, code: 'DS207' | 'DS208', message: string, range: SourceRange): void {
+    if (this.stopReason) return;
+    this.monitors.violations.push({
+      invariant: `${this.nodeNames[node]} ${code === 'DS208' ? 'handler step budget' : 'run-time error'}`,
+      code,
+      message: `${this.nodeNames[node]} at t=${formatDuration(this.time)}, ${message}`,
+      time: this.time,
+      seq: this.seq,
+      range,
+      causes: [],
+    });
+    this.finish('failed');
+  }
 }

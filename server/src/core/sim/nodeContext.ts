@@ -1,6 +1,7 @@
 import type { ProtocolInstance } from '../model';
 import type { NodeContext, TraceText } from '../protocols/protocol';
 import type { SourceRange } from '../source';
+import { mapValue } from '../protocols/values';
 import { formatDuration, formatPpm } from '../units';
 import type { NodeState } from './nodeState';
 import type { Rng } from './rng';
@@ -20,6 +21,8 @@ export interface EngineHooks {
   addProtocolTimer(node: number, deadline: number, protocol: number, name: string, data: unknown): number;
   emit(kind: EventKind, node: number, range: SourceRange, extra: Partial<TraceEvent>): void;
   replanTimers(node: number): void;
+  /** A protocol's run-time error: a violation, and the run stops. */
+  fail(node: number, code: 'DS207' | 'DS208', message: string, range: SourceRange): void;
 }
 
 /**
@@ -65,6 +68,12 @@ export function createNodeContext(
       step: (delta, why) => changeClock(`step ${formatDuration(delta, true)}`, why, delta, () => state.clock.jump(engine.now(), delta)),
       slew: (ppm, why) => changeClock(`slew ${formatPpm(Math.round(ppm * 1000) / 1000)}`, why, undefined, () => state.clock.setSlew(engine.now(), ppm)),
     },
+    logicalClocks: {
+      lamport: () => state.lamport,
+      vc: () => mapValue(names.map((name, i) => [name, state.vc[i]!] as const)) as { readonly [node: string]: number },
+      hlc: () => ({ l: state.hlc.l, c: state.hlc.c }),
+    },
+    fail: (code, message, range) => engine.fail(node, code, message, range ?? instance.range),
   };
 }
 

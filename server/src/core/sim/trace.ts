@@ -73,9 +73,10 @@ export interface Violation {
   /**
    * DS201 for invariants, DS202 for expectations, DS204 for a simulation that failed (exploration's
    * run-time errors), DS205 for a written property that could not be evaluated, DS206 for one not
-   * decided by the end of the run (`?`: not a failure, not a pass).
+   * decided by the end of the run (`?`: not a failure, not a pass), DS207/DS208 for a written
+   * protocol's run-time error (the run stops there).
    */
-  readonly code: 'DS201' | 'DS202' | 'DS204' | 'DS205' | 'DS206';
+  readonly code: 'DS201' | 'DS202' | 'DS204' | 'DS205' | 'DS206' | 'DS207' | 'DS208';
   readonly message: string;
   readonly time: number;
   /** The event at (or just before) which it was detected; -1 at the very start. */

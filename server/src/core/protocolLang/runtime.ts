@@ -1,0 +1,229 @@
+import type { Frame, FrameFn } from '../expr/compile';
+import { canonicalSet, ExprRuntimeError, formatTime, formatValue, type Value } from '../expr/values';
+import type { Mix, NodeContext, PropertyValue, ProtocolNode } from '../protocols/protocol';
+import { mixValue } from '../protocols/values';
+import type { SourceRange } from '../source';
+import type { CStmt } from './checkedStmt';
+import type { CompiledHandler, Machine } from './compile';
+import type { MessageDecl } from './declarations';
+import type { DeclaredOption } from './environment';
+
+/**
+ * The most statements and loop iterations one handler run may take: a
+ * handler that loops past it stops the run with DS208 (a handler is atomic,
+ * so it can never be cut short and resumed).
+ */
+export const MAX_HANDLER_STEPS = 100_000;
+
+/** A checked protocol compiled for running: what every node of it shares. */
+export interface CompiledProtocol {
+  readonly name: string;
+  readonly frameSize: number;
+  readonly selfSlot: number;
+  readonly membersSlot: number;
+  readonly options: readonly DeclaredOption[];
+  readonly consts: readonly { readonly slot: number; readonly value: FrameFn; readonly range: SourceRange }[];
+  readonly state: readonly { readonly name: string; readonly stable: boolean; readonly slot: number; readonly initial: FrameFn; readonly range: SourceRange }[];
+  readonly start: CompiledHandler | undefined;
+  readonly timers: ReadonlyMap<string, CompiledHandler>;
+  /** By wire label, in declaration order: the first whose guard holds runs. */
+  readonly messages: ReadonlyMap<string, readonly CompiledHandler[]>;
+  /** State slot by property name (read, inspect). */
+  readonly stateSlots: ReadonlyMap<string, number>;
+}
+
+class StepBudgetExceeded extends Error {}
+
+/**
+ * One node of a written protocol: its frame (state, options, consts and
+ * every local slot of its handlers), its pending timers by name, and the
+ * compiled handlers it runs. It is the Machine the compiled statements act
+ * on and the reader their expressions read. A run-time error in a handler
+ * never escapes: it is reported through ctx.fail (DS207/DS208) and the node
+ * does nothing more.
+ */
+export class WrittenNode implements ProtocolNode, Machine {
+  current: CStmt | undefined;
+  private steps = 0;
+  private readonly f: Frame;
+  private readonly timers = new Map<string, number>();
+  private sender: string | undefined;
+  private failed = false;
+  private event = '';
+  /** The stable values last written to the node's disk, by slot (only changed ones are written again). */
+  private readonly saved: Value[] = [];
+
+  constructor(private readonly p: CompiledProtocol, private readonly ctx: NodeContext) {
+    this.f = new Array<Value>(p.frameSize).fill(null);
+  }
+
+  start(): void {
+    const f = this.f;
+    const p = this.p;
+    this.run('starting', undefined, () => {
+      f[p.selfSlot] = this.ctx.self;
+      f[p.membersSlot] = canonicalSet(this.ctx.members);
+      for (const o of p.options) {
+        const v = this.ctx.options.get(o.spec.key);
+        f[o.slot] = v === undefined ? o.defaultValue ?? null : o.toValue(v);
+      }
+      for (const c of p.consts) f[c.slot] = c.value(this, f);
+      for (const s of p.state) {
+        const kept = s.stable ? this.ctx.stable.get<Value>(s.name) : undefined;
+        f[s.slot] = kept !== undefined ? kept : s.initial(this, f);
+        if (s.stable) this.saved[s.slot] = f[s.slot]!;
+      }
+    });
+    if (p.start) this.run('on start', undefined, () => p.start!.body(this, f));
+  }
+
+  onMessage(from: string, type: string, payload: unknown): void {
+    const handlers = this.p.messages.get(type);
+    if (!handlers || this.failed) return;
+    const f = this.f;
+    const message = handlers[0]!.source.message!;
+    const value = message.fromWire ? message.fromWire(payload) : (payload as Value);
+    for (let i = 0; i < handlers.length; i++) {
+      const h = handlers[i]!;
+      const src = h.source;
+      if (src.payloadSlot !== undefined) f[src.payloadSlot] = value;
+      if (src.senderSlot !== undefined) f[src.senderSlot] = from;
+      let holds = true;
+      if (h.guard) this.run(`${src.title}'s guard`, undefined, () => (holds = h.guard!(this, f) === true));
+      if (this.failed) return;
+      if (!holds) continue;
+      this.run(src.title, from, () => h.body(this, f));
+      return;
+    }
+  }
+
+  onTimer(name: string): void {
+    this.timers.delete(name);
+    const h = this.p.timers.get(name);
+    if (h && !this.failed) this.run(h.source.title, undefined, () => h.body(this, this.f));
+  }
+
+  inspect(): Readonly<Record<string, PropertyValue>> {
+    const out: Record<string, PropertyValue> = {};
+    for (const s of this.p.state) out[s.name] = this.f[s.slot]!;
+    return out;
+  }
+
+  read(name: string): PropertyValue | undefined {
+    const slot = this.p.stateSlots.get(name);
+    return slot === undefined ? undefined : this.f[slot];
+  }
+
+  fingerprint(mix: Mix): void {
+    for (const s of this.p.state) mixValue(this.f[s.slot]!, mix);
+  }
+
+  // ---- the machine compiled statements act on ------------------------------
+
+  tick(): void {
+    if (++this.steps > MAX_HANDLER_STEPS) throw new StepBudgetExceeded();
+  }
+
+  send(to: 'node' | 'broadcast' | 'reply', target: string | undefined, message: MessageDecl, payload: { readonly [field: string]: Value }): void {
+    const wire = message.toWire ? message.toWire(payload) : payload;
+    const summary = (): string => message.fields.map((x) => `${x.name}=${formatValue(payload[x.name] ?? null, x.type)}`).join(' ');
+    if (to === 'broadcast') {
+      for (const m of this.ctx.members) if (m !== this.ctx.self) this.ctx.send(m, message.wire, wire, { summary });
+    } else {
+      this.ctx.send(to === 'reply' ? this.sender! : target!, message.wire, wire, { summary });
+    }
+  }
+
+  setTimer(name: string, delay: number, range: SourceRange): void {
+    if (delay < 0) throw new ExprRuntimeError(`timer ${name} after ${formatTime(delay)}: a timer cannot be set in the past`, range);
+    const pending = this.timers.get(name);
+    if (pending !== undefined) this.ctx.cancelTimer(pending);
+    this.timers.set(name, this.ctx.setTimer(name, delay));
+  }
+
+  cancelTimer(name: string): void {
+    const pending = this.timers.get(name);
+    if (pending === undefined) return;
+    this.ctx.cancelTimer(pending);
+    this.timers.delete(name);
+  }
+
+  note(text: () => string): void {
+    this.ctx.note(text);
+  }
+
+  clock(action: 'step' | 'slew', amount: number): void {
+    if (action === 'step') this.ctx.clock.step(amount, `clock.step in ${this.event}`);
+    else this.ctx.clock.slew(amount, `clock.slew in ${this.event}`);
+  }
+
+  // ---- the reader expressions read ------------------------------------------
+
+  nodeIndex(): number {
+    return -1;
+  }
+
+  property(): undefined {
+    return undefined;
+  }
+
+  builtin(): Value {
+    throw new Error('protocol code reads no node properties');
+  }
+
+  variable(name: string): Value {
+    switch (name) {
+      case 'now': return this.ctx.now();
+      case 'lamport': return this.ctx.logicalClocks.lamport();
+      case 'vc': return this.ctx.logicalClocks.vc();
+      case 'hlc': return this.ctx.logicalClocks.hlc();
+      default: throw new Error(`unknown variable ${name}`);
+    }
+  }
+
+  random(): number {
+    return this.ctx.random();
+  }
+
+  // ---- running a handler ----------------------------------------------------
+
+  /** Runs one step atomically; a failure is reported once and stops the node. */
+  private run(event: string, sender: string | undefined, step: () => void): void {
+    if (this.failed) return;
+    this.steps = 0;
+    this.current = undefined;
+    this.sender = sender;
+    this.event = event;
+    try {
+      step();
+    } catch (e) {
+      this.failed = true;
+      this.report(event, e);
+      return;
+    }
+    this.persist();
+  }
+
+  /** Writes the stable state that changed to the node's disk. */
+  private persist(): void {
+    for (const s of this.p.state) {
+      if (!s.stable) continue;
+      const v = this.f[s.slot]!;
+      if (this.saved[s.slot] === v) continue;
+      this.saved[s.slot] = v;
+      this.ctx.stable.set(s.name, v);
+    }
+  }
+
+  private report(event: string, e: unknown): void {
+    const stmt = this.current;
+    const values = stmt ? stmt.reads.map((r) => `${r.name} = ${formatValue(this.f[r.slot] ?? null, r.type)}`) : [];
+    const where = stmt?.range ?? (e instanceof ExprRuntimeError ? e.range : undefined);
+    if (e instanceof StepBudgetExceeded) {
+      this.ctx.fail('DS208', `${event} ran more than ${MAX_HANDLER_STEPS.toLocaleString('en-US')} statements and loop iterations (a handler runs to its end at once); bound its loops${values.length ? `; values: ${values.join(', ')}` : ''}`, where);
+      return;
+    }
+    const message = e instanceof Error ? e.message : String(e);
+    this.ctx.fail('DS207', `${event}: ${message}${values.length ? `; values: ${values.join(', ')}` : ''}`, where);
+  }
+}
