@@ -135,7 +135,8 @@ export class ExprChecker {
     const variable = this.env.variables.get(n.text);
     if (variable) return { op: 'env', name: n.text, type: variable.type, range };
     const all = this.env.nodes.map((_, i) => i);
-    if (n.text === 'nodes') return { op: 'const', value: canonicalSet(this.env.nodes), type: setOf(NODE), range, nodes: all };
+    // Protocol code knows no scenario: its nodes are 'members' (DS181 below says so).
+    if (n.text === 'nodes' && !this.env.protocolCode) return { op: 'const', value: canonicalSet(this.env.nodes), type: setOf(NODE), range, nodes: all };
     const node = this.env.nodes.indexOf(n.text);
     if (node >= 0) return { op: 'const', value: n.text, type: NODE, range, nodes: [node] };
     const protocol = this.env.protocols.find((p) => p.name === n.text);
@@ -143,7 +144,7 @@ export class ExprChecker {
     const names: string[] = [];
     for (let b = scope; b; b = b.outer) names.push(b.name);
     names.push(...this.env.variables.keys(), 'nodes', ...this.env.nodes, ...this.env.protocols.map((p) => p.name));
-    const close = closest(n.text, names);
+    const close = this.env.protocolCode && n.text === 'nodes' ? 'members' : closest(n.text, names);
     const what = this.env.protocolCode ? "protocol code names the protocol's state, options, consts, fns, 'self', 'members', 'now', 'lamport', 'vc', 'hlc', the handler's message and sender, and 'let' and 'for' variables" : "an expression names nodes, protocols (the set of their nodes), 'nodes', or variables bound by forall/exists";
     return this.report('DS181', `unknown name '${n.text}'${close ? `; did you mean '${close}'?` : ''}: ${what}`, range, close ? { title: `Change to '${close}'`, newText: close } : undefined);
   }

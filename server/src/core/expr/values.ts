@@ -108,5 +108,6 @@ export function formatValue(v: Value, type?: Type): string {
   }
   const o = v as { readonly [k: string]: Value };
   const fieldType = (k: string): Type | undefined => (inner?.k === 'record' ? inner.fields.find(([f]) => f === k)?.[1] : inner?.k === 'map' ? inner.value : undefined);
-  return `{ ${Object.keys(o).map((k) => `${k}: ${formatValue(o[k]!, fieldType(k))}`).join(', ')} }`;
+  const keys = Object.keys(o);
+  return keys.length === 0 ? '{}' : `{ ${keys.map((k) => `${k}: ${formatValue(o[k]!, fieldType(k))}`).join(', ')} }`;
 }

@@ -16,10 +16,10 @@ export interface Machine extends ExprReader {
   current: CStmt | undefined;
   /** Counts statements and loop iterations of the running handler (see MAX_HANDLER_STEPS). */
   tick(): void;
-  send(to: 'node' | 'broadcast' | 'reply', target: string | undefined, message: MessageDecl, payload: { readonly [field: string]: Value }): void;
+  send(to: 'node' | 'broadcast' | 'reply', target: string | undefined, message: MessageDecl, payload: { readonly [field: string]: Value }, range: SourceRange): void;
   setTimer(name: string, delay: number, range: SourceRange): void;
   cancelTimer(name: string): void;
-  note(text: () => string): void;
+  note(text: () => string, range: SourceRange): void;
   clock(action: 'step' | 'slew', amount: number): void;
 }
 
@@ -104,10 +104,11 @@ function body(s: CStmt): Stmt {
       const fields = s.fields.map(([name, v]) => [name, compileInFrame(v)] as const);
       const message = s.message;
       const to = s.to;
+      const range = s.range;
       return (m, f) => {
         const payload: { [field: string]: Value } = {};
         for (const [name, v] of fields) setOwn(payload, name, v(m, f));
-        m.send(to, target ? (target(m, f) as string) : undefined, message, payload);
+        m.send(to, target ? (target(m, f) as string) : undefined, message, payload, range);
       };
     }
     case 'timer': {
@@ -122,10 +123,11 @@ function body(s: CStmt): Stmt {
     }
     case 'note': {
       const parts = s.parts.map((p) => (typeof p === 'string' ? p : { value: compileInFrame(p), type: p.type }));
+      const range = s.range;
       return (m, f) => {
         // Values now (an error in one is an error whether or not the run records), text only when wanted.
         const values = parts.map((p) => (typeof p === 'string' ? p : p.value(m, f)));
-        m.note(() => values.map((v, i) => { const p = parts[i]!; return typeof p === 'string' ? p : noteText(v, p.type); }).join(''));
+        m.note(() => values.map((v, i) => { const p = parts[i]!; return typeof p === 'string' ? p : noteText(v, p.type); }).join(''), range);
       };
     }
     case 'clock': {

@@ -124,13 +124,14 @@ export class WrittenNode implements ProtocolNode, Machine {
     if (++this.steps > MAX_HANDLER_STEPS) throw new StepBudgetExceeded();
   }
 
-  send(to: 'node' | 'broadcast' | 'reply', target: string | undefined, message: MessageDecl, payload: { readonly [field: string]: Value }): void {
+  send(to: 'node' | 'broadcast' | 'reply', target: string | undefined, message: MessageDecl, payload: { readonly [field: string]: Value }, range: SourceRange): void {
     const wire = message.toWire ? message.toWire(payload) : payload;
     const summary = (): string => message.fields.map((x) => `${x.name}=${formatValue(payload[x.name] ?? null, x.type)}`).join(' ');
+    const options = { summary, range };
     if (to === 'broadcast') {
-      for (const m of this.ctx.members) if (m !== this.ctx.self) this.ctx.send(m, message.wire, wire, { summary });
+      for (const m of this.ctx.members) if (m !== this.ctx.self) this.ctx.send(m, message.wire, wire, options);
     } else {
-      this.ctx.send(to === 'reply' ? this.sender! : target!, message.wire, wire, { summary });
+      this.ctx.send(to === 'reply' ? this.sender! : target!, message.wire, wire, options);
     }
   }
 
@@ -148,8 +149,8 @@ export class WrittenNode implements ProtocolNode, Machine {
     this.timers.delete(name);
   }
 
-  note(text: () => string): void {
-    this.ctx.note(text);
+  note(text: () => string, range: SourceRange): void {
+    this.ctx.note(text, undefined, range);
   }
 
   clock(action: 'step' | 'slew', amount: number): void {

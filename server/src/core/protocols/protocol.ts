@@ -129,6 +129,8 @@ export type Mix = (x: number) => void;
 export interface SendOptions {
   /** A short human summary of the payload for the trace, e.g. `term=3 index=7` (see TraceText). */
   readonly summary?: TraceText;
+  /** Where in the file the send is written (written protocols); absent: the protocol's binding. */
+  readonly range?: import('../source').SourceRange;
 }
 
 /**
@@ -160,9 +162,10 @@ export interface NodeContext {
    * …). `data` is structured and read by invariants and charts, e.g.
    * `{ role: 'leader', term: 3 }` or `{ estimatedOffset: -1200 }`. Invariants
    * read `data`, never `detail`, which a run that does not record leaves
-   * out when it is a function (see TraceText).
+   * out when it is a function (see TraceText). `range`: where in the file
+   * the note is written (written protocols); absent: the binding.
    */
-  note(detail: TraceText, data?: Readonly<Record<string, NoteValue>>): void;
+  note(detail: TraceText, data?: Readonly<Record<string, NoteValue>>, range?: import('../source').SourceRange): void;
   /** True time, for oracles only (a GPS-like reference clock); ordinary nodes must not use it. */
   readonly oracle: { trueTime(): number };
   /** Adjusts this node's clock: for clock synchronisation protocols. */

@@ -184,7 +184,7 @@ export class Simulation implements WorldView {
     });
     model.stimuli.forEach((s, stimulus) => this.addTimer(s.node, s.start, true, { kind: 'stimulus', stimulus, firing: 0 }));
     for (let i = 0; i < this.nodes.length && !this.stopReason; i++) this.startProtocols(i);
-    this.monitors.settle();
+    if (!this.stopReason) this.monitors.settle();
   }
 
   /** Runs to the end (or a budget). */
@@ -311,6 +311,8 @@ export class Simulation implements WorldView {
   private finish(reason: StopReason): true {
     this.stopReason = reason;
     if (reason === 'end' || reason === 'until') this.time = this.endTime;
+    // A failed run (a protocol's run-time error) stops mid-step: its state is no end state to judge.
+    if (reason === 'failed') return true;
     this.monitors.atEnd();
     this.model.expectations.forEach((e, i) => {
       if (e.at === undefined && reason === 'end') this.expectationOutcomes[i] = evaluateExpectation(e, this);

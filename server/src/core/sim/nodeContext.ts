@@ -56,13 +56,13 @@ export function createNodeContext(
     send: (to, type, payload, opts) => {
       const target = engine.nodeIndex(to);
       if (target === undefined) throw new Error(`${protocolName}: unknown node ${to}`);
-      engine.send(node, target, protocol, type, payload, opts?.summary === undefined ? undefined : traceText(opts.summary, engine.recording()), instance.range);
+      engine.send(node, target, protocol, type, payload, opts?.summary === undefined ? undefined : traceText(opts.summary, engine.recording()), opts?.range ?? instance.range);
     },
     setTimer: (name, localDelay, data) => engine.addProtocolTimer(node, state.clock.exact(engine.now()) + localDelay, protocol, name, data),
     cancelTimer: (id) => void state.timers.delete(id),
     stable: state.stable[protocol]!,
     random: () => stream.next(),
-    note: (detail, data) => engine.emit('note', node, instance.range, { detail: traceText(detail, engine.recording()), protocol: protocolName, data }),
+    note: (detail, data, range) => engine.emit('note', node, range ?? instance.range, { detail: traceText(detail, engine.recording()), protocol: protocolName, data }),
     oracle: { trueTime: () => engine.now() },
     clock: {
       step: (delta, why) => changeClock(`step ${formatDuration(delta, true)}`, why, delta, () => state.clock.jump(engine.now(), delta)),
