@@ -121,6 +121,8 @@ export function checkDeclarations(decl: A.ProtocolDecl, ps: ProtocolScope, optio
     const type = ps.type(m.type);
     if (!type) continue;
     scope = ps.bind(m.name, { kind: 'state', type, range: m.name.range }, scope);
+    const choices = choicesOf(m.type.text);
+    if (choices) ps.choices.set(scope.slot, choices);
     pending.push({ m, type });
     state.push({ name: m.name.text, durability: m.durability, type, typeText: m.type.text, slot: scope.slot, initial: undefined as unknown as Checked, range: m.range, nameRange: m.name.range });
   }
@@ -133,6 +135,7 @@ export function checkDeclarations(decl: A.ProtocolDecl, ps: ProtocolScope, optio
       return;
     }
     (state[i] as { initial: Checked }).initial = coerce(initial, type);
+    ps.checkChoice(state[i]!.slot, initial);
   });
   return { options, consts, messages, state, selfSlot, membersSlot, scope, ok: countErrors(ps) === errorsBefore };
 }
@@ -217,4 +220,10 @@ function checkFunctions(fns: readonly A.FnMember[], ps: ProtocolScope, scope: Bi
     const fn: UserFunction = { name: m.name.text, params, result, doc, body: coerce(body, result) };
     ps.functions.set(fn.name, fn);
   });
+}
+
+/** `"follower" | "candidate"`: the strings a choice type allows (undefined for other types). */
+function choicesOf(typeText: string): string[] | undefined {
+  if (!/^\s*"[^"]*"(\s*\|\s*"[^"]*")*\s*$/.test(typeText)) return undefined;
+  return [...typeText.matchAll(/"([^"]*)"/g)].map((m) => m[1]!);
 }

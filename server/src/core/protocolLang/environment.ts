@@ -1,6 +1,7 @@
 import type { OptionSpec } from '../check/options';
 import { diagnostic, withFix, type Diagnostic } from '../diagnostics';
 import type { ExprName } from '../expr/ast';
+import { closestName } from '../check/suggest';
 import { checkInScope, ExprChecker, type Binding } from '../expr/check';
 import type { Checked, UserFunction } from '../expr/checked';
 import type { ExprEnv, ExprReport } from '../expr/env';
@@ -123,12 +124,33 @@ export class ProtocolScope {
     }
   }
 
-  /** Records the slots a checked expression reads. */
+  /** State declared with a choice type (`"follower" | "leader"`), by slot: its values. */
+  readonly choices = new Map<number, readonly string[]>();
+
+  /**
+   * A string that a choice-typed state variable can never hold (DS180 with a
+   * suggestion): `role = "leadr"`, `role == "leadr"`. The type system reads a
+   * choice as a string; this catches the typos it would let through.
+   */
+  checkChoice(slot: number, value: Checked): void {
+    const choices = this.choices.get(slot);
+    if (!choices || value.op !== 'const' || typeof value.value !== 'string' || choices.includes(value.value)) return;
+    const close = closestName(value.value, choices);
+    const info = this.slots.get(slot);
+    const d = diagnostic('DS180', `"${value.value}" is not a value of '${info?.name ?? ''}': it is one of ${choices.map((c) => `"${c}"`).join(', ')}${close ? `; did you mean "${close}"?` : ''}`, value.range);
+    this.push(close ? withFix(d, { title: `Change to "${close}"`, range: value.range, newText: JSON.stringify(close) }) : d);
+  }
+
+  /** Records the slots a checked expression reads, and checks its comparisons with choice-typed state. */
   noteReads(c: Checked): void {
     const stack: Checked[] = [c];
     while (stack.length > 0) {
       const x = stack.pop()!;
       if (x.op === 'slot') this.reads.add(x.slot);
+      if (x.op === 'cmp' && (x.fn === '==' || x.fn === '!=')) {
+        if (x.left.op === 'slot') this.checkChoice(x.left.slot, x.right);
+        if (x.right.op === 'slot') this.checkChoice(x.right.slot, x.left);
+      }
       if (x.op === 'user-call' && x.fn.body) stack.push(x.fn.body);
       for (const child of childrenOf(x)) stack.push(child);
     }

@@ -293,6 +293,7 @@ class BlockChecker {
       this.ps.push(diagnostic('DS180', `cannot assign ${typeToString(checkedValue.type)} to ${exprText(target)}, which is ${typeToString(type)}`, value.range));
       return undefined;
     }
+    if (path.length === 0) this.ps.checkChoice(binding.slot, checkedValue);
     const rootRead: ReadName[] = path.length > 0 ? [{ name, slot: binding.slot, type: info.type }] : [];
     return { k: 'assign', slot: binding.slot, path, value: coerce(checkedValue, type), range, reads: [...rootRead, ...reads([...indexReads, checkedValue], this.ps)] };
   }
