@@ -3,7 +3,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { MAX_HANDLER_STEPS } from '../../server/src/core/protocolLang/runtime';
 import { traceToJson as toJson } from '../../server/src/core/sim/json';
-import { checkText, eventsOf, repoPath, runText, simulate } from './support/scenario';
+import { SeedRunner } from '../../server/src/core/explore/runner';
+import { checkText, eventsOf, modelOf, repoPath, runText, simulate } from './support/scenario';
 
 /**
  * Protocols written in .dsync (issue 15): the semantics of each statement
@@ -218,6 +219,21 @@ describe('written protocols: run-time errors stop the run with a diagnostic', ()
 
   test('the scenario checks and the CLI-facing model are unaffected: errors are run-time only', () => {
     assert.deepEqual(checkText(scenario('var d: int = 0\non start { d = 1 / d }', '', 'n1')).diagnostics, []);
+  });
+});
+
+describe('written protocols: exploration', () => {
+  test('seed runs find a broken protocol and report run-time errors as failures', () => {
+    const text = fs.readFileSync(repoPath('samples', 'protocols', 'leader_election.dsync'), 'utf8');
+    const broken = text.replace('when m.term > term or (m.term == term and voted_for in {none, p})', 'when m.term >= term').replace('latency 5ms..20ms', 'latency 1ms..60ms');
+    const runner = new SeedRunner(modelOf(broken), 1);
+    let failure: string | undefined;
+    for (let i = 0; i < 60 && !failure; i++) failure = runner.run(i).failure?.invariant;
+    assert.match(failure ?? '', /^one_leader_per_term/);
+    const crashing = new SeedRunner(modelOf(scenario('var d: int = 0\non start { timer t after random(1ms, 9ms) }\non timer t { d = 1 / d }', '', 'n1')), 1);
+    const record = crashing.run(0);
+    assert.equal(record.failure?.code, 'DS207');
+    assert.match(record.failure?.message ?? '', /^n1 at t=\d+(\.\d+)?ms, on timer t: division by zero/);
   });
 });
 
