@@ -116,6 +116,24 @@ describe('written protocols: statements', () => {
     assert.ok(eventsOf(result, 'send').some((e) => e.label === 'Ask' && e.detail === 'n=100 tag=x'));
   });
 
+  test('a test against none narrows an optional in the if block, the if expression and the rest of and/or', () => {
+    const text = scenario(`
+      stable leader: node? = none
+      var got: list<node> = []
+      var n: node = "n1"
+      on start {
+        if leader == none { leader = self }
+        if leader != none { got = got + [leader] }
+        n = if leader == none then self else leader
+        if not (leader == none) and leader == self { got = got + [leader] }
+        if leader == none or leader != self { got = [] }
+      }`.replace('var n: node = "n1"', 'var n: node? = none'), 'expect n2.got == [n2, n2] and n2.n == n2', 'n1, n2');
+    assert.deepEqual(runText(text).violations, []);
+    assert.equal(runText(text).expectations[0]!.outcome?.passed, true);
+    const unnarrowed = checkText(scenario('stable leader: node? = none\nvar got: list<node> = []\non start { got = got + [leader] }', '', 'n1'));
+    assert.deepEqual(unnarrowed.diagnostics.map((d) => d.code), ['DS180']);
+  });
+
   test('note interpolates values; {{ and }} are literal braces', () => {
     const text = scenario(`var xs: set<node> = {}\non start { xs = members; note "at {self}: {xs} {{x}} {1 + 2}" }`, '', 'n1');
     assert.deepEqual(notes(text), ['at n1: {n1} {x} 3']);

@@ -71,11 +71,15 @@ export class ExprChecker {
         if (operand.type.k !== 'int' && operand.type.k !== 'time' && operand.type.k !== 'any') return this.report('DS180', `'-' needs an int or a time, not ${typeToString(operand.type)}`, range);
         return { op: 'neg', operand, type: operand.type, range };
       }
-      case 'binary': return this.binary(e.op, this.check(e.left, scope), this.check(e.right, scope), range);
+      case 'binary': {
+        // `x != none and x.term > 0`: the right side of and/implies (or of `or`) knows what the left decided.
+        const right = e.op === 'and' || e.op === 'implies' ? this.narrow(e.left, true, scope) : e.op === 'or' ? this.narrow(e.left, false, scope) : scope;
+        return this.binary(e.op, this.check(e.left, scope), this.check(e.right, right), range);
+      }
       case 'if': {
         const cond = this.expect(this.check(e.cond, scope), BOOL, "'if'");
-        const then = this.check(e.then, scope);
-        const otherwise = this.check(e.else, scope);
+        const then = this.check(e.then, this.narrow(e.cond, true, scope));
+        const otherwise = this.check(e.else, this.narrow(e.cond, false, scope));
         const type = joinTypes(then.type, otherwise.type);
         if (!type) return this.report('DS180', `the branches of 'if' differ: ${typeToString(then.type)} and ${typeToString(otherwise.type)}`, range);
         return { op: 'if', cond, then, else: otherwise, type, range };
@@ -93,6 +97,26 @@ export class ExprChecker {
         return { op: 'quantifier', fn: e.quantifier, slots: bound.map((b) => b.slot), names: bound.map((b) => b.name), over, body, type: BOOL, range };
       }
     }
+  }
+
+  /**
+   * The scope in which `cond` is known to be `when`: a variable of an
+   * optional type tested against none (`x != none`, `not (x == none)`, and
+   * conjunctions of such tests when true, disjunctions when false) is bound
+   * again, to the same slot, with the type it has when it is not none.
+   */
+  narrow(cond: Expr, when: boolean, scope: Binding | undefined): Binding | undefined {
+    if (cond.kind === 'unary' && cond.op === 'not') return this.narrow(cond.operand, !when, scope);
+    if (cond.kind !== 'binary') return scope;
+    if (cond.op === 'and' && when) return this.narrow(cond.right, true, this.narrow(cond.left, true, scope));
+    if (cond.op === 'or' && !when) return this.narrow(cond.right, false, this.narrow(cond.left, false, scope));
+    if (!((cond.op === '!=' && when) || (cond.op === '==' && !when))) return scope;
+    const named = cond.left.kind === 'name' && cond.right.kind === 'none' ? cond.left : cond.right.kind === 'name' && cond.left.kind === 'none' ? cond.right : undefined;
+    if (!named || named.kind !== 'name') return scope;
+    let b = scope;
+    while (b && b.name !== named.name.text) b = b.outer;
+    if (!b || b.type.k !== 'optional') return scope;
+    return { name: b.name, slot: b.slot, type: b.type.of, ...(b.nodes ? { nodes: b.nodes } : {}), ...(scope ? { outer: scope } : {}) };
   }
 
   /** The target of `X.prop` (or a node argument, `A.vc(X)`): an unknown bare name there is meant as a node (DS110, as in the rest of the file). */

@@ -126,8 +126,9 @@ class BlockChecker {
       case 'assign': return this.assign(s.target, s.value, range, scope);
       case 'if': {
         const cond = this.expr(s.cond, scope, { type: BOOL, what: "'if'" });
-        const then = this.block(s.then, scope);
-        const otherwise = s.else ? this.block(s.else, scope) : [];
+        // `if voted_for != none { send … to voted_for }`: in the block, voted_for is a node.
+        const then = this.block(s.then, this.ps.checker.narrow(s.cond, true, scope));
+        const otherwise = s.else ? this.block(s.else, this.ps.checker.narrow(s.cond, false, scope)) : [];
         return cond && { k: 'if', cond, then, else: otherwise, range, reads: reads([cond], this.ps) };
       }
       case 'for': {
@@ -259,7 +260,8 @@ class BlockChecker {
       this.ps.push(diagnostic('DS190', `'${name}' is ${why}, so it cannot be assigned; only 'stable' and 'var' state and 'let' variables can`, root.range));
       return undefined;
     }
-    let type = info.type;
+    // The binding's type: narrowed where a test against none holds (see ExprChecker.narrow).
+    let type = binding.type;
     const path: PathStep[] = [];
     const indexReads: Checked[] = [];
     for (const step of steps) {
