@@ -57,6 +57,20 @@ describe('language server over JSON-RPC', () => {
     assert.match(h, /vector clock \| `\[A:1 B:3 C:2\]`/);
   });
 
+  test('a protocol written in the file: hover on a node shows its state at the end, hover on the binding the protocol', async () => {
+    const uri = 'file:///work/leader_election.dsync';
+    const text = fs.readFileSync(path.join(root, 'samples', 'protocols', 'leader_election.dsync'), 'utf8');
+    lsp.open(uri, text);
+    await lsp.diagnostics(uri, 1, () => true);
+    const node = markdown(await lsp.client.sendRequest('textDocument/hover', { textDocument: { uri }, position: positionOf(text, 'expect n1.term', 'expect '.length) }));
+    assert.match(node, /\*\*node n1\*\*/);
+    assert.match(node, /runs: leader_election/);
+    for (const row of [/\| term \| \d+ \|/, /\| voted_for \| n\d \|/, /\| role \| (follower|candidate|leader) \|/, /\| votes \| \\\["n/]) assert.match(node, row);
+    const binding = markdown(await lsp.client.sendRequest('textDocument/hover', { textDocument: { uri }, position: positionOf(text, 'run leader_election', 'run '.length) }));
+    assert.match(binding, /\*\*leader_election\*\*: protocol leader_election, written in this file/);
+    assert.match(binding, /`timeout`: duration range option, default 150ms\.\.300ms/);
+  });
+
   test('hover on an invariant says when it was violated', async () => {
     const h = markdown(await lsp.client.sendRequest('textDocument/hover', { textDocument: { uri: URI }, position: positionOf(demo, 'max_skew', 2) }));
     assert.match(h, /violated\*\* at t=1\.7s/);

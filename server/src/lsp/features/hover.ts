@@ -51,7 +51,8 @@ export function hover(parsed: ParseResult, checked: CheckResult, run: RunResult 
     case 'nodes':
     case 'sync': {
       const binding = stmt.kind === 'sync' ? stmt.protocol : stmt.protocol;
-      const def = binding && PROTOCOLS.find((p) => p.name === binding.name.text);
+      // A protocol written in the file is found among the model's bindings; a built-in one in the registry.
+      const def = binding && (checked.model?.protocols.find((p) => p.definition.name === binding.name.text)?.definition ?? PROTOCOLS.find((p) => p.name === binding.name.text));
       if (def && contains(binding!.name.range, offset)) {
         return { contents: { kind: 'markdown', value: `**${def.name}**: ${def.summary}\n\n${def.options.map((o) => `- \`${o.key}\`: ${o.doc}`).join('\n')}` } };
       }
