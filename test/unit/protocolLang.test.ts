@@ -46,7 +46,7 @@ describe('written protocols: the leader election of issue 15', () => {
   });
 
   test('the invariant catches a broken election (voting twice in a term)', () => {
-    const broken = text.replace('when m.term > term or (m.term == term and voted_for in {none, p})', 'when m.term >= term').replace('latency 5ms..20ms', 'latency 1ms..60ms');
+    const broken = text.replace('when m.term > term or (m.term == term and voted_for in { none, p })', 'when m.term >= term').replace('latency 5ms..20ms', 'latency 1ms..60ms');
     assert.notEqual(broken, text);
     let found: string[] | undefined;
     for (let seed = 1; seed <= 60 && !found; seed++) {
@@ -243,7 +243,7 @@ describe('written protocols: run-time errors stop the run with a diagnostic', ()
 describe('written protocols: exploration', () => {
   test('seed runs find a broken protocol and report run-time errors as failures', () => {
     const text = fs.readFileSync(repoPath('samples', 'protocols', 'leader_election.dsync'), 'utf8');
-    const broken = text.replace('when m.term > term or (m.term == term and voted_for in {none, p})', 'when m.term >= term').replace('latency 5ms..20ms', 'latency 1ms..60ms');
+    const broken = text.replace('when m.term > term or (m.term == term and voted_for in { none, p })', 'when m.term >= term').replace('latency 5ms..20ms', 'latency 1ms..60ms');
     const runner = new SeedRunner(modelOf(broken), 1);
     let failure: string | undefined;
     for (let i = 0; i < 60 && !failure; i++) failure = runner.run(i).failure?.invariant;
