@@ -275,3 +275,15 @@ expect c2.ops_done >= 5`;
     assert.equal(result.expectations[0]!.outcome?.passed, true);
   });
 });
+
+describe('written protocols: nothing runs away', () => {
+  test('quantifiers and aggregates count toward the step budget; a doubling list stops at its size bound', () => {
+    const big = 'var l: list<int> = []\nvar ok: bool = false\non start {\n  for i in [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] { l = l + [i, i, i, i, i, i, i, i, i, i] }\n  for i in [1, 2, 3] { l = l + l + l + l + l + l + l + l + l + l }\n  ok = forall a in l: forall b in l: a + b > 0\n}';
+    const v = runText(scenario(big, '', 'n1')).violations;
+    assert.deepEqual(v.map((x) => x.code), ['DS208']);
+    const doubling = 'var l: list<int> = [1]\non start { for i in [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25] { l = l + l } }';
+    const d = runText(scenario(doubling, '', 'n1')).violations;
+    assert.deepEqual(d.map((x) => x.code), ['DS207']);
+    assert.match(d[0]!.message, /a collection of more than 1,000,000 elements/);
+  });
+});

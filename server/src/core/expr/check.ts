@@ -121,7 +121,8 @@ export class ExprChecker {
 
   /** The target of `X.prop` (or a node argument, `A.vc(X)`): an unknown bare name there is meant as a node (DS110, as in the rest of the file). */
   private owner(target: Expr, scope: Binding | undefined): Checked {
-    if (target.kind !== 'name' || this.resolvable(target.name.text, scope)) return this.check(target, scope);
+    // Protocol code names no scenario nodes: an unknown name there is an unknown name (DS181).
+    if (target.kind !== 'name' || this.env.protocolCode || this.resolvable(target.name.text, scope)) return this.check(target, scope);
     const close = closest(target.name.text, this.env.nodes);
     return this.report('DS110', `unknown node '${target.name.text}'${close ? `; did you mean '${close}'?` : this.env.nodes.length ? `; declared nodes: ${this.env.nodes.slice(0, 8).join(', ')}${this.env.nodes.length > 8 ? ', …' : ''}` : ''}`, target.range, close ? { title: `Change to '${close}'`, newText: close } : undefined);
   }

@@ -205,6 +205,7 @@ function quantifier(c: Extract<Checked, { op: 'quantifier' }>): Fn {
     const slot = slots[depth]!;
     const last = depth === slots.length - 1;
     for (let i = 0; i < items.length; i++) {
+      if (r.tick) r.tick();
       f[slot] = items[i]!;
       const holds = last ? body(r, f) === true : loop(r, f, items, depth + 1);
       if (holds === want) return want;
@@ -216,6 +217,7 @@ function quantifier(c: Extract<Checked, { op: 'quantifier' }>): Fn {
     return (r, f) => {
       const items = elementsOf(over(r, f), overType);
       for (let i = 0; i < items.length; i++) {
+        if (r.tick) r.tick();
         f[slot] = items[i]!;
         if ((body(r, f) === true) === want) return want;
       }
@@ -235,6 +237,7 @@ function aggregate(c: Extract<Checked, { op: 'aggregate' }>): Fn {
     return (r, f) => {
       let n = 0;
       for (const item of elementsOf(over(r, f), overType)) {
+        if (r.tick) r.tick();
         f[slot] = item;
         if (where(r, f) === true) n++;
       }
@@ -247,6 +250,7 @@ function aggregate(c: Extract<Checked, { op: 'aggregate' }>): Fn {
     const items = elementsOf(over(r, f), overType);
     const values: Value[] = [];
     for (const item of items) {
+      if (r.tick) r.tick();
       f[slot] = item;
       values.push(map(r, f));
     }

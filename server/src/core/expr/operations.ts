@@ -18,10 +18,32 @@ export function arithmetic(fn: ArithFn, a: Value, b: Value, range: SourceRange):
     case '*': return checkedInt((a as number) * (b as number), range);
     case '/': return intDivide(a as number, b as number, range);
     case '%': return intModulo(a as number, b as number, range);
-    case 'union': return canonicalSet([...(a as readonly Value[]), ...(b as readonly Value[])]);
-    case 'diff': return (a as readonly Value[]).filter((x) => !(b as readonly Value[]).some((y) => valuesEqual(x, y)));
-    case 'concat': return typeof a === 'string' ? a + (b as string) : [...(a as readonly Value[]), ...(b as readonly Value[])];
+    case 'union': return canonicalSet(bounded([...(a as readonly Value[]), ...(b as readonly Value[])], range));
+    case 'diff': return setDifference(a as readonly Value[], b as readonly Value[]);
+    case 'concat': return bounded(typeof a === 'string' ? a + (b as string) : [...(a as readonly Value[]), ...(b as readonly Value[])], range);
   }
+}
+
+/**
+ * The most elements a list or set, or characters a string, may have: a
+ * value doubled in a loop (`l = l + l`) would otherwise exhaust memory
+ * long before any step budget notices.
+ */
+export const MAX_COLLECTION_SIZE = 1_000_000;
+
+function bounded<T extends string | readonly Value[]>(v: T, range: SourceRange): T {
+  if (v.length > MAX_COLLECTION_SIZE) throw new ExprRuntimeError(`a ${typeof v === 'string' ? 'string' : 'collection'} of more than ${MAX_COLLECTION_SIZE.toLocaleString('en-US')} ${typeof v === 'string' ? 'characters' : 'elements'}`, range);
+  return v;
+}
+
+/** `a - b` on sets in linear time for scalar elements (a JS Set), pairwise for composite ones. */
+function setDifference(a: readonly Value[], b: readonly Value[]): readonly Value[] {
+  if (b.length === 0) return a;
+  if (b.every((y) => y === null || typeof y !== 'object')) {
+    const drop = new Set<Value>(b);
+    return a.filter((x) => !drop.has(x));
+  }
+  return a.filter((x) => !b.some((y) => valuesEqual(x, y)));
 }
 
 export function compareOp(fn: '==' | '!=' | '<' | '<=' | '>' | '>=', a: Value, b: Value): boolean {

@@ -16,4 +16,10 @@ export interface ExprReader {
   variable(name: string): Value;
   /** Uniform in [0, 1) from the reading node's own stream (protocol code only, for `random`). */
   random?(): number;
+  /**
+   * Counts one iteration of a quantifier or aggregate (protocol code: they
+   * count toward the handler's step budget, so no expression runs away);
+   * absent for properties, whose cost is bounded before running (DS187).
+   */
+  tick?(): void;
 }
