@@ -287,3 +287,19 @@ describe('written protocols: nothing runs away', () => {
     assert.match(d[0]!.message, /a collection of more than 1,000,000 elements/);
   });
 });
+
+describe('written protocols: list and map functions', () => {
+  test('range, take, skip, values, remove', () => {
+    const text = scenario(`
+      var l: list<int> = []
+      var m: map<string, int> = {}
+      on start {
+        for i in range(0, 5) { l = l + [i * i] }
+        m["b"] = 2; m["a"] = 1; m["c"] = 3
+        m = remove(remove(m, "b"), "zz")
+      }`, 'expect n1.l == [0, 1, 4, 9, 16] and take(n1.l, 2) == [0, 1] and skip(n1.l, 3) == [9, 16] and take(n1.l, 9) == n1.l and values(n1.m) == [1, 3] and keys(n1.m) == {"a", "c"} and range(3, 1) == []', 'n1');
+    const result = runText(text);
+    assert.deepEqual(result.violations, []);
+    assert.equal(result.expectations[0]!.outcome?.passed, true);
+  });
+});

@@ -2,7 +2,7 @@ import type { Expr } from './ast';
 import type { Binding, ExprChecker } from './check';
 import { closest } from './check';
 import { FUNCTIONS, type Checked, type FunctionName, type UserFunction } from './checked';
-import { assignable, BOOL, elementType, INT, isOrdered, joinTypes, setOf, type Type, typeToString } from './types';
+import { assignable, BOOL, elementType, INT, isOrdered, joinTypes, listOf, setOf, type Type, typeToString } from './types';
 
 type CallExpr = Extract<Expr, { kind: 'call' }>;
 
@@ -76,6 +76,22 @@ export function checkCall(c: ExprChecker, e: CallExpr, scope: Binding | undefine
     }
     case 'count':
       return c.report('DS180', 'count takes a condition: count(x in S where P)', range);
+    case 'range':
+      c.expect(args[0]!, INT, 'range');
+      c.expect(args[1]!, INT, 'range');
+      return call(listOf(INT));
+    case 'take':
+    case 'skip':
+      if (t0.k !== 'list') return c.report('DS180', `${fn} needs a list, not ${typeToString(t0)}`, args[0]!.range);
+      c.expect(args[1]!, INT, `${fn}'s count`);
+      return call(t0);
+    case 'values':
+      if (t0.k !== 'map') return c.report('DS180', `values needs a map, not ${typeToString(t0)}`, args[0]!.range);
+      return call(listOf(t0.value));
+    case 'remove':
+      if (t0.k !== 'map') return c.report('DS180', `remove needs a map, not ${typeToString(t0)}; remove from a set with s - {x}`, args[0]!.range);
+      if (!joinTypes(t0.key, args[1]!.type)) return c.report('DS133', `this map's keys are ${typeToString(t0.key)}, not ${typeToString(args[1]!.type)}`, args[1]!.range);
+      return call(t0);
   }
 }
 

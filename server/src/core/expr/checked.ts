@@ -73,6 +73,11 @@ export const FUNCTIONS = {
   keys: { arity: [1, 1], doc: 'keys(m): the keys of a map, as a set' },
   count: { arity: [1, 1], doc: 'count(x in S where P): how many elements of S satisfy P' },
   sum: { arity: [1, 1], doc: 'sum(x in S: e): the sum of e over S; sum(S): the sum of the elements' },
+  range: { arity: [2, 2], doc: 'range(a, b): the ints a, a+1, …, b-1 as a list (empty when b <= a)' },
+  take: { arity: [2, 2], doc: 'take(l, n): the first n entries of a list (all of it when it is shorter)' },
+  skip: { arity: [2, 2], doc: 'skip(l, n): the list without its first n entries' },
+  values: { arity: [1, 1], doc: 'values(m): the values of a map, as a list in key order' },
+  remove: { arity: [2, 2], doc: 'remove(m, k): the map without key k (the same map when k is absent)' },
 } as const satisfies Record<string, { arity: readonly [number, number]; doc: string }>;
 
 export type FunctionName = keyof typeof FUNCTIONS;

@@ -124,6 +124,31 @@ export function callFunction(fn: FunctionName, args: readonly Value[], argTypes:
       return total;
     }
     case 'count': return 0;
+    case 'range': {
+      const [a, b] = args as [number, number];
+      if (b - a > MAX_COLLECTION_SIZE) throw new ExprRuntimeError(`range(${a}, ${b}) has more than ${MAX_COLLECTION_SIZE.toLocaleString('en-US')} elements`, range);
+      const out: number[] = [];
+      for (let i = a; i < b; i++) out.push(i);
+      return out;
+    }
+    case 'take': return (args[0] as readonly Value[]).slice(0, Math.max(0, args[1] as number));
+    case 'skip': return (args[0] as readonly Value[]).slice(Math.max(0, args[1] as number));
+    case 'values': {
+      const m = args[0] as { readonly [k: string]: Value };
+      return mapKeys(m, argTypes[0]?.k === 'map' ? argTypes[0].key : undefined).map((k) => m[String(k)]!);
+    }
+    case 'remove': {
+      const m = args[0] as { readonly [k: string]: Value };
+      const key = String(args[1]);
+      if (!Object.prototype.hasOwnProperty.call(m, key)) return m;
+      const out: { [k: string]: Value } = {};
+      for (const k of Object.keys(m)) {
+        if (k === key) continue;
+        if (k === '__proto__') Object.defineProperty(out, k, { value: m[k]!, enumerable: true, writable: true, configurable: true });
+        else out[k] = m[k]!;
+      }
+      return out;
+    }
   }
 }
 
