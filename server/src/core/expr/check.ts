@@ -3,8 +3,12 @@ import type { SourceRange } from '../source';
 import type { BinaryOp, Expr, ExprName } from './ast';
 import type { Checked, CheckedWithSource } from './checked';
 import { checkCall } from './checkCalls';
+import { costOf } from './cost';
+import { narrowScope } from './narrow';
+
+export { checkedChildren, costOf } from './cost';
 import type { ExprEnv, ExprReport, NodePropertyView } from './env';
-import { ASSUMED_COLLECTION_SIZE, MAX_EVALUATION_COST, MAX_EXPRESSION_DEPTH } from './limits';
+import { MAX_EVALUATION_COST, MAX_EXPRESSION_DEPTH } from './limits';
 import { ANY, BOOL, elementType, INT, isOrdered, joinTypes, listOf, NODE, NONE, setOf, STRING, TIME, type Type, typeToString } from './types';
 import { canonicalSet } from './values';
 
@@ -99,24 +103,9 @@ export class ExprChecker {
     }
   }
 
-  /**
-   * The scope in which `cond` is known to be `when`: a variable of an
-   * optional type tested against none (`x != none`, `not (x == none)`, and
-   * conjunctions of such tests when true, disjunctions when false) is bound
-   * again, to the same slot, with the type it has when it is not none.
-   */
+  /** The scope in which `cond` is known to be `when` (see narrowScope). */
   narrow(cond: Expr, when: boolean, scope: Binding | undefined): Binding | undefined {
-    if (cond.kind === 'unary' && cond.op === 'not') return this.narrow(cond.operand, !when, scope);
-    if (cond.kind !== 'binary') return scope;
-    if (cond.op === 'and' && when) return this.narrow(cond.right, true, this.narrow(cond.left, true, scope));
-    if (cond.op === 'or' && !when) return this.narrow(cond.right, false, this.narrow(cond.left, false, scope));
-    if (!((cond.op === '!=' && when) || (cond.op === '==' && !when))) return scope;
-    const named = cond.left.kind === 'name' && cond.right.kind === 'none' ? cond.left : cond.right.kind === 'name' && cond.left.kind === 'none' ? cond.right : undefined;
-    if (!named || named.kind !== 'name') return scope;
-    let b = scope;
-    while (b && b.name !== named.name.text) b = b.outer;
-    if (!b || b.type.k !== 'optional') return scope;
-    return { name: b.name, slot: b.slot, type: b.type.of, ...(b.nodes ? { nodes: b.nodes } : {}), ...(scope ? { outer: scope } : {}) };
+    return narrowScope(cond, when, scope);
   }
 
   /** The target of `X.prop` (or a node argument, `A.vc(X)`): an unknown bare name there is meant as a node (DS110, as in the rest of the file). */
@@ -353,40 +342,6 @@ function depthOf(e: Expr): number {
 }
 
 import { childrenOf as childExprs } from './ast';
-
-/** A static estimate of the evaluations one check takes (see limits.ts). */
-export function costOf(c: Checked, nodeCount: number): number {
-  const size = (over: Checked): number => (over.nodes ? over.nodes.length : over.op === 'set' || over.op === 'list' ? over.items.length : ASSUMED_COLLECTION_SIZE);
-  switch (c.op) {
-    case 'quantifier': return costOf(c.over, nodeCount) + Math.max(1, size(c.over)) ** c.slots.length * costOf(c.body, nodeCount);
-    case 'aggregate': return costOf(c.over, nodeCount) + Math.max(1, size(c.over)) * ((c.where ? costOf(c.where, nodeCount) : 0) + (c.map ? costOf(c.map, nodeCount) : 1));
-    default: return 1 + checkedChildren(c).reduce((sum, x) => sum + costOf(x, nodeCount), 0);
-  }
-}
-
-export function checkedChildren(c: Checked): Checked[] {
-  switch (c.op) {
-    case 'prop': return c.arg ? [c.target, c.arg] : [c.target];
-    case 'set':
-    case 'list': return [...c.items];
-    case 'record': return c.fields.map(([, f]) => f);
-    case 'field': return [c.target];
-    case 'index': return [c.target, c.index];
-    case 'neg':
-    case 'not': return [c.operand];
-    case 'arith':
-    case 'cmp':
-    case 'logic': return [c.left, c.right];
-    case 'in': return [c.element, c.collection];
-    case 'if': return [c.cond, c.then, c.else];
-    case 'quantifier': return [c.over, c.body];
-    case 'aggregate': return [c.over, ...(c.where ? [c.where] : []), ...(c.map ? [c.map] : [])];
-    case 'call':
-    case 'user-call':
-    case 'random': return [...c.args];
-    default: return [];
-  }
-}
 
 /**
  * Type-checks an expression against `env`, reporting every problem to
