@@ -7,6 +7,7 @@ import { NODE_PROPERTIES } from '../../core/nodeProperties';
 import { PROTOCOLS } from '../../core/protocols/registry';
 import { dsyncLexer } from '../../core/syntax/lexer';
 import { completeExpression } from './exprCompletion';
+import { completeInProtocol } from './protocolCompletion';
 
 /** Statement starters with snippets, in the order a scenario is usually written. */
 const STATEMENTS: readonly { label: string; snippet: string; doc: string }[] = [
@@ -52,6 +53,8 @@ export function complete(text: string, offset: number, nodeNames: readonly strin
   const last = tokens[tokens.length - 1];
   const prev = tokens[tokens.length - 2];
   const block = innermostBlock(tokens);
+  const inProtocol = completeInProtocol(text, offset, tokens, dsyncLexer.tokenize(text).tokens);
+  if (inProtocol) return inProtocol;
   const nodes = (): CompletionItem[] => nodeNames.map((n) => ({ label: n, kind: CompletionItemKind.Variable, detail: 'node' }));
   const lastName = last?.tokenType.name;
   // Inside a written property: the protocols bound anywhere in the file are the sets it may name.
