@@ -11,7 +11,7 @@ import type { DocumentAnalysis } from './analysis';
 import { offsetAt, toLspRange } from './convert';
 import { complete } from './features/completion';
 import { hover } from './features/hover';
-import { NodeNavigation } from './features/navigation';
+import { navigationAt, type NodeNavigation, type ProtocolNavigation } from './features/navigation';
 import { semanticTokens } from './features/semanticTokens';
 import { documentSymbols, foldingRanges } from './features/symbols';
 
@@ -70,7 +70,7 @@ export async function answerQuery<K extends QueryKind>(analysis: DocumentAnalysi
 
 async function answer(analysis: DocumentAnalysis, query: DocumentQuery, isCancelled: () => boolean): Promise<QueryResults[QueryKind]> {
   const offset = (position: Position): number => offsetAt(analysis.text, position.line, position.character);
-  const navigation = (): NodeNavigation => new NodeNavigation(analysis.parsed.ast, analysis.uri);
+  const navigation = (at: number): NodeNavigation | ProtocolNavigation => navigationAt(analysis.parsed.ast, analysis.uri, at);
   switch (query.kind) {
     case 'hover': {
       const stage = analysis.checked.model ? await analysis.simulated() : undefined;
@@ -82,13 +82,13 @@ async function answer(analysis: DocumentAnalysis, query: DocumentQuery, isCancel
       return complete(analysis.text, offset(query.position), names);
     }
     case 'definition':
-      return navigation().definition(offset(query.position));
+      return navigation(offset(query.position)).definition(offset(query.position));
     case 'references':
-      return navigation().references(offset(query.position), query.includeDeclaration);
+      return navigation(offset(query.position)).references(offset(query.position), query.includeDeclaration);
     case 'prepareRename':
-      return navigation().prepareRename(offset(query.position));
+      return navigation(offset(query.position)).prepareRename(offset(query.position));
     case 'rename':
-      return navigation().rename(offset(query.position), query.newName);
+      return navigation(offset(query.position)).rename(offset(query.position), query.newName);
     case 'documentSymbol':
       return documentSymbols(analysis.parsed, analysis.text);
     case 'foldingRange':
