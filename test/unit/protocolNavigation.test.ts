@@ -1,6 +1,9 @@
 import { describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { ResponseError, type Location, type WorkspaceEdit } from 'vscode-languageserver';
+import type * as A from '../../server/src/core/syntax/ast';
 import { DocumentAnalysis } from '../../server/src/lsp/analysis';
 import { answerQuery } from '../../server/src/lsp/queries';
 import { DEFAULT_SETTINGS } from '../../server/src/shared/requests';
@@ -103,4 +106,32 @@ describe('navigation in written protocols', () => {
     const text = `${T}nodes A, B\nat 1ms A -> B "x"\n`;
     assert.deepEqual(await refs(text, 'A', 0), ['A@27', 'A@28']);
   });
+});
+
+describe('navigation on the written protocol samples', () => {
+  const dir = path.join(process.env['DSYNC_ROOT'] ?? process.cwd(), 'samples', 'protocols');
+  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.dsync'))) {
+    test(`${file}: every use of a member, message or timer name in the protocol goes to a declaration`, async () => {
+      const text = fs.readFileSync(path.join(dir, file), 'utf8');
+      const analysis = analysisOf(text);
+      const protocols = analysis.parsed.ast.statements.filter((s): s is A.ProtocolDecl => s.kind === 'protocol');
+      assert.ok(protocols.length > 0);
+      let checked = 0;
+      for (const p of protocols) {
+        const declared = new Set(p.members.flatMap((m) => (m.kind === 'handler' ? [] : [m.name.text])));
+        const tokens = analysis.parsed.tokens;
+        for (const [i, t] of tokens.entries()) {
+          if (t.startOffset <= p.bodyRange.startOffset || t.startOffset >= p.bodyRange.endOffset || !declared.has(t.image)) continue;
+          // Not uses: a trigger word (`on start` beside an option named start), a field or record key before `:`, a record field after `.`.
+          if (['Kw_on', 'Dot'].includes(tokens[i - 1]?.tokenType.name ?? '') || tokens[i + 1]?.tokenType.name === 'Colon') continue;
+          const before = text.slice(0, t.startOffset);
+          const position = { line: before.split('\n').length - 1, character: t.startOffset - before.lastIndexOf('\n') - 1 };
+          const found = await answerQuery(analysis, { kind: 'definition', position }, () => false);
+          assert.ok(found.length > 0, `${file}:${position.line + 1}:${position.character + 1} ${t.image}`);
+          checked++;
+        }
+      }
+      assert.ok(checked > 10);
+    });
+  }
 });
