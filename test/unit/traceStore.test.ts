@@ -100,7 +100,8 @@ function randomTrace(seed: number, width: number, count: number): { store: Trace
 
 describe('columnar trace store', () => {
   test('gives back every event exactly as appended, on random traces (derived and stored fields, wide values)', () => {
-    for (const [seed, width] of [[1, 3], [2, 5], [3, 1], [4, 40]] as const) {
+    // Widths on both sides of the store's copied-clock limit (1,024 nodes).
+    for (const [seed, width] of [[1, 3], [2, 5], [3, 1], [4, 40], [7, 1100]] as const) {
       const { store: s, events } = randomTrace(seed, width, 3000);
       assert.equal(s.length, events.length);
       events.forEach((event, i) => {
@@ -171,6 +172,10 @@ describe('column', () => {
     for (let i = 0; i < n; i++) assert.equal(c.get(i), i * 3 - 7);
     assert.equal(c.peek(n + 5), 0);
     assert.equal(c.peek(10 * CHUNK), 0);
+    const runs = Column.int32();
+    const values = Int32Array.from({ length: 40 }, (_, i) => i + 1);
+    for (let at = 0; at < CHUNK + 100; at += 40) runs.setAll(at, values); // one run straddles the chunk boundary
+    for (let i = 0; i < CHUNK + 100; i++) assert.equal(runs.get(i), (i % 40) + 1, `element ${i}`);
     const f = Column.float64();
     f.set(5 * CHUNK + 3, 2 ** 40 + 0.5); // far past the end: the chunks between are made
     assert.equal(f.get(5 * CHUNK + 3), 2 ** 40 + 0.5);

@@ -51,6 +51,16 @@ export class Column {
     chunk[o] = value;
   }
 
+  /** Writes `values` from element `at` on: one copy when they fall in one chunk. */
+  setAll(at: number, values: Int32Array): void {
+    const n = values.length;
+    if (n === 0) return;
+    this.set(at + n - 1, values[n - 1]!); // makes room up to the last one
+    const o = at & MASK;
+    if (o + n <= CHUNK) this.chunks[at >>> SHIFT]!.set(values, o);
+    else for (let i = 0; i < n - 1; i++) this.set(at + i, values[i]!);
+  }
+
   /** Bytes the column's arrays hold (capacity, not only what is used). */
   get bytes(): number {
     let bytes = 0;

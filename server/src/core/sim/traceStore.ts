@@ -52,6 +52,12 @@ export class TraceStore {
   private messages = 0;
   /** Per node, where its last written vector clock starts (−1: none yet). */
   private readonly lastVc: Int32Array;
+  /**
+   * Per node, a copy of that vector clock, so that the comparison every
+   * event makes reads a plain array instead of the column; kept up to
+   * COPIED_WIDTH nodes (it holds width² entries), past that the column is read.
+   */
+  private readonly lastCopy: Int32Array[] | undefined;
   /** Per message id: its send's seq + 1 (0: unknown), and its receiver. */
   private readonly msgSend = Column.int32();
   private readonly msgTo = Column.int32();
@@ -69,6 +75,7 @@ export class TraceStore {
   constructor(private readonly width: number) {
     if (width >= MAX_NODES) throw new Error(`a recorded trace holds at most ${MAX_NODES - 1} nodes`);
     this.lastVc = new Int32Array(width).fill(-1);
+    this.lastCopy = width <= COPIED_WIDTH ? Array.from({ length: width }, () => new Int32Array(width)) : undefined;
   }
 
   get length(): number {
@@ -257,10 +264,11 @@ export class TraceStore {
   /** Where a vector clock with `vc`'s entries other than `node`'s starts: the node's last one when those are unchanged. */
   private vectorFor(node: number, vc: Int32Array): number {
     const last = this.lastVc[node]!;
+    const copy = this.lastCopy?.[node];
     if (last >= 0) {
       let same = true;
       for (let i = 0; i < this.width; i++) {
-        if (i !== node && this.vcs.get(last + i) !== vc[i]) {
+        if (i !== node && (copy ? copy[i] : this.vcs.get(last + i)) !== vc[i]) {
           same = false;
           break;
         }
@@ -268,7 +276,8 @@ export class TraceStore {
       if (same) return last;
     }
     const at = this.vcUsed;
-    for (let i = 0; i < this.width; i++) this.vcs.set(at + i, vc[i]!);
+    this.vcs.setAll(at, vc);
+    copy?.set(vc);
     this.vcUsed += this.width;
     this.lastVc[node] = at;
     return at;
@@ -335,6 +344,8 @@ function arrayIndex(key: string): number {
 }
 
 const EMPTY_VC = new Int32Array(0);
+/** Most nodes for which the store keeps a copy of each node's last vector clock (4 MB of copies at most). */
+const COPIED_WIDTH = 1024;
 const DUPLICATE_COPY = 'duplicate copy';
 const WIDE = -2147483648;
 const F_LOCAL = 0;
