@@ -42,3 +42,20 @@ describe('hover on a written protocol state variable', () => {
     assert.ok(!onField?.includes('stable term'), onField);
   });
 });
+
+describe('hover on a written protocol message type', () => {
+  test('shows its fields and how many the run sent and received, counted from the trace', async () => {
+    const analysis = new DocumentAnalysis('file:///h.dsync', 1, TEXT, DEFAULT_SETTINGS, () => false);
+    const stage = await analysis.simulated();
+    assert.equal(stage.kind, 'done');
+    const run = stage.kind === 'done' ? stage.result : undefined;
+    const sends = run!.events.length > 0 ? run!.events : [...Array(run!.trace!.length).keys()].map((i) => run!.trace!.event(i)!);
+    const count = (kind: string): number => sends.filter((e) => e.kind === kind && e.label === 'Vote').length;
+    assert.ok(count('send') > 0);
+    for (const anchor of ['message Vote', 'reply Vote', 'on Vote']) {
+      const text = await hoverAt(analysis, anchor, anchor.indexOf('Vote'));
+      assert.ok(text?.startsWith('**message Vote** `{ term: int }` (leader_election)'), text);
+      assert.ok(text!.includes(`in the run: ${count('send')} sent, ${count('receive')} received`), text);
+    }
+  });
+});

@@ -15,7 +15,7 @@ import { formatClockReading, formatDuration, formatPpm } from '../../core/units'
 import { nodeOccurrences } from '../../core/analysis/references';
 import { toLspRange } from '../convert';
 import { expressionNameHover } from './exprHover';
-import { stateVariableHover } from './protocolHover';
+import { messageTypeHover, stateVariableHover } from './protocolHover';
 import { contains, statementAt, tokenAt } from './locate';
 
 /** Long collections (a Raft log) show their last few elements in a hover. */
@@ -36,7 +36,8 @@ export function hover(parsed: ParseResult, checked: CheckResult, run: RunResult 
     return { contents: { kind: 'markdown', value: nodeHover(nodeHit.name, checked, run) }, range: toLspRange(nodeHit.range) };
   }
   if (!stmt) return null;
-  const state = stmt.kind === 'protocol' || stmt.kind === 'invariant' || stmt.kind === 'expect' ? stateVariableHover(parsed.ast, checked, run, offset) : undefined;
+  const inProtocolTerms = stmt.kind === 'protocol' || stmt.kind === 'invariant' || stmt.kind === 'expect';
+  const state = inProtocolTerms ? stateVariableHover(parsed.ast, checked, run, offset) ?? messageTypeHover(parsed.ast, run, offset) : undefined;
   if (state) return { contents: { kind: 'markdown', value: state.markdown }, range: toLspRange(state.range) };
   switch (stmt.kind) {
     case 'at':

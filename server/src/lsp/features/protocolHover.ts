@@ -1,7 +1,7 @@
 import type { CheckResult } from '../../core/check/checker';
 import { protocolOccurrences } from '../../core/analysis/protocolReferences';
 import { formatValue } from '../../core/protocols/values';
-import type { RunResult } from '../../core/sim/result';
+import { eventsWhere, type RunResult } from '../../core/sim/result';
 import type * as A from '../../core/syntax/ast';
 import { formatDuration } from '../../core/units';
 import type { SourceRange } from '../../core/source';
@@ -39,6 +39,29 @@ export function stateVariableHover(file: A.DsyncFile, checked: CheckResult, run:
     const value = run.final[index]?.properties[state.name.text];
     const text = value === undefined ? '—' : formatValue(value, { limit: HOVER_ELEMENTS, bare: true }).replace(/\|/g, '\\|');
     lines.push(`| ${run.model.nodes[index]!.name} | ${text}${run.final[index]!.alive ? '' : ' (down)'} |`);
+  }
+  return { markdown: lines.join('\n'), range: hit.range };
+}
+
+/**
+ * Hover on a written protocol's message type (its declaration or a use): its
+ * fields, and how many were sent and received in the run (sends made by this
+ * protocol's statements with that type). Undefined elsewhere.
+ */
+export function messageTypeHover(file: A.DsyncFile, run: RunResult | undefined, offset: number): { markdown: string; range: SourceRange } | undefined {
+  const hit = protocolOccurrences(file).find((o) => contains(o.range, offset) && / message [^ ]+$/.test(o.symbol));
+  if (!hit) return undefined;
+  const protocolName = hit.symbol.slice(0, hit.symbol.indexOf(' message '));
+  const decl = file.statements.find((s): s is A.ProtocolDecl => s.kind === 'protocol' && s.name.text === protocolName);
+  const message = decl?.members.find((m): m is A.MessageMember => m.kind === 'message' && m.name.text === hit.name);
+  if (!decl || !message) return undefined;
+  const fields = message.fields.map((f) => `${f.name.text}: ${f.type.text}`).join(', ');
+  const lines = [`**message ${message.name.text}**${fields ? ` \`{ ${fields} }\`` : ' (no fields)'} (${protocolName})`];
+  if (run) {
+    const inBody = (range: SourceRange): boolean => range.startOffset >= decl.bodyRange.startOffset && range.endOffset <= decl.bodyRange.endOffset;
+    const events = eventsWhere(run, (kind, range) => (kind === 'send' || kind === 'receive') && inBody(range)).filter((e) => e.label === message.name.text && e.protocol === protocolName);
+    const sent = events.filter((e) => e.kind === 'send').length;
+    lines.push('', `in the run: ${sent} sent, ${events.length - sent} received`);
   }
   return { markdown: lines.join('\n'), range: hit.range };
 }
