@@ -3,6 +3,7 @@ import * as assert from 'node:assert/strict';
 import type * as A from '../../server/src/core/syntax/ast';
 import { parse } from '../../server/src/core/syntax/parse';
 import { LEADER_ELECTION } from './support/protocols';
+import { checkText, runText } from './support/scenario';
 
 /** The one protocol of `text`, which must parse without a diagnostic. */
 function protocol(text: string): A.ProtocolDecl {
@@ -154,6 +155,16 @@ describe('protocol parser: members', () => {
     const types = ['int', 'node?', 'set<node>', 'map<string, set<node>>', '{ a: int, b: string }', '"a" | "b"', 'list<{ term: int, cmd: string }>', 'map<node, list<int>>?'];
     const p = protocol(`protocol p {\n${types.map((t, i) => `  var v${i}: ${t.replace(/, /g, ',').replace(/</g, ' < ')} = none`).join('\n')}\n}`);
     assert.deepEqual(p.members.map((m) => (m as A.StateMember).type.text), types);
+  });
+});
+
+describe('protocol parser: `>=` after a type', () => {
+  test('`set<node>= {}` is the type\'s `>` and the initialiser\'s `=`; `>=` in expressions stays a comparison', () => {
+    const p = protocol('protocol p {\n  var x: map<node, set<node>>= {}\n  var y: bool = 2 >= 1\n  on start { if size(x) >= 1 { } }\n}');
+    assert.deepEqual(p.members.slice(0, 2).map((m) => (m as A.StateMember).type.text), ['map<node, set<node>>', 'bool']);
+    assert.equal(((p.members[1] as A.StateMember).initial as { op?: string }).op, '>=');
+    const cond = ((p.members[2] as A.HandlerMember).body.statements[0] as Extract<A.ProtoStmt, { kind: 'if' }>).cond;
+    assert.equal(cond.kind === 'binary' && cond.op, '>=');
   });
 });
 
@@ -377,5 +388,28 @@ describe('protocol parser: scenario rules inside a protocol', () => {
     const text = 'protocol p {\n  on B receive "x" { reply "y" }\n  on start { }\n}';
     assert.deepEqual(problems(text), ["2:8 DS102 a scenario rule 'on NODE receive …' goes outside the protocol; inside it a handler is 'on MESSAGE(m) from p { … }'"]);
     assert.deepEqual(outline(text), ['on start 0']);
+  });
+});
+
+describe('a protocol declaration next to a scenario', () => {
+  test('the rest of the file is checked and run exactly as without it', () => {
+    const scenario = 'scenario s { seed 3  run for 200ms }\nnodes A, B\nevery 20ms A -> B "ping"\non B receive "ping" { reply "pong" }\n';
+    const protocol = LEADER_ELECTION.split('\nnodes')[0]!;
+    const withProtocol = `${scenario}${protocol}\n`;
+    assert.deepEqual(checkText(withProtocol).diagnostics.filter((d) => d.severity === 'error'), []);
+    const plain = runText(scenario);
+    const both = runText(withProtocol);
+    assert.deepEqual(both.events.map((e) => `${e.time} ${e.kind} ${e.node} ${e.local} ${e.lamport}`), plain.events.map((e) => `${e.time} ${e.kind} ${e.node} ${e.local} ${e.lamport}`));
+    assert.ok(both.events.length > 10);
+  });
+});
+
+describe('protocol parser: what the parser only repaired is left out', () => {
+  test('`lett y = 2` is reported once and is not read as an assignment to `lett`', () => {
+    const text = 'protocol p {\n  on start {\n    lett y = 2\n    x = 1\n  }\n  var z int = 0\n  var w: int = 0\n}';
+    const p = parse(text).ast.statements[0] as A.ProtocolDecl;
+    const h = p.members[0] as A.HandlerMember;
+    assert.deepEqual(h.body.statements.map((s) => (s.kind === 'assign' && s.target.kind === 'name' ? s.target.name.text : s.kind)), ['x']);
+    assert.deepEqual(p.members.slice(1).map((m) => (m.kind === 'state' ? m.name.text : m.kind)), ['w']);
   });
 });

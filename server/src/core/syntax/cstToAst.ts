@@ -1,10 +1,9 @@
 import type { CstNode, IToken } from 'chevrotain';
 import { NO_RANGE, type SourceRange } from '../source';
 import type * as A from './ast';
-import type { Diagnostic } from '../diagnostics';
 import { firstChild, isNode, isToken, Missing, need, node, nodeRange, nodes, optional, spanTo, token, tokenRange, unquote } from './cstAccess';
 import { expression, temporal } from './exprToAst';
-import { protocolDecl } from './protocolToAst';
+import { protocolDecl, type BuildContext } from './protocolToAst';
 import { argList, name, optionItem, value } from './valueToAst';
 
 export { tokenRange, unquote };
@@ -14,19 +13,19 @@ export { tokenRange, unquote };
  * the parser stays a pure recogniser. Any piece the parser had to invent or
  * skip during error recovery makes its statement `undefined`: the AST holds
  * only what the user really wrote. Mistakes only the AST builder sees (a
- * `note`'s `{…}` that is not an expression) go to `report`.
+ * `note`'s `{…}` that is not an expression) go to `ctx.report`.
  */
-export function cstToAst(file: CstNode, report: (d: Diagnostic) => void): A.DsyncFile {
+export function cstToAst(file: CstNode, ctx: BuildContext): A.DsyncFile {
   const statements: A.Statement[] = [];
   for (const stmt of nodes(file, 'statement')) {
-    const built = buildStatement(stmt, report);
+    const built = buildStatement(stmt, ctx);
     if (built) statements.push(built);
   }
   // A file without a single token (empty, only comments) has no location: an empty range at the start.
   return { statements, range: Number.isFinite(file.location?.startOffset) ? nodeRange(file) : NO_RANGE };
 }
 
-function buildStatement(stmt: CstNode, report: (d: Diagnostic) => void): A.Statement | undefined {
+function buildStatement(stmt: CstNode, ctx: BuildContext): A.Statement | undefined {
   const inner = firstChild(stmt, isNode);
   if (!inner) return undefined;
   // A node list cut short still declares the names written before the error:
@@ -47,7 +46,7 @@ function buildStatement(stmt: CstNode, report: (d: Diagnostic) => void): A.State
       case 'invariantDecl': return invariantDecl(inner);
       case 'expectDecl': return expectDecl(inner);
       case 'clientDecl': return clientDecl(inner);
-      case 'protocolDecl': return protocolDecl(inner, report);
+      case 'protocolDecl': return protocolDecl(inner, ctx);
       default: return undefined;
     }
   } catch (error) {

@@ -113,7 +113,8 @@ export function parse(text: string): ParseResult {
       const reported = syntaxDiagnostic(error, nesting.tokens, text, quiet);
       if (reported) diagnostics.push(reported);
     }
-    ast = cstToAst(cst, (d) => diagnostics.push(d));
+    const errorOffsets = dsyncParser.errors.map((e) => e.token.startOffset).filter(Number.isFinite);
+    ast = cstToAst(cst, { report: (d) => diagnostics.push(d), hasErrorIn: (from, to) => errorOffsets.some((o) => o >= from && o < to) });
   } catch (error) {
     // MAX_NESTING keeps every rule's recursion shallow; this is the last guard
     // that keeps "never throws" true should some shape still exhaust the stack.

@@ -17,42 +17,63 @@ import { name, optionValue } from './valueToAst';
  * or statement the parser could only partly recover is left out (its syntax
  * error is already reported); the rest of the protocol is kept.
  */
-export function protocolDecl(n: CstNode, report: (d: Diagnostic) => void): A.ProtocolDecl {
+export function protocolDecl(n: CstNode, ctx: BuildContext): A.ProtocolDecl {
   const open = need(token(n, 'LCurly'));
   const close = need(token(n, 'RCurly'));
   const serves = token(n, 'serves');
   for (const stray of nodes(n, 'stray')) {
     const first = (stray.children['token'] ?? []).filter(isToken)[0];
     // A `}` left behind by recovery follows an error already reported.
-    if (first && isReal(first) && first.tokenType === Identifier) report(diagnostic('DS102', unexpectedWord(first, 'member'), tokenRange(first)));
+    if (first && isReal(first) && first.tokenType === Identifier) ctx.report(diagnostic('DS102', unexpectedWord(first, 'member'), tokenRange(first)));
   }
   return {
     kind: 'protocol',
-    name: declared(need(token(n, 'name')), report),
+    name: declared(need(token(n, 'name')), ctx),
     ...(serves ? { serves: name(serves) } : {}),
-    members: nodes(n, 'member').flatMap(optional((m) => member(m, report))),
+    members: nodes(n, 'member').flatMap(optional((m) => member(m, ctx))),
     bodyRange: spanRanges(tokenRange(open), tokenRange(close)),
     range: nodeRange(n),
   };
 }
 
-function member(n: CstNode, report: (d: Diagnostic) => void): A.ProtocolMember {
+/**
+ * What building a protocol needs besides the CST: where to report mistakes
+ * only the builder sees, and where the parser reported a syntax error.
+ */
+export interface BuildContext {
+  readonly report: (d: Diagnostic) => void;
+  /**
+   * Whether a syntax error was reported in [from, to): a member or statement
+   * holding one was read only by Chevrotain's repairs (`lett y = 2` read as
+   * `lett = 2` with `y` deleted) and is left out, as its error is reported.
+   */
+  readonly hasErrorIn: (from: number, to: number) => boolean;
+}
+
+/** Leaves out what holds a syntax error between `from` and `to` (the head of a handler, `if` or `for`: their blocks are judged statement by statement). */
+function checkRepaired(ctx: BuildContext, from: number, to: number): void {
+  if (ctx.hasErrorIn(from, to)) throw new Missing();
+}
+
+function member(n: CstNode, ctx: BuildContext): A.ProtocolMember {
   const inner = need(firstChild(n, isNode));
   if (inner.recoveredNode) throw new Missing();
   const range = nodeRange(inner);
+  const body = inner.name === 'handlerMember' ? node(inner, 'body') : undefined;
+  checkRepaired(ctx, range.startOffset, body ? nodeRange(body).startOffset : range.endOffset);
   switch (inner.name) {
-    case 'optionMember': return optionMember(inner, range, report);
-    case 'namedValue': return { kind: 'const', ...namedValue(inner, report), range };
+    case 'optionMember': return optionMember(inner, range, ctx);
+    case 'namedValue': return { kind: 'const', ...namedValue(inner, ctx), range };
     case 'messageMember': {
       if (token(inner, 'LCurly')) need(token(inner, 'RCurly'));
       const fields = nodes(inner, 'field').flatMap(optional((f): A.MessageField => ({ name: name(need(token(f, 'name'))), type: typeRef(need(node(f, 'type'))), range: nodeRange(f) })));
-      return { kind: 'message', name: declared(need(token(inner, 'name')), report), fields, range };
+      return { kind: 'message', name: declared(need(token(inner, 'name')), ctx), fields, range };
     }
     case 'stateMember':
       return {
         kind: 'state',
         durability: need(token(inner, 'word')).image === 'stable' ? 'stable' : 'var',
-        name: declared(need(token(inner, 'name')), report),
+        name: declared(need(token(inner, 'name')), ctx),
         type: typeRef(need(node(inner, 'type'))),
         initial: expression(need(node(inner, 'initial'))),
         range,
@@ -61,13 +82,13 @@ function member(n: CstNode, report: (d: Diagnostic) => void): A.ProtocolMember {
       need(token(inner, 'RParen'));
       return {
         kind: 'fn',
-        name: declared(need(token(inner, 'name')), report),
-        params: nodes(inner, 'param').map((p) => ({ name: declared(need(token(p, 'name')), report), type: typeRef(need(node(p, 'type'))), range: nodeRange(p) })),
+        name: declared(need(token(inner, 'name')), ctx),
+        params: nodes(inner, 'param').map((p) => ({ name: declared(need(token(p, 'name')), ctx), type: typeRef(need(node(p, 'type'))), range: nodeRange(p) })),
         result: typeRef(need(node(inner, 'result'))),
         body: expression(need(node(inner, 'body'))),
         range,
       };
-    default: return handler(inner, range, report);
+    default: return handler(inner, range, ctx);
   }
 }
 
@@ -87,23 +108,23 @@ export function unexpectedWord(found: IToken, where: 'member' | 'statement'): st
 }
 
 /** A name a protocol declares or binds: a keyword there is reported (DS114) and kept, so the declaration is not lost. */
-function declared(t: IToken, report: (d: Diagnostic) => void): A.Name {
-  if (t.tokenType !== Identifier) report(diagnostic('DS114', `'${t.image}' is a keyword and cannot be used as a name; pick another name`, tokenRange(t)));
+function declared(t: IToken, ctx: BuildContext): A.Name {
+  if (t.tokenType !== Identifier) ctx.report(diagnostic('DS114', `'${t.image}' is a keyword and cannot be used as a name; pick another name`, tokenRange(t)));
   return name(t);
 }
 
 /** `const NAME [: T] = e` and `let NAME [: T] = e`: one rule, a member or a statement by where it stands. */
-function namedValue(n: CstNode, report: (d: Diagnostic) => void): { name: A.Name; type?: A.TypeRef; value: Expr } {
+function namedValue(n: CstNode, ctx: BuildContext): { name: A.Name; type?: A.TypeRef; value: Expr } {
   const type = node(n, 'type');
-  return { name: declared(need(token(n, 'name')), report), ...(type ? { type: typeRef(type) } : {}), value: expression(need(node(n, 'value'))) };
+  return { name: declared(need(token(n, 'name')), ctx), ...(type ? { type: typeRef(type) } : {}), value: expression(need(node(n, 'value'))) };
 }
 
-function optionMember(n: CstNode, range: SourceRange, report: (d: Diagnostic) => void): A.OptionMember {
+function optionMember(n: CstNode, range: SourceRange, ctx: BuildContext): A.OptionMember {
   const choices = (n.children['choice'] ?? []).filter(isToken).map((t) => ({ value: unquote(t.image), range: tokenRange(t) }));
   const defaults = nodes(n, 'default');
   return {
     kind: 'option',
-    name: declared(need(token(n, 'name')), report),
+    name: declared(need(token(n, 'name')), ctx),
     optionKind: (n.children['kindWord'] ?? []).filter(isToken).map(name),
     ...(choices.length > 0 ? { choices } : {}),
     ...(defaults.length > 0 ? { defaultValue: defaults.map(optionValue) } : {}),
@@ -111,53 +132,55 @@ function optionMember(n: CstNode, range: SourceRange, report: (d: Diagnostic) =>
   };
 }
 
-function handler(n: CstNode, range: SourceRange, report: (d: Diagnostic) => void): A.HandlerMember {
-  const trigger = handlerTrigger(need(node(n, 'trigger')), report);
+function handler(n: CstNode, range: SourceRange, ctx: BuildContext): A.HandlerMember {
+  const trigger = handlerTrigger(need(node(n, 'trigger')), ctx);
   const guardNode = node(n, 'guard');
   let guard: Expr | undefined;
   if (guardNode) {
     guard = expression(guardNode);
     if (trigger.kind !== 'message') {
       const when = need(token(n, 'when'));
-      report(diagnostic('DS102', `'when' guards a message handler only; 'on ${trigger.kind === 'start' ? 'start' : 'timer'}' always runs: move the condition into an 'if' in the body`, spanRanges(tokenRange(when), guard.range)));
+      ctx.report(diagnostic('DS102', `'when' guards a message handler only; 'on ${trigger.kind === 'start' ? 'start' : 'timer'}' always runs: move the condition into an 'if' in the body`, spanRanges(tokenRange(when), guard.range)));
       guard = undefined;
     }
   }
-  return { kind: 'handler', trigger, ...(guard ? { guard } : {}), body: block(need(node(n, 'body')), report), range };
+  return { kind: 'handler', trigger, ...(guard ? { guard } : {}), body: block(need(node(n, 'body')), ctx), range };
 }
 
-function handlerTrigger(n: CstNode, report: (d: Diagnostic) => void): A.HandlerTrigger {
+function handlerTrigger(n: CstNode, ctx: BuildContext): A.HandlerTrigger {
   const range = nodeRange(n);
   if (token(n, 'start')) return { kind: 'start', range };
   const timer = token(n, 'timer');
-  if (timer) return { kind: 'timer', timer: declared(timer, report), range };
+  if (timer) return { kind: 'timer', timer: declared(timer, ctx), range };
   if (token(n, 'LParen')) need(token(n, 'RParen'));
   const payload = token(n, 'payload');
   const sender = token(n, 'sender');
-  return { kind: 'message', message: name(need(token(n, 'message'))), ...(payload ? { payload: declared(payload, report) } : {}), ...(sender ? { sender: declared(sender, report) } : {}), range };
+  return { kind: 'message', message: name(need(token(n, 'message'))), ...(payload ? { payload: declared(payload, ctx) } : {}), ...(sender ? { sender: declared(sender, ctx) } : {}), range };
 }
 
-function block(n: CstNode, report: (d: Diagnostic) => void): A.Block {
+function block(n: CstNode, ctx: BuildContext): A.Block {
   if (n.recoveredNode) throw new Missing();
   need(token(n, 'RCurly'));
-  return { statements: nodes(n, 'statement').flatMap(optional((s) => statement(s, report))), range: nodeRange(n) };
+  return { statements: nodes(n, 'statement').flatMap(optional((s) => statement(s, ctx))), range: nodeRange(n) };
 }
 
-function statement(n: CstNode, report: (d: Diagnostic) => void): A.ProtoStmt {
+function statement(n: CstNode, ctx: BuildContext): A.ProtoStmt {
   const inner = need(firstChild(n, isNode));
   if (inner.recoveredNode) throw new Missing();
   const range = nodeRange(inner);
+  const body = inner.name === 'ifStmt' ? node(inner, 'then') : inner.name === 'forStmt' ? node(inner, 'body') : undefined;
+  checkRepaired(ctx, range.startOffset, body ? nodeRange(body).startOffset : range.endOffset);
   switch (inner.name) {
     case 'assignStmt': return { kind: 'assign', target: assignTarget(inner), value: expression(need(node(inner, 'value'))), range };
-    case 'namedValue': return { kind: 'let', ...namedValue(inner, report), range };
-    case 'ifStmt': return ifStmt(inner, report);
+    case 'namedValue': return { kind: 'let', ...namedValue(inner, ctx), range };
+    case 'ifStmt': return ifStmt(inner, ctx);
     case 'forStmt':
-      return { kind: 'for', variable: declared(need(token(inner, 'variable')), report), over: expression(need(node(inner, 'over'))), body: block(need(node(inner, 'body')), report), range };
+      return { kind: 'for', variable: declared(need(token(inner, 'variable')), ctx), over: expression(need(node(inner, 'over'))), body: block(need(node(inner, 'body')), ctx), range };
     case 'sendStmt': return { kind: 'send', value: messageValue(need(node(inner, 'value'))), to: expression(need(node(inner, 'target'))), range };
     case 'replyStmt': return { kind: need(token(inner, 'verb')).image as 'broadcast' | 'reply', value: messageValue(need(node(inner, 'value'))), range };
-    case 'timerStmt': return { kind: 'timer', timer: declared(need(token(inner, 'timer')), report), after: expression(need(node(inner, 'after'))), range };
-    case 'cancelStmt': return { kind: 'cancel', timer: declared(need(token(inner, 'timer')), report), range };
-    case 'noteStmt': return { kind: 'note', parts: noteParts(need(token(inner, 'text')), report), range };
+    case 'timerStmt': return { kind: 'timer', timer: declared(need(token(inner, 'timer')), ctx), after: expression(need(node(inner, 'after'))), range };
+    case 'cancelStmt': return { kind: 'cancel', timer: declared(need(token(inner, 'timer')), ctx), range };
+    case 'noteStmt': return { kind: 'note', parts: noteParts(need(token(inner, 'text')), ctx.report), range };
     default: {
       need(token(inner, 'RParen'));
       return { kind: 'clock', action: need(token(inner, 'action')).image as 'step' | 'slew', amount: expression(need(node(inner, 'amount'))), range };
@@ -165,16 +188,16 @@ function statement(n: CstNode, report: (d: Diagnostic) => void): A.ProtoStmt {
   }
 }
 
-function ifStmt(n: CstNode, report: (d: Diagnostic) => void): A.ProtoStmt {
+function ifStmt(n: CstNode, ctx: BuildContext): A.ProtoStmt {
   const elseIf = node(n, 'elseIf');
   const elseBlock = node(n, 'else');
   let otherwise: A.Block | undefined;
   if (elseIf) {
     // `else if …` is an else block holding one `if`: the AST has one way to say it.
-    const nested = ifStmt(elseIf, report);
+    const nested = ifStmt(elseIf, ctx);
     otherwise = { statements: [nested], range: nested.range };
-  } else if (elseBlock) otherwise = block(elseBlock, report);
-  return { kind: 'if', cond: expression(need(node(n, 'cond'))), then: block(need(node(n, 'then')), report), ...(otherwise ? { else: otherwise } : {}), range: nodeRange(n) };
+  } else if (elseBlock) otherwise = block(elseBlock, ctx);
+  return { kind: 'if', cond: expression(need(node(n, 'cond'))), then: block(need(node(n, 'then')), ctx), ...(otherwise ? { else: otherwise } : {}), range: nodeRange(n) };
 }
 
 /** `x`, `rec.field`, `log[i]`, `m[k].f`: the steps in source order (the CST keeps them by label). */

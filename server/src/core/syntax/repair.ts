@@ -283,6 +283,9 @@ export function keywordsAsNodeNames(tokens: IToken[]): IToken[] {
 
 // ---- `>=` closing a type --------------------------------------------------
 
+/** Tokens a type is written with: any other token ends it (and with it any `<` left open). */
+const IN_TYPES: ReadonlySet<string> = new Set(['Identifier', 'Less', 'Comma', 'Question', 'LCurly', 'RCurly', 'Colon', 'StringLiteral', 'Pipe']);
+
 /** Type names that take `<…>`: a `<` right after one opens a type's brackets. */
 const GENERIC_TYPES: ReadonlySet<string> = new Set(['set', 'list', 'map']);
 
@@ -291,7 +294,8 @@ const GENERIC_TYPES: ReadonlySet<string> = new Set(['set', 'list', 'map']);
  * type's `<` is open it is the type's `>` and the initialiser's `=`. Split
  * so (the formatter then writes `set<node> = {}`); every other `>=` stays.
  */
-export function splitTypeCloses(tokens: readonly IToken[]): IToken[] {
+export function splitTypeCloses(tokens: IToken[]): IToken[] {
+  if (!tokens.some((t) => t.tokenType === GreaterEqual)) return tokens;
   const out: IToken[] = [];
   let open = 0;
   for (const t of tokens) {
@@ -304,7 +308,7 @@ export function splitTypeCloses(tokens: readonly IToken[]): IToken[] {
       out.push({ ...t, image: '>', endOffset: t.startOffset, endColumn: t.startColumn, tokenType: Greater, tokenTypeIdx: Greater.tokenTypeIdx! });
       out.push({ ...t, image: '=', startOffset: at, endOffset: at, startColumn: (t.startColumn ?? 1) + 1, tokenType: Equals, tokenTypeIdx: Equals.tokenTypeIdx! });
       continue;
-    } else if (t.tokenType !== Identifier && t.tokenType !== Less && t.tokenType.name !== 'Comma' && t.tokenType.name !== 'Question' && t.tokenType.name !== 'LCurly' && t.tokenType.name !== 'RCurly' && t.tokenType.name !== 'Colon' && t.tokenType.name !== 'StringLiteral' && t.tokenType.name !== 'Pipe') open = 0;
+    } else if (!IN_TYPES.has(t.tokenType.name)) open = 0;
     out.push(t);
   }
   return out;
