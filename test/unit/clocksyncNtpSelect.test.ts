@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { intersection, selectAndCombine, type Candidate } from '../../server/src/core/protocols/ntpSelect';
 import { MS } from '../../server/src/core/units';
-import { eventsOf, nameOf, runText } from './support/scenario';
+import { checkText, eventsOf, nameOf, runText } from './support/scenario';
 
 const c = (name: string, offset: number, distance: number, stratum = 1, jitter = 0): Candidate => ({ name, offset, distance, stratum, jitter });
 
@@ -67,7 +67,7 @@ network { latency 2ms..3ms }
 clock S3 { offset +500ms }
 clock A { offset +3ms }
 sync ntp { servers S1, S2, S3; clients A; poll 1s }
-expect A.falsetickers == "S3" at end
+expect A.falsetickers == {S3} at end
 expect A.sync_state == "synced" at end
 expect A.server != "S3" at end
 expect A.offset_estimate < 1ms at end
@@ -78,6 +78,19 @@ expect A.offset_estimate > -1ms at end`);
     assert.ok(adjusts.length > 0 && adjusts.every((e) => e.data!['step'] === undefined));
     assert.ok(notes(r, 'A').some((e) => e.detail?.startsWith('falseticker S3')));
     assert.ok(Math.abs(r.final.find((n) => n.name === 'A')!.offset) < 1 * MS);
+  });
+
+  test('falsetickers is a set<node>: membership and size work, and comparing it with a string is a type error', () => {
+    const scenario = (expect: string) => `scenario ft { seed 1  run for 3s }
+nodes S1, S2, S3, A
+network { latency 2ms..3ms }
+clock S3 { offset +500ms }
+sync ntp { servers S1, S2, S3; clients A; poll 1s }
+${expect}`;
+    const r = runText(scenario('expect S3 in A.falsetickers at end\nexpect not (S1 in A.falsetickers) at end\nexpect size(A.falsetickers) == 1 at end\nexpect A.falsetickers != {} at end'));
+    assert.deepEqual(r.expectations.map((e) => e.outcome?.passed), [true, true, true, true]);
+    const codes = checkText(scenario('expect A.falsetickers == "S3" at end')).diagnostics.map((d) => d.code);
+    assert.deepEqual(codes, ['DS133']);
   });
 
   test('two servers that disagree: no majority, reported, and A follows neither (no alternating steps)', () => {

@@ -86,7 +86,8 @@ class NtpNode implements ProtocolNode {
   private systemPeer: Peer | undefined;
   /** The last selection's result: the system peer's root distance parts, falsetickers noted, whether a sample is new. */
   private system = { rootDelay: 0, rootDispersion: 0 };
-  private falsetickers = '';
+  /** Names of the servers the last selection rejected, sorted (a canonical `set<node>`). */
+  private falsetickers: readonly string[] = [];
   private freshSample = false;
 
   constructor(private readonly ctx: NodeContext) {
@@ -230,10 +231,12 @@ class NtpNode implements ProtocolNode {
     const result = selectAndCombine(candidates, this.systemPeer?.name);
     if (result.kind === 'none') return this.lost();
     if (result.kind === 'no-majority') return this.noMajority(result.candidates);
-    const falsetickers = result.falsetickers.map((c) => c.name).join(', ');
-    if (falsetickers !== this.falsetickers) {
+    // Sorted as sets are (expr/values.ts canonicalSet orders strings by code unit, as sort() does).
+    const falsetickers = result.falsetickers.map((c) => c.name).sort();
+    if (falsetickers.join() !== this.falsetickers.join()) {
       this.falsetickers = falsetickers;
-      if (falsetickers) this.ctx.note(`falseticker${result.falsetickers.length > 1 ? 's' : ''} ${falsetickers}: outside the intersection of the others' correctness intervals`, { falsetickers });
+      const names = falsetickers.join(', ');
+      if (names) this.ctx.note(`falseticker${falsetickers.length > 1 ? 's' : ''} ${names}: outside the intersection of the others' correctness intervals`, { falsetickers: names });
     }
     const chosen = candidates.find((c) => c.name === result.systemPeer.name)!;
     if (chosen.peer !== this.systemPeer) {
@@ -295,7 +298,7 @@ export const ntp: ProtocolDefinition = {
     ...SYNC_PROPERTIES,
     { name: 'stratum', type: 'int', doc: "this node's stratum: 1 for the servers, one more than its server's when synchronised, 16 when not" },
     { name: 'server', type: 'string', doc: 'the server this node currently follows (the system peer)' },
-    { name: 'falsetickers', type: 'string', doc: "the servers the last selection rejected as falsetickers, comma-separated ('' when none)" },
+    { name: 'falsetickers', type: 'set<node>', doc: 'the servers the last selection rejected as falsetickers ({} when none)' },
   ],
   members(options, allNodes) {
     const inTiers = new Set(ntpTiers(options, allNodes).flat());
