@@ -12,6 +12,7 @@ import { LspHarness } from './lspClient';
  */
 const STOPPED_URI = 'file:///work/verdict_stopped.dsync';
 const FAILING_URI = 'file:///work/verdict_failing.dsync';
+const CONVERGES_URI = 'file:///work/verdict_converges.dsync';
 const scenario = (header: string, expectation: string): string =>
   `scenario v { seed 1  run for 1s ${header} }\nnodes A, B\nevery 10ms A -> B "x"\nexpect ${expectation}\n`;
 
@@ -23,6 +24,8 @@ describe('language server: undecided and failed expectations', () => {
     lsp.client.onNotification(StatusNotification, (p) => void statuses.push(p));
     lsp.open(STOPPED_URI, scenario('max_events 5', 'B.received == 100'));
     lsp.open(FAILING_URI, scenario('', 'B.received == 1000'));
+    // The budget stops the run at t≈20ms, long before A (100ppm fast) is 1ms off at t=10s: converges is not decided, not a pass.
+    lsp.open(CONVERGES_URI, 'scenario v { seed 1  run for 20s max_events 5 }\nnodes A, B\nclock A { drift +100ppm }\nevery 10ms A -> B "x"\ninvariant converges within 1ms < 1ms\n');
   });
   after(() => lsp.dispose());
 
@@ -37,6 +40,17 @@ describe('language server: undecided and failed expectations', () => {
     assert.ok(run.ok);
     assert.equal(run.passed, false);
     assert.equal(run.summary, 'v (seed 1): not decided: 1 check not evaluated (the run stopped early)');
+  });
+
+  test('an end-of-run invariant on a run stopped by its budget: DS206 warning, code lens "? 1 check not decided", never "hold"', async () => {
+    const diags = await lsp.diagnostics(CONVERGES_URI, 1, (p) => p.diagnostics.some((d) => d.code === 'DS206'));
+    const ds206 = diags.diagnostics.find((d) => d.code === 'DS206')!;
+    assert.equal(ds206.severity, 2);
+    assert.equal(ds206.range.start.line, 4);
+    assert.match(ds206.message, /^not decided: the run stopped at t=\S+ when its event budget ran out/);
+    const lenses = (await lsp.client.sendRequest('textDocument/codeLens', { textDocument: { uri: CONVERGES_URI } })) as CodeLens[];
+    assert.ok(lenses.some((l) => l.command?.title === '? 1 check not decided'), JSON.stringify(lenses.map((l) => l.command?.title)));
+    assert.ok(!lenses.some((l) => /hold/.test(l.command?.title ?? '')));
   });
 
   test('exploration reports a failed expectation, shrunk', async () => {

@@ -110,7 +110,7 @@ export function formatSummary(result: RunResult, file: string, style: Style, ear
   if (v.kind === 'undecided') {
     const n = v.notEvaluated.length;
     const p = v.notDecided.length;
-    const parts = [...(n > 0 ? [`${n} expectation${n === 1 ? ' was' : 's were'} not evaluated`] : []), ...(p > 0 ? [`${p} propert${p === 1 ? 'y has its' : 'ies have their'} deadline past the end`] : [])];
+    const parts = [...(n > 0 ? [`${n} expectation${n === 1 ? ' was' : 's were'} not evaluated`] : []), ...(p > 0 ? [`${p} invariant${p === 1 ? ' was' : 's were'} not decided`] : [])];
     lines.push(style.yellow(`not decided: ${parts.join(', ')}; nothing failed up to t=${formatDuration(result.endTime)}`));
   } else if (v.kind === 'passed') {
     lines.push(style.green(v.checks === 0 ? 'no invariants or expectations to check' : 'all invariants and expectations hold'));

@@ -1,13 +1,15 @@
 import { formatDuration, formatDurationExact } from '../units';
 import { ClockGapWatch, clockName, gapText, type Excess } from './clockGap';
-import type { InvariantDefinition, ViolationReport } from './invariant';
+import { notDecidedEarly, type InvariantDefinition, type ViolationReport } from './invariant';
 
 /**
  * converges within T < X: from true time T on, the clocks of the live nodes
  * (or the nodes named in parentheses) stay less than X apart until the end
  * of the run: synchronisation brought them together in time and kept them
  * there. Before T anything goes. Exact like max_skew (see ClockGapWatch).
- * A run that ends before T cannot show convergence and is reported.
+ * A run that ends before T cannot show convergence, and one that stopped
+ * early cannot show that the clocks stayed together: both are not decided
+ * (unless the clocks had already drifted apart after T, which is certain).
  */
 export const converges: InvariantDefinition = {
   name: 'converges',
@@ -38,15 +40,13 @@ export const converges: InvariantDefinition = {
     };
     return {
       onEvent: (e) => (e.seq === 0 || ClockGapWatch.changesClocks(e) ? report(watch.check(e.seq)) : undefined),
-      atEnd() {
+      atEnd(end) {
         const excess = report(watch.check(world.lastSeq()));
-        if (excess || world.now() >= deadline) return excess;
-        return {
-          message: `the run ended at t=${formatDuration(world.now())}, before 'within ${formatDuration(deadline)}': convergence was never checked; run longer`,
-          time: world.now(),
-          seq: world.lastSeq(),
-          causes: [],
-        };
+        if (excess) return excess;
+        if (world.now() < deadline) {
+          return { message: `not decided: the run ended at t=${formatDuration(world.now())}, before 'within ${formatDuration(deadline)}': convergence was never checked; run longer`, time: world.now(), seq: world.lastSeq(), causes: [], verdict: 'undecided' };
+        }
+        return end.complete ? undefined : notDecidedEarly(world, end, `the clocks were within ${formatDuration(bound)} of each other from t=${formatDuration(deadline)} so far, but converges judges them until the end`);
       },
     };
   },

@@ -4,7 +4,7 @@ import { explain, witnessJson, witnessText, type Witness } from '../expr/explain
 import { ExprRuntimeError } from '../expr/values';
 import type { EventKind } from '../sim/trace';
 import { formatDuration } from '../units';
-import type { Cause, InvariantDefinition, InvariantMonitor, ViolationReport, WorldView } from './invariant';
+import type { Cause, InvariantDefinition, InvariantMonitor, RunEnd, ViolationReport, WorldView } from './invariant';
 import { clockCauses } from './maxSkew';
 import { bindingCause, FAULT_EVENT_KINDS, FaultHistory, optionCauses } from './protocolCauses';
 import { readsOf, type Reads } from './formulaReads';
@@ -90,19 +90,21 @@ class FormulaMonitor implements InvariantMonitor {
     return report;
   }
 
-  atEnd(): ViolationReport | undefined {
+  atEnd(stop: RunEnd): ViolationReport | undefined {
     const spec = this.spec;
     const end = this.world.now();
     const seq = this.world.lastSeq();
+    // An event budget may stop the run in the middle of an instant: only the instants before it are complete.
+    const decided = stop.reason === 'max-events' || stop.reason === 'cancelled' ? end - 1 : end;
     if (spec.kind === 'always' || spec.kind === 'never') return this.held ? this.crossing(end, seq) : undefined;
     if (spec.kind === 'eventually') {
       if (this.satisfied) return undefined;
-      if (end >= spec.within!) return this.missedEventually(seq);
+      if (decided >= spec.within!) return this.missedEventually(seq);
       return { message: `${spec.name} not decided: the run ended at t=${formatDuration(end)}, before the deadline t=${formatDuration(spec.within!)}, and ${spec.text.replace(/^eventually within \S+ /, '')} has not held yet; run longer to decide`, time: end, seq, causes: [], verdict: 'undecided' };
     }
     const open = this.pending[0];
     if (!open) return undefined;
-    if (open.time + spec.within! <= end) return this.missedResponse(open);
+    if (open.time + spec.within! <= decided) return this.missedResponse(open);
     return { message: `${spec.name} not decided: its trigger held at t=${formatDuration(open.time)} (${witnessText(open.witness)}) and the run ended at t=${formatDuration(end)}, before the deadline t=${formatDuration(open.time + spec.within!)}; run longer to decide`, time: end, seq, causes: [], verdict: 'undecided' };
   }
 

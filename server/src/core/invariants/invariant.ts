@@ -5,6 +5,7 @@ import { valuesEqual } from '../protocols/values';
 import type { LocalClock } from '../sim/clock';
 import type { EventKind, TraceEvent, ViolationWitness } from '../sim/trace';
 import type { SourceRange } from '../source';
+import { formatDuration } from '../units';
 
 /**
  * The contract every invariant implements (one invariant per file). The
@@ -64,7 +65,7 @@ export interface ViolationReport {
   readonly causes: readonly Cause[];
   /** A written property's witness: its quantifier bindings and the values it read (for `--json`). */
   readonly witness?: ViolationWitness;
-  /** 'undecided' (DS206): an `eventually`/`whenever` whose deadline lies past the end of the run (DS206, shown as `?`). */
+  /** 'undecided' (DS206, shown as `?`): an `eventually`/`whenever` whose deadline lies past the end of the run, or an end-of-run judgement on a run that stopped early (notDecidedEarly). */
   readonly verdict?: 'undecided' | 'error';
 }
 
@@ -98,7 +99,27 @@ export interface InvariantMonitor {
    * the step too.
    */
   handled?(node: number): void;
-  atEnd?(): ViolationReport | undefined;
+  /**
+   * The run is over. A monitor whose verdict needs the whole run (a message
+   * never consumed, clocks that stay together until the end, a history with
+   * no linearization) must not judge a run that stopped early (`end.complete`
+   * false): it reports `notDecidedEarly` instead of passing or failing on
+   * what is only a prefix. Violations already certain on the prefix stand.
+   */
+  atEnd?(end: RunEnd): ViolationReport | undefined;
+}
+
+/** How a run ended (see InvariantMonitor.atEnd). */
+export interface RunEnd {
+  /** It reached the scenario's end; false after an `until` before that end, an event budget, or a cancel. */
+  readonly complete: boolean;
+  readonly reason: 'end' | 'until' | 'max-events' | 'cancelled';
+}
+
+/** The common verdict of an end-of-run judgement on a run that stopped early: not decided (DS206, `?`). */
+export function notDecidedEarly(world: WorldView, end: RunEnd, what: string): ViolationReport {
+  const stop = end.reason === 'until' ? `stopped at t=${formatDuration(world.now())} (until), before the scenario's end at t=${formatDuration(world.model.duration)}` : end.reason === 'max-events' ? `stopped at t=${formatDuration(world.now())} when its event budget ran out` : `was cancelled at t=${formatDuration(world.now())}`;
+  return { message: `not decided: the run ${stop}, and ${what}; run to the scenario's end to decide`, time: world.now(), seq: world.lastSeq(), causes: [], verdict: 'undecided' };
 }
 
 /** What monitors may look at: a read-only view of the running simulation. */

@@ -1,6 +1,6 @@
 import { readConsumed, readProduced } from '../protocols/coordinationNotes';
 import { formatDuration } from '../units';
-import type { InvariantDefinition, ViolationReport } from './invariant';
+import { notDecidedEarly, type InvariantDefinition, type ViolationReport } from './invariant';
 import { bindingCause, FaultHistory, instanceOf, memberNodes, nodeName } from './protocolCauses';
 
 interface Produced {
@@ -17,6 +17,7 @@ interface Produced {
  * (`{ consumed }` note) — by the end of the run, or within T of being
  * produced when `within` is given (reported at that exact instant).
  * Duplicates are allowed (at-least-once) and counted in the message.
+ * A run that stopped early with messages still waiting is not decided.
  */
 export const noMessageLost: InvariantDefinition = {
   name: 'no_message_lost',
@@ -67,11 +68,14 @@ export const noMessageLost: InvariantDefinition = {
         waiting.delete(key);
         return undefined;
       },
-      atEnd() {
+      atEnd(end) {
         const late = overdue(world.now(), world.lastSeq());
         if (late) return late;
         const lost = [...waiting.values()].sort((a, b) => a.time - b.time);
-        return lost.length ? report(lost, world.now(), world.lastSeq(), 'was never consumed') : undefined;
+        if (lost.length === 0) return undefined;
+        // Stopped early: a consumer may still take them (with `within`, none was overdue yet).
+        if (!end.complete) return notDecidedEarly(world, end, `${lost.length} message(s) were not consumed yet (${lost.map((p) => p.id).slice(0, 8).join(', ')}${lost.length > 8 ? ', …' : ''})`);
+        return report(lost, world.now(), world.lastSeq(), 'was never consumed');
       },
     };
   },

@@ -313,7 +313,7 @@ export class Simulation implements WorldView {
     if (reason === 'end' || reason === 'until') this.time = this.endTime;
     // A failed run (a protocol's run-time error) stops mid-step: its state is no end state to judge.
     if (reason === 'failed') return true;
-    this.monitors.atEnd();
+    this.monitors.atEnd({ complete: reason === 'end', reason });
     this.model.expectations.forEach((e, i) => {
       if (e.at === undefined && reason === 'end') this.expectationOutcomes[i] = evaluateExpectation(e, this);
     });

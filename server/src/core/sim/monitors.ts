@@ -1,4 +1,4 @@
-import type { InvariantMonitor, ViolationReport, WorldView } from '../invariants/invariant';
+import type { InvariantMonitor, RunEnd, ViolationReport, WorldView } from '../invariants/invariant';
 import type { InvariantInstance } from '../model';
 import { EVENT_KINDS, type EventKind, type TraceEvent, type Violation } from './trace';
 
@@ -84,10 +84,10 @@ export class Monitors {
   }
 
   /** The end of the run: every monitor's last word. */
-  atEnd(): void {
+  atEnd(end: RunEnd): void {
     this.settle();
     this.monitors.forEach((m, i) => {
-      const report = m?.atEnd?.();
+      const report = m?.atEnd?.(end);
       if (report) this.violated(i, report);
     });
   }
