@@ -145,7 +145,8 @@ describe('raft: leader leases depend on the clocks', () => {
   test('lease reads are served locally while the lease lasts', () => {
     const r = runText(sample('lease_read_clock_jump.dsync'), { until: 990_000_000 });
     assert.ok(notes(r, 'leaseRead').length > 10);
-    assert.deepEqual(failed(r), []);
+    // Stopped before the end: the history so far is linearizable, which decides nothing about the whole run.
+    assert.deepEqual(r.violations.map((v) => [v.invariant, v.code]), [['linearizable(kv)', 'DS206']]);
   });
 
   test('a clock jumping back extends the lease: a stale read, caught by linearizable(kv)', () => {
