@@ -1,13 +1,14 @@
 import type { CheckedWithSource } from '../expr/checked';
 import type { Compiled } from '../expr/compile';
-import { explain, witnessJson, witnessText, type Witness } from '../expr/explain';
-import { ExprRuntimeError } from '../expr/values';
+import { explain } from '../expr/explain';
+import { ExprRuntimeError, type Value } from '../expr/values';
 import type { EventKind } from '../sim/trace';
 import { formatDuration } from '../units';
-import type { Cause, InvariantDefinition, InvariantMonitor, RunEnd, ViolationReport, WorldView } from './invariant';
-import { clockCauses } from './maxSkew';
-import { bindingCause, FAULT_EVENT_KINDS, FaultHistory, optionCauses } from './protocolCauses';
+import { FormulaReports, type TriggerInstance } from './formulaReports';
+import type { InvariantDefinition, InvariantMonitor, RunEnd, ViolationReport, WorldView } from './invariant';
+import { FAULT_EVENT_KINDS, FaultHistory } from './protocolCauses';
 import { readsOf, type Reads } from './formulaReads';
+import { evaluateTimed, nextFlip, NotSolvable, type Atom } from './timedExpr';
 import { WorldReader } from './worldReader';
 
 /** A written property (`invariant NAME: …`), checked and compiled. */
@@ -25,20 +26,26 @@ export interface FormulaSpec {
 /**
  * The monitor of a written property, as an InvariantDefinition so the
  * simulator runs it like any built-in. It listens only to the event kinds
- * that can change what the formula reads (formulaReads.ts) and checks the
- * settled state once per step (InvariantMonitor.settle).
+ * that can change what the formula reads (formulaReads.ts) and evaluates
+ * the settled state once per step (InvariantMonitor.settle).
  *
- * - `always P` / `never P`: P (not P) after every relevant step; when P
- *   reads clocks or `now`, also between steps: clocks are linear there, and
- *   the first instant P fails is found by bisection (exact for properties
- *   that change at most once between two events, such as a comparison of a
- *   linear combination of clocks with a bound, or a spread max − min).
- * - `eventually within T P`: P must hold at some step in [0, T]; a run that
- *   ends before T without P is not decided (DS206, `?`).
+ * Between two steps the state is fixed, but a formula that reads clocks or
+ * `now` still changes value as time passes. Its value at each instant is
+ * judged exactly: timedExpr.ts finds the first instant after the last one
+ * judged at which a clock comparison in it flips (solved per clock piece on
+ * the readings the nodes see), and the formula is evaluated there, and so on
+ * up to the next step (InvariantMonitor.advance, called before each step
+ * while the state is still the one judged). A violation found between two
+ * events has no event: its seq is -1 and its time is the exact instant.
+ *
+ * - `always P` / `never P`: P (not P) at every instant.
+ * - `eventually within T P`: P at some instant in [0, T]; a violation is
+ *   reported at T with the state at T; a run that ends before T without P
+ *   is not decided (DS206, `?`).
  * - `whenever P then within T Q`: each time P becomes true (false → true,
- *   or true at the start), Q must hold at some step within T after it; the
- *   first instance that missed is reported, one still open at the end is
- *   not decided.
+ *   or true at the start), Q at some instant within T after it; the first
+ *   instance that missed is reported at its deadline with the instant and
+ *   witness of its trigger; one still open at the end is not decided.
  */
 export function formulaDefinition(spec: FormulaSpec): InvariantDefinition {
   const reads = readsOf([spec.body.checked, ...(spec.trigger ? [spec.trigger.checked] : [])]);
@@ -53,25 +60,41 @@ export function formulaDefinition(spec: FormulaSpec): InvariantDefinition {
   };
 }
 
+/** Per evaluation, at most this many instants between two events at which a clock comparison flips. */
+const MAX_FLIPS = 100_000;
+
 class FormulaMonitor implements InvariantMonitor {
   /** Only for formulas over protocol state: a handler that ran may have changed what they read. */
   readonly handled?: (node: number) => void;
+  /** Only for formulas that change between events or have deadlines. */
+  readonly advance?: (to: number) => ViolationReport | undefined;
   private readonly reader: WorldReader;
   private readonly faults: FaultHistory;
-  /** Time and seq of the last settled step, and whether the property held there (always/never). */
-  private t0 = 0;
-  private seq0 = -1;
-  private held = true;
-  private satisfied = false;
+  private readonly reports: FormulaReports;
+  /** The formula reads clocks or `now`. */
+  private readonly timed: boolean;
+  /** Whether the timed evaluation can follow it (timedExpr.ts); else a bisection stands in. */
+  private solvable = true;
+  /** Every instant up to this one is judged, on the current state. */
+  private checkedTo = -1;
   private evaluated = false;
+  private satisfied = false;
   private triggerWas = false;
-  private readonly pending: { time: number; seq: number; witness: Witness }[] = [];
+  /** `whenever`: the first trigger not answered yet (a response answers all). */
+  private open: TriggerInstance | undefined;
+  /** Timed formulas: the clock comparisons of the evaluation at `checkedTo`, and the next instant one flips (null: none). */
+  private atoms: Atom[] = [];
+  private flip: number | null | undefined;
+  private flips = 0;
 
   constructor(private readonly spec: FormulaSpec, private readonly reads: Reads, readonly kinds: readonly EventKind[], private readonly world: WorldView) {
     this.reader = new WorldReader(world, reads.protocolNames);
     this.faults = new FaultHistory(world);
-    if (reads.time) this.reader.snapshotClocks(world.now());
+    this.reports = new FormulaReports(spec, reads, world, this.reader, this.faults);
+    this.timed = reads.time;
+    if (this.timed) this.reader.snapshotClocks();
     if (reads.protocols) this.handled = (node) => this.reader.touch(node);
+    if (this.timed || spec.kind === 'eventually' || spec.kind === 'whenever') this.advance = (to) => this.judgeUpTo(to - 1);
   }
 
   onEvent(e: Parameters<NonNullable<InvariantMonitor['onEvent']>>[0]): undefined {
@@ -83,153 +106,159 @@ class FormulaMonitor implements InvariantMonitor {
   settle(): ViolationReport | undefined {
     const now = this.world.now();
     const seq = this.world.lastSeq();
-    const report = this.step(now, seq);
-    this.t0 = now;
-    this.seq0 = seq;
-    if (this.reads.time) this.reader.snapshotClocks(now);
-    return report;
-  }
-
-  atEnd(stop: RunEnd): ViolationReport | undefined {
-    const spec = this.spec;
-    const end = this.world.now();
-    const seq = this.world.lastSeq();
-    // An event budget may stop the run in the middle of an instant: only the instants before it are complete.
-    const decided = stop.reason === 'max-events' || stop.reason === 'cancelled' ? end - 1 : end;
-    if (spec.kind === 'always' || spec.kind === 'never') return this.held ? this.crossing(end, seq) : undefined;
-    if (spec.kind === 'eventually') {
-      if (this.satisfied) return undefined;
-      if (decided >= spec.within!) return this.missedEventually(seq);
-      return { message: `${spec.name} not decided: the run ended at t=${formatDuration(end)}, before the deadline t=${formatDuration(spec.within!)}, and ${spec.text.replace(/^eventually within \S+ /, '')} has not held yet; run longer to decide`, time: end, seq, causes: [], verdict: 'undecided' };
-    }
-    const open = this.pending[0];
-    if (!open) return undefined;
-    if (open.time + spec.within! <= decided) return this.missedResponse(open);
-    return { message: `${spec.name} not decided: its trigger held at t=${formatDuration(open.time)} (${witnessText(open.witness)}) and the run ended at t=${formatDuration(end)}, before the deadline t=${formatDuration(open.time + spec.within!)}; run longer to decide`, time: end, seq, causes: [], verdict: 'undecided' };
-  }
-
-  private step(now: number, seq: number): ViolationReport | undefined {
-    const spec = this.spec;
+    // Instants before this step belong to the state before it (advance judged them; deadlines passed since).
+    const before = this.judgeUpTo(now - 1);
+    if (before) return before;
     // Nothing the formula reads changed in this step: its value is the one it had (see Reads.onlyState).
     const changed = this.reader.refreshTouched() || !this.reads.onlyState || !this.evaluated;
     this.evaluated = true;
+    if (this.timed) this.reader.snapshotClocks();
+    this.checkedTo = now;
+    this.flip = undefined;
+    this.flips = 0;
+    return changed ? this.observe(now, seq) : undefined;
+  }
+
+  atEnd(stop: RunEnd): ViolationReport | undefined {
+    const end = this.world.now();
+    // An event budget may stop the run in the middle of an instant: only the instants before it are complete.
+    const decided = stop.reason === 'max-events' || stop.reason === 'cancelled' ? end - 1 : end;
+    const report = this.judgeUpTo(decided);
+    if (report) return report;
+    if (this.spec.kind === 'eventually' && !this.satisfied) return this.reports.eventuallyUndecided(end);
+    if (this.spec.kind === 'whenever' && this.open) return this.reports.responseUndecided(this.open, end);
+    return undefined;
+  }
+
+  /** The unmet deadline, if any: `eventually`'s T, or that of the open trigger. */
+  private deadline(): number | undefined {
+    if (this.spec.kind === 'eventually') return this.satisfied ? undefined : this.spec.within!;
+    if (this.spec.kind === 'whenever' && this.open) return this.open.time + this.spec.within!;
+    return undefined;
+  }
+
+  /** Judges every instant up to `to` on the current state: clock flips and deadlines, in time order. */
+  private judgeUpTo(to: number): ViolationReport | undefined {
+    for (;;) {
+      const next = this.timed && to > this.checkedTo ? this.nextChange(to) : undefined;
+      const deadline = this.deadline();
+      // Nothing changes from the last instant judged up to the deadline: it passed unmet.
+      if (deadline !== undefined && deadline <= to && (next === undefined || deadline < next)) return this.missed(deadline);
+      if (next === undefined) {
+        if (to > this.checkedTo) this.checkedTo = to;
+        return undefined;
+      }
+      this.checkedTo = next;
+      this.flip = undefined;
+      const report = this.observe(next, -1);
+      if (report) return report;
+    }
+  }
+
+  /** The first instant in (checkedTo, to] at which the formula's value may change, or undefined. */
+  private nextChange(to: number): number | undefined {
+    if (!this.solvable) return this.bisect(to);
+    if (this.flip === undefined) {
+      if (++this.flips > MAX_FLIPS) return undefined; // see docs: the rest of this interval is judged at its end only
+      const found = nextFlip(this.atoms, this.reader.piece, this.checkedTo + 1, Math.max(to, this.world.model.duration));
+      this.flip = found ?? null;
+    }
+    return this.flip !== null && this.flip <= to ? this.flip : undefined;
+  }
+
+  /**
+   * Fallback for a formula the timed evaluation cannot follow: the value at
+   * `to`; when it differs from the last one, the first instant it did,
+   * found by bisection (exact when it changes once in between).
+   */
+  private bisect(to: number): number | undefined {
+    const was = this.values(this.checkedTo);
+    const differs = (t: number): boolean => this.values(t) !== was;
+    if (!differs(to)) return undefined;
+    let lo = this.checkedTo;
+    let hi = to;
+    while (hi - lo > 1) {
+      const mid = lo + Math.floor((hi - lo) / 2);
+      if (differs(mid)) hi = mid;
+      else lo = mid;
+    }
+    return hi;
+  }
+
+  /** The values of trigger and body at t, as one key (for the bisection). */
+  private values(t: number): string {
+    const body = this.value(this.spec.body, t, []);
+    return this.spec.trigger ? `${String(this.value(this.spec.trigger, t, []))}/${String(body)}` : String(body);
+  }
+
+  /**
+   * The formula's value at instant t (the state now, clocks read at t).
+   * Timed formulas record the clock comparisons the value depends on.
+   */
+  private value(x: { readonly checked: CheckedWithSource; readonly compiled: Compiled }, t: number, atoms: Atom[]): Value {
+    if (!this.timed) return x.compiled(this.reader);
+    this.reader.at = t;
     try {
+      if (this.solvable) {
+        try {
+          const r = evaluateTimed(x.checked.checked, this.reader, this.reader.piece, t);
+          atoms.push(...r.atoms);
+          return r.value;
+        } catch (error) {
+          if (!(error instanceof NotSolvable)) throw error;
+          this.solvable = false;
+        }
+      }
+      return x.compiled(this.reader);
+    } finally {
+      this.reader.at = undefined;
+    }
+  }
+
+  /** Evaluates at instant t (an event's, seq ≥ 0, or a clock flip's, seq -1) and steps the temporal form. */
+  private observe(t: number, seq: number): ViolationReport | undefined {
+    const spec = this.spec;
+    const atoms: Atom[] = [];
+    try {
+      const body = this.value(spec.body, t, atoms) === true;
       switch (spec.kind) {
         case 'always':
-        case 'never': {
-          const between = this.held && now > this.t0 ? this.crossing(now, seq) : undefined;
-          if (between) return between;
-          if (!changed) return undefined;
-          this.held = this.holds(spec.body.compiled);
-          return this.held ? undefined : this.violation(now, seq, spec.kind === 'always');
-        }
+        case 'never':
+          this.atoms = atoms;
+          return body === (spec.kind === 'always') ? undefined : this.at(t, () => this.reports.violation(t, seq, spec.kind === 'always'));
         case 'eventually':
-          if (this.satisfied) return undefined;
-          if (now > spec.within!) return this.missedEventually(this.seq0);
-          if (changed) this.satisfied = spec.body.compiled(this.reader) === true;
+          this.atoms = atoms;
+          if (body) this.satisfied = true;
           return undefined;
         case 'whenever': {
-          const open = this.pending[0];
-          if (open && open.time + spec.within! < now) return this.missedResponse(open);
-          if (!changed) return undefined;
-          const trigger = spec.trigger!.compiled(this.reader) === true;
-          const response = spec.body.compiled(this.reader) === true;
-          if (response) this.pending.length = 0;
-          if (trigger && !this.triggerWas && !response) this.pending.push({ time: now, seq, witness: explain(spec.trigger!.checked, this.reader, false) });
+          const trigger = this.value(spec.trigger!, t, atoms) === true;
+          this.atoms = atoms;
+          if (body) this.open = undefined;
+          if (trigger && !this.triggerWas && !body && !this.open) this.open = { time: t, seq, witness: this.at(t, () => explain(spec.trigger!.checked, this.reader, false)) };
           this.triggerWas = trigger;
           return undefined;
         }
       }
     } catch (error) {
       if (!(error instanceof ExprRuntimeError)) throw error;
-      return { message: `${spec.name} could not be evaluated at t=${formatDuration(now)}: ${error.message}`, time: now, seq, causes: [], verdict: 'error' };
+      return { message: `${spec.name} could not be evaluated at t=${formatDuration(t)}: ${error.message}`, time: t, seq, causes: [], verdict: 'error' };
     }
   }
 
-  /** Whether `always P` (P true) or `never P` (P false) holds now. */
-  private holds(compiled: Compiled): boolean {
-    return (compiled(this.reader) === true) === (this.spec.kind === 'always');
+  /** A deadline passed unmet; the witness is the state at the deadline. */
+  private missed(deadline: number): ViolationReport {
+    if (this.spec.kind === 'eventually') return this.at(deadline, () => this.reports.missedEventually());
+    return this.reports.missedResponse(this.open!);
   }
 
-  /** Between the last step and `now`, clocks ran on their old lines: the first instant the property failed, if it did. */
-  private crossing(now: number, seq: number): ViolationReport | undefined {
-    if (!this.reads.time || now <= this.t0) return undefined;
-    const reader = this.reader;
-    const holdsAt = (t: number): boolean => {
-      reader.at = t;
-      return this.holds(this.spec.body.compiled);
-    };
-    reader.frozen = true;
+  /** Runs f with clocks read at t. */
+  private at<T>(t: number, f: () => T): T {
+    if (!this.timed) return f();
+    this.reader.at = t;
     try {
-      if (holdsAt(now)) return undefined;
-      let lo = this.t0;
-      let hi = now;
-      while (hi - lo > 1) {
-        const mid = lo + Math.floor((hi - lo) / 2);
-        if (holdsAt(mid)) lo = mid;
-        else hi = mid;
-      }
-      reader.at = hi;
-      return this.violation(hi, hi < now ? this.seq0 : seq, this.spec.kind === 'always');
+      return f();
     } finally {
-      reader.at = undefined;
-      reader.frozen = false;
+      this.reader.at = undefined;
     }
-  }
-
-  private violation(time: number, seq: number, want: boolean): ViolationReport {
-    const w = explain(this.spec.body.checked, this.reader, want);
-    const text = witnessText(w);
-    return {
-      message: `${this.spec.name} violated at t=${formatDuration(time)}${text ? `: ${text}` : ''}`,
-      time,
-      seq,
-      causes: this.causes(w),
-      witness: witnessJson(w),
-    };
-  }
-
-  private missedEventually(seq: number): ViolationReport {
-    const w = explain(this.spec.body.checked, this.reader, true);
-    const text = witnessText(w);
-    const deadline = this.spec.within!;
-    return {
-      message: `${this.spec.name} violated: ${this.spec.text.replace(/^eventually within \S+ /, '')} did not hold by t=${formatDuration(deadline)}${text ? `; at the last check: ${text}` : ''}`,
-      time: deadline,
-      seq,
-      causes: this.causes(w),
-      witness: witnessJson(w),
-    };
-  }
-
-  private missedResponse(open: { time: number; seq: number; witness: Witness }): ViolationReport {
-    const deadline = open.time + this.spec.within!;
-    return {
-      message: `${this.spec.name} violated: the trigger held at t=${formatDuration(open.time)}${witnessText(open.witness) ? ` (${witnessText(open.witness)})` : ''} and the response did not follow within ${formatDuration(this.spec.within!)} (by t=${formatDuration(deadline)})`,
-      time: deadline,
-      seq: open.seq,
-      causes: this.causes(open.witness),
-      witness: witnessJson(open.witness),
-    };
-  }
-
-  /** Faults that touched the nodes in the witness, their clocks' last changes, and their protocol bindings. */
-  private causes(w: Witness): Cause[] {
-    const model = this.world.model;
-    const involved = [...new Set([...w.bindings.flatMap((b) => (typeof b.value === 'string' ? [b.value] : [])), ...w.nodes.map((n) => n.node)])]
-      .map((name) => model.nodes.findIndex((n) => n.name === name))
-      .filter((i) => i >= 0);
-    const nodes = involved.length > 0 ? involved : undefined;
-    const instances = model.protocols.map((p, i) => ({ p, i })).filter(({ p }) => this.reads.protocols && (!nodes || p.nodes.some((n) => nodes.includes(n))));
-    // Faults on or between the members of the protocols involved (a crashed coordinator explains a blocked participant), else on the nodes.
-    const causes = instances.length > 0 ? instances.flatMap(({ p }) => this.faults.causesAmong(p.nodes)) : [...this.faults.causes(nodes)];
-    if (this.reads.clocks) causes.push(...clockCauses(this.world, involved.length > 0 ? involved : model.nodes.map((n) => n.index)));
-    for (const { p, i } of instances) {
-      // Bug switches and timing options as written (a fixed election timeout), and the binding itself.
-      const keys = [...p.options.ranges.keys()].filter((k) => k === 'bugs' || k === 'heartbeat' || k.endsWith('timeout'));
-      causes.push(...optionCauses(this.world, i, keys), bindingCause(this.world, i));
-    }
-    const seen = new Set<string>();
-    return causes.filter((c) => !seen.has(c.message) && seen.add(c.message));
   }
 }

@@ -100,6 +100,14 @@ export interface InvariantMonitor {
    */
   handled?(node: number): void;
   /**
+   * True time is about to move to `to` (the next entry of the event queue):
+   * every instant before `to` is final, and nothing the monitor reads has
+   * changed since it was last settled. Monitors of properties that can
+   * change between events (clocks, `now`) or that have deadlines judge the
+   * instants up to `to − 1` here, on the state they belong to.
+   */
+  advance?(to: number): ViolationReport | undefined;
+  /**
    * The run is over. A monitor whose verdict needs the whole run (a message
    * never consumed, clocks that stay together until the end, a history with
    * no linearization) must not judge a run that stopped early (`end.complete`

@@ -94,7 +94,7 @@ function scanIntervals(a: LocalClock, b: LocalClock, lo: number, hi: number, k: 
 }
 
 /** The smallest multiple of `tick` ≥ x (integers below 2^53, so % is exact). */
-function ceilToTick(x: number, tick: number): number {
+export function ceilToTick(x: number, tick: number): number {
   const r = ((x % tick) + tick) % tick;
   return r === 0 ? x : x - r + tick;
 }

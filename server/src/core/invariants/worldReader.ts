@@ -2,6 +2,9 @@ import type { ExprReader } from '../expr/reader';
 import { valuesEqual, type Value } from '../expr/values';
 import type { ScenarioModel } from '../scenarioModel';
 import type { WorldView } from './invariant';
+import type { LocalClock } from '../sim/clock';
+import { trueTimeClock } from './readingGap';
+import { TRUE_TIME_CLOCK } from './linearForm';
 
 const NODE_INDEX = new WeakMap<ScenarioModel, ReadonlyMap<string, number>>();
 
@@ -17,9 +20,10 @@ function nodeIndexOf(model: ScenarioModel): ReadonlyMap<string, number> {
  * (expr/reader.ts). Protocol properties are read one by one
  * (WorldView.property) and kept per node until `touch(node)` says its state
  * may have changed; a node that is down keeps the properties it had when it
- * went down (its `alive` is false). `at` evaluates clocks at another instant
- * of their current lines (to find where a clock expression crosses its bound
- * between events).
+ * went down (its `alive` is false). `at` reads clocks at another instant
+ * of the pieces they were on at the last `snapshotClocks` (to find where a
+ * clock expression crosses its bound between events): the readings the
+ * nodes would see then, floored to each clock's resolution.
  */
 export class WorldReader implements ExprReader {
   private readonly index: ReadonlyMap<string, number>;
@@ -31,10 +35,9 @@ export class WorldReader implements ExprReader {
   private readonly wasAlive: boolean[];
   /** True time the clocks are read at; undefined: now. */
   at: number | undefined;
-  /** Clock lines of the last snapshot: between events every clock is linear in true time. */
-  private lines: { t0: number; exact: number[]; ppm: number[] } | undefined;
-  /** While set, protocol state is not read again (a search between events sees the state before them). */
-  frozen = false;
+  /** Each clock's piece at the last snapshot (a frozen copy): between changes a clock is linear in true time. */
+  private pieces: LocalClock[] | undefined;
+  private readonly trueTime = trueTimeClock();
 
   /** `watched`: the protocol properties a monitor reads (refreshed after each step that touched a node). */
   constructor(private readonly world: WorldView, private readonly watched: readonly string[] = []) {
@@ -79,25 +82,18 @@ export class WorldReader implements ExprReader {
     return changed;
   }
 
-  /** Remembers every clock's line at true time t, for reading clocks at later instants with `at`. */
-  snapshotClocks(t: number): void {
-    const n = this.world.model.nodes.length;
-    const lines = this.lines ?? { t0: t, exact: new Array<number>(n).fill(0), ppm: new Array<number>(n).fill(0) };
-    lines.t0 = t;
-    for (let i = 0; i < n; i++) {
-      const clock = this.world.clock(i);
-      lines.exact[i] = clock.exact(t);
-      lines.ppm[i] = clock.totalRatePpm;
-    }
-    this.lines = lines;
+  /** Remembers every clock's current piece, for reading clocks at later instants with `at`. */
+  snapshotClocks(): void {
+    this.pieces = this.world.model.nodes.map((_n, i) => this.world.clock(i).copy());
   }
 
-  /** The node's clock at `at`, continuing its line from the last snapshot (exact), else its reading now. */
+  /** A clock's piece at the last snapshot; TRUE_TIME_CLOCK is true time. */
+  readonly piece = (clock: number): LocalClock => (clock === TRUE_TIME_CLOCK ? this.trueTime : (this.pieces?.[clock] ?? this.world.clock(clock)));
+
+  /** The node's reading at `at` on its piece at the last snapshot, else its reading now. */
   private clockAt(node: number): number {
     const t = this.time();
-    const l = this.lines;
-    if (this.at === undefined || !l) return this.world.clock(node).read(t);
-    return l.exact[node]! + (t - l.t0) + ((t - l.t0) * l.ppm[node]!) / 1e6;
+    return (this.at === undefined ? this.world.clock(node) : this.piece(node)).read(t);
   }
 
   nodeIndex(name: string): number {
@@ -106,7 +102,7 @@ export class WorldReader implements ExprReader {
 
   property(node: number, name: string): Value | undefined {
     const cache = this.cache[node]!;
-    if ((this.fresh[node] || this.frozen || !this.world.isAlive(node)) && cache.has(name)) return cache.get(name);
+    if ((this.fresh[node] || !this.world.isAlive(node)) && cache.has(name)) return cache.get(name);
     if (!this.world.isAlive(node)) return undefined;
     const v = this.world.property(node, name) as Value | undefined;
     cache.set(name, v);
@@ -122,11 +118,11 @@ export class WorldReader implements ExprReader {
     switch (name) {
       case 'lamport': return w.lamport(node);
       case 'vc': return w.vc(node)[arg as number] ?? 0;
-      case 'clock': return Math.floor(this.clockAt(node));
+      case 'clock': return this.clockAt(node);
       case 'hlc': return w.counters(node).hlc.l;
       case 'hlc_counter': return w.counters(node).hlc.c;
       // What the node reads minus true time (floored to the clock's resolution, as `clock`).
-      case 'offset': return Math.floor(this.clockAt(node)) - this.time();
+      case 'offset': return this.clockAt(node) - this.time();
       case 'alive': return w.isAlive(node);
       case 'sent': return arg === undefined ? w.counters(node).sent : (w.counters(node).sentByLabel.get(arg as string) ?? 0);
       case 'received': return arg === undefined ? w.counters(node).received : (w.counters(node).receivedByLabel.get(arg as string) ?? 0);

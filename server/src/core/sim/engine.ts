@@ -216,6 +216,7 @@ export class Simulation implements WorldView {
       if (this.queue.peekTime() > this.endTime) return this.finish(this.endTime < this.model.duration ? 'until' : 'end');
       const time = this.queue.peekTime();
       const item = this.queue.pop()!;
+      this.monitors.advance(time);
       this.time = time;
       this.dispatch(item);
       if (this.stopReason) return true;

@@ -16,6 +16,8 @@ export class Monitors {
   private readonly listeners: Readonly<Record<EventKind, readonly number[]>>;
   /** Indices of the monitors that want to know which nodes ran a handler (InvariantMonitor.handled). */
   private readonly handlers: readonly number[];
+  /** Indices of the monitors with `advance`. */
+  private readonly advancing: readonly number[];
   /** Monitors with `settle` that saw an event in the current step. */
   private readonly unsettled: number[] = [];
   private readonly settling: boolean[];
@@ -32,6 +34,7 @@ export class Monitors {
     // Every settling monitor looks at the state once the protocols have started (the engine calls settle then).
     this.settling = this.monitors.map((m) => m?.settle !== undefined);
     this.handlers = this.monitors.flatMap((m, i) => (m?.handled ? [i] : []));
+    this.advancing = this.monitors.flatMap((m, i) => (m?.advance ? [i] : []));
     this.settling.forEach((s, i) => s && this.unsettled.push(i));
   }
 
@@ -51,6 +54,16 @@ export class Monitors {
         this.settling[i] = false;
         this.unsettled.push(i);
       }
+    }
+  }
+
+  /** True time is about to move to `to` (InvariantMonitor.advance); called before each step. */
+  advance(to: number): void {
+    const advancing = this.advancing;
+    for (let j = 0; j < advancing.length; j++) {
+      const i = advancing[j]!;
+      const report = this.monitors[i]?.advance!(to);
+      if (report) this.violated(i, report);
     }
   }
 
