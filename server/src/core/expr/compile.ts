@@ -1,5 +1,6 @@
 import type { Checked, CheckedWithSource, UserFunction } from './checked';
 import { arithmetic, callFunction, drawRandom, elementsOf, extreme, indexInto, member } from './operations';
+import { EVALUATION_STEP_BUDGET } from './limits';
 import type { ExprReader } from './reader';
 import { canonicalSet, checkedInt, ExprRuntimeError, valuesEqual, type Value } from './values';
 
@@ -22,7 +23,23 @@ type Fn = FrameFn;
 export function compile(c: CheckedWithSource): Compiled {
   const fn = build(c.checked);
   const frame: Frame = new Array<Value>(c.slots).fill(null);
-  return (r) => fn(r, frame);
+  return (r) => {
+    meter.left = EVALUATION_STEP_BUDGET;
+    return fn(r, frame);
+  };
+}
+
+/**
+ * What is left of the step budget of the evaluation under way (limits.ts
+ * EVALUATION_STEP_BUDGET): one step per element a quantifier or aggregate
+ * visits. One meter serves all, as evaluation is never re-entrant; each
+ * compiled expression resets it when called from outside.
+ */
+const meter = { left: EVALUATION_STEP_BUDGET };
+
+/** The budget ran out in this quantifier or aggregate. */
+export function overBudget(range: Checked['range'], what: string): never {
+  throw new ExprRuntimeError(`${what} took more than ${EVALUATION_STEP_BUDGET.toLocaleString('en-US')} evaluation steps in one check (one per element visited; nested quantifiers multiply): quantify over a smaller set (a protocol's nodes, a set expression), or use a built-in invariant`, range);
 }
 
 /**
@@ -31,7 +48,11 @@ export function compile(c: CheckedWithSource): Compiled {
  * slot the protocol's checker handed out).
  */
 export function compileInFrame(c: Checked): FrameFn {
-  return build(c);
+  const fn = build(c);
+  return (r, f) => {
+    meter.left = EVALUATION_STEP_BUDGET;
+    return fn(r, f);
+  };
 }
 
 /** Each fn's body compiled once, however many calls name it. */
@@ -200,12 +221,15 @@ function quantifier(c: Extract<Checked, { op: 'quantifier' }>): Fn {
   const slots = c.slots;
   const overType = c.over.type;
   const want = c.fn === 'exists';
+  const range = c.range;
+  const what = `${c.fn} ${c.names.join(', ')}`;
   // forall: the first element making the body false decides; exists: the first making it true.
   const loop = (r: ExprReader, f: Frame, items: readonly Value[], depth: number): boolean => {
     const slot = slots[depth]!;
     const last = depth === slots.length - 1;
     for (let i = 0; i < items.length; i++) {
       if (r.tick) r.tick();
+      if (--meter.left < 0) overBudget(range, what);
       f[slot] = items[i]!;
       const holds = last ? body(r, f) === true : loop(r, f, items, depth + 1);
       if (holds === want) return want;
@@ -218,6 +242,7 @@ function quantifier(c: Extract<Checked, { op: 'quantifier' }>): Fn {
       const items = elementsOf(over(r, f), overType);
       for (let i = 0; i < items.length; i++) {
         if (r.tick) r.tick();
+        if (--meter.left < 0) overBudget(range, what);
         f[slot] = items[i]!;
         if ((body(r, f) === true) === want) return want;
       }
@@ -232,12 +257,14 @@ function aggregate(c: Extract<Checked, { op: 'aggregate' }>): Fn {
   const slot = c.slot;
   const overType = c.over.type;
   const range = c.range;
+  const what = `${c.fn}(${c.name} in …)`;
   if (c.fn === 'count') {
     const where = build(c.where!);
     return (r, f) => {
       let n = 0;
       for (const item of elementsOf(over(r, f), overType)) {
         if (r.tick) r.tick();
+        if (--meter.left < 0) overBudget(range, what);
         f[slot] = item;
         if (where(r, f) === true) n++;
       }
@@ -251,6 +278,7 @@ function aggregate(c: Extract<Checked, { op: 'aggregate' }>): Fn {
     const values: Value[] = [];
     for (const item of items) {
       if (r.tick) r.tick();
+      if (--meter.left < 0) overBudget(range, what);
       f[slot] = item;
       values.push(map(r, f));
     }

@@ -241,7 +241,9 @@ class FormulaMonitor implements InvariantMonitor {
       }
     } catch (error) {
       if (!(error instanceof ExprRuntimeError)) throw error;
-      return { message: `${spec.name} could not be evaluated at t=${formatDuration(t)}: ${error.message}`, time: t, seq, causes: [], verdict: 'error' };
+      // Located: the part of the formula that failed (an overflow, a missing key, a quantifier over its step budget).
+      const causes = error.range ? [{ message: `here: ${error.message.split(':')[0]}`, range: error.range }] : [];
+      return { message: `${spec.name} could not be evaluated at t=${formatDuration(t)}: ${error.message}`, time: t, seq, causes, verdict: 'error' };
     }
   }
 

@@ -1,4 +1,6 @@
 import type { Checked } from '../expr/checked';
+import { overBudget } from '../expr/compile';
+import { EVALUATION_STEP_BUDGET } from '../expr/limits';
 import { callFunction, compareOp, elementsOf, indexInto, member, arithmetic } from '../expr/operations';
 import type { ExprReader } from '../expr/reader';
 import { lookup, type Scope } from '../expr/reference';
@@ -81,6 +83,9 @@ export function nextFlip(atoms: readonly Atom[], pieces: ClockPieces, from: numb
 }
 
 class TimedEvaluator {
+  /** The same budget of steps as compiled evaluation (compile.ts). */
+  private left = EVALUATION_STEP_BUDGET;
+
   constructor(
     private readonly r: ExprReader,
     private readonly pieces: ClockPieces,
@@ -155,14 +160,20 @@ class TimedEvaluator {
         const want = c.fn === 'exists';
         const search = (depth: number, s: Scope | undefined): boolean => {
           if (depth === c.slots.length) return plain(c.body, s) === true;
-          for (const item of items) if (search(depth + 1, { slot: c.slots[depth]!, value: item, outer: s }) === want) return want;
+          for (const item of items) {
+            if (--this.left < 0) overBudget(c.range, `${c.fn} ${c.names.join(', ')}`);
+            if (search(depth + 1, { slot: c.slots[depth]!, value: item, outer: s }) === want) return want;
+          }
           return !want;
         };
         return search(0, scope);
       }
       case 'aggregate': {
         const items = elementsOf(plain(c.over), c.over.type);
-        const bind = (item: Value): Scope => ({ slot: c.slot, value: item, outer: scope });
+        const bind = (item: Value): Scope => {
+          if (--this.left < 0) overBudget(c.range, `${c.fn}(${c.name} in …)`);
+          return { slot: c.slot, value: item, outer: scope };
+        };
         if (c.fn === 'count') return items.filter((item) => plain(c.where!, bind(item)) === true).length;
         const values = items.map((item) => ev(c.map!, bind(item)));
         if (!values.some((v) => v instanceof TimeTerm)) return callFunction(c.fn === 'sum' ? 'sum' : c.fn, [values as Value[]], [], c.range);
