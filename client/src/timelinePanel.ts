@@ -20,6 +20,9 @@ export interface RenderCounts {
   readonly lanes: number;
   readonly arrows: number;
   readonly events: number;
+  /** Lines at the instants of violations, and rings round the events that violated (none for one between events). */
+  readonly violationLines: number;
+  readonly violationRings: number;
 }
 
 export class TimelinePanel implements vscode.Disposable {
@@ -158,7 +161,7 @@ export class TimelinePanel implements vscode.Disposable {
       case 'exportJson':
         return this.save('json', `${JSON.stringify(this.timeline, null, 2)}\n`);
       case 'rendered':
-        this.renderedEmitter.fire({ lanes: message.lanes, arrows: message.arrows, events: message.events });
+        this.renderedEmitter.fire({ lanes: message.lanes, arrows: message.arrows, events: message.events, violationLines: message.violationLines, violationRings: message.violationRings });
         return;
       default: {
         const unknown: never = message;

@@ -14,7 +14,7 @@ export type FromWebview =
   | { readonly type: 'reveal'; readonly line: number; readonly column: number }
   | { readonly type: 'exportSvg'; readonly svg: string }
   | { readonly type: 'exportJson' }
-  | { readonly type: 'rendered'; readonly lanes: number; readonly arrows: number; readonly events: number };
+  | { readonly type: 'rendered'; readonly lanes: number; readonly arrows: number; readonly events: number; readonly violationLines: number; readonly violationRings: number };
 
 /** What the webview keeps in vscode.setState so it restores after a reload. */
 export interface WebviewState {

@@ -143,3 +143,20 @@ describe('always over clocks: the first violation equals a scan of every nanosec
     );
   });
 });
+
+describe('the sample props_clock_crossing in the CLI', () => {
+  test('the crossing at t=1s gets a line of its own in the event list; the event violation is marked on its event', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const { repoPath } = await import('./support/scenario');
+    const r = spawnSync(process.execPath, ['bin/dsync.js', 'run', 'samples/props_clock_crossing.dsync'], { cwd: repoPath(), encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    assert.equal(r.status, 1);
+    const lines = r.stdout.split('\n');
+    const at = lines.findIndex((l) => /^1\.000000s\s+\*\s+skew_ok violated \(between events\)\s+◀ violation$/.test(l));
+    assert.ok(at > 0, r.stdout);
+    // Between the events around it: A's send at 980ms (by its clock) and the next at 1.05s.
+    assert.match(lines[at - 1]!, /^0\.984804s\s+B\s+/);
+    assert.match(lines[at + 1]!, /^1\.049790s\s+A\s+/);
+    assert.ok(lines.some((l) => /^0\.354930s\s+B\s+.*recv "tick" <- A #4.*◀ violation$/.test(l)));
+    assert.match(r.stdout, /DS201 skew_ok violated at t=1s: A \(clock 1\.0002s\), C \(clock 999\.9ms\)/);
+  });
+});

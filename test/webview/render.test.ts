@@ -137,6 +137,26 @@ describe('timeline webview in Chromium', { skip: missing ? `browser tests skippe
     await view.close();
   });
 
+  test('a written property: a ring on the event where it failed; a crossing between events gets a line labelled with its instant', async () => {
+    const t = timelineOfFile('samples/props_clock_crossing.dsync');
+    // few_ticks fails at B's fifth receive (an event), skew_ok at exactly t=1s between events (seq -1).
+    assert.deepEqual(t.violations.map((v) => [v.invariant.split(':')[0], v.seq >= 0, v.time]), [['few_ticks', true, 354_930_014], ['skew_ok', false, 1_000_000_000]]);
+    const view = await open();
+    const rendered = await view.show(t);
+    assert.deepEqual([rendered.violationLines, rendered.violationRings], [2, 1]);
+    const page = view.page;
+    const rings = await page.evaluate(() => Array.from(document.querySelectorAll('.layer-rings .violation-ring')).map((r) => Number(r.getAttribute('data-seq'))));
+    assert.deepEqual(rings, [t.violations[0]!.seq]);
+    const between = await page.evaluate(() => Array.from(document.querySelectorAll('.layer-violations .violation-line.between-events')).map((l) => Number(l.getAttribute('data-time'))));
+    assert.deepEqual(between, [1_000_000_000]);
+    const labels = await page.evaluate(() => Array.from(document.querySelectorAll('.violation-label')).map((l) => l.textContent));
+    // The invariant as written (clipped), and for the crossing its instant.
+    assert.ok(labels.some((l) => l!.startsWith('✗ skew_ok: always') && l!.endsWith(' at 1s')), JSON.stringify(labels));
+    assert.ok(labels.some((l) => l!.startsWith('✗ few_ticks: never') && !l!.includes(' at ')), JSON.stringify(labels));
+    assert.deepEqual(view.errors, []);
+    await view.close();
+  });
+
   test('user-written names and labels are shown as text, never parsed as HTML', async () => {
     const base = timelineOfText(DEMO.replace('"hello"', '"</script><script>alert(2)</script>"').replace('receive "hello"', 'receive "</script><script>alert(2)</script>"'));
     const evilNode = '<img src=x onerror=alert(1)>';

@@ -99,7 +99,7 @@ export class Chrome {
     for (const v of list) {
       const li = html('li', {}, ul);
       const b = html('button', { type: 'button', class: 'violation', title: `${v.message}\n(click to show line ${v.line})` }, li);
-      html('span', { class: 'violation-name' }, b, `✗ ${v.invariant}`);
+      html('span', { class: 'violation-name' }, b, `${v.code === 'DS206' ? '?' : '✗'} ${v.invariant}`);
       html('span', { class: 'violation-time' }, b, `at ${formatTime(v.time)}`);
       html('span', { class: 'violation-message' }, b, clip(v.message, 160));
       b.addEventListener('click', () => this.actions.violation(v));

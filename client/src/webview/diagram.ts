@@ -22,6 +22,9 @@ export interface RenderCounts {
   readonly arrows: number;
   readonly events: number;
   readonly drops: number;
+  /** Violation lines drawn (one per violation in the window) and rings round the events that violated. */
+  readonly violationLines: number;
+  readonly violationRings: number;
 }
 
 const LAYERS = [
@@ -77,14 +80,14 @@ export class Diagram {
     drawLaneBackgrounds(frame, L.back, L.lanes);
     const step = drawAxis(frame, L.axis, L.grid, placer);
     // Banner labels: violations before partitions when both want the same spot.
-    drawViolationLines(frame, L.violations, L.labels, placer);
+    const violationLines = drawViolationLines(frame, L.violations, L.labels, placer);
     drawPartitions(frame, L.partitions, L.labels, placer);
     drawRoles(frame, L.roles, L.labels, placer);
     drawCrashes(frame, L.crashes);
     drawCuts(frame, L.cuts, L.labels, placer);
     const messages = drawMessages(frame, L.arrows);
     const marks = drawMarks(frame, L.marks);
-    drawViolationRings(frame, L.rings);
+    const violationRings = drawViolationRings(frame, L.rings);
     // Labels, most telling first: what happened on a lane, then message names, then clock readings.
     drawEventCaptions(frame, marks.visible, L.labels, placer);
     drawMessageLabels(frame, messages.visible, L.labels, placer);
@@ -94,7 +97,7 @@ export class Diagram {
     }
     drawNames(frame, L.names);
     drawOffsetChart(frame, L.chartFrame, L.chartPlot);
-    return { lanes: prepared.names.length, arrows: messages.arrows, events: marks.count + messages.drops, drops: messages.drops };
+    return { lanes: prepared.names.length, arrows: messages.arrows, events: marks.count + messages.drops, drops: messages.drops, violationLines, violationRings };
   }
 
   /** Emphasises what the pointer is on (or clears it). */

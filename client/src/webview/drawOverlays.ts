@@ -4,7 +4,7 @@
  * the banner) and Chandy–Lamport cuts (a dashed line through the events
  * that recorded a snapshot).
  */
-import { clip } from './format';
+import { clip, formatTime } from './format';
 import { eventPoint, plotBounds, x, type Frame } from './frame';
 import { fitText, placeText, type LabelPlacer } from './labels';
 import { PathBuilder, svg, textWidth } from './svg';
@@ -32,30 +32,44 @@ export function drawPartitions(frame: Frame, bands: Element, labels: Element, pl
   }
 }
 
-export function drawViolationLines(frame: Frame, lines: Element, labels: Element, placer: LabelPlacer): void {
+/**
+ * A red line at each violation's instant, the invariant named in the banner
+ * (`?` for one not decided). A violation with no event of its own (a
+ * written property crossing its bound between events, seq -1) has nothing to
+ * ring, so its label carries the exact instant. Returns how many lines it drew.
+ */
+export function drawViolationLines(frame: Frame, lines: Element, labels: Element, placer: LabelPlacer): number {
   const { layout, prepared, window, fonts } = frame;
   const bottom = layout.chart ? layout.chart.plotBottom : layout.lanesBottom;
+  let drawn = 0;
   for (const v of prepared.payload.violations) {
     if (v.time < window.start || v.time > window.end) continue;
     const vx = x(frame, v.time);
-    svg('line', { class: 'violation-line', x1: vx, x2: vx, y1: layout.bannerY, y2: bottom, 'data-seq': v.seq }, lines);
+    const undecided = v.code === 'DS206';
+    const between = !prepared.bySeq.has(v.seq);
+    svg('line', { class: `violation-line${undecided ? ' undecided' : ''}${between ? ' between-events' : ''}`, x1: vx, x2: vx, y1: layout.bannerY, y2: bottom, 'data-seq': v.seq, 'data-time': v.time }, lines);
+    drawn++;
     // Right of the line, or left of it when it would run past the plot's edge.
-    const label = `✗ ${clip(v.invariant, 40)}`;
+    const label = `${undecided ? '?' : '✗'} ${clip(v.invariant, 40)}${between ? ` at ${formatTime(v.time)}` : ''}`;
     const within = plotBounds(frame);
     const right = vx + 4 + textWidth(label, fonts.labelBold.css) <= within.x1;
     placeText(placer, labels, label, right ? vx + 4 : vx - 4, layout.bannerY + 13, fonts.labelBold, 'violation-label', { anchor: right ? 'start' : 'end', within });
   }
+  return drawn;
 }
 
-/** Red rings round the events at which invariants failed. */
-export function drawViolationRings(frame: Frame, parent: Element): void {
+/** Red rings round the events at which invariants failed; returns how many it drew. */
+export function drawViolationRings(frame: Frame, parent: Element): number {
   const { prepared, window } = frame;
+  let drawn = 0;
   for (const seq of prepared.violationSeqs) {
     const e = prepared.bySeq.get(seq);
     if (!e || e.node < 0 || e.time < window.start || e.time > window.end) continue;
     const p = eventPoint(frame, e);
-    svg('circle', { class: 'violation-ring', cx: p.x, cy: p.y, r: 8 }, parent);
+    svg('circle', { class: 'violation-ring', cx: p.x, cy: p.y, r: 8, 'data-seq': seq }, parent);
+    drawn++;
   }
+  return drawn;
 }
 
 export function drawCuts(frame: Frame, parent: Element, labels: Element, placer: LabelPlacer): void {

@@ -187,7 +187,7 @@ class App {
     performance.measure('dsync:render', { start });
     this.chrome.setWindow(this.view.window, this.view.isFit);
     if (this.pointer) this.hover(this.pointer.x, this.pointer.y);
-    this.post({ type: 'rendered', lanes: counts.lanes, arrows: counts.arrows, events: counts.events });
+    this.post({ type: 'rendered', lanes: counts.lanes, arrows: counts.arrows, events: counts.events, violationLines: counts.violationLines, violationRings: counts.violationRings });
   }
 
   private hitAt(clientX: number, clientY: number) {

@@ -32,7 +32,12 @@ export function* timelineLines(result: RunResult, style: Style): Generator<strin
   const nodeWidth = Math.max(4, ...names.map((n) => n.length));
   yield style.dim(`${'true time'.padEnd(11)}  ${'node'.padEnd(nodeWidth)}  ${'local'.padEnd(11)}  ${'event'.padEnd(44)} ${'L'.padStart(4)}  vector clock`);
   const violatingSeqs = new Set(result.violations.map((v) => v.seq));
+  // Violations with no event of their own (a written property crossing its bound between events) get a line at their instant.
+  const between = result.violations.filter((v) => v.seq < 0 && v.code === 'DS201' && v.witness !== undefined).sort((a, b) => a.time - b.time);
+  let next = 0;
+  const marker = (v: (typeof between)[number]): string => style.red(`${formatClockReading(v.time).padEnd(11)}  ${'*'.padEnd(nodeWidth)}  ${''.padEnd(11)}  ${printable(`${v.invariant.split(':')[0]} violated (between events)`)}  ◀ violation`);
   for (const e of result.events) {
+    while (next < between.length && between[next]!.time < e.time) yield marker(between[next++]!);
     const what = describeEvent(e, names);
     const vc = e.vc.length ? `[${names.map((n, i) => `${n}:${e.vc[i]}`).join(' ')}]` : '';
     let line = `${formatClockReading(e.time).padEnd(11)}  ${(names[e.node] ?? '*').padEnd(nodeWidth)}  ${formatClockReading(e.local).padEnd(11)}  ${what.padEnd(44)} ${(e.vc.length ? String(e.lamport) : '').padStart(4)}  ${vc}`;
@@ -40,6 +45,7 @@ export function* timelineLines(result: RunResult, style: Style): Generator<strin
     if (violatingSeqs.has(e.seq)) line = style.red(`${line}  ◀ violation`);
     yield line;
   }
+  while (next < between.length) yield marker(between[next++]!);
 }
 
 export function describeEvent(e: TraceEvent, names: readonly string[]): string {
