@@ -160,3 +160,12 @@ describe('the sample props_clock_crossing in the CLI', () => {
     assert.match(r.stdout, /DS201 skew_ok violated at t=1s: A \(clock 1\.0002s\), C \(clock 999\.9ms\)/);
   });
 });
+
+describe('run-time errors between events', () => {
+  test('a division by zero that only happens between events is DS205 at its instant, not a crash', () => {
+    // 1000 − now/1ms is 0 at exactly t = 1s (the end of the run): the division is not solvable, so the bisection finds it.
+    const v = violations(`${head('1s')}invariant div: always 10 / (1000 - now / 1ms) > -100\n`);
+    assert.deepEqual(v.map((x) => [x.code, x.time, x.seq]), [['DS205', 1_000_000_000, -1]]);
+    assert.match(v[0]!.message, /^div could not be evaluated at t=1s: division by zero/);
+  });
+});

@@ -140,7 +140,14 @@ class FormulaMonitor implements InvariantMonitor {
   /** Judges every instant up to `to` on the current state: clock flips and deadlines, in time order. */
   private judgeUpTo(to: number): ViolationReport | undefined {
     for (;;) {
-      const next = this.timed && to > this.checkedTo ? this.nextChange(to) : undefined;
+      let next: number | undefined;
+      try {
+        next = this.timed && to > this.checkedTo ? this.nextChange(to) : undefined;
+      } catch (error) {
+        // The bisection evaluates the formula (compiled) and may meet what observe() reports as DS205.
+        if (!(error instanceof ExprRuntimeError)) throw error;
+        return this.evaluationError(error, this.checkedTo + 1, -1);
+      }
       const deadline = this.deadline();
       // Nothing changes from the last instant judged up to the deadline: it passed unmet.
       if (deadline !== undefined && deadline <= to && (next === undefined || deadline < next)) return this.missed(deadline);
@@ -185,10 +192,15 @@ class FormulaMonitor implements InvariantMonitor {
     return hi;
   }
 
-  /** The values of trigger and body at t, as one key (for the bisection). */
+  /** The values of trigger and body at t, as one key (for the bisection); a run-time error is a value too. */
   private values(t: number): string {
-    const body = this.value(this.spec.body, t, []);
-    return this.spec.trigger ? `${String(this.value(this.spec.trigger, t, []))}/${String(body)}` : String(body);
+    try {
+      const body = this.value(this.spec.body, t, []);
+      return this.spec.trigger ? `${String(this.value(this.spec.trigger, t, []))}/${String(body)}` : String(body);
+    } catch (error) {
+      if (!(error instanceof ExprRuntimeError)) throw error;
+      return `error: ${error.message}`;
+    }
   }
 
   /**
@@ -241,10 +253,14 @@ class FormulaMonitor implements InvariantMonitor {
       }
     } catch (error) {
       if (!(error instanceof ExprRuntimeError)) throw error;
-      // Located: the part of the formula that failed (an overflow, a missing key, a quantifier over its step budget).
-      const causes = error.range ? [{ message: `here: ${error.message.split(':')[0]}`, range: error.range }] : [];
-      return { message: `${spec.name} could not be evaluated at t=${formatDuration(t)}: ${error.message}`, time: t, seq, causes, verdict: 'error' };
+      return this.evaluationError(error, t, seq);
     }
+  }
+
+  /** DS205, located at the part of the formula that failed (an overflow, a missing key, a quantifier over its step budget). */
+  private evaluationError(error: ExprRuntimeError, t: number, seq: number): ViolationReport {
+    const causes = error.range ? [{ message: `here: ${error.message.split(':')[0]}`, range: error.range }] : [];
+    return { message: `${this.spec.name} could not be evaluated at t=${formatDuration(t)}: ${error.message}`, time: t, seq, causes, verdict: 'error' };
   }
 
   /** A deadline passed unmet; the witness is the state at the deadline. */
