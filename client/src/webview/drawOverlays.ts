@@ -50,7 +50,9 @@ export function drawViolationLines(frame: Frame, lines: Element, labels: Element
     svg('line', { class: `violation-line${undecided ? ' undecided' : ''}${between ? ' between-events' : ''}`, x1: vx, x2: vx, y1: layout.bannerY, y2: bottom, 'data-seq': v.seq, 'data-time': v.time }, lines);
     drawn++;
     // Right of the line, or left of it when it would run past the plot's edge.
-    const label = `${undecided ? '?' : '✗'} ${clip(v.invariant, 40)}${between ? ` at ${formatTime(v.time)}` : ''}`;
+    // A written property by its name (`skew_ok: always …` → `skew_ok`): the banner row is shared by all violations.
+    const name = /^[A-Za-z_][A-Za-z0-9_]*(?=: )/.exec(v.invariant)?.[0] ?? v.invariant;
+    const label = `${undecided ? '?' : '✗'} ${clip(name, 40)}${between ? ` at ${formatTime(v.time)}` : ''}`;
     const within = plotBounds(frame);
     const right = vx + 4 + textWidth(label, fonts.labelBold.css) <= within.x1;
     placeText(placer, labels, label, right ? vx + 4 : vx - 4, layout.bannerY + 13, fonts.labelBold, 'violation-label', { anchor: right ? 'start' : 'end', within });
