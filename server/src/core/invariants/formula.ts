@@ -142,7 +142,8 @@ class FormulaMonitor implements InvariantMonitor {
     for (;;) {
       let next: number | undefined;
       try {
-        next = this.timed && to > this.checkedTo ? this.nextChange(to) : undefined;
+        // A satisfied `eventually` has nothing left to judge.
+        next = this.timed && to > this.checkedTo && !this.satisfied ? this.nextChange(to) : undefined;
       } catch (error) {
         // The bisection evaluates the formula (compiled) and may meet what observe() reports as DS205.
         if (!(error instanceof ExprRuntimeError)) throw error;
