@@ -1,5 +1,5 @@
 import type { LocalClock } from '../sim/clock';
-import { ceilToTick, firstGapAtLeast, SCAN_BUDGET } from './readingGap';
+import { ceilToTick, firstGapAtLeast, SCAN_BUDGET, searchBand } from './readingGap';
 
 /** Stands for true time (`now`) among the clocks of a linear form. */
 export const TRUE_TIME_CLOCK = -1;
@@ -113,21 +113,9 @@ function scanBand(f: LinearForm, target: number, pieces: ClockPieces, from: numb
     else above += -c * clock.tick;
   }
   const slack = 1e-6 + 8 * Math.abs(exact0) * 2 ** -52;
-  const possible = target - above - slack;
-  const certain = target + below + slack;
-  let lo = from;
-  let hi = to;
-  let sure: number | undefined;
-  if (slope > 0) {
-    if (exact0 <= possible) lo = from + Math.max(0, Math.floor((possible - exact0) / slope));
-    sure = from + Math.max(0, Math.ceil((certain - exact0) / slope));
-    hi = Math.min(to, sure);
-  } else if (slope < 0) {
-    if (exact0 <= possible) return undefined;
-    hi = Math.min(to, from + Math.ceil((exact0 - possible) / -slope));
-  } else if (exact0 <= possible) {
-    return undefined;
-  }
+  const band = searchBand(from, to, exact0, slope, target - above - slack, target + below + slack);
+  if (!band) return undefined;
+  const { lo, hi, sure } = band;
   let t = lo;
   for (let step = 0; step < SCAN_BUDGET; step++) {
     if (sum(t) >= target) return t;

@@ -44,18 +44,11 @@ export function firstGapAtLeast(a: LocalClock, b: LocalClock, from: number, to: 
   const slack = 1e-6 + 4 * Math.max(Math.abs(a.exact(from)), Math.abs(b.exact(from))) * 2 ** -52 + 1;
   const possible = k - b.tick - slack; // D must exceed this for the gap to reach k
   const certain = k + a.tick - 1 + slack; // from where D reaches this, the gap is ≥ k
-  let lo = from;
-  let hi = to;
-  let sure: number | undefined;
-  if (slope > 0) {
-    if (d0 <= possible) lo = from + Math.max(0, Math.floor((possible - d0) / slope));
-    sure = from + Math.max(0, Math.ceil((certain - d0) / slope));
-    hi = Math.min(to, sure);
-  } else if (slope < 0) {
-    if (d0 <= possible) return undefined;
-    hi = Math.min(to, from + Math.ceil((d0 - possible) / -slope));
-  } else {
-    if (d0 <= possible) return undefined;
+  const band = searchBand(from, to, d0, slope, possible, certain);
+  if (!band) return undefined;
+  const { lo, sure } = band;
+  let hi = band.hi;
+  if (slope === 0) {
     const period = repeatPeriod(a, b);
     if (period !== undefined) hi = Math.min(to, from + period);
   }
@@ -65,6 +58,22 @@ export function firstGapAtLeast(a: LocalClock, b: LocalClock, from: number, to: 
   // Out of budget (see SCAN_BUDGET): the first instant where the gap is certain, if any.
   for (let t = sure; t !== undefined && t <= to; t++) if (gapAt(t) >= k) return t;
   return undefined;
+}
+
+/**
+ * Where a quantity whose exact (unrounded) value is linear, d0 + slope · (t − from),
+ * can first reach a bound its rounded value must cross: not before the exact value
+ * passes `possible`, and surely by where it reaches `certain` (`sure`, when it rises).
+ * Undefined when it never gets past `possible` in [from, to].
+ */
+export function searchBand(from: number, to: number, d0: number, slope: number, possible: number, certain: number): { lo: number; hi: number; sure: number | undefined } | undefined {
+  if (slope > 0) {
+    const lo = d0 <= possible ? from + Math.max(0, Math.floor((possible - d0) / slope)) : from;
+    const sure = from + Math.max(0, Math.ceil((certain - d0) / slope));
+    return { lo, hi: Math.min(to, sure), sure };
+  }
+  if (d0 <= possible) return undefined;
+  return { lo: from, hi: slope < 0 ? Math.min(to, from + Math.ceil((d0 - possible) / -slope)) : to, sure: undefined };
 }
 
 /** Candidates: lo and each step of the clock ahead (between them the gap only falls). */
