@@ -187,6 +187,10 @@ class TimedEvaluator {
         if (c.fn === 'abs' && args[0] instanceof TimeTerm && args[0].single) return new TimeTerm('max', [args[0].forms[0]!, scaleForm(args[0].forms[0]!, -1)]);
         throw new NotSolvable(`${c.fn}() of a clock value`);
       }
+      // Protocol code only (a user fn, a random draw): never in a property.
+      case 'user-call':
+      case 'random':
+        throw new NotSolvable(`'${c.op}' in a property`);
     }
   }
 
