@@ -1,10 +1,10 @@
-import { closestName } from '../check/suggest';
 import type { SourceRange } from '../source';
 import type { BinaryOp, Expr, ExprName } from './ast';
 import type { Checked, CheckedWithSource } from './checked';
 import { checkCall } from './checkCalls';
 import { costOf } from './cost';
 import { narrowScope } from './narrow';
+import { closest, type Binding, type CallChecker } from './scope';
 
 export { checkedChildren, costOf } from './cost';
 import type { ExprEnv, ExprReport, NodePropertyView } from './env';
@@ -13,16 +13,11 @@ import { ANY, BOOL, elementType, INT, isOrdered, joinTypes, listOf, NODE, NONE, 
 import { canonicalSet } from './values';
 
 /** A name bound by a quantifier or comprehension. */
-export interface Binding {
-  readonly name: string;
-  readonly slot: number;
-  readonly type: Type;
-  readonly nodes?: readonly number[];
-  readonly outer?: Binding;
-}
+export type { Binding } from './scope';
+export { closest } from './scope';
 
 /** State of one check: the environment, where reports go, and the frame slots handed out. */
-export class ExprChecker {
+export class ExprChecker implements CallChecker {
   slots = 0;
   failed = false;
 
@@ -323,10 +318,6 @@ function isNodeLike(t: Type): boolean {
   return t.k === 'node' || (t.k === 'optional' && t.of.k === 'node');
 }
 
-/** The written name `name` most plausibly misspells, if any (the file's one suggestion rule, check/suggest.ts). */
-export function closest(name: string, candidates: readonly string[]): string | undefined {
-  return closestName(name, candidates.filter((c) => c !== name && c.length > 0));
-}
 
 /** Depth of the tree, without recursion (a bad file can be deep). */
 function depthOf(e: Expr): number {

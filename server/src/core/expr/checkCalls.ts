@@ -1,13 +1,12 @@
 import type { Expr } from './ast';
-import type { Binding, ExprChecker } from './check';
-import { closest } from './check';
+import { closest, type Binding, type CallChecker } from './scope';
 import { FUNCTIONS, type Checked, type FunctionName, type UserFunction } from './checked';
 import { assignable, BOOL, elementType, INT, isOrdered, joinTypes, listOf, setOf, type Type, typeToString } from './types';
 
 type CallExpr = Extract<Expr, { kind: 'call' }>;
 
 /** A call without a target: a function (`size(s)`, `min(a, b)`) or an aggregate over a comprehension. */
-export function checkCall(c: ExprChecker, e: CallExpr, scope: Binding | undefined): Checked {
+export function checkCall(c: CallChecker, e: CallExpr, scope: Binding | undefined): Checked {
   const range = e.range;
   const name = e.callee.text;
   const code = c.env.protocolCode;
@@ -96,7 +95,7 @@ export function checkCall(c: ExprChecker, e: CallExpr, scope: Binding | undefine
 }
 
 /** `f(a, b)` of a protocol's own fn: arity and each argument against its parameter. */
-function checkUserCall(c: ExprChecker, fn: UserFunction, e: CallExpr, scope: Binding | undefined): Checked {
+function checkUserCall(c: CallChecker, fn: UserFunction, e: CallExpr, scope: Binding | undefined): Checked {
   if (e.comprehension) return c.report('DS180', `'${fn.name}' takes values, not a comprehension`, e.range);
   if (e.args.length !== fn.params.length) return c.report('DS184', `'${fn.name}' takes ${fn.params.length} argument${fn.params.length === 1 ? '' : 's'}, not ${e.args.length}: ${fn.doc}`, e.range);
   const args = e.args.map((a, i) => {
@@ -109,7 +108,7 @@ function checkUserCall(c: ExprChecker, fn: UserFunction, e: CallExpr, scope: Bin
 }
 
 /** `random(r)` for a range `{ low, high }`, `random(S)` for a set or list, `random(a, b)` between two ints or times. */
-function checkRandom(c: ExprChecker, e: CallExpr, scope: Binding | undefined): Checked {
+function checkRandom(c: CallChecker, e: CallExpr, scope: Binding | undefined): Checked {
   const range = e.range;
   if (!c.env.protocolCode?.random) return c.report('DS198', "random(…) draws from the node's own random stream, so it is only available in handler bodies (not in guards, consts, fns or state initial values)", e.callee.range);
   if (e.comprehension || e.args.length < 1 || e.args.length > 2) return c.report('DS184', 'random takes a range (random(timeout)), a set or list (random(members)), or two bounds (random(1, 6), random(150ms, 300ms))', range);

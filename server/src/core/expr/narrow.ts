@@ -1,5 +1,5 @@
 import type { Expr } from './ast';
-import type { Binding } from './check';
+import type { Binding } from './scope';
 
 /**
  * The scope in which `cond` is known to be `when`: a variable of an
