@@ -10,18 +10,10 @@ import { FAULT_EVENT_KINDS, FaultHistory } from './protocolCauses';
 import { readsOf, type Reads } from './formulaReads';
 import { evaluateTimed, nextFlip, NotSolvable, type Atom } from './timedExpr';
 import { WorldReader } from './worldReader';
+import type { FormulaSpec } from './formulaSpec';
 
 /** A written property (`invariant NAME: …`), checked and compiled. */
-export interface FormulaSpec {
-  readonly name: string;
-  readonly kind: 'always' | 'never' | 'eventually' | 'whenever';
-  readonly body: { readonly checked: CheckedWithSource; readonly compiled: Compiled };
-  readonly trigger?: { readonly checked: CheckedWithSource; readonly compiled: Compiled };
-  /** `within T` in ns (eventually, whenever). */
-  readonly within?: number;
-  /** The formula as written, for messages. */
-  readonly text: string;
-}
+export type { FormulaSpec } from './formulaSpec';
 
 /**
  * The monitor of a written property, as an InvariantDefinition so the

@@ -1,6 +1,6 @@
 import { explain, witnessJson, witnessText, type Witness } from '../expr/explain';
 import { formatDuration } from '../units';
-import type { FormulaSpec } from './formula';
+import type { FormulaSpec } from './formulaSpec';
 import type { Reads } from './formulaReads';
 import type { Cause, ViolationReport, WorldView } from './invariant';
 import { clockCauses } from './maxSkew';
