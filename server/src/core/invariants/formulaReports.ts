@@ -90,7 +90,9 @@ export class FormulaReports {
     if (this.reads.clocks) causes.push(...clockCauses(this.world, involved.length > 0 ? involved : model.nodes.map((n) => n.index)));
     for (const { p, i } of instances) {
       // Bug switches and timing options as written (a fixed election timeout), and the binding itself.
-      const keys = [...p.options.ranges.keys()].filter((k) => k === 'bugs' || k === 'heartbeat' || k.endsWith('timeout'));
+      // A written protocol's bug switch is a bool option named bug_… (samples/protocols/): a cause when set to true.
+      const bugSwitch = (k: string): boolean => k === 'bugs' || (k.startsWith('bug_') && p.options.values.get(k) === true);
+      const keys = [...p.options.ranges.keys()].filter((k) => bugSwitch(k) || k === 'heartbeat' || k.endsWith('timeout'));
       causes.push(...optionCauses(this.world, i, keys), bindingCause(this.world, i));
     }
     const seen = new Set<string>();
