@@ -63,7 +63,9 @@ export const OVERVIEW = `usage:
   dsync check FILE... [--json | --format text|json|sarif]
                                            parse and check, print problems
   dsync run FILE [--seed N] [--until T] [--max-events N] [--max-trace-mb M] [--json] [--quiet]
-                                           simulate and print the timeline and verdicts
+               [--format text|json|shiviz|itf|mermaid] [--limit N]
+                                           simulate and print the timeline and verdicts,
+                                           or export the run (ShiViz, ITF, Mermaid)
   dsync fmt FILE... [--check | --write]    print formatted (--check: exit 1 if not formatted,
                                            --write: rewrite the files in place)
   dsync explore FILE [--runs N | --time 30s] [--workers K] [--seed B] [--json]
@@ -106,9 +108,12 @@ export const RUN: CommandSpec = {
     'max-events': { type: 'string' },
     'max-trace-mb': { type: 'string' },
     json: { type: 'boolean' },
+    format: { type: 'string' },
+    limit: { type: 'string' },
     quiet: { type: 'boolean', short: 'q' },
   },
-  help: `usage: dsync run FILE [--seed N] [--until T] [--max-events N] [--max-trace-mb M] [--json] [--quiet]
+  help: `usage: dsync run FILE [--seed N] [--until T] [--max-events N] [--max-trace-mb M]
+                 [--json | --format text|json|shiviz|itf|mermaid [--limit N]] [--quiet]
 
 Simulates the scenario in FILE ('-' reads standard input) and prints one line
 per event, then each invariant and expectation with ✓, ✗ or ? (not evaluated).
@@ -119,6 +124,13 @@ per event, then each invariant and expectation with ✓, ✗ or ? (not evaluated
   --max-trace-mb M  stop when the recorded trace would pass about M MB (default 1024)
   --json            print the run as one JSON document (a file that does not check:
                     its diagnostics as JSON)
+  --format F        text (the default), json (as --json), or an export for another tool:
+                    shiviz  a log for ShiViz (its regex on the first line, then two lines
+                            per send, receive and local event, with the run's vector clocks)
+                    itf     the Informal Trace Format of Apalache and Quint (one state per
+                            event: time, event, every node's clocks and protocol state)
+                    mermaid a Mermaid sequence diagram (at most 200 arrows and notes)
+  --limit N         shiviz, itf: only the first N events; mermaid: at most N arrows and notes
   -q, --quiet       print only the summary
   -h, --help        this help
 

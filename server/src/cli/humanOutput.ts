@@ -1,7 +1,9 @@
 import type { RunResult } from '../core/sim/result';
 import { verdict } from '../core/sim/result';
-import type { TraceEvent } from '../core/sim/trace';
-import { printable, quoted } from '../core/printable';
+import { printable } from '../core/printable';
+import { describeEvent } from '../core/sim/describe';
+
+export { describeEvent };
 import { formatClockReading, formatDuration } from '../core/units';
 
 export interface Style {
@@ -46,38 +48,6 @@ export function* timelineLines(result: RunResult, style: Style): Generator<strin
     yield line;
   }
   while (next < between.length) yield marker(between[next++]!);
-}
-
-export function describeEvent(e: TraceEvent, names: readonly string[]): string {
-  const peer = e.peer !== undefined ? names[e.peer] : '?';
-  // A label is user text: quoted with `"`, `\\` and control characters escaped, so one event stays one line.
-  const label = e.label !== undefined ? quoted(e.label) : '';
-  const id = e.msg !== undefined ? ` #${e.msg}` : '';
-  const detail = e.detail ? ` (${printable(e.detail)})` : '';
-  return printable(describeKind(e, peer, label, id, detail));
-}
-
-function describeKind(e: TraceEvent, peer: string | undefined, label: string, id: string, detail: string): string {
-  switch (e.kind) {
-    case 'send': return `send ${label} -> ${peer}${id}${detail}`;
-    case 'receive': return `recv ${label} <- ${peer}${id}${detail}`;
-    case 'local': return `local ${label}`;
-    case 'drop': return `DROP ${label}${id} ${e.reason ?? ''}`;
-    case 'duplicate': return `duplicated ${label}${id}`;
-    case 'crash': return 'CRASH';
-    case 'restart': return 'RESTART';
-    case 'skip': return `skipped: ${e.detail ?? ''}`;
-    case 'partition': return `partition ${e.detail ?? ''}`;
-    case 'heal': return `heal${detail}`;
-    case 'link-down': return `link down ${e.detail ?? ''}`;
-    case 'link-up': return `link up ${e.detail ?? ''}`;
-    case 'link-delay': return `link slow ${e.detail ?? ''}`;
-    case 'clock-jump': return `clock ${e.detail ?? ''}`;
-    case 'clock-drift': return `clock ${e.detail ?? ''}`;
-    case 'clock-adjust': return `clock ${e.detail ?? ''}`;
-    case 'timer': return `timer ${e.label !== undefined ? printable(e.label) : ''}${e.protocol ? ` [${e.protocol}]` : ''}`;
-    case 'note': return `${e.protocol ? `[${e.protocol}] ` : ''}${e.detail ?? ''}`;
-  }
 }
 
 /**

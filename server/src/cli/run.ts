@@ -1,4 +1,5 @@
 import { check } from '../core/check/checker';
+import { EXPORT_FORMATS, exportChunks, type ExportFormat } from '../core/export/formats';
 import { DEFAULT_MAX_EVENTS, Simulation } from '../core/sim/engine';
 import { traceJsonChunks } from '../core/sim/json';
 import { summarize, verdict, type VerdictKind } from '../core/sim/result';
@@ -40,7 +41,10 @@ export async function runCommand(argv: readonly string[], io: Output): Promise<n
       throw new UsageError(`--until takes a time such as 500ms or 2s, not '${v['until']}'`, 'run');
     }
   }
-  const json = v['json'] === true;
+  const format = runFormat(v['format'], v['json'] === true);
+  const json = format === 'json';
+  const exportLimit = number('limit');
+  if (exportLimit !== undefined && format === 'text') throw new UsageError('--limit applies to --format shiviz, itf or mermaid', 'run');
   const quiet = v['quiet'] === true;
   if (args.positionals.length !== 1) throw new UsageError(args.positionals.length === 0 ? 'needs a FILE' : 'takes one FILE', 'run');
   const file = args.positionals[0]!;
@@ -65,7 +69,11 @@ export async function runCommand(argv: readonly string[], io: Output): Promise<n
   const sim = new Simulation(checked.model, options).run();
   const result = summarize(sim);
   const early: EarlyStop = result.stopReason === 'until' ? { by: 'until' } : sim.stoppedByMemory ? { by: 'memory', megabytes: maxTraceMb } : { by: 'max-events', limit, source: setBy };
-  if (json) {
+  if (format !== 'text' && format !== 'json') {
+    await writeChunks(io, exportChunks(format, result, { ...(exportLimit !== undefined ? { limit: exportLimit } : {}), source: name }));
+    const warning = formatSummary(result, name, plain, early).find((l) => l.startsWith('warning: '));
+    if (warning) io.err(warning);
+  } else if (json) {
     await writeChunks(io, traceJsonChunks(result));
     await writeChunks(io, ['\n']);
     // The warning goes to stderr: stdout is the JSON document.
@@ -78,6 +86,16 @@ export async function runCommand(argv: readonly string[], io: Output): Promise<n
     io.out(formatSummary(result, name, style, early).join('\n'));
   }
   return exitCode(verdict(result).kind);
+}
+
+/** `--format` (text by default; `--json` is `--format json`). */
+function runFormat(value: string | boolean | undefined, json: boolean): 'text' | 'json' | ExportFormat {
+  const formats = ['text', 'json', ...EXPORT_FORMATS] as const;
+  if (value === undefined) return json ? 'json' : 'text';
+  const format = formats.find((f) => f === value);
+  if (!format) throw new UsageError(`--format takes ${formats.join(', ')}, not '${String(value)}'`, 'run');
+  if (json && format !== 'json') throw new UsageError('--json and --format disagree', 'run');
+  return format;
 }
 
 /** Exit codes of `run` and `explore`: 0 passed, 1 failed (wins over undecided), 3 undecided (an expectation not evaluated). 2 is bad input or usage. */
