@@ -5,6 +5,7 @@ import {
 } from '../../server/src/shared/requests';
 import { documentUri, trackLastDsyncEditor } from './documentUri';
 import { registerExplore } from './explore';
+import { registerLogTimeline } from './logTimeline';
 import { registerWalkthrough } from './walkthrough';
 import { SERVER_EXEC_ARGV } from '../../server/src/shared/serverProcess';
 import { StatusBar } from './statusBar';
@@ -39,6 +40,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<DsyncA
   registerTimelineSerializer(context);
   registerExplore(context, languageClient);
   registerWalkthrough(context);
+  registerLogTimeline(context);
 
   const followed = new WeakSet<TimelinePanel>();
   const run = async (uri: vscode.Uri | undefined, seed: number | undefined, reveal: boolean): Promise<RunScenarioResult | undefined> => {

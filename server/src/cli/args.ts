@@ -74,6 +74,8 @@ export const OVERVIEW = `usage:
                                            first failure to a scenario that still fails
   dsync lin FILE --model register|cas-register|kv|append-kv [--format jepsen-edn|porcupine|dsync-json] [--json]
                                            is this history linearizable? (exit 3: undecided)
+  dsync log FILE [--regex R] [--json]      check the vector clocks of a log in ShiViz's
+                                           convention (exit 1: inconsistent)
   dsync COMMAND --help                     the flags of one command
   dsync --version | --help
 
@@ -187,4 +189,28 @@ exit codes: 0 nothing failed, 1 a failure was found, 2 bad input or usage,
             3 nothing failed but some run stopped before an expectation was evaluated`,
 };
 
-export const COMMANDS: Readonly<Record<string, CommandSpec>> = { check: CHECK, run: RUN, fmt: FMT, explore: EXPLORE };
+export const LOG: CommandSpec = {
+  name: 'log',
+  options: { regex: { type: 'string' }, json: { type: 'boolean' } },
+  help: `usage: dsync log FILE [--regex R] [--json]
+
+Reads a log in ShiViz's convention (FILE '-' reads standard input) and checks its
+vector clocks: each host's own entry starts at 1 and grows by exactly 1, no entry
+goes back, every entry names a logged event, and a receive's clock dominates its
+send's (sends and receives are paired by clock, as ShiViz does). Problems are
+printed as FILE:line:column: rule: message, pointing at the event's clock.
+
+  --regex R         the regular expression that finds each event, with the named
+                    groups host, clock (a JSON object from host to count) and
+                    event; it may span lines, e.g. ShiViz's default
+                    '(?<event>.*)\\n(?<host>\\S*) (?<clock>{.*})'. Without it FILE is in
+                    ShiViz's file layout: line 1 the regex (empty: the default),
+                    line 2 empty, then the log (as dsync run --format shiviz writes)
+  --json            print the result as one JSON document
+  -h, --help        this help
+
+exit codes: 0 the clocks are consistent, 1 some are not, 2 bad input (a regex
+            without the named groups, a clock that is not JSON, an empty log) or usage`,
+};
+
+export const COMMANDS: Readonly<Record<string, CommandSpec>> = { check: CHECK, run: RUN, fmt: FMT, explore: EXPLORE, log: LOG };

@@ -75,7 +75,8 @@ function usage(io: LinIo, message: string): number {
   return 2;
 }
 
-function readInput(file: string): string | { error: string } {
+/** A history or log file (`-`: standard input), up to 512 MB; the error names no path (the caller prefixes it). */
+export function readInput(file: string): string | { error: string } {
   try {
     if (file === '-') return fs.readFileSync(0, 'utf8');
     const stat = fs.statSync(file);

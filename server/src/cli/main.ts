@@ -8,6 +8,7 @@ import { CHECK, COMMANDS, FMT, OVERVIEW, parseCommand, UsageError } from './args
 import { diagnosticsJson, diagnosticsSarif, type FileDiagnostics } from './diagnosticsOutput';
 import { exploreCommand } from './explore';
 import { formatFile } from './fmt';
+import { logCommand } from './log';
 import { LIN_USAGE, linCommand } from './lin';
 import { printDiagnostics, type Output } from './output';
 import { runCommand } from './run';
@@ -32,6 +33,7 @@ export function main(argv: readonly string[], io: Output): number | Promise<numb
       case 'check': return checkCommand(rest, io);
       case 'run': return runCommand(rest, io).catch((error: unknown) => failed(error, io));
       case 'fmt': return fmtCommand(rest, io);
+      case 'log': return logCommand(rest, io);
       case 'lin':
         // lin parses its own flags; its help is answered here, as every command's is.
         if (rest.some((a) => a === '--help' || a === '-h')) {

@@ -1,0 +1,84 @@
+import * as vscode from 'vscode';
+import { SHIVIZ_DEFAULT_REGEX } from '../../server/src/core/export/shiviz';
+import { checkLog } from '../../server/src/core/logs/check';
+import { compileLogRegex, LogError, readLog } from '../../server/src/core/logs/read';
+import { logTimeline } from '../../server/src/core/logs/timeline';
+import { TimelinePanel } from './timelinePanel';
+
+/**
+ * "DSync: Open Log in Timeline": a log in ShiViz's convention (dsync log's
+ * core, run here: it is pure and reads only the text) shown in the timeline
+ * panel, its vector-clock problems in the Problems panel at the log's lines.
+ * A log in ShiViz's file layout (regex on line 1) opens as it is; any other
+ * asks for the regular expression, ShiViz's default offered.
+ */
+export function registerLogTimeline(context: vscode.ExtensionContext): void {
+  const problems = vscode.languages.createDiagnosticCollection('dsync-log');
+  context.subscriptions.push(
+    problems,
+    vscode.commands.registerCommand('dsync.openLogInTimeline', async (arg?: unknown) => {
+      const uri = arg instanceof vscode.Uri ? arg : await pickLog();
+      if (!uri) return undefined;
+      const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+      let regex: string | undefined;
+      if (!hasLayout(text)) {
+        regex = await vscode.window.showInputBox({
+          title: 'Regular expression of the log',
+          prompt: 'Named groups host, clock (a JSON vector clock) and event; \\n matches a line break',
+          value: SHIVIZ_DEFAULT_REGEX,
+          validateInput: (v) => {
+            try {
+              compileLogRegex(v);
+              return undefined;
+            } catch (error) {
+              return error instanceof LogError ? error.message : String(error);
+            }
+          },
+        });
+        if (regex === undefined) return undefined;
+      }
+      try {
+        const log = readLog(text, regex);
+        const checked = checkLog(log);
+        problems.set(uri, checked.diagnostics.map((d) => {
+          const at = new vscode.Position(d.line - 1, d.column - 1);
+          const diagnostic = new vscode.Diagnostic(new vscode.Range(at, at.translate(0, 1)), d.message, vscode.DiagnosticSeverity.Error);
+          diagnostic.source = 'dsync log';
+          diagnostic.code = d.rule;
+          if (d.related) diagnostic.relatedInformation = [new vscode.DiagnosticRelatedInformation(new vscode.Location(uri, new vscode.Position(d.related.line - 1, d.related.column - 1)), d.related.message)];
+          return diagnostic;
+        }));
+        TimelinePanel.show(context, uri, logTimeline(log, checked, vscode.workspace.asRelativePath(uri)), true);
+        const n = checked.diagnostics.length;
+        if (n > 0) void vscode.window.showWarningMessage(`DSync: ${n} vector-clock problem${n === 1 ? '' : 's'} in the log (see Problems)`);
+        return { events: log.events.length, problems: n };
+      } catch (error) {
+        if (!(error instanceof LogError)) throw error;
+        const where = error.line === 0 ? 'the regular expression' : `${vscode.workspace.asRelativePath(uri)}:${error.line}:${error.column}`;
+        void vscode.window.showErrorMessage(`DSync: ${where}: ${error.message}`);
+        return undefined;
+      }
+    }),
+  );
+}
+
+/** The active editor's file when it is not a scenario, else a file chosen in a dialog. */
+async function pickLog(): Promise<vscode.Uri | undefined> {
+  const active = vscode.window.activeTextEditor?.document;
+  if (active && active.languageId !== 'dsync' && active.uri.scheme === 'file') return active.uri;
+  const picked = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Open Log in Timeline', filters: { Logs: ['log', 'txt', 'shiviz'], 'All files': ['*'] } });
+  return picked?.[0];
+}
+
+/** ShiViz's file layout: line 1 a regular expression with the named groups (or empty), line 2 empty. */
+function hasLayout(text: string): boolean {
+  const [first = '', second = ''] = text.replace(/^\uFEFF/, '').split('\n', 2).map((l) => l.replace(/\r$/, ''));
+  if (second.trim() !== '') return false;
+  if (first === '') return true;
+  try {
+    compileLogRegex(first);
+    return true;
+  } catch {
+    return false;
+  }
+}
