@@ -66,7 +66,11 @@ await esbuild.build({
   define: { 'import.meta.dirname': '__dirname' },
 });
 const bundled = tests.map((t) => path.join(outDir, path.relative('test', t)).replace(/\.test\.ts$/, '.test.cjs'));
-run(`unit and language-server tests (${bundled.length} files)`, process.execPath, ['--test', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=./scripts/countReporter.mjs', '--test-reporter-destination=stdout', ...bundled], { env: { ...process.env, DSYNC_ROOT: root } });
+// The full run explores the written protocols against the built-in ones with
+// the issue's budget, 2,000 schedules each (test/unit/protocolCrossCheck.test.ts);
+// `--unit` keeps the test's smaller budget for a fast inner loop.
+const crossCheck = unitOnly ? {} : { DSYNC_CROSSCHECK_RUNS: process.env.DSYNC_CROSSCHECK_RUNS ?? '2000' };
+run(`unit and language-server tests (${bundled.length} files)`, process.execPath, ['--test', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=./scripts/countReporter.mjs', '--test-reporter-destination=stdout', ...bundled], { env: { ...process.env, DSYNC_ROOT: root, ...crossCheck } });
 
 if (!unitOnly) {
   run('extension tests in a real VS Code (code-server + headless Chromium)', process.execPath, ['test/e2e/run.mjs']);

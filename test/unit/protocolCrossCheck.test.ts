@@ -14,8 +14,9 @@ import { repoPath, runText } from './support/scenario';
  * violate anything. The built-ins are checked by their built-in invariants,
  * the written ones by the written properties of their samples.
  *
- * The budget is 2,000 schedules per exploration under `npm run
- * test:crosscheck` (which .ci/run runs too) and UNIT_BUDGET in the unit suite.
+ * The budget is 2,000 schedules per exploration in the full `npm test`
+ * (scripts/test.mjs sets DSYNC_CROSSCHECK_RUNS) and UNIT_BUDGET under
+ * `npm run test:unit`.
  */
 const UNIT_BUDGET = 300;
 const RUNS = crossCheckRuns(UNIT_BUDGET);

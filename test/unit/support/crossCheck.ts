@@ -10,7 +10,7 @@ import { repoPath } from './scenario';
  * the same budget of schedules.
  */
 
-/** Schedules per exploration: DSYNC_CROSSCHECK_RUNS (`npm run test:crosscheck` sets 2,000), else `fallback`. */
+/** Schedules per exploration: DSYNC_CROSSCHECK_RUNS (the full `npm test` sets 2,000), else `fallback`. */
 export function crossCheckRuns(fallback: number): number {
   const env = Number(process.env['DSYNC_CROSSCHECK_RUNS']);
   return Number.isInteger(env) && env > 0 ? env : fallback;
