@@ -31,13 +31,21 @@ export function registerLogTimelineTests(): void {
       const uri = vscode.Uri.joinPath(folder.uri, 'hello.shiviz.log');
       await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(LOG));
       await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
-      // The panel opens inside the command: listen for its first render as soon as it exists.
+      // The panel opens (or, after earlier tests, is reused) inside the command:
+      // listen as soon as it exists, and take the first render of THIS log, not
+      // a late render of a scenario an earlier test showed in the same panel.
       const rendered = new Promise<{ lanes: number; arrows: number; events: number }>((resolve) => {
+        const seen = new Set<unknown>();
         const poll = setInterval(() => {
           const panel = api.timeline();
-          if (!panel) return;
-          clearInterval(poll);
-          panel.onDidRender((counts: { lanes: number; arrows: number; events: number }) => resolve(counts));
+          if (!panel || seen.has(panel)) return;
+          seen.add(panel);
+          panel.onDidRender((counts: { lanes: number; arrows: number; events: number }) => {
+            // The log has 6 events (the command's result says so below).
+            if (api.timeline()?.uri.toString() !== uri.toString() || counts.events !== 6) return;
+            clearInterval(poll);
+            resolve(counts);
+          });
         }, 50);
       });
       const result = await vscode.commands.executeCommand<{ events: number; problems: number }>('dsync.openLogInTimeline', uri);
