@@ -7,7 +7,7 @@ import { firstChild, isNode, isReal, isToken, Missing, need, node, nodeRange, no
 import { expression } from './exprToAst';
 import { Identifier } from './lexer';
 import { MEMBER_WORDS } from './protocolParser';
-import { STATEMENT_WORDS } from './statementParser';
+import { STATEMENT_START_WORDS } from './statementParser';
 import { closestName } from '../check/suggest';
 import { noteParts } from './noteText';
 import { name, optionValue } from './valueToAst';
@@ -100,7 +100,7 @@ const STATEMENT_TEXT = 'a statement: NAME = value, let, if, for, send, broadcast
  * most plausibly misspells when there is one, and what may be written there.
  */
 export function unexpectedWord(found: IToken, where: 'member' | 'statement'): string {
-  const words: readonly string[] = where === 'member' ? MEMBER_WORDS : [...STATEMENT_WORDS, 'if', 'for', 'send', 'broadcast', 'reply', 'clock'];
+  const words: readonly string[] = where === 'member' ? MEMBER_WORDS : STATEMENT_START_WORDS;
   const what = where === 'member' ? MEMBER_TEXT : STATEMENT_TEXT;
   const meant = found.tokenType === Identifier ? closestName(found.image, words) : undefined;
   const shown = found.image.length > 24 ? `${found.image.slice(0, 24)}…` : found.image;

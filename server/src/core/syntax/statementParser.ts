@@ -7,6 +7,9 @@ const K = T.keywordTokens;
 /** Words that begin a statement by their text (the others are keywords: if, for, send, broadcast, reply, clock). */
 export const STATEMENT_WORDS = ['let', 'timer', 'cancel', 'note'] as const;
 
+/** Every word a statement may begin with (besides an assignment's name), for messages and completion. */
+export const STATEMENT_START_WORDS: readonly string[] = ['let', 'if', 'for', 'send', 'broadcast', 'reply', 'timer', 'cancel', 'note', 'clock'];
+
 /** Tokens after which a statement word is a name being assigned (`timer = 3`, `note.x = 1`, `let[0] = 2`). */
 const ASSIGNMENT_NEXT: ReadonlySet<TokenType> = new Set([T.Equals, T.Dot, T.LBracket]);
 

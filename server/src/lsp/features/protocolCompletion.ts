@@ -1,6 +1,8 @@
 import type { IToken } from 'chevrotain';
 import { CompletionItemKind, type CompletionItem } from 'vscode-languageserver';
 import { FUNCTIONS } from '../../core/expr/checked';
+import { MEMBER_WORDS } from '../../core/syntax/protocolParser';
+import { STATEMENT_START_WORDS } from '../../core/syntax/statementParser';
 
 /**
  * Completion inside a written protocol's body, from tokens only so it works
@@ -42,7 +44,7 @@ export function completeInProtocol(text: string, offset: number, before: readonl
     if (lastName === 'Kw_on') return [...messages(), { label: 'start', kind: CompletionItemKind.Keyword, detail: 'when the node starts (and restarts)' }, { label: 'timer', kind: CompletionItemKind.Keyword, detail: 'when a timer fires' }];
     if (last?.image === 'timer' && prev?.tokenType.name === 'Kw_on') return timers();
     const inMember = member !== undefined && !newLine && lastName !== 'Semicolon' && lastName !== 'RCurly' && lastName !== 'LCurly';
-    if (!inMember) return MEMBER_WORDS.map((w) => ({ label: w.label, kind: CompletionItemKind.Keyword, detail: w.doc }));
+    if (!inMember) return MEMBER_WORDS.map((w) => ({ label: w, kind: CompletionItemKind.Keyword, detail: MEMBER_DOCS[w] }));
     const header = inside.slice(memberStart!);
     if (member!.tokenType.name === 'Kw_on') {
       if (!header.some((t) => t.image === 'when')) return [];
@@ -67,22 +69,22 @@ export function completeInProtocol(text: string, offset: number, before: readonl
   if ((last?.image === 'timer' || last?.image === 'cancel') && isStatementWord(inside, text)) return timers();
   if (lastName === 'Dot') return afterDot(handler);
   return [
-    ...(statementStart ? STATEMENT_WORDS.map((w) => ({ label: w, kind: CompletionItemKind.Keyword })) : []),
+    ...(statementStart ? STATEMENT_START_WORDS.filter((w) => w !== 'clock').map((w) => ({ label: w, kind: CompletionItemKind.Keyword })) : []),
     ...expressionNames(decls, [...handlerScope(handler), ...localsInScope(inside, handler.length ? memberStart! : 0)], true),
   ];
 }
 
-const MEMBER_WORDS = [
-  { label: 'option', doc: 'a setting of the binding: option NAME: KIND = default' },
-  { label: 'const', doc: 'a named constant' },
-  { label: 'message', doc: 'a message type: message NAME { field: type }' },
-  { label: 'stable', doc: 'state kept across a crash' },
-  { label: 'var', doc: 'state lost on a crash' },
-  { label: 'fn', doc: 'a pure helper function' },
-  { label: 'on', doc: 'a handler: on start, on timer NAME, on MESSAGE(m) from p when …' },
-];
+/** What each member word declares (the words themselves are the parser's, MEMBER_WORDS). */
+const MEMBER_DOCS: Readonly<Record<(typeof MEMBER_WORDS)[number], string>> = {
+  option: 'a setting of the binding: option NAME: KIND = default',
+  const: 'a named constant',
+  message: 'a message type: message NAME { field: type }',
+  stable: 'state kept across a crash',
+  var: 'state lost on a crash',
+  fn: 'a pure helper function',
+  on: 'a handler: on start, on timer NAME, on MESSAGE(m) from p when …',
+};
 
-const STATEMENT_WORDS = ['let', 'if', 'for', 'send', 'broadcast', 'reply', 'timer', 'cancel', 'note'];
 
 interface Declarations {
   readonly values: { name: string; kind: 'option' | 'const' | 'stable' | 'var' | 'fn'; type: string }[];
