@@ -2,14 +2,18 @@
 //   1. strict type check of every TypeScript file,
 //   2. unit and language-server tests (node:test), bundled with esbuild,
 //   3. the extension tests in a real VS Code (code-server + headless Chromium).
-// `--unit` stops after step 2 (fast inner loop). Exit code: non-zero if anything failed.
+// `--unit` stops after step 2 (fast inner loop). `--only a,b` runs just the unit/LSP test files
+// whose path contains one of the given parts, without the type check (run `npm run typecheck`
+// beside it). Exit code: non-zero if anything failed.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
 
 const root = path.dirname(path.dirname(new URL(import.meta.url).pathname));
-const unitOnly = process.argv.includes('--unit');
+const onlyIndex = process.argv.indexOf('--only');
+const onlyParts = onlyIndex >= 0 ? (process.argv[onlyIndex + 1] ?? '').split(',').filter(Boolean) : undefined;
+const unitOnly = process.argv.includes('--unit') || onlyParts !== undefined;
 process.chdir(root);
 
 const totals = { passed: 0, failed: 0 };
@@ -42,14 +46,18 @@ function findTests(dir) {
 // The browser tests (timeline webview) and the extension tests need Chromium and
 // code-server; the full run installs them first (idempotent, quick when present).
 if (!unitOnly || process.env.CI) run('tools for the browser and VS Code tests', 'bash', ['scripts/setup-code-server.sh']);
-run('type check', process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json']);
+if (!onlyParts) run('type check', process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json']);
 run('build', process.execPath, ['scripts/build.mjs']);
 
 // Each run bundles into its own folder, so two runs at once never delete each other's files.
 const outDir = path.join('out', `test-${process.pid}`);
 fs.rmSync(outDir, { recursive: true, force: true });
 process.on('exit', () => fs.rmSync(outDir, { recursive: true, force: true }));
-const tests = findTests('test');
+const tests = findTests('test').filter((t) => !onlyParts || onlyParts.some((part) => t.includes(part)));
+if (tests.length === 0) {
+  console.error(`no test file matches --only ${onlyParts?.join(',')}`);
+  process.exit(2);
+}
 await esbuild.build({
   entryPoints: tests,
   outdir: outDir,
