@@ -21,7 +21,8 @@ export function registerExplore(context: vscode.ExtensionContext, client: Langua
     void vscode.commands.executeCommand('setContext', HAS_COUNTEREXAMPLE, true);
   };
   context.subscriptions.push(
-    vscode.commands.registerCommand('dsync.explore', (arg?: unknown) => exploreCommand(client, documentUri(arg), found)),
+    // A code lens passes the document and the number of schedules (a protocol's lens: EXPLORE_RUNS).
+    vscode.commands.registerCommand('dsync.explore', (arg?: unknown, runs?: unknown) => exploreCommand(client, documentUri(arg), found, typeof runs === 'number' ? runs : undefined)),
     vscode.commands.registerCommand('dsync.openCounterexample', () => openCounterexample(last)),
   );
 }
@@ -39,7 +40,7 @@ async function openCounterexample(text: string | undefined): Promise<vscode.Text
   return doc;
 }
 
-async function exploreCommand(client: LanguageClient, uri: vscode.Uri | undefined, found: (shrunk: string) => void): Promise<ExploreResult | undefined> {
+async function exploreCommand(client: LanguageClient, uri: vscode.Uri | undefined, found: (shrunk: string) => void, runs: number | undefined): Promise<ExploreResult | undefined> {
   if (!uri) {
     void vscode.window.showWarningMessage('DSync: open a .dsync file first.');
     return undefined;
@@ -59,7 +60,7 @@ async function exploreCommand(client: LanguageClient, uri: vscode.Uri | undefine
         reported = Math.max(reported, percent);
       });
       try {
-        return await client.sendRequest(ExploreRequest, { uri: uri.toString() }, token);
+        return await client.sendRequest(ExploreRequest, { uri: uri.toString(), ...(runs !== undefined ? { runs } : {}) }, token);
       } finally {
         listener.dispose();
       }

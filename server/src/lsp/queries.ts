@@ -125,7 +125,28 @@ function codeLenses(analysis: DocumentAnalysis): CodeLens[] {
     lenses.push(lens(`${v.kind === 'failed' ? '✗' : v.kind === 'undecided' ? '?' : '✓'} ${verdictHeadline(v)}`, 'dsync.showTimeline'));
   }
   if (analysis.checked.model) lenses.push(lens(`Explore ${EXPLORE_RUNS.toLocaleString('en-US')} schedules`, 'dsync.explore'));
-  return lenses;
+  return [...lenses, ...protocolLenses(analysis)];
+}
+
+/**
+ * Over each written `protocol NAME`: "Explore 1,000 schedules" when the
+ * file's scenario binds it (the exploration runs that scenario, so it
+ * explores this protocol), else a lens without a command that says it is
+ * not used, instead of exploring a scenario that never runs it. None while
+ * the file has errors (no model to explore).
+ */
+function protocolLenses(analysis: DocumentAnalysis): CodeLens[] {
+  const model = analysis.checked.model;
+  if (!model) return [];
+  return analysis.parsed.ast.statements.flatMap((s): CodeLens[] => {
+    if (s.kind !== 'protocol') return [];
+    const range = toLspRange({ ...s.range, endOffset: s.name.range.endOffset, endLine: s.name.range.endLine, endColumn: s.name.range.endColumn });
+    const used = model.protocols.some((p) => p.definition.name === s.name.text && p.nodes.length > 0);
+    const command = used
+      ? { title: `Explore ${EXPLORE_RUNS.toLocaleString('en-US')} schedules`, command: 'dsync.explore', arguments: [analysis.uri, EXPLORE_RUNS] }
+      : { title: `Not used: no nodes run ${s.name.text} in this file (bind it with \`nodes … run ${s.name.text} { … }\` to explore it)`, command: '' };
+    return [{ range, command }];
+  });
 }
 
 async function runScenario(analysis: DocumentAnalysis, seed: number | undefined): Promise<RunScenarioResult> {
