@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { SHIVIZ_DEFAULT_REGEX } from '../../server/src/core/export/shiviz';
 import { checkLog } from '../../server/src/core/logs/check';
 import { compileLogRegex, LogError, readLog } from '../../server/src/core/logs/read';
-import { logTimeline } from '../../server/src/core/logs/timeline';
+import { logTimeline, textLines } from '../../server/src/core/logs/timeline';
 import { TimelinePanel } from './timelinePanel';
 
 /**
@@ -48,7 +48,7 @@ export function registerLogTimeline(context: vscode.ExtensionContext): void {
           if (d.related) diagnostic.relatedInformation = [new vscode.DiagnosticRelatedInformation(new vscode.Location(uri, new vscode.Position(d.related.line - 1, d.related.column - 1)), d.related.message)];
           return diagnostic;
         }));
-        TimelinePanel.show(context, uri, logTimeline(log, checked, vscode.workspace.asRelativePath(uri)), true);
+        TimelinePanel.show(context, uri, logTimeline(log, checked, vscode.workspace.asRelativePath(uri), textLines(text)), true);
         const n = checked.diagnostics.length;
         if (n > 0) void vscode.window.showWarningMessage(`DSync: ${n} vector-clock problem${n === 1 ? '' : 's'} in the log (see Problems)`);
         return { events: log.events.length, problems: n };

@@ -124,7 +124,7 @@ describe('a log as a timeline', () => {
   test('lanes per host, arrows per message, times by causal depth (a receive listed before its send still comes after it)', () => {
     const text = 'server "got it" {"server":1, "client":1}\nclient "sent" {"client":1}';
     const log = readLog(text, ONE_LINE);
-    const t = logTimeline(log, checkLog(log), 'x.log');
+    const t = logTimeline(log, checkLog(log), 'x.log', 1);
     assert.deepEqual(t.nodes.map((n) => n.name), ['server', 'client']);
     assert.deepEqual(t.events.map((e) => [e.kind, e.time, e.line]), [['receive', 2_000_000, 1], ['send', 1_000_000, 2]]);
     assert.deepEqual(t.messages.map((m) => [m.from, m.to, m.sendTime < m.endTime]), [[1, 0, true]]);
@@ -132,7 +132,7 @@ describe('a log as a timeline', () => {
 
   test('problems are violations at their events', () => {
     const log = readLog('a "x" {"a":2}', ONE_LINE);
-    const t = logTimeline(log, checkLog(log), 'x.log');
+    const t = logTimeline(log, checkLog(log), 'x.log', 1);
     assert.deepEqual(t.violations.map((v) => [v.code, v.seq, v.line, v.column]), [['clock-skips', 0, 1, 7]]);
   });
 });

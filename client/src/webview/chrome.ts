@@ -3,6 +3,7 @@
  * clocks toggle, exports), the status line, the list of violations and the
  * empty state. Built with DOM calls; user text only via textContent.
  */
+import { LOG_STEP } from '../../../server/src/core/logs/timeline';
 import type { TimelinePayload, TimelineViolation } from '../../../server/src/core/sim/timeline';
 import { clip, formatTime, formatTimeShort } from './format';
 import type { TimeWindow } from './scale';
@@ -28,6 +29,9 @@ export class Chrome {
   private readonly violations: HTMLDivElement;
   private readonly empty: HTMLDivElement;
   private readonly toolbar: HTMLElement;
+  private readonly localLabel: HTMLLabelElement;
+  /** The payload is a log (no seed, no true time: times are causal steps). */
+  private isLog = false;
 
   constructor(root: HTMLElement, private readonly actions: ChromeActions) {
     this.toolbar = html('header', { class: 'toolbar' }, root);
@@ -41,6 +45,7 @@ export class Chrome {
     this.button(zoom, 'Fit', 'Show the whole run (0)', () => actions.fit(), 'zoom-fit');
     this.windowText = html('span', { class: 'window-text', title: 'visible time window' }, controls);
     const label = html('label', { class: 'toggle', title: 'Show each node’s own clock reading at its events, and a local-time ruler per lane' }, controls);
+    this.localLabel = label;
     this.localToggle = html('input', { type: 'checkbox', 'data-action': 'local-clocks' }, label);
     this.localToggle.addEventListener('change', () => actions.toggleLocal(this.localToggle.checked));
     label.append(document.createTextNode('Local clocks'));
@@ -68,7 +73,12 @@ export class Chrome {
     this.title.textContent = p.scenario;
     const sent = p.messages.filter((m) => m.outcome !== 'duplicate').length;
     const dropped = p.messages.filter((m) => m.outcome === 'dropped').length;
-    const parts = [`seed ${p.seed}`, formatTimeShort(p.endTime), `${p.events.length} events`, `${sent} messages`];
+    this.isLog = p.log !== undefined;
+    // A log has no clocks of its own to show: its local times are its causal steps.
+    this.localLabel.hidden = this.isLog;
+    const parts = p.log
+      ? ['log', plural(p.log.lines, 'line'), plural(causalSteps(p.endTime) - 1, 'causal step'), plural(p.events.length, 'event'), plural(sent, 'message')]
+      : [`seed ${p.seed}`, formatTimeShort(p.endTime), `${p.events.length} events`, `${sent} messages`];
     if (dropped) parts.push(`${dropped} dropped`);
     if (p.truncated) parts.push(`first ${p.events.length} events only`);
     this.meta.textContent = parts.join(' · ');
@@ -82,6 +92,11 @@ export class Chrome {
 
   setWindow(w: TimeWindow, fit: boolean): void {
     const at = (t: number): string => (Math.round(t) === 0 ? '0' : formatTime(Math.round(t)));
+    if (this.isLog) {
+      const step = (t: number): string => String(Math.max(0, Math.round(causalSteps(t))));
+      this.windowText.textContent = fit ? 'whole log' : `steps ${step(w.start)} – ${step(w.end)}`;
+      return;
+    }
     this.windowText.textContent = fit ? `whole run · ${formatTimeShort(w.end - w.start)}` : `${at(w.start)} – ${at(w.end)}`;
   }
 
@@ -105,4 +120,13 @@ export class Chrome {
       b.addEventListener('click', () => this.actions.violation(v));
     }
   }
+}
+
+function plural(n: number, what: string): string {
+  return `${n} ${what}${n === 1 ? '' : 's'}`;
+}
+
+/** A log's drawn time as causal steps (logs/timeline.ts draws one step per LOG_STEP). */
+function causalSteps(t: number): number {
+  return t / LOG_STEP;
 }

@@ -58,6 +58,8 @@ export function registerLogTimelineTests(): void {
       assert.equal(panel.uri.toString(), uri.toString());
       assert.deepEqual(panel.payload.nodes.map((n) => n.name), ['client1', 'client2', 'server']);
       assert.equal(panel.payload.messages.length, 3);
+      // A log has no seed: the header names the file and its length (test/webview/logHeader.test.ts draws it).
+      assert.deepEqual(panel.payload.log, { file: 'hello.shiviz.log', lines: 8 });
       // client1 receives the server's ack (which knows client2's send) without taking client2's entry: line 8.
       const problem = await until('the receive-not-dominating problem', () => vscode.languages.getDiagnostics(uri).find((d) => d.code === 'receive-not-dominating'));
       assert.equal(problem.range.start.line, 7);

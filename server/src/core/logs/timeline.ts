@@ -3,7 +3,8 @@ import type { LogCheck } from './check';
 import type { ParsedLog } from './read';
 
 /** How far apart (ns) consecutive causal steps are drawn: a log has no time, only order. */
-const STEP = 1_000_000;
+export const LOG_STEP = 1_000_000;
+const STEP = LOG_STEP;
 
 /**
  * A log's run as the space-time diagram's payload, so the timeline shows it
@@ -12,9 +13,9 @@ const STEP = 1_000_000;
  * has no true time, so an event's time is its causal depth (1 + the deepest
  * of its host's previous event and its sends), in steps of 1 ms: every arrow
  * points forward and concurrent events line up. Its line and column are the
- * log's.
+ * log's. `name` names the file and `lines` is its length in lines (the header shows both).
  */
-export function logTimeline(log: ParsedLog, checked: LogCheck, name: string): TimelinePayload {
+export function logTimeline(log: ParsedLog, checked: LogCheck, name: string, lines: number): TimelinePayload {
   const hostIndex = new Map(log.hosts.map((h, i) => [h, i]));
   const sendsOf = new Map<number, number[]>();
   for (const m of checked.messages) sendsOf.set(m.to, [...(sendsOf.get(m.to) ?? []), m.from]);
@@ -50,7 +51,15 @@ export function logTimeline(log: ParsedLog, checked: LogCheck, name: string): Ti
     violations: checked.diagnostics.map((d) => ({ invariant: d.rule, code: d.rule, message: d.message, time: depth[d.event]! * STEP, seq: d.event, line: d.line, column: d.column })),
     roles: [],
     truncated: false,
+    log: { file: name, lines },
   };
+}
+
+/** Lines in a text as an editor counts them: a final line break ends the last line rather than starting an empty one. */
+export function textLines(text: string): number {
+  if (text === '') return 0;
+  const breaks = text.match(/\r\n|\r|\n/g)?.length ?? 0;
+  return /(\r\n|\r|\n)$/.test(text) ? breaks : breaks + 1;
 }
 
 /**

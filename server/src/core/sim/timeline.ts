@@ -24,6 +24,13 @@ export interface TimelinePayload {
   /** Protocol roles over time (from notes with a `role`), per node. */
   readonly roles: readonly { readonly node: number; readonly from: number; readonly to: number; readonly role: string }[];
   readonly truncated: boolean;
+  /**
+   * Set when the payload is not a simulated run but a log read from a file
+   * (dsync log, Open Log in Timeline): it has no seed and no true time (an
+   * event's time is its causal depth, LOG_STEP per level), and the header
+   * names the file and its length instead.
+   */
+  readonly log?: { readonly file: string; readonly lines: number };
 }
 
 export interface TimelineNode {
