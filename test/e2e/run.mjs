@@ -1,7 +1,7 @@
 // Runs the extension test suite in a real VS Code: by default code-server +
 // headless Chromium (installs the tools if needed); with --electron, desktop
 // VS Code through @vscode/test-electron (needs a machine that can download
-// it). Bundles the suite, copies the samples into a scratch workspace and
+// it). Bundles the suite, copies the samples (with their folders) into a scratch workspace and
 // drives the runner. Screenshots and logs land in test-artifacts/e2e/.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -31,7 +31,8 @@ await esbuild.build({
 });
 
 const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'dsync-e2e-'));
-for (const f of fs.readdirSync('samples')) if (f.endsWith('.dsync')) fs.copyFileSync(path.join('samples', f), path.join(workspace, f));
+// The samples with their folders (samples/protocols/ holds the protocols written in .dsync).
+fs.cpSync('samples', workspace, { recursive: true, filter: (src) => fs.statSync(src).isDirectory() || src.endsWith('.dsync') });
 const artifacts = path.join(root, 'test-artifacts', 'e2e');
 fs.rmSync(artifacts, { recursive: true, force: true });
 

@@ -10,6 +10,7 @@ import { registerLogTimelineTests } from './logTimeline.e2e';
 import { registerRestartTests } from './restart.e2e';
 import { registerWalkthroughTests } from './walkthrough.e2e';
 import { registerPropertyTests } from './properties.e2e';
+import { registerProtocolTests } from './protocol.e2e';
 
 export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec' });
@@ -17,6 +18,7 @@ export function run(): Promise<void> {
   registerExtensionTests();
   registerRestartTests();
   registerPropertyTests();
+  registerProtocolTests();
   registerWalkthroughTests();
   registerLogTimelineTests();
   return new Promise((resolve, reject) => {
