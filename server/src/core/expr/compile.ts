@@ -1,5 +1,5 @@
 import type { Checked, CheckedWithSource, UserFunction } from './checked';
-import { arithmetic, callFunction, drawRandom, elementsOf, extreme, indexInto, member } from './operations';
+import { arithmetic, callFunction, drawRandom, elementsOf, extreme, indexInto, member, sizeOf } from './operations';
 import { EVALUATION_STEP_BUDGET } from './limits';
 import type { ExprReader } from './reader';
 import { canonicalSet, checkedInt, ExprRuntimeError, valuesEqual, type Value } from './values';
@@ -103,6 +103,11 @@ function build(c: Checked): Fn {
     case 'set':
     case 'list': {
       const items = c.items.map(build);
+      if (items.length === 1) {
+        // `{self}`, `[e]`: a set of one is canonical as it is.
+        const only = items[0]!;
+        return (r, f) => [only(r, f)];
+      }
       return c.op === 'set' ? (r, f) => canonicalSet(items.map((i) => i(r, f))) : (r, f) => items.map((i) => i(r, f));
     }
     case 'record': {
@@ -186,7 +191,19 @@ function build(c: Checked): Fn {
       const fn = c.fn;
       if (args.length === 1) {
         const only = args[0]!;
+        if (fn === 'size') return (r, f) => sizeOf(only(r, f));
         return (r, f) => callFunction(fn, [only(r, f)], types, range);
+      }
+      if (args.length === 2) {
+        // The frequent two-argument calls without an argument array (the same results as callFunction's).
+        const [a, b] = args as [Fn, Fn];
+        switch (fn) {
+          case 'min': return (r, f) => { const x = a(r, f); const y = b(r, f); return (x as number) <= (y as number) ? x : y; };
+          case 'max': return (r, f) => { const x = a(r, f); const y = b(r, f); return (x as number) >= (y as number) ? x : y; };
+          case 'take': return (r, f) => { const l = a(r, f) as readonly Value[]; return l.slice(0, Math.max(0, b(r, f) as number)); };
+          case 'skip': return (r, f) => { const l = a(r, f) as readonly Value[]; return l.slice(Math.max(0, b(r, f) as number)); };
+          default: return (r, f) => { const x = a(r, f); return callFunction(fn, [x, b(r, f)], types, range); };
+        }
       }
       return (r, f) => callFunction(fn, args.map((a) => a(r, f)), types, range);
     }
@@ -194,8 +211,27 @@ function build(c: Checked): Fn {
       const args = c.args.map(build);
       const slots = c.fn.params.map((p) => p.slot);
       const body = userFunction(c.fn);
+      // Every argument first, then the parameters: an argument may call the same fn.
+      if (args.length === 1) {
+        const [a] = args as [Fn];
+        const [s0] = slots as [number];
+        return (r, f) => {
+          f[s0] = a(r, f);
+          return body(r, f);
+        };
+      }
+      if (args.length === 2) {
+        const [a, b] = args as [Fn, Fn];
+        const [s0, s1] = slots as [number, number];
+        return (r, f) => {
+          const x = a(r, f);
+          const y = b(r, f);
+          f[s0] = x;
+          f[s1] = y;
+          return body(r, f);
+        };
+      }
       return (r, f) => {
-        // Every argument first, then the parameters: an argument may call the same fn.
         const values = args.map((a) => a(r, f));
         for (let i = 0; i < slots.length; i++) f[slots[i]!] = values[i]!;
         return body(r, f);
@@ -204,6 +240,10 @@ function build(c: Checked): Fn {
     case 'random': {
       const args = c.args.map(build);
       const from = c.from;
+      if (args.length === 1) {
+        const [a] = args as [Fn];
+        return (r, f) => drawRandom(from, [a(r, f)], r, range);
+      }
       return (r, f) => drawRandom(from, args.map((a) => a(r, f)), r, range);
     }
   }
@@ -273,6 +313,23 @@ function aggregate(c: Extract<Checked, { op: 'aggregate' }>): Fn {
   }
   const map = build(c.map!);
   const fn = c.fn;
+  if (fn === 'min' || fn === 'max') {
+    // Folded as it goes (extreme's rule, without a list of the values).
+    const wantMax = fn === 'max';
+    return (r, f) => {
+      const items = elementsOf(over(r, f), overType);
+      if (items.length === 0) return extreme(fn, items, range);
+      let best = 0;
+      for (let i = 0; i < items.length; i++) {
+        if (r.tick) r.tick();
+        if (--meter.left < 0) overBudget(range, what);
+        f[slot] = items[i]!;
+        const v = map(r, f) as number;
+        if (i === 0 || (wantMax ? v > best : v < best)) best = v;
+      }
+      return best;
+    };
+  }
   return (r, f) => {
     const items = elementsOf(over(r, f), overType);
     const values: Value[] = [];

@@ -98,12 +98,14 @@ export function extreme(fn: 'min' | 'max', items: readonly Value[], range: Sourc
   return best;
 }
 
+/** The number of elements of a set, list or map, or characters of a string. */
+export function sizeOf(a: Value): number {
+  return typeof a === 'string' || Array.isArray(a) ? a.length : Object.keys(a as object).length;
+}
+
 export function callFunction(fn: FunctionName, args: readonly Value[], argTypes: readonly Type[], range: SourceRange): Value {
   switch (fn) {
-    case 'size': {
-      const a = args[0]!;
-      return typeof a === 'string' || Array.isArray(a) ? a.length : Object.keys(a as object).length;
-    }
+    case 'size': return sizeOf(args[0]!);
     case 'abs': return Math.abs(args[0] as number);
     case 'keys': return mapKeys(args[0]!, argTypes[0]?.k === 'map' ? argTypes[0].key : undefined);
     case 'prefix_agrees': {

@@ -71,6 +71,17 @@ function body(s: CStmt): Stmt {
       if (s.path.length === 0) return (m, f) => void (f[slot] = value(m, f));
       const steps = s.path.map(compileStep);
       const range = s.range;
+      if (steps.length === 1) {
+        // `m[k] = v`, `r.f = v`: the one key, without a list of keys.
+        const step = steps[0]!;
+        const index = step.index;
+        const name = step.name!;
+        return (m, f) => {
+          const key = index ? index(m, f) : name;
+          const v = value(m, f);
+          f[slot] = updateAt(f[slot]!, step, key, v, range, steps, ONE_KEY, 0);
+        };
+      }
       return (m, f) => {
         const keys = steps.map((step) => (step.index ? step.index(m, f) : step.name!));
         const v = value(m, f);
@@ -105,9 +116,11 @@ function body(s: CStmt): Stmt {
       const message = s.message;
       const to = s.to;
       const range = s.range;
+      const names = fields.map(([name]) => name);
+      const values = fields.map(([, v]) => v);
       return (m, f) => {
         const payload: { [field: string]: Value } = {};
-        for (const [name, v] of fields) setOwn(payload, name, v(m, f));
+        for (let i = 0; i < names.length; i++) setOwn(payload, names[i]!, values[i]!(m, f));
         m.send(to, target ? (target(m, f) as string) : undefined, message, payload, range);
       };
     }
@@ -160,8 +173,14 @@ function compileStep(p: PathStep): CompiledStep {
  */
 function update(cur: Value, steps: readonly CompiledStep[], keys: readonly Value[], i: number, v: Value, range: SourceRange): Value {
   if (i === steps.length) return v;
-  const step = steps[i]!;
-  const key = keys[i]!;
+  return updateAt(cur, steps[i]!, keys[i]!, v, range, steps, keys, i);
+}
+
+/** No keys after the first: for a path of one step. */
+const ONE_KEY: readonly Value[] = [];
+
+/** update() at step i, whose key is `key` (the keys after it are keys[i + 1…]). */
+function updateAt(cur: Value, step: CompiledStep, key: Value, v: Value, range: SourceRange, steps: readonly CompiledStep[], keys: readonly Value[], i: number): Value {
   if (step.on === 'list') {
     const list = cur as readonly Value[];
     const at = key as number;
@@ -175,10 +194,16 @@ function update(cur: Value, steps: readonly CompiledStep[], keys: readonly Value
   const has = Object.prototype.hasOwnProperty.call(obj, name);
   if (!has && i + 1 < steps.length) throw new ExprRuntimeError(`the map has no key ${JSON.stringify(key)}; set the entry first, or test 'k in m'`, range);
   const next = update(has ? obj[name]! : null, steps, keys, i + 1, v, range);
+  if (has) {
+    // The same keys in the same order: a copy with one value replaced (spread defines own properties, even `__proto__`).
+    const copy: { [k: string]: Value } = { ...obj };
+    setOwn(copy, name, next);
+    return copy;
+  }
   const out: { [k: string]: Value } = {};
-  if (has || step.on !== 'map') {
-    for (const k of Object.keys(obj)) setOwn(out, k, k === name ? next : obj[k]!);
-    if (!has) setOwn(out, name, next);
+  if (step.on !== 'map') {
+    for (const k of Object.keys(obj)) setOwn(out, k, obj[k]!);
+    setOwn(out, name, next);
     return out;
   }
   const all = [...Object.keys(obj), name].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));

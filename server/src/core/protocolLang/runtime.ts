@@ -1,10 +1,10 @@
 import type { Frame, FrameFn } from '../expr/compile';
 import { canonicalSet, ExprRuntimeError, formatTime, formatValue, type Value } from '../expr/values';
 import type { Mix, NodeContext, PropertyValue, ProtocolNode } from '../protocols/protocol';
-import { mixValue } from '../protocols/values';
 import type { SourceRange } from '../source';
 import type { CStmt } from './checkedStmt';
-import type { CompiledHandler, Machine } from './compile';
+import type { CompiledHandler, Machine, Stmt } from './compile';
+import { digestValue } from './digest';
 import type { MessageDecl } from './declarations';
 import type { DeclaredOption } from './environment';
 
@@ -52,6 +52,9 @@ export class WrittenNode implements ProtocolNode, Machine {
   private event = '';
   /** The stable values last written to the node's disk, by slot (only changed ones are written again). */
   private readonly saved: Value[] = [];
+  /** By state variable: the value last fingerprinted and its digest. */
+  private readonly digested: Value[] = [];
+  private readonly digests: number[] = [];
 
   constructor(private readonly p: CompiledProtocol, private readonly ctx: NodeContext) {
     this.f = new Array<Value>(p.frameSize).fill(null);
@@ -74,7 +77,7 @@ export class WrittenNode implements ProtocolNode, Machine {
         if (s.stable) this.saved[s.slot] = f[s.slot]!;
       }
     });
-    if (p.start) this.run('on start', undefined, () => p.start!.body(this, f));
+    if (p.start) this.run('on start', undefined, p.start.body);
   }
 
   onMessage(from: string, type: string, payload: unknown): void {
@@ -88,11 +91,11 @@ export class WrittenNode implements ProtocolNode, Machine {
       const src = h.source;
       if (src.payloadSlot !== undefined) f[src.payloadSlot] = value;
       if (src.senderSlot !== undefined) f[src.senderSlot] = from;
-      let holds = true;
-      if (h.guard) this.run(`${src.title}'s guard`, undefined, () => (holds = h.guard!(this, f) === true));
-      if (this.failed) return;
-      if (!holds) continue;
-      this.run(src.title, from, () => h.body(this, f));
+      if (h.guard && !this.holds(h.guard, src.title)) {
+        if (this.failed) return;
+        continue;
+      }
+      this.run(src.title, from, h.body);
       return;
     }
   }
@@ -100,7 +103,7 @@ export class WrittenNode implements ProtocolNode, Machine {
   onTimer(name: string): void {
     this.timers.delete(name);
     const h = this.p.timers.get(name);
-    if (h && !this.failed) this.run(h.source.title, undefined, () => h.body(this, this.f));
+    if (h && !this.failed) this.run(h.source.title, undefined, h.body);
   }
 
   inspect(): Readonly<Record<string, PropertyValue>> {
@@ -114,8 +117,26 @@ export class WrittenNode implements ProtocolNode, Machine {
     return slot === undefined ? undefined : this.f[slot];
   }
 
+  /**
+   * Every state variable, by its digest (digest.ts): structural, so two
+   * nodes or two moments with equal state hash alike. The digest of the
+   * value a slot held at the previous call is kept, so a sample where a
+   * variable did not change costs one comparison.
+   */
   fingerprint(mix: Mix): void {
-    for (const s of this.p.state) mixValue(this.f[s.slot]!, mix);
+    const state = this.p.state;
+    for (let i = 0; i < state.length; i++) {
+      const v = this.f[state[i]!.slot]!;
+      let d: number;
+      if (this.digested[i] === v && i < this.digests.length) d = this.digests[i]!;
+      else {
+        d = digestValue(v);
+        this.digested[i] = v;
+        this.digests[i] = d;
+      }
+      mix(d | 0);
+      mix((d / 4294967296) | 0);
+    }
   }
 
   // ---- the machine compiled statements act on ------------------------------
@@ -188,15 +209,15 @@ export class WrittenNode implements ProtocolNode, Machine {
 
   // ---- running a handler ----------------------------------------------------
 
-  /** Runs one step atomically; a failure is reported once and stops the node. */
-  private run(event: string, sender: string | undefined, step: () => void): void {
+  /** Runs one step atomically on the node's frame; a failure is reported once and stops the node. */
+  private run(event: string, sender: string | undefined, step: Stmt): void {
     if (this.failed) return;
     this.steps = 0;
     this.current = undefined;
     this.sender = sender;
     this.event = event;
     try {
-      step();
+      step(this, this.f);
     } catch (e) {
       this.failed = true;
       this.report(event, e);
@@ -205,14 +226,32 @@ export class WrittenNode implements ProtocolNode, Machine {
     this.persist();
   }
 
+  /** Whether a handler's guard holds; false also when it failed (reported as the guard's, and the node stops). */
+  private holds(guard: FrameFn, title: string): boolean {
+    this.steps = 0;
+    this.current = undefined;
+    this.sender = undefined;
+    this.event = `${title}'s guard`;
+    try {
+      return guard(this, this.f) === true;
+    } catch (e) {
+      this.failed = true;
+      this.report(this.event, e);
+      return false;
+    }
+  }
+
   /** Writes the stable state that changed to the node's disk. */
   private persist(): void {
+    const stable = this.ctx.stable;
     for (const s of this.p.state) {
       if (!s.stable) continue;
       const v = this.f[s.slot]!;
       if (this.saved[s.slot] === v) continue;
       this.saved[s.slot] = v;
-      this.ctx.stable.set(s.name, v);
+      // Values are immutable (an assignment builds new lists, maps and records), so the disk may hold them as they are.
+      if (stable.keep) stable.keep(s.name, v);
+      else stable.set(s.name, v);
     }
   }
 

@@ -191,7 +191,17 @@ export interface LogicalClocks {
 
 export interface StableStorage {
   get<T>(key: string): T | undefined;
+  /** Stores a copy (what a JSON round trip gives), so later mutation of the value changes nothing stored. */
   set(key: string, value: unknown): void;
+  /**
+   * Stores the value itself, without a copy: for immutable JSON data only
+   * (no object or array in it is ever changed afterwards; no NaN or
+   * infinity, and a -0 is as good as the 0 a copy would hold: it compares
+   * and prints the same). Written protocols' values are such data
+   * (protocolLang/runtime.ts), and copying a long log on every append
+   * would cost time quadratic in its length. Absent: `set` is used.
+   */
+  keep?(key: string, value: unknown): void;
 }
 
 export interface ClockControl {

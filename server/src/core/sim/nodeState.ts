@@ -46,6 +46,7 @@ export class NodeState {
       return {
         get: <T>(key: string) => store.get(key) as T | undefined,
         set: (key: string, value: unknown) => void store.set(key, cloneData(value)),
+        keep: (key: string, value: unknown) => void store.set(key, value),
       };
     });
   }
