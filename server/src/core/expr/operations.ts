@@ -39,6 +39,11 @@ function bounded<T extends string | readonly Value[]>(v: T, range: SourceRange):
 /** `a - b` on sets in linear time for scalar elements (a JS Set), pairwise for composite ones. */
 function setDifference(a: readonly Value[], b: readonly Value[]): readonly Value[] {
   if (b.length === 0) return a;
+  if (b.length === 1 && (b[0] === null || typeof b[0] !== 'object')) {
+    // `members - {self}`: one scalar to leave out, without a Set.
+    const drop = b[0];
+    return a.filter((x) => x !== drop);
+  }
   if (b.every((y) => y === null || typeof y !== 'object')) {
     const drop = new Set<Value>(b);
     return a.filter((x) => !drop.has(x));
