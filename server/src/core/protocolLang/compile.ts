@@ -28,6 +28,8 @@ export type Stmt = (m: Machine, f: Frame) => void;
 export interface CompiledHandler {
   readonly source: CHandler;
   readonly guard: FrameFn | undefined;
+  /** What a failure in the guard is reported as (`on Vote's guard`). */
+  readonly guardEvent: string;
   readonly body: Stmt;
 }
 
@@ -38,7 +40,7 @@ export interface CompiledHandler {
  * user's text.
  */
 export function compileHandler(h: CHandler): CompiledHandler {
-  return { source: h, guard: h.guard ? compileInFrame(h.guard) : undefined, body: block(h.body) };
+  return { source: h, guard: h.guard ? compileInFrame(h.guard) : undefined, guardEvent: `${h.title}'s guard`, body: block(h.body) };
 }
 
 function block(stmts: readonly CStmt[]): Stmt {

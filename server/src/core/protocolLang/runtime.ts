@@ -15,6 +15,14 @@ import type { DeclaredOption } from './environment';
  */
 export const MAX_HANDLER_STEPS = 100_000;
 
+export interface StateSlot {
+  readonly name: string;
+  readonly stable: boolean;
+  readonly slot: number;
+  readonly initial: FrameFn;
+  readonly range: SourceRange;
+}
+
 /** A checked protocol compiled for running: what every node of it shares. */
 export interface CompiledProtocol {
   readonly name: string;
@@ -23,7 +31,7 @@ export interface CompiledProtocol {
   readonly membersSlot: number;
   readonly options: readonly DeclaredOption[];
   readonly consts: readonly { readonly slot: number; readonly value: FrameFn; readonly range: SourceRange }[];
-  readonly state: readonly { readonly name: string; readonly stable: boolean; readonly slot: number; readonly initial: FrameFn; readonly range: SourceRange }[];
+  readonly state: readonly StateSlot[];
   readonly start: CompiledHandler | undefined;
   readonly timers: ReadonlyMap<string, CompiledHandler>;
   /** By wire label, in declaration order: the first whose guard holds runs. */
@@ -52,12 +60,15 @@ export class WrittenNode implements ProtocolNode, Machine {
   private event = '';
   /** The stable values last written to the node's disk, by slot (only changed ones are written again). */
   private readonly saved: Value[] = [];
+  /** The `stable` part of the protocol's state (written to the disk after each handler that changed it). */
+  private readonly stableState: readonly StateSlot[];
   /** By state variable: the value last fingerprinted and its digest. */
   private readonly digested: Value[] = [];
   private readonly digests: number[] = [];
 
   constructor(private readonly p: CompiledProtocol, private readonly ctx: NodeContext) {
     this.f = new Array<Value>(p.frameSize).fill(null);
+    this.stableState = p.state.filter((s) => s.stable);
   }
 
   start(): void {
@@ -91,7 +102,7 @@ export class WrittenNode implements ProtocolNode, Machine {
       const src = h.source;
       if (src.payloadSlot !== undefined) f[src.payloadSlot] = value;
       if (src.senderSlot !== undefined) f[src.senderSlot] = from;
-      if (h.guard && !this.holds(h.guard, src.title)) {
+      if (h.guard && !this.holds(h.guard, h.guardEvent)) {
         if (this.failed) return;
         continue;
       }
@@ -227,11 +238,11 @@ export class WrittenNode implements ProtocolNode, Machine {
   }
 
   /** Whether a handler's guard holds; false also when it failed (reported as the guard's, and the node stops). */
-  private holds(guard: FrameFn, title: string): boolean {
+  private holds(guard: FrameFn, event: string): boolean {
     this.steps = 0;
     this.current = undefined;
     this.sender = undefined;
-    this.event = `${title}'s guard`;
+    this.event = event;
     try {
       return guard(this, this.f) === true;
     } catch (e) {
@@ -244,8 +255,7 @@ export class WrittenNode implements ProtocolNode, Machine {
   /** Writes the stable state that changed to the node's disk. */
   private persist(): void {
     const stable = this.ctx.stable;
-    for (const s of this.p.state) {
-      if (!s.stable) continue;
+    for (const s of this.stableState) {
       const v = this.f[s.slot]!;
       if (this.saved[s.slot] === v) continue;
       this.saved[s.slot] = v;
