@@ -183,12 +183,17 @@ describe('dsync lin: bad input and usage', () => {
 
 describe('dsync lin: undecided', () => {
   test('a budget too small to decide gives exit 3 and names the key', () => {
-    // 12 concurrent writes and a read of a value none wrote: a violation, but
-    // only after exploring thousands of configurations.
+    // 12 concurrent writes, and while they run one reader sees 0 then 1 and
+    // another 1 then 0: a violation (each value is written once), but not a
+    // stale read that can be proved on its own (a write of the value read
+    // overlaps each read), so found only after exploring thousands of
+    // configurations.
     const lines: string[] = [];
     for (let p = 0; p < 12; p++) lines.push(`{:type :invoke, :f :write, :value ${p}, :process ${p}}`);
+    for (const [p, v] of [[20, 0], [20, 1], [21, 1], [21, 0]]) {
+      lines.push(`{:type :invoke, :f :read, :process ${p}}`, `{:type :ok, :f :read, :value ${v}, :process ${p}}`);
+    }
     for (let p = 0; p < 12; p++) lines.push(`{:type :ok, :f :write, :value ${p}, :process ${p}}`);
-    lines.push('{:type :invoke, :f :read, :process 20}', '{:type :ok, :f :read, :value 99, :process 20}');
     const history = file('hard.edn', lines.join('\n'));
     const r = dsync(['lin', history, '--model', 'register', '--max-steps', '50']);
     assert.equal(r.status, 3, r.stdout + r.stderr);

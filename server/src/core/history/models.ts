@@ -1,6 +1,7 @@
 import type { SequentialModel } from '../linearizability/history';
 import { fail } from './located';
-import { describeOp, type HistoryOp, type OpInput, type OpKind, type OpOutput, type Value } from './operations';
+import { impossibleRegisterOps } from './staleReads';
+import { describeOp, NIL, type HistoryOp, type OpInput, type OpKind, type OpOutput, type Value } from './operations';
 
 /**
  * The sequential specifications `dsync lin --model` offers, over the
@@ -62,6 +63,7 @@ function registerModel(emptyIsNil: boolean): HistoryModel {
     sameState: (a, b) => a === b,
     isReadOnly: (input) => input.kind === 'read',
     sameInput,
+    impossible: (ops) => impossibleRegisterOps(ops, (v) => id(v ?? NIL)),
     partition: byKey,
   };
   return model as HistoryModel;

@@ -40,6 +40,14 @@ export interface SequentialModel<S, I, O> {
   sameInput?(a: I, b: I): boolean;
   /** Whether the operation never changes the state (a read); lets the search place it greedily. */
   isReadOnly?(input: I): boolean;
+  /**
+   * Operations that returned and that the model proves no linearization can
+   * place (e.g. a stale read of a register, history/staleReads.ts), by index
+   * in `ops`. A shortcut, never needed for a verdict: the search (search.ts)
+   * stops with a violation once it gets stuck at the return of one, instead
+   * of trying every other order first.
+   */
+  impossible?(ops: readonly Operation<I, O>[]): ReadonlySet<number>;
   /** Splits a history into independent sub-histories (P-compositionality), e.g. per key. */
   partition?(ops: readonly Operation<I, O>[]): Operation<I, O>[][];
 }

@@ -93,12 +93,7 @@ export class ConfigurationCache<S> {
   add(state: S): number {
     const stateHash = this.hashState(state) >>> 0;
     const key = (this.hashA ^ Math.imul(stateHash, 0x9e3779b1)) >>> 0;
-    for (let e = this.heads[key & (this.heads.length - 1)]!; e >= 0; e = this.next[e]!) {
-      if (this.keys[e] !== key || this.hashesB[e] !== this.hashB || this.stateHashes[e] !== stateHash) continue;
-      const relation = this.compareOptional(e * this.stride);
-      if (relation === DIFFERENT || (relation === FEWER_OPTIONAL && this.finished[e] === 0)) continue;
-      if (this.sameWords(e * this.stride + this.optionalWords.length) && this.sameState(this.states[e]!, state)) return -1;
-    }
+    if (this.find(state, stateHash, key)) return -1;
     if (this.size === this.keys.length) this.grow();
     const e = this.size++;
     this.keys[e] = key;
@@ -113,6 +108,27 @@ export class ConfigurationCache<S> {
     this.next[e] = this.heads[slot]!;
     this.heads[slot] = e;
     return e;
+  }
+
+  /**
+   * Whether (current set, `state`) is already recorded or subsumed by a
+   * finished entry, without recording it: for configurations whose search
+   * is restricted (search.ts: the step after an operation of unknown
+   * outcome), which must not stand for the unrestricted one.
+   */
+  known(state: S): boolean {
+    const stateHash = this.hashState(state) >>> 0;
+    return this.find(state, stateHash, (this.hashA ^ Math.imul(stateHash, 0x9e3779b1)) >>> 0);
+  }
+
+  private find(state: S, stateHash: number, key: number): boolean {
+    for (let e = this.heads[key & (this.heads.length - 1)]!; e >= 0; e = this.next[e]!) {
+      if (this.keys[e] !== key || this.hashesB[e] !== this.hashB || this.stateHashes[e] !== stateHash) continue;
+      const relation = this.compareOptional(e * this.stride);
+      if (relation === DIFFERENT || (relation === FEWER_OPTIONAL && this.finished[e] === 0)) continue;
+      if (this.sameWords(e * this.stride + this.optionalWords.length) && this.sameState(this.states[e]!, state)) return true;
+    }
+    return false;
   }
 
   /** Entry `e` has been explored to the end without success: from now on it subsumes (see above). */

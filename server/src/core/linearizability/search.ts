@@ -95,7 +95,11 @@ export class PartitionSearch<S, I, O, Op extends Operation<I, O> = Operation<I, 
   /** While trying optional operations: the first remaining return, which they must be called before. */
   private limit: Entry<I, O> | undefined;
   private fresh = true;
+  /** Operations the model proves no order can place (SequentialModel.impossible). */
+  private readonly impossible: ReadonlySet<number> | undefined;
   private readonly twinBefore: Int32Array;
+  /** Per operation of unknown outcome: the first of its twins (its own index when it has none); orders optional operations in `justified`. */
+  private readonly twinClass: Int32Array;
   /** The latest return any explored order got stuck at (see `culprit`). */
   private frontier = -Infinity;
 
@@ -108,7 +112,14 @@ export class PartitionSearch<S, I, O, Op extends Operation<I, O> = Operation<I, 
     this.optionalHead = buildEntries(ops, (op) => op.ret === Infinity && !model.isReadOnly?.(op.input));
     this.cache = new ConfigurationCache(optional, (s) => model.hashState(s), (a, b) => model.sameState(a, b));
     this.state = model.init();
+    this.impossible = model.impossible?.(ops);
     this.twinBefore = twinsOf(model, ops);
+    this.twinClass = new Int32Array(ops.length);
+    for (let i = 0; i < ops.length; i++) {
+      let first = i;
+      while (this.twinBefore[first]! >= 0) first = this.twinBefore[first]!;
+      this.twinClass[i] = first;
+    }
     if (!this.head.next) this.succeed();
   }
 
@@ -144,7 +155,7 @@ export class PartitionSearch<S, I, O, Op extends Operation<I, O> = Operation<I, 
           continue;
         }
         const next = model.step(this.state, entry!.op.input, entry!.op.output);
-        if (next !== undefined && this.place(entry!, next, false)) this.fresh = true;
+        if (next !== undefined && this.justified(entry!, next) && this.place(entry!, next, false)) this.fresh = true;
         else this.entry = entry!.next;
         continue;
       }
@@ -155,6 +166,13 @@ export class PartitionSearch<S, I, O, Op extends Operation<I, O> = Operation<I, 
           this.culprit = this.limit.op as Op;
           this.order = this.calls.map((c) => c.entry.op as Op);
         }
+        if (this.impossible?.has(this.limit.index)) {
+          // No order places it (the model's proof), so no order gets further than this one.
+          this.culprit = this.limit.op as Op;
+          this.order = this.calls.map((c) => c.entry.op as Op);
+          this.status = 'violation';
+          break;
+        }
         this.backtrack();
         continue;
       }
@@ -164,32 +182,64 @@ export class PartitionSearch<S, I, O, Op extends Operation<I, O> = Operation<I, 
         continue;
       }
       const next = model.step(this.state, entry.op.input, entry.op.output);
-      if (next !== undefined && this.observable(entry, next) && this.place(entry, next, false)) this.fresh = true;
+      if (next !== undefined && this.justified(entry, next) && this.observable(entry, next) && this.place(entry, next, false)) this.fresh = true;
       else this.entry = entry.next;
     }
     return this.status;
   }
 
   /**
+   * The just-in-time rule for operations of unknown outcome: an optional
+   * operation p placed in the order must be followed at once by an
+   * operation c that depends on it, i.e. c can follow p (state `viaP`) and
+   *  - c does not absorb p: c alone from the state before p does not give
+   *    the same state (else p may as well not take effect), and
+   *  - c does not commute with p: c then p does not give the same state
+   *    (else c may go first, p after it), except when c is optional too and
+   *    not of a smaller twin class than p (a fixed order between optional
+   *    operations, so that swapping them cannot go round in circles).
+   * Complete: in any linearization, take the last optional operation that
+   * breaks the rule and drop it (nothing follows it, or what follows
+   * absorbs it) or swap it one step later (what follows commutes with it;
+   * an operation that never returned may move later past anything). Each
+   * such step lowers (number of returned operations after optional ones,
+   * then inversions of twin class among optional ones), so it ends, in an
+   * order that keeps the rule and is still a linearization; renaming twins
+   * (twinsOf) keeps it too, as twins share their class. The reads placed
+   * greedily right after p (placeReads) were not allowed before p (or they
+   * would have been placed before it), so they depend on p.
+   *
+   * So when the last operation placed is optional (no greedy read after
+   * it), only candidates that depend on it are tried. Such a restricted
+   * configuration is not recorded in the cache (see `place`).
+   */
+  private justified(c: Entry<I, O>, viaP: S): boolean {
+    const top = this.calls[this.calls.length - 1];
+    if (top === undefined || top.entry.op.ret !== Infinity) return true;
+    return this.depends(top.entry, top.state, c, viaP);
+  }
+
+  /** Whether `c` depends on the optional `p` placed from state `before` (see `justified`); `viaP` is the state after p then c. */
+  private depends(p: Entry<I, O>, before: S, c: Entry<I, O>, viaP: S): boolean {
+    const { model } = this;
+    const alone = model.step(before, c.op.input, c.op.output);
+    if (alone === undefined) return true;
+    if (model.sameState(alone, viaP)) return false;
+    const swapped = model.step(alone, p.op.input, p.op.output);
+    if (swapped === undefined || !model.sameState(swapped, viaP)) return true;
+    return c.op.ret === Infinity && this.twinClass[c.index]! >= this.twinClass[p.index]!;
+  }
+
+  /**
    * Whether placing the optional operation `p` now (leading to state
-   * `after`) can lead anywhere that not placing it cannot: only if some
-   * candidate `c` that could follow it neither absorbs it (c alone gives the
-   * same state as p then c: an overwrite, so p may as well not take effect)
-   * nor commutes with it (c then p gives the same state: that order is
-   * explored from the configuration with c). Every order that starts with p
-   * and then such a c is matched by one that starts with c, so when no
-   * candidate is left, p is not tried here. (It stays a candidate after c.)
+   * `after`) can lead anywhere: only if some candidate could follow it and
+   * depends on it (`justified`). Saves placing it for nothing.
    */
   private observable(p: Entry<I, O>, after: S): boolean {
     const { model, state } = this;
     const follows = (c: Entry<I, O>): boolean => {
       const viaP = model.step(after, c.op.input, c.op.output);
-      if (viaP === undefined) return false;
-      const alone = model.step(state, c.op.input, c.op.output);
-      if (alone === undefined) return true;
-      if (model.sameState(alone, viaP)) return false;
-      const swapped = model.step(alone, p.op.input, p.op.output);
-      return swapped === undefined || !model.sameState(swapped, viaP);
+      return viaP !== undefined && this.depends(p, state, c, viaP);
     };
     for (let c = this.head.next; c && c.isCall; c = c.next) if (follows(c)) return true;
     for (let c = this.optionalHead.next; c && c.time <= this.limit!.time; c = c.next) if (c !== p && follows(c)) return true;
@@ -210,11 +260,17 @@ export class PartitionSearch<S, I, O, Op extends Operation<I, O> = Operation<I, 
     }
   }
 
-  /** Linearizes `e` (it leaves its list) if the configuration it leads to is new. */
+  /**
+   * Linearizes `e` (it leaves its list) if the configuration it leads to is
+   * new. After an optional operation the next step is restricted
+   * (`justified`), so that configuration is only looked up, not recorded:
+   * a failure found under the restriction says nothing of the same
+   * configuration reached otherwise, while one found without it holds here.
+   */
   private place(e: Entry<I, O>, next: S, forced: boolean): boolean {
     this.cache.flip(e.index);
-    const cached = this.cache.add(next);
-    if (cached < 0) {
+    let cached = -1;
+    if (e.op.ret === Infinity ? this.cache.known(next) : (cached = this.cache.add(next)) < 0) {
       this.cache.flip(e.index);
       return false;
     }
@@ -227,7 +283,7 @@ export class PartitionSearch<S, I, O, Op extends Operation<I, O> = Operation<I, 
   private undo(frame: Frame<S, I, O>): void {
     this.state = frame.state;
     this.cache.flip(frame.entry.index);
-    this.cache.finish(frame.cached);
+    if (frame.cached >= 0) this.cache.finish(frame.cached);
     unlift(frame.entry);
   }
 
