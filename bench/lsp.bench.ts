@@ -12,6 +12,10 @@
  *   hover on a message                 vector clocks from the finished run
  *   server memory                      the peak of the resident set, sampled every 10 ms
  *                                      during the whole run, and the kernel's high-water mark
+ * Then a protocol written in .dsync (issue 15): bench/support/grownRaft.ts, a
+ * Raft of 300+ lines whose scenario runs for 3 s with crashes, partitions and
+ * four invariants; the edits are in a handler and the hover is on a state
+ * variable (its value at the end of the run).
  * Then the same with Quint's language server (@informalsystems/quint-language-server,
  * installed on demand into bench/peers) on Quint modules of the same sizes.
  */
@@ -21,6 +25,7 @@ import { SERVER_EXEC_ARGV } from '../server/src/shared/serverProcess';
 import { LspSession } from './support/lspSession';
 import { fmt, machine, percentile, verdict } from './support/measure';
 import { installQuint, QUINT_LANGUAGE_SERVER } from './support/quint';
+import { grownRaftScenario } from './support/grownRaft';
 import { editorScenario, quintEditorModule } from './support/scenarios';
 
 const root = process.env['DSYNC_ROOT'] ?? process.cwd();
@@ -39,6 +44,10 @@ const SIZES: readonly Size[] = [
   { lines: 20_000, iterations: 8, completeP95: undefined, memoryMb: 200 },
 ];
 const SYNTAX_P95_MS = 100;
+/** The written-protocol case: simulated seconds of its scenario, edits of each kind, and its complete-diagnostics target. */
+const WRITTEN_RUN_S = 3;
+const WRITTEN_ITERATIONS = 20;
+const WRITTEN_COMPLETE_P95_MS = 300;
 const HOVER_P50_MS = 16;
 /** Edits per size with Quint's language server (it is much slower). */
 const QUINT_ITERATIONS = 3;
@@ -52,9 +61,10 @@ interface Figures {
   memory: ReturnType<LspSession['memory']>;
 }
 
-function line(lines: number, label: string, values: number[], target: number | undefined, p: 50 | 95, digits = 1): string {
+/** One figure of `what` (`200 lines`, the case a missed target names), judged against its target. */
+function line(what: string, label: string, values: number[], target: number | undefined, p: 50 | 95, digits = 1): string {
   const shown = `p50 ${percentile(values, 50).toFixed(digits)} ms   p95 ${percentile(values, 95).toFixed(digits)} ms`;
-  const judged = target === undefined ? '(no target at this size)' : `(target p${p} ≤ ${target} ms: ${verdict(`${lines} lines: ${label}`, percentile(values, p), target, false)})`;
+  const judged = target === undefined ? '(no target at this size)' : `(target p${p} ≤ ${target} ms: ${verdict(`${what}: ${label}`, percentile(values, p), target, false)})`;
   return `  ${label.padEnd(36)} ${shown}   ${judged}`;
 }
 
@@ -67,38 +77,59 @@ function finished(version: number) {
   };
 }
 
-async function benchDsync(size: Size): Promise<Figures> {
+/** What one DSync case edits: the file, a broken and a valid edit per iteration, and where to hover. */
+interface EditorCase {
+  readonly uri: string;
+  readonly text: string;
+  readonly iterations: number;
+  /** The text with edit `i` that breaks a line (a DS102 must come back). */
+  readonly broken: (i: number) => string;
+  /** The text with valid edit `i` (its simulation runs to the end). */
+  readonly valid: (i: number) => string;
+  readonly hover: { readonly line: number; readonly character: number };
+}
+
+/** The generated scenario of `size`: an edit breaks, or moves by a microsecond, a scripted message. */
+function scenarioCase(size: Size): EditorCase {
+  const text = editorScenario(size.lines);
+  const target = text.split('\n').find((l) => l.startsWith('at ') && l.includes('"relay"'))!;
+  return {
+    uri: `file:///bench/generated-${size.lines}.dsync`,
+    text,
+    iterations: size.iterations,
+    broken: (i) => text.replace(target, `${target} ${'x'.repeat(1 + (i % 3))} ->`),
+    valid: (i) => text.replace(target, target.replace(/^at (\d+)us/, (_, us: string) => `at ${Number(us) + i + 1}us`)),
+    hover: { line: text.split('\n').indexOf(target), character: 14 },
+  };
+}
+
+async function benchDsync(c: EditorCase): Promise<Figures> {
   const session = await LspSession.start(process.execPath, [...SERVER_EXEC_ARGV, path.join(root, 'dist', 'server.js'), '--stdio'], { configuration: DEFAULT_SETTINGS, notifications: [StatusNotification.method] });
   try {
-    const uri = `file:///bench/generated-${size.lines}.dsync`;
-    const text = editorScenario(size.lines);
-    const target = text.split('\n').find((l) => l.startsWith('at ') && l.includes('"relay"'))!;
-    const messageLine = text.split('\n').indexOf(target);
+    const uri = c.uri;
     let version = 1;
     let done = session.waitFor(finished(version));
-    await session.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'dsync', version, text } });
+    await session.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'dsync', version, text: c.text } });
     await done;
     const syntax: number[] = [];
     const complete: number[] = [];
-    for (let i = 0; i < size.iterations; i++) {
+    for (let i = 0; i < c.iterations; i++) {
       // A broken edit: the syntax error must come back fast.
       version++;
-      const broken = text.replace(target, `${target} ${'x'.repeat(1 + (i % 3))} ->`);
       const v = version;
       const syntaxError = session.waitFor((method, params) => {
         const p = params as { version?: number; diagnostics?: { code?: unknown }[] };
         return method === 'textDocument/publishDiagnostics' && p.version === v && p.diagnostics?.some((d) => d.code === 'DS102') ? true : undefined;
       });
       let start = performance.now();
-      await session.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text: broken }] });
+      await session.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text: c.broken(i) }] });
       syntax.push((await syntaxError).at - start);
       // A valid edit: the diagnostics of its finished simulation (the last ones published for the version).
       version++;
-      const edited = text.replace(target, target.replace(/^at (\d+)us/, (_, us: string) => `at ${Number(us) + i + 1}us`));
       const stop = session.record();
       done = session.waitFor(finished(version));
       start = performance.now();
-      await session.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text: edited }] });
+      await session.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text: c.valid(i) }] });
       await done;
       const mine = stop().filter((n) => n.method === 'textDocument/publishDiagnostics' && (n.params as { version?: number }).version === version);
       if (mine.length === 0) throw new Error(`version ${version} finished without diagnostics`);
@@ -107,13 +138,40 @@ async function benchDsync(size: Size): Promise<Figures> {
     const hover: number[] = [];
     for (let i = 0; i < 40; i++) {
       const start = performance.now();
-      await session.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: messageLine, character: 14 } });
+      await session.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: c.hover });
       hover.push(performance.now() - start);
     }
     return { syntax, complete, hover, memory: session.memory() };
   } finally {
     session.dispose();
   }
+}
+
+/**
+ * A written protocol of 300+ lines (issue 15: editing one keeps the latency
+ * targets): the grown Raft of bench/support/grownRaft.ts, its scenario run
+ * for WRITTEN_RUN_S. The broken edit breaks a statement in a handler; the
+ * valid one changes a note's text there, so every version is checked and
+ * simulated again from the start (as any edit is).
+ */
+function writtenProtocolCase(): { case: EditorCase; protocolLines: number } {
+  const { text, protocolLines } = grownRaftScenario(root, WRITTEN_RUN_S);
+  const statement = '      term = term + 1\n';
+  const noted = 'note "candidate (term {term}): election timeout"';
+  if (text.split(statement).length !== 2 || text.split(noted).length !== 2) throw new Error('the grown Raft changed: its edit targets are not there once');
+  const lines = text.split('\n');
+  return {
+    protocolLines,
+    case: {
+      uri: 'file:///bench/grown-raft.dsync',
+      text,
+      iterations: WRITTEN_ITERATIONS,
+      broken: (i) => text.replace(statement, `      term = term + 1 ${'x'.repeat(1 + (i % 3))} ->\n`),
+      valid: (i) => text.replace(noted, noted.replace('election timeout', `election timeout (edit ${i + 1})`)),
+      // The state variable `log`: its type and its value at the end of the run.
+      hover: { line: lines.findIndex((l) => l.startsWith('  stable log:')), character: 10 },
+    },
+  };
 }
 
 /** Quint's language server: parse diagnostics, then the analysis (types, effects) diagnostics of each change. */
@@ -172,14 +230,23 @@ function memoryLine(m: Figures['memory'], target: number | undefined, label: str
 async function main(): Promise<void> {
   const dsync = new Map<number, Figures>();
   for (const size of SIZES) {
-    const f = await benchDsync(size);
+    const f = await benchDsync(scenarioCase(size));
     dsync.set(size.lines, f);
     console.log(`LSP on a generated ${size.lines.toLocaleString('en-US')}-line scenario, ${size.iterations} edits of each kind:`);
-    console.log(line(size.lines, 'didChange → syntax diagnostics', f.syntax, SYNTAX_P95_MS, 95));
-    console.log(line(size.lines, 'didChange → complete diagnostics', f.complete, size.completeP95, 95));
-    console.log(line(size.lines, 'hover on a message', f.hover, HOVER_P50_MS, 50, 2));
+    const what = `${size.lines} lines`;
+    console.log(line(what, 'didChange → syntax diagnostics', f.syntax, SYNTAX_P95_MS, 95));
+    console.log(line(what, 'didChange → complete diagnostics', f.complete, size.completeP95, 95));
+    console.log(line(what, 'hover on a message', f.hover, HOVER_P50_MS, 50, 2));
     console.log(memoryLine(f.memory, size.memoryMb, `${size.lines} lines: server memory`));
   }
+  const written = writtenProtocolCase();
+  const w = await benchDsync(written.case);
+  const what = `written protocol of ${written.protocolLines} lines`;
+  console.log(`LSP on a written protocol: the grown Raft, ${written.protocolLines} lines of protocol, its scenario run for ${WRITTEN_RUN_S} s, ${WRITTEN_ITERATIONS} edits of each kind in a handler:`);
+  console.log(line(what, 'didChange → syntax diagnostics', w.syntax, SYNTAX_P95_MS, 95));
+  console.log(line(what, 'didChange → complete diagnostics', w.complete, WRITTEN_COMPLETE_P95_MS, 95));
+  console.log(line(what, 'hover on a state variable', w.hover, HOVER_P50_MS, 50, 2));
+  console.log(memoryLine(w.memory, undefined, `${what}: server memory`));
 
   const failure = installQuint();
   if (failure) {

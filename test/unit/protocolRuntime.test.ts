@@ -6,7 +6,8 @@ import { digestValue } from '../../server/src/core/protocolLang/digest';
 import { valuesEqual } from '../../server/src/core/protocols/values';
 import { Simulation } from '../../server/src/core/sim/engine';
 import { NodeState } from '../../server/src/core/sim/nodeState';
-import { modelOf, simulate } from './support/scenario';
+import { grownRaftScenario } from '../../bench/support/grownRaft';
+import { checkText, eventsOf, modelOf, repoPath, runText, simulate } from './support/scenario';
 
 /**
  * The run-time side of written protocols where it takes shortcuts for speed
@@ -135,5 +136,19 @@ describe('written protocols: stable state and assignments', () => {
     assert.deepEqual(Object.entries(m), [['__proto__', 10], ['a', 3], ['b', 20]]);
     assert.equal(Object.getPrototypeOf(m), Object.prototype);
     assert.deepEqual(Object.entries(state['before'] as object), [['__proto__', 1], ['a', 3], ['b', 2]], 'the value assigned before is unchanged');
+  });
+});
+
+describe('the benchmark\'s grown Raft (bench/support/grownRaft.ts, bench/lsp.bench.ts)', () => {
+  test('is a protocol of 300+ lines that checks clean, runs its extensions and keeps Raft\'s invariants', () => {
+    const { text, protocolLines } = grownRaftScenario(repoPath(), 3);
+    assert.ok(protocolLines >= 300, `${protocolLines} lines`);
+    assert.deepEqual(checkText(text).diagnostics.map((d) => `${d.code} ${d.message}`), []);
+    const result = runText(text);
+    assert.deepEqual(result.violations, []);
+    const details = eventsOf(result, 'note').map((e) => e.detail ?? '');
+    for (const extension of ['pre-candidate', 'pre-vote won', 'hands leadership to', 'committed up to']) {
+      assert.ok(details.some((d) => d.includes(extension)), `a note '${extension}…' in the run`);
+    }
   });
 });
