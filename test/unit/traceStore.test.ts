@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { inspect, isDeepStrictEqual } from 'node:util';
-import { Column, CHUNK } from '../../server/src/core/sim/column';
+import { Column, CHUNK, ROW_CHUNK, Rows } from '../../server/src/core/sim/column';
 import { EVENT_KINDS, type DropReason, type EventKind, type TraceEvent } from '../../server/src/core/sim/trace';
 import { TraceStore } from '../../server/src/core/sim/traceStore';
 import type { SourceRange } from '../../server/src/core/source';
@@ -16,7 +16,7 @@ const REASONS: DropReason[] = ['loss', 'partition', 'link-down', 'node-down', 'n
 
 /** Appends an event as the engine does, `vc` being the node's live vector clock (changed after the call). */
 function append(s: TraceStore, e: TraceEvent, vc: Int32Array): void {
-  s.append(e.seq, e.time, e.node, e.local, e.kind, e.lamport, vc, e.hlc, e.range, { msg: e.msg, peer: e.peer, label: e.label, cause: e.cause, reason: e.reason, protocol: e.protocol, detail: e.detail, data: e.data });
+  s.append(e.seq, e.time, e.node, e.local, e.kind, e.lamport, vc, e.hlc, e.range, e.msg, e.peer, e.label, e.cause, e.reason, e.protocol, e.detail, e.data);
 }
 
 /** The event as the engine builds it: every field present (undefined when absent), in its order. */
@@ -181,6 +181,25 @@ describe('column', () => {
     assert.equal(f.get(5 * CHUNK + 3), 2 ** 40 + 0.5);
     assert.equal(f.get(CHUNK), 0);
     assert.ok(f.bytes >= 6 * CHUNK * 8 - CHUNK * 8);
+  });
+});
+
+describe('rows', () => {
+  test('grow through the doubling first chunk and past several whole chunks, and read back every word and float', () => {
+    const rows = new Rows(3);
+    const n = 2 * ROW_CHUNK + 77;
+    for (let i = 0; i < n; i++) {
+      const o = rows.append();
+      rows.lastWords.set([i, 1 - i, i * 7], o * 3);
+      rows.lastFloats[o] = i * 2 ** 33 + 0.25;
+    }
+    assert.equal(rows.length, n);
+    for (let i = 0; i < n; i++) {
+      const w = rows.wordsOf(i);
+      const at = rows.wordAt(i);
+      assert.deepEqual([w[at], w[at + 1], w[at + 2], rows.float(i)], [i, 1 - i, i * 7, i * 2 ** 33 + 0.25], `row ${i}`);
+    }
+    assert.equal(rows.bytes, 3 * ROW_CHUNK * (3 * 4 + 8));
   });
 });
 

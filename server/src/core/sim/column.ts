@@ -91,3 +91,106 @@ export class Column {
     return to;
   }
 }
+
+const ROW_SHIFT = 13;
+/** Rows per chunk of a Rows table (8 Ki). */
+export const ROW_CHUNK = 1 << ROW_SHIFT;
+const ROW_MASK = ROW_CHUNK - 1;
+
+/**
+ * A growable table of fixed-width rows: `width` 32-bit words and one
+ * float64 per row, in chunks of ROW_CHUNK rows (the first chunk starts small
+ * and doubles, like a Column's). Appending a row finds its chunk once and
+ * writes every word there, instead of one column lookup per field: the
+ * recorded trace appends one row per event, so that lookup is on the
+ * simulator's hot path.
+ *
+ * Rows are appended in order (`append` hands out the next one); `words(i)`
+ * and `wordAt(i)` / `floats(i)` and `floatAt(i)` read row i's chunk and its
+ * offset in it.
+ */
+export class Rows {
+  private readonly wordChunks: Int32Array[];
+  private readonly floatChunks: Float64Array[];
+  private count = 0;
+  /** The chunk rows are appended to, and its room. */
+  private words: Int32Array;
+  private floats: Float64Array;
+  private room: number;
+  /** Rows used in the current chunk. */
+  private used = 0;
+
+  constructor(readonly width: number) {
+    this.words = new Int32Array(FIRST * width);
+    this.floats = new Float64Array(FIRST);
+    this.room = FIRST;
+    this.wordChunks = [this.words];
+    this.floatChunks = [this.floats];
+  }
+
+  get length(): number {
+    return this.count;
+  }
+
+  /**
+   * Appends a row: returns its offset in the current chunk (its first word
+   * is at offset × width in `lastWords`, its float at offset in `lastFloats`).
+   */
+  append(): number {
+    if (this.used >= this.room) this.grow();
+    this.count++;
+    return this.used++;
+  }
+
+  /** The word chunk the last appended row is in. */
+  get lastWords(): Int32Array {
+    return this.words;
+  }
+
+  get lastFloats(): Float64Array {
+    return this.floats;
+  }
+
+  /** The word chunk row `i` is in; its words start at `wordAt(i)`. */
+  wordsOf(i: number): Int32Array {
+    return this.wordChunks[i >>> ROW_SHIFT]!;
+  }
+
+  wordAt(i: number): number {
+    return (i & ROW_MASK) * this.width;
+  }
+
+  /** Row `i`'s float. */
+  float(i: number): number {
+    return this.floatChunks[i >>> ROW_SHIFT]![i & ROW_MASK]!;
+  }
+
+  /** Bytes the table's arrays hold (capacity, not only what is used). */
+  get bytes(): number {
+    let bytes = 0;
+    for (let c = 0; c < this.wordChunks.length; c++) bytes += this.wordChunks[c]!.byteLength + this.floatChunks[c]!.byteLength;
+    return bytes;
+  }
+
+  /** Makes room for one more row: the first chunk doubles up to ROW_CHUNK, later ones are allocated whole. */
+  private grow(): void {
+    if (this.room === ROW_CHUNK) {
+      this.words = new Int32Array(ROW_CHUNK * this.width);
+      this.floats = new Float64Array(ROW_CHUNK);
+      this.used = 0;
+      this.wordChunks.push(this.words);
+      this.floatChunks.push(this.floats);
+      return;
+    }
+    const rows = Math.min(ROW_CHUNK, this.room * 2);
+    const words = new Int32Array(rows * this.width);
+    words.set(this.words);
+    const floats = new Float64Array(rows);
+    floats.set(this.floats);
+    this.words = words;
+    this.floats = floats;
+    this.room = rows;
+    this.wordChunks[this.wordChunks.length - 1] = words;
+    this.floatChunks[this.floatChunks.length - 1] = floats;
+  }
+}

@@ -285,7 +285,11 @@ export class Simulation implements WorldView {
   /** The node's protocol properties, or undefined when it is down or runs no protocol (StateRecorder). */
   private protocolState(node: number): Readonly<Record<string, PropertyValue>> | undefined {
     const state = this.nodes[node]!;
-    return state.alive && state.protocols.some((p) => p !== undefined) ? this.inspect(node) : undefined;
+    if (!state.alive) return undefined;
+    // A loop, not `some`: the recorder asks after every recorded event, mostly of nodes without protocols on message-heavy runs.
+    const protocols = state.protocols;
+    for (let i = 0; i < protocols.length; i++) if (protocols[i] !== undefined) return this.inspect(node);
+    return undefined;
   }
 
   // ---- the loop -------------------------------------------------------------
@@ -321,12 +325,7 @@ export class Simulation implements WorldView {
     return true;
   }
 
-  /** Whether an event of this kind is kept or looked at by a monitor; when not, it is only counted. */
-  private observed(kind: EventKind): boolean {
-    return this.record || this.monitors.read(kind);
-  }
-
-  /** An event that nothing keeps or looks at (see `observed`): it takes its seq and counts, nothing more. */
+  /** An event that nothing keeps or looks at (not recorded, no monitor reads its kind): it takes its seq and counts, nothing more. */
   private unobserved(): number {
     this.eventCount++;
     return ++this.seq;
@@ -334,16 +333,30 @@ export class Simulation implements WorldView {
 
   /** Appends an event to the trace and shows it to the invariant monitors; returns its seq. */
   private emit(kind: EventKind, node: number, range: SourceRange, extra: Partial<TraceEvent> = NO_EXTRA, vc?: Int32Array): number {
-    if (!this.observed(kind)) return this.unobserved();
+    return this.emitEvent(kind, node, range, vc, extra.msg, extra.peer, extra.label, extra.cause, extra.reason, extra.protocol, extra.detail, extra.data);
+  }
+
+  /**
+   * `emit` with the event's fields one by one: the messages and timers of
+   * the hot path call it directly, so that an event nobody reads as an
+   * object (the trace stores its fields) makes no object.
+   */
+  private emitEvent(
+    kind: EventKind, node: number, range: SourceRange, vc: Int32Array | undefined,
+    msg: number | undefined, peer: number | undefined, label: string | undefined, cause: number | undefined, reason: DropReason | undefined,
+    protocol: string | undefined, detail: string | undefined, data: TraceEvent['data'] | undefined,
+  ): number {
+    const shown = this.monitors.read(kind);
+    if (!this.record && !shown) return this.unobserved();
     const state = this.nodes[node];
     const seq = ++this.seq;
     const local = state ? state.clock.read(this.time) : this.time;
     this.eventCount++;
     if (this.trace) {
-      this.trace.append(seq, this.time, node, local, kind, state ? state.lamport : 0, vc ?? (state ? state.vc : EMPTY_VC), state ? state.hlc : undefined, range, extra);
+      this.trace.append(seq, this.time, node, local, kind, state ? state.lamport : 0, vc ?? (state ? state.vc : EMPTY_VC), state ? state.hlc : undefined, range, msg, peer, label, cause, reason, protocol, detail, data);
       if (state) this.states!.onEvent(node, seq);
     }
-    if (!this.monitors.read(kind)) return seq;
+    if (!shown) return seq;
     // One fixed object shape for every event (absent fields stay undefined), which
     // keeps this hot path monomorphic; serialisers skip undefined fields.
     const event: TraceEvent = {
@@ -356,14 +369,14 @@ export class Simulation implements WorldView {
       vc: vc ?? (state ? (this.copyEventClocks ? this.vcs.copy(state.vc) : state.vc) : EMPTY_VC),
       hlc: state ? state.hlc : undefined,
       range,
-      msg: extra.msg,
-      peer: extra.peer,
-      label: extra.label,
-      cause: extra.cause,
-      reason: extra.reason,
-      protocol: extra.protocol,
-      detail: extra.detail,
-      data: extra.data,
+      msg,
+      peer,
+      label,
+      cause,
+      reason,
+      protocol,
+      detail,
+      data,
     };
     this.monitors.show(event);
     return seq;
@@ -382,7 +395,7 @@ export class Simulation implements WorldView {
     this.messagesSent++;
     const vc = this.vcs.copy(node.vc);
     const id = this.nextMessageId++;
-    const sendSeq = this.observed('send') ? this.emit('send', from, range, { msg: id, peer: to, label, protocol: this.protocolName(protocol), detail: summary || undefined }, vc) : this.unobserved();
+    const sendSeq = this.emitEvent('send', from, range, vc, id, to, label, undefined, undefined, this.protocolName(protocol), summary || undefined, undefined);
     const msg: Message = { t: 'deliver', copy: false, id, from, to, protocol, label, payload, summary, lamport: node.lamport, vc, hlc: node.hlc, sendSeq, range };
     const delay = this.network.transmit(from, to);
     if (typeof delay === 'string') return this.dropped(msg, delay);
@@ -390,7 +403,7 @@ export class Simulation implements WorldView {
     this.queue.push(this.time + delay, msg);
     if (copyDelay >= 0) {
       this.messagesDuplicated++;
-      this.emit('duplicate', from, range, { msg: id, peer: to, label, cause: msg.sendSeq });
+      this.emitEvent('duplicate', from, range, undefined, id, to, label, msg.sendSeq, undefined, undefined, undefined, undefined);
       this.queue.push(this.time + copyDelay, { ...msg, copy: true });
     }
   }
@@ -398,7 +411,7 @@ export class Simulation implements WorldView {
   private dropped(msg: Message, reason: DropReason): void {
     this.messagesDropped++;
     const node = reason === 'node-down' || reason === 'no-handler' ? msg.to : msg.from;
-    this.emit('drop', node, msg.range, { msg: msg.id, peer: node === msg.to ? msg.from : msg.to, label: msg.label, cause: msg.sendSeq, reason });
+    this.emitEvent('drop', node, msg.range, undefined, msg.id, node === msg.to ? msg.from : msg.to, msg.label, msg.sendSeq, reason, undefined, undefined, undefined);
   }
 
   private deliver(msg: Message): void {
@@ -415,13 +428,7 @@ export class Simulation implements WorldView {
     node.received++;
     node.count(node.receivedByLabel, msg.label);
     this.messagesDelivered++;
-    if (this.observed('receive')) {
-      this.emit('receive', msg.to, msg.range, {
-        msg: msg.id, peer: msg.from, label: msg.label, cause: msg.sendSeq, protocol: this.protocolName(msg.protocol), detail: msg.copy ? 'duplicate copy' : msg.summary || undefined,
-      });
-    } else {
-      this.unobserved();
-    }
+    this.emitEvent('receive', msg.to, msg.range, undefined, msg.id, msg.from, msg.label, msg.sendSeq, undefined, this.protocolName(msg.protocol), msg.copy ? 'duplicate copy' : msg.summary || undefined, undefined);
     this.transitions++;
     if (handler) {
       handler.onMessage(this.model.nodes[msg.from]!.name, msg.label, msg.payload);
@@ -452,7 +459,7 @@ export class Simulation implements WorldView {
         state.lamport++;
         state.vc[node]!++;
         state.hlc = hlcTick(state.hlc, state.clock.read(this.time));
-        this.emit('local', node, action.range, { label: action.label });
+        this.emitEvent('local', node, action.range, undefined, undefined, undefined, action.label, undefined, undefined, undefined, undefined, undefined);
         return;
       }
       case 'after':
@@ -508,7 +515,7 @@ export class Simulation implements WorldView {
         const handler = node.protocols[what.protocol];
         if (!node.alive || !handler) return;
         this.transitions++;
-        this.emit('timer', timer.node, this.model.protocols[what.protocol]!.range, { label: what.name, protocol: this.protocolName(what.protocol) });
+        this.emitEvent('timer', timer.node, this.model.protocols[what.protocol]!.range, undefined, undefined, undefined, what.name, undefined, undefined, this.protocolName(what.protocol), undefined, undefined);
         handler.onTimer(what.name, what.data);
         this.states?.afterHandler(timer.node);
         this.monitors.handled(timer.node);

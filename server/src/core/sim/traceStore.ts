@@ -1,5 +1,5 @@
 import type { SourceRange } from '../source';
-import { Column } from './column';
+import { Column, Rows } from './column';
 import type { Hlc } from './hlc';
 import { EVENT_KINDS, type DropReason, type EventKind, type TraceEvent } from './trace';
 import { TraceInterner } from './traceInterner';
@@ -35,17 +35,8 @@ import { TraceInterner } from './traceInterner';
  * read-only array of such events, for code that reads `result.events`.
  */
 export class TraceStore {
-  private count = 0;
-  private readonly time = Column.float64();
-  private readonly header = Column.int32();
-  private readonly localDelta = Column.int32();
-  private readonly lamport = Column.int32();
-  private readonly hlcDelta = Column.int32();
-  private readonly hlcCount = Column.int32();
-  private readonly msg = Column.int32();
-  private readonly vcOwn = Column.int32();
-  private readonly vcAt = Column.int32();
-  private readonly site = Column.int32();
+  /** Per event, ROW words (W_* below) and its true time. */
+  private readonly rows = new Rows(ROW);
   /** Full vector clocks, `width` entries each, written when a node's entries other than its own change. */
   private readonly vcs = Column.int32();
   private vcUsed = 0;
@@ -79,7 +70,7 @@ export class TraceStore {
   }
 
   get length(): number {
-    return this.count;
+    return this.rows.length;
   }
 
   /**
@@ -89,79 +80,86 @@ export class TraceStore {
    * text, data and side tables.
    */
   get bytes(): number {
-    return this.count * EVENT_BYTES + 4 * this.vcUsed + MESSAGE_BYTES * this.messages + this.auxBytes + WIDE_ENTRY_BYTES * this.wide.size + this.interner.bytes;
+    return this.rows.length * EVENT_BYTES + 4 * this.vcUsed + MESSAGE_BYTES * this.messages + this.auxBytes + WIDE_ENTRY_BYTES * this.wide.size + this.interner.bytes;
   }
 
   /**
    * Appends event `seq` (which must be the store's length): the fields the
    * engine gives an event, `vc` the node's vector clock now (empty for an
-   * environment event) and `hlc` its HLC (undefined for one).
+   * environment event) and `hlc` its HLC (undefined for one). The fields of
+   * TraceEvent come one by one, so that recording makes no object per event.
    */
-  append(seq: number, time: number, node: number, local: number, kind: EventKind, lamport: number, vc: Int32Array, hlc: Hlc | undefined, range: SourceRange, extra: Partial<TraceEvent>): void {
-    if (seq !== this.count) throw new Error(`trace event ${seq} appended as event ${this.count}`);
-    this.count++;
-    let header = KIND_CODE[kind]! | (REASON_CODE[extra.reason ?? 'none']! << REASON_SHIFT) | ((node + 1) << NODE_SHIFT);
+  append(
+    seq: number, time: number, node: number, local: number, kind: EventKind, lamport: number, vc: Int32Array, hlc: Hlc | undefined, range: SourceRange,
+    msg: number | undefined, peer: number | undefined, label: string | undefined, cause: number | undefined, reason: DropReason | undefined,
+    protocol: string | undefined, detail: string | undefined, data: TraceEvent['data'] | undefined,
+  ): void {
+    if (seq !== this.rows.length) throw new Error(`trace event ${seq} appended as event ${this.rows.length}`);
+    const o = this.rows.append();
+    const w = this.rows.lastWords;
+    const at = o * ROW;
+    this.rows.lastFloats[o] = time;
+    let header = KIND_CODE[kind]! | (reason === undefined ? 0 : REASON_CODE[reason]! << REASON_SHIFT) | ((node + 1) << NODE_SHIFT);
     // The node is readable at once: a send is its own message's first event (messagePeer).
-    this.header.set(seq, header);
-    this.time.set(seq, time);
-    this.putInt(this.localDelta, seq, F_LOCAL, local - time);
-    this.putInt(this.lamport, seq, F_LAMPORT, lamport);
+    w[at + W_HEADER] = header;
+    w[at + W_LOCAL] = this.fit(seq, F_LOCAL, local - time);
+    w[at + W_LAMPORT] = this.fit(seq, F_LAMPORT, lamport);
     if (hlc !== undefined) {
       header |= HAS_HLC;
-      this.putInt(this.hlcDelta, seq, F_HLC_L, hlc.l - local);
-      this.putInt(this.hlcCount, seq, F_HLC_C, hlc.c);
+      w[at + W_HLC_L] = this.fit(seq, F_HLC_L, hlc.l - local);
+      w[at + W_HLC_C] = this.fit(seq, F_HLC_C, hlc.c);
     }
     if (vc.length > 0 && node >= 0) {
       header |= HAS_VC;
-      this.vcOwn.set(seq, vc[node]!);
-      this.vcAt.set(seq, this.vectorFor(node, vc));
+      w[at + W_VC_OWN] = vc[node]!;
+      w[at + W_VC_AT] = this.vectorFor(node, vc);
     }
-    this.site.set(seq, this.interner.site(range, extra.label, extra.protocol));
-    const msg = extra.msg;
-    this.msg.set(seq, msg ?? -1);
+    w[at + W_SITE] = this.interner.site(range, label, protocol);
+    w[at + W_MSG] = msg ?? -1;
     let sendSeq = -1;
     if (msg !== undefined && msg >= 0) {
       sendSeq = this.msgSend.peek(msg) - 1;
-      if (sendSeq < 0 && kind === 'send' && extra.peer !== undefined && extra.cause === undefined) {
+      if (sendSeq < 0 && kind === 'send' && peer !== undefined && cause === undefined) {
         // The message's first event: every later event of it finds its peer, cause and text here.
         this.msgSend.set(msg, seq + 1);
         this.messages++;
-        this.msgTo.set(msg, extra.peer);
+        this.msgTo.set(msg, peer);
         sendSeq = seq;
       }
     }
-    if (sendSeq >= 0 && extra.peer === this.messagePeer(msg!, sendSeq, node) && extra.cause === (kind === 'send' ? undefined : sendSeq)) header |= FROM_MESSAGE;
+    if (sendSeq >= 0 && peer === this.messagePeer(msg!, sendSeq, node) && cause === (kind === 'send' ? undefined : sendSeq)) header |= FROM_MESSAGE;
     else {
-      if (extra.peer !== undefined) this.wide.set(seq * WIDE_FIELDS + F_PEER, extra.peer);
-      if (extra.cause !== undefined) this.wide.set(seq * WIDE_FIELDS + F_CAUSE, extra.cause);
+      if (peer !== undefined) this.wide.set(seq * WIDE_FIELDS + F_PEER, peer);
+      if (cause !== undefined) this.wide.set(seq * WIDE_FIELDS + F_CAUSE, cause);
     }
-    const detail = extra.detail;
     let detailMode = DETAIL_NONE;
     if (detail === undefined) detailMode = DETAIL_NONE;
     else if (detail === DUPLICATE_COPY) detailMode = DETAIL_DUPLICATE;
     else if (sendSeq >= 0 && sendSeq !== seq && detail === this.ownDetail(sendSeq)) detailMode = DETAIL_OF_MESSAGE;
     else detailMode = DETAIL_OWN;
     header |= detailMode << DETAIL_SHIFT;
-    if (detailMode === DETAIL_OWN || extra.data !== undefined) {
+    if (detailMode === DETAIL_OWN || data !== undefined) {
       header |= HAS_AUX;
       this.auxSeq.set(this.auxDetail.length, seq);
-      this.auxBytes += AUX_ENTRY_BYTES + (detailMode === DETAIL_OWN ? 2 * detail!.length : 0) + (extra.data !== undefined ? DATA_BYTES : 0);
+      this.auxBytes += AUX_ENTRY_BYTES + (detailMode === DETAIL_OWN ? 2 * detail!.length : 0) + (data !== undefined ? DATA_BYTES : 0);
       this.auxDetail.push(detailMode === DETAIL_OWN ? detail : undefined);
-      this.auxData.push(extra.data);
+      this.auxData.push(data);
     }
-    this.header.set(seq, header);
+    w[at + W_HEADER] = header;
   }
 
   /** Event `seq` as the engine made it; undefined outside the trace. */
   event(seq: number): TraceEvent | undefined {
-    if (!(seq >= 0 && seq < this.count)) return undefined;
-    const header = this.header.get(seq);
+    if (!(seq >= 0 && seq < this.rows.length)) return undefined;
+    const w = this.rows.wordsOf(seq);
+    const at = this.rows.wordAt(seq);
+    const header = w[at + W_HEADER]!;
     const kind = EVENT_KINDS[header & KIND_MASK]!;
     const node = (header >>> NODE_SHIFT) - 1;
-    const time = this.time.get(seq);
-    const local = time + this.getInt(this.localDelta, seq, F_LOCAL);
-    const site = this.site.get(seq);
-    const msgValue = this.msg.get(seq);
+    const time = this.rows.float(seq);
+    const local = time + this.unfit(seq, F_LOCAL, w[at + W_LOCAL]!);
+    const site = w[at + W_SITE]!;
+    const msgValue = w[at + W_MSG]!;
     const msg = msgValue >= 0 ? msgValue : undefined;
     let peer: number | undefined;
     let cause: number | undefined;
@@ -182,15 +180,15 @@ export class TraceStore {
       case DETAIL_OWN: detail = this.auxDetail[aux]; break;
       default: break;
     }
-    const hlc = header & HAS_HLC ? { l: local + this.getInt(this.hlcDelta, seq, F_HLC_L), c: this.getInt(this.hlcCount, seq, F_HLC_C) } : undefined;
+    const hlc = header & HAS_HLC ? { l: local + this.unfit(seq, F_HLC_L, w[at + W_HLC_L]!), c: this.unfit(seq, F_HLC_C, w[at + W_HLC_C]!) } : undefined;
     return {
       seq,
       time,
       node,
       local,
       kind,
-      lamport: this.getInt(this.lamport, seq, F_LAMPORT),
-      vc: header & HAS_VC ? this.vectorAt(seq, node) : EMPTY_VC,
+      lamport: this.unfit(seq, F_LAMPORT, w[at + W_LAMPORT]!),
+      vc: header & HAS_VC ? this.vectorAt(w[at + W_VC_AT]!, w[at + W_VC_OWN]!, node) : EMPTY_VC,
       hlc,
       range: this.interner.siteRange(site),
       msg,
@@ -206,12 +204,12 @@ export class TraceStore {
 
   /** Event `seq`'s kind, without building the event (seq within the trace). */
   kindAt(seq: number): EventKind {
-    return EVENT_KINDS[this.header.get(seq) & KIND_MASK]!;
+    return EVENT_KINDS[this.headerAt(seq) & KIND_MASK]!;
   }
 
   /** Event `seq`'s statement range, without building the event (seq within the trace). */
   rangeAt(seq: number): SourceRange {
-    return this.interner.siteRange(this.site.get(seq));
+    return this.interner.siteRange(this.rows.wordsOf(seq)[this.rows.wordAt(seq) + W_SITE]!);
   }
 
   /** The trace as a read-only array of events, built on access (arrayView). */
@@ -221,15 +219,19 @@ export class TraceStore {
 
   // ---- fields -----------------------------------------------------------------
 
+  private headerAt(seq: number): number {
+    return this.rows.wordsOf(seq)[this.rows.wordAt(seq) + W_HEADER]!;
+  }
+
   /** The other end of message `msg` as seen from `node`: its receiver from the sender, its sender from anyone else. */
   private messagePeer(msg: number, sendSeq: number, node: number): number {
-    const from = (this.header.get(sendSeq) >>> NODE_SHIFT) - 1;
+    const from = (this.headerAt(sendSeq) >>> NODE_SHIFT) - 1;
     return node === from ? this.msgTo.get(msg) : from;
   }
 
   /** The text event `seq` holds itself (a send's summary), if any. */
   private ownDetail(seq: number): string | undefined {
-    if (((this.header.get(seq) & DETAIL_MASK) >>> DETAIL_SHIFT) !== DETAIL_OWN) return undefined;
+    if (((this.headerAt(seq) & DETAIL_MASK) >>> DETAIL_SHIFT) !== DETAIL_OWN) return undefined;
     return this.auxDetail[this.auxIndex(seq)];
   }
 
@@ -247,18 +249,16 @@ export class TraceStore {
     return -1;
   }
 
-  private putInt(column: Column, seq: number, field: number, value: number): void {
+  /** `value` for its word: itself when it fits 32 bits, else the marker, with the value in the side map. */
+  private fit(seq: number, field: number, value: number): number {
     // A 32-bit integer other than the marker itself (and not −0, which would come back as 0).
-    if ((value | 0) === value && value !== WIDE && (value !== 0 || 1 / value > 0)) column.set(seq, value);
-    else {
-      column.set(seq, WIDE);
-      this.wide.set(seq * WIDE_FIELDS + field, value);
-    }
+    if ((value | 0) === value && value !== WIDE && (value !== 0 || 1 / value > 0)) return value;
+    this.wide.set(seq * WIDE_FIELDS + field, value);
+    return WIDE;
   }
 
-  private getInt(column: Column, seq: number, field: number): number {
-    const value = column.get(seq);
-    return value === WIDE ? this.wide.get(seq * WIDE_FIELDS + field)! : value;
+  private unfit(seq: number, field: number, word: number): number {
+    return word === WIDE ? this.wide.get(seq * WIDE_FIELDS + field)! : word;
   }
 
   /** Where a vector clock with `vc`'s entries other than `node`'s starts: the node's last one when those are unchanged. */
@@ -283,11 +283,10 @@ export class TraceStore {
     return at;
   }
 
-  private vectorAt(seq: number, node: number): Int32Array {
-    const at = this.vcAt.get(seq);
+  private vectorAt(at: number, own: number, node: number): Int32Array {
     const vc = new Int32Array(this.width);
     for (let i = 0; i < this.width; i++) vc[i] = this.vcs.get(at + i);
-    vc[node] = this.vcOwn.get(seq);
+    vc[node] = own;
     return vc;
   }
 }
@@ -355,6 +354,17 @@ const F_HLC_C = 3;
 const F_PEER = 4;
 const F_CAUSE = 5;
 const WIDE_FIELDS = 6;
+/** An event's words (Rows), besides its time. */
+const W_HEADER = 0;
+const W_LOCAL = 1;
+const W_LAMPORT = 2;
+const W_HLC_L = 3;
+const W_HLC_C = 4;
+const W_MSG = 5;
+const W_VC_OWN = 6;
+const W_VC_AT = 7;
+const W_SITE = 8;
+const ROW = 9;
 /** Estimates of V8's cost: a side-map entry; a note's data object. */
 const WIDE_ENTRY_BYTES = 40;
 /** Bytes every event takes in its columns: time (8) and nine 32-bit words. */
