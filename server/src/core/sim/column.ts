@@ -12,8 +12,8 @@
  */
 export type ColumnArray = Float64Array | Int32Array;
 
-const SHIFT = 16;
-/** Elements per chunk (64 Ki). */
+const SHIFT = 14;
+/** Elements per chunk (16 Ki: a column holds at most 64 KB it does not use, which on a run of a few ten thousand events is a good part of its memory). */
 export const CHUNK = 1 << SHIFT;
 const MASK = CHUNK - 1;
 const FIRST = 64;
@@ -92,8 +92,8 @@ export class Column {
   }
 }
 
-const ROW_SHIFT = 13;
-/** Rows per chunk of a Rows table (8 Ki). */
+const ROW_SHIFT = 11;
+/** Rows per chunk of a Rows table (2 Ki). */
 export const ROW_CHUNK = 1 << ROW_SHIFT;
 const ROW_MASK = ROW_CHUNK - 1;
 

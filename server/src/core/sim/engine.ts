@@ -155,7 +155,7 @@ export class Simulation implements WorldView {
     this.maxTraceBytes = options.maxTraceBytes;
     this.trace = this.record ? new TraceStore(model.nodes.length) : undefined;
     this.events = this.trace ? this.trace.view() : [];
-    this.states = this.record ? new StateRecorder(model.nodes.length, (node) => this.protocolState(node)) : undefined;
+    this.states = this.record ? new StateRecorder(model.nodes.length, (node) => this.protocolState(node), (seq) => this.trace!.nodeAt(seq)) : undefined;
     this.network = new Network(model, this.seed);
     this.vcs = new VcArena(model.nodes.length);
     this.nodes = model.nodes.map((n) => new NodeState(n, model.nodes.length, model.protocols));

@@ -1,5 +1,7 @@
 import type { PropertyValue } from '../protocols/protocol';
 import { valuesEqual } from '../protocols/values';
+import { Column } from './column';
+import { TraceValues } from './traceValues';
 
 /** The protocol properties that changed on a node with one event: property → new value (null: none, or no longer reported). */
 export type StateDiff = Readonly<Record<string, PropertyValue>>;
@@ -24,20 +26,6 @@ export interface StateHistory {
 
 const NONE: NodeProperties = {};
 
-/**
- * An array property stored as its change from the node's previous stored
- * version of it (at `previousSeq`): that version's first `keep` elements,
- * then `tail`. A protocol's growing collection (a Raft log) changes by a few
- * elements at a time; storing every version whole made the diffs cost
- * hundreds of bytes per event on a long run. Every DELTA_DEPTH versions one
- * is stored whole, so building a value back reads a bounded chain.
- */
-class ArrayDelta {
-  constructor(readonly previousSeq: number, readonly keep: number, readonly tail: readonly PropertyValue[], readonly depth: number) {}
-}
-
-type Stored = PropertyValue | ArrayDelta;
-
 /** Versions of an array between two stored whole. */
 const DELTA_DEPTH = 32;
 
@@ -49,151 +37,238 @@ const DELTA_DEPTH = 32;
  * its last event goes on that event), so every change lands on the event
  * during or after which it happened and a handler that changes state without
  * emitting anything still shows it on the receive or timer that ran it.
- * An array that keeps a prefix of its previous version is stored as an
- * ArrayDelta and built back whole when asked for.
  * Exploration does not record and never builds one.
+ *
+ * Storage: a node's diff stays an object while its event is the node's
+ * latest (later handlers may still add to it); at the node's next event it
+ * is written as words (traceValues.ts: scalars inline, texts as templates
+ * and numbers, arrays and records interned, so a value seen before costs a
+ * word) with the property names interned. An array that keeps a prefix of
+ * its previous version is written as that version's position, the length
+ * kept and the new tail (a Raft log grows by an entry or two); every
+ * DELTA_DEPTH versions one is written whole, so building a value back
+ * reads a bounded chain.
  */
 export class StateRecorder implements StateHistory {
   private readonly last: NodeProperties[];
   private readonly lastSeq: Int32Array;
-  private readonly diffs = new Map<number, Record<string, Stored>>();
-  /** Per node, the seqs that carry a diff, ascending. */
-  private readonly changedAt: number[][];
-  /** Per node, per property: the seq of its last stored version. */
-  private readonly versionAt: Map<string, number>[];
-  bytes = 0;
+  /** Per node, the diff of its latest event, not yet written (undefined: none). */
+  private readonly pending: (Record<string, PropertyValue> | undefined)[];
+  /** Per node, the seqs that carry a written diff (ascending) and where each diff's words start. */
+  private readonly diffSeqs: Column[];
+  private readonly diffAts: Column[];
+  private readonly diffCounts: Int32Array;
+  private readonly words = Column.int32();
+  private used = 0;
+  private readonly values = new TraceValues();
+  private readonly keys: string[] = [];
+  private readonly keyIds = new Map<string, number>();
+  /** Per node, per property: its last written version's value, entry position and delta depth. */
+  private readonly written: Map<string, { value: PropertyValue; at: number; depth: number }>[];
+  private pendingBytes = 0;
 
-  /** `read(node)`: the node's protocol properties now, or undefined when it is down or runs no protocol. */
-  constructor(nodes: number, private readonly read: (node: number) => NodeProperties | undefined) {
+  /**
+   * `read(node)`: the node's protocol properties now, or undefined when it is
+   * down or runs no protocol; `nodeOf(seq)`: the node of recorded event `seq`.
+   */
+  constructor(nodes: number, private readonly read: (node: number) => NodeProperties | undefined, private readonly nodeOf: (seq: number) => number) {
     this.last = Array.from({ length: nodes }, () => NONE);
     this.lastSeq = new Int32Array(nodes).fill(-1);
-    this.changedAt = Array.from({ length: nodes }, () => []);
-    this.versionAt = Array.from({ length: nodes }, () => new Map());
+    this.pending = Array.from({ length: nodes }, () => undefined);
+    this.diffSeqs = Array.from({ length: nodes }, () => Column.int32());
+    this.diffAts = Array.from({ length: nodes }, () => Column.int32());
+    this.diffCounts = new Int32Array(nodes);
+    this.written = Array.from({ length: nodes }, () => new Map());
+  }
+
+  /** About how many bytes the diffs hold: their words, the codec's tables, and the diffs not yet written. */
+  get bytes(): number {
+    let diffs = 0;
+    for (let i = 0; i < this.diffCounts.length; i++) diffs += this.diffCounts[i]!;
+    return 8 * diffs + 4 * this.used + this.values.bytes + this.pendingBytes;
   }
 
   /** Event `seq` of `node` was just recorded. */
   onEvent(node: number, seq: number): void {
+    if (this.pending[node] !== undefined) this.flush(node);
     this.lastSeq[node] = seq;
-    this.settle(node, seq);
+    this.settle(node);
   }
 
   /** A protocol handler of `node` returned (start, a message, a timer). */
   afterHandler(node: number): void {
     const seq = this.lastSeq[node]!;
-    if (seq >= 0) this.settle(node, seq);
+    if (seq >= 0) this.settle(node);
   }
 
   diff(seq: number): StateDiff | undefined {
-    const stored = this.diffs.get(seq);
-    if (!stored) return undefined;
+    const node = this.nodeOf(seq);
+    if (node < 0 || node >= this.pending.length) return undefined;
+    if (this.lastSeq[node] === seq && this.pending[node] !== undefined) return { ...this.pending[node] };
+    const index = this.indexOf(node, seq);
+    if (index < 0) return undefined;
     const out: Record<string, PropertyValue> = {};
-    for (const key in stored) out[key] = this.value(key, stored[key]!);
+    this.entries(this.diffAts[node]!.get(index), (key, at) => set(out, key, this.valueAt(at)));
     return out;
   }
 
   stateAt(node: number, seq: number): NodeProperties {
     // Each property's latest version at or before `seq`, built once (in the order the properties first changed).
-    const latest = new Map<string, Stored>();
-    for (const s of this.changedAt[node] ?? []) {
-      if (s > seq) break;
-      const stored = this.diffs.get(s)!;
-      for (const key in stored) latest.set(key, stored[key]!);
-    }
+    const latest = new Map<string, number>();
+    const seqs = this.diffSeqs[node];
+    if (!seqs) return {};
+    const count = this.diffCounts[node]!;
+    for (let i = 0; i < count && seqs.get(i) <= seq; i++) this.entries(this.diffAts[node]!.get(i), (key, at) => latest.set(key, at));
     const out: Record<string, PropertyValue> = {};
-    for (const [key, stored] of latest) out[key] = this.value(key, stored);
+    for (const [key, at] of latest) set(out, key, this.valueAt(at));
+    const pending = this.pending[node];
+    if (pending !== undefined && this.lastSeq[node]! <= seq) for (const key in pending) set(out, key, pending[key]!);
     return out;
   }
 
-  /** A stored version of property `key` built back whole. */
-  private value(key: string, stored: Stored): PropertyValue {
-    if (!(stored instanceof ArrayDelta)) return stored;
-    const chain: ArrayDelta[] = [];
-    let at: Stored = stored;
-    while (at instanceof ArrayDelta) {
-      chain.push(at);
-      at = this.diffs.get(at.previousSeq)![key]!;
+  /** The index of node's written diff at `seq`, or −1: a binary search. */
+  private indexOf(node: number, seq: number): number {
+    const seqs = this.diffSeqs[node]!;
+    let lo = 0;
+    let hi = this.diffCounts[node]! - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const at = seqs.get(mid);
+      if (at === seq) return mid;
+      if (at < seq) lo = mid + 1;
+      else hi = mid - 1;
     }
-    const out = (at as readonly PropertyValue[]).slice();
-    for (let i = chain.length - 1; i >= 0; i--) {
-      const delta = chain[i]!;
-      out.length = delta.keep;
-      for (const v of delta.tail) out.push(v);
+    return -1;
+  }
+
+  /** Calls `each` with every entry of the diff written at `at`: its property and where its entry starts. */
+  private entries(at: number, each: (key: string, entry: number) => void): void {
+    const n = this.words.get(at);
+    let pos = at + 1;
+    for (let i = 0; i < n; i++) {
+      const head = this.words.get(pos);
+      each(this.keys[head >>> 1]!, pos);
+      pos = this.entryEnd(pos);
+    }
+  }
+
+  /** Where the entry at `pos` ends. */
+  private entryEnd(pos: number): number {
+    const head = this.words.get(pos);
+    if (!(head & 1)) return this.values.skip(this.words, pos + 1);
+    const tail = this.words.get(pos + 4);
+    let at = pos + 5;
+    for (let i = 0; i < tail; i++) at = this.values.skip(this.words, at);
+    return at;
+  }
+
+  /** The value of the entry at `pos`, built back whole. */
+  private valueAt(pos: number): PropertyValue {
+    const head = this.words.get(pos);
+    if (!(head & 1)) return this.values.read(this.words, pos + 1) as PropertyValue;
+    // A delta: [head, previous entry, kept length, depth, tail length, tail values…].
+    const out = (this.valueAt(this.words.get(pos + 1)) as readonly PropertyValue[]).slice(0, this.words.get(pos + 2));
+    const tail = this.words.get(pos + 4);
+    let at = pos + 5;
+    for (let i = 0; i < tail; i++) {
+      out.push(this.values.read(this.words, at) as PropertyValue);
+      at = this.values.next;
     }
     return out;
   }
 
-  private settle(node: number, seq: number): void {
+  private settle(node: number): void {
     const now = this.read(node);
     if (!now) return;
     const before = this.last[node]!;
-    const versions = this.versionAt[node]!;
-    let diff: Record<string, Stored> | undefined;
-    const put = (key: string, value: PropertyValue, previous: PropertyValue | undefined) => {
-      if (!diff) {
-        diff = this.diffs.get(seq);
-        if (!diff) {
-          this.diffs.set(seq, (diff = {}));
-          this.changedAt[node]!.push(seq);
-          this.bytes += DIFF_BYTES;
-        }
+    let diff = this.pending[node];
+    const put = (key: string, value: PropertyValue): void => {
+      if (diff === undefined) {
+        this.pending[node] = diff = {};
+        this.pendingBytes += PENDING_BYTES;
       }
-      const delta = this.delta(versions.get(key), seq, key, value, previous);
-      diff[key] = delta ?? value;
-      versions.set(key, seq);
-      this.bytes += KEY_BYTES + (delta ? DELTA_BYTES + valueBytes(delta.tail, undefined) : valueBytes(value, previous));
+      set(diff, key, value);
     };
     for (const key in now) {
       const value = now[key]!;
-      if (!(key in before)) put(key, value, undefined);
-      else if (!valuesEqual(before[key]!, value)) put(key, value, before[key]);
+      if (!(key in before)) put(key, value);
+      else if (!valuesEqual(before[key]!, value)) put(key, value);
     }
-    for (const key in before) if (!(key in now)) put(key, null, before[key]);
+    for (const key in before) if (!(key in now)) put(key, null);
     this.last[node] = now;
   }
 
-  /**
-   * `value` as a change from the version stored at `previousSeq` (whose
-   * value was `previous`), when both are arrays sharing a first element and
-   * that version is an earlier event's (a version of this same event may
-   * still be replaced) and the chain is not yet DELTA_DEPTH long.
-   */
-  private delta(previousSeq: number | undefined, seq: number, key: string, value: PropertyValue, previous: PropertyValue | undefined): ArrayDelta | undefined {
-    if (previousSeq === undefined || previousSeq === seq || !Array.isArray(value) || !Array.isArray(previous)) return undefined;
-    const list = value as readonly PropertyValue[];
-    const old = previous as readonly PropertyValue[];
-    let keep = 0;
-    const shared = Math.min(list.length, old.length);
-    while (keep < shared && list[keep] === old[keep]) keep++;
-    if (keep === 0) return undefined;
-    const base = this.diffs.get(previousSeq)![key]!;
-    const depth = base instanceof ArrayDelta ? base.depth + 1 : 1;
-    if (depth >= DELTA_DEPTH) return undefined;
-    return new ArrayDelta(previousSeq, keep, list.slice(keep), depth);
+  /** Writes node's pending diff (of its latest event so far) as words. */
+  private flush(node: number): void {
+    const diff = this.pending[node]!;
+    this.pending[node] = undefined;
+    this.pendingBytes -= PENDING_BYTES;
+    const seq = this.lastSeq[node]!;
+    const index = this.diffCounts[node]!++;
+    this.diffSeqs[node]!.set(index, seq);
+    this.diffAts[node]!.set(index, this.used);
+    const start = this.used;
+    let n = 0;
+    let at = start + 1;
+    const written = this.written[node]!;
+    for (const key in diff) {
+      const value = diff[key]!;
+      const previous = written.get(key);
+      const head = this.keyId(key) << 1;
+      const entry = at;
+      const keep = previous !== undefined && previous.depth + 1 < DELTA_DEPTH ? sharedPrefix(previous.value, value) : 0;
+      if (keep > 0) {
+        const list = value as readonly PropertyValue[];
+        this.words.set(at, head | 1);
+        this.words.set(at + 1, previous!.at);
+        this.words.set(at + 2, keep);
+        this.words.set(at + 3, previous!.depth + 1);
+        this.words.set(at + 4, list.length - keep);
+        at += 5;
+        for (let i = keep; i < list.length; i++) at = this.values.write(list[i], this.words, at);
+        written.set(key, { value, at: entry, depth: previous!.depth + 1 });
+      } else {
+        this.words.set(at, head);
+        at = this.values.write(value, this.words, at + 1);
+        written.set(key, { value, at: entry, depth: 0 });
+      }
+      n++;
+    }
+    this.words.set(start, n);
+    this.used = at;
+  }
+
+  private keyId(key: string): number {
+    let id = this.keyIds.get(key);
+    if (id === undefined) {
+      id = this.keys.length;
+      this.keys.push(key);
+      this.keyIds.set(key, id);
+    }
+    return id;
   }
 }
-
-const DIFF_BYTES = 64;
-const KEY_BYTES = 32;
-/** An ArrayDelta object without its tail. */
-const DELTA_BYTES = 48;
 
 /**
- * About how many bytes storing `value` adds: an array's slots and only those
- * elements that are not the previous value's element at the same index (a
- * protocol that caches its entries, like a Raft log, shares them between
- * versions), a record's or map's keys and values, a string's characters.
+ * How many first elements array `value` shares with array `previous` (by
+ * identity: a protocol that caches its entries, like a Raft log, hands out
+ * the same objects), 0 when either is no array.
  */
-function valueBytes(value: PropertyValue, previous: PropertyValue | undefined): number {
-  if (value === null || typeof value === 'number' || typeof value === 'boolean') return 8;
-  if (typeof value === 'string') return 24 + 2 * value.length;
-  if (Array.isArray(value)) {
-    const list = value as readonly PropertyValue[];
-    const old = Array.isArray(previous) ? (previous as readonly PropertyValue[]) : undefined;
-    let bytes = 32 + 8 * list.length;
-    for (let i = 0; i < list.length; i++) if (old?.[i] !== list[i]) bytes += valueBytes(list[i]!, undefined);
-    return bytes;
-  }
-  let bytes = 32;
-  for (const [k, v] of Object.entries(value as Record<string, PropertyValue>)) bytes += 16 + 2 * k.length + valueBytes(v, undefined);
-  return bytes;
+function sharedPrefix(previous: PropertyValue, value: PropertyValue): number {
+  if (!Array.isArray(previous) || !Array.isArray(value)) return 0;
+  const list = value as readonly PropertyValue[];
+  const old = previous as readonly PropertyValue[];
+  const shared = Math.min(list.length, old.length);
+  let keep = 0;
+  while (keep < shared && list[keep] === old[keep]) keep++;
+  return keep;
 }
+
+/** `out[key] = value`, also for a property named `__proto__`. */
+function set(out: Record<string, PropertyValue>, key: string, value: PropertyValue): void {
+  if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  else out[key] = value;
+}
+
+/** About what a diff not yet written costs (an object and a few properties; their values are the protocol's own). */
+const PENDING_BYTES = 160;

@@ -3,6 +3,7 @@ import { Column, Rows } from './column';
 import type { Hlc } from './hlc';
 import { EVENT_KINDS, type DropReason, type EventKind, type TraceEvent } from './trace';
 import { TraceInterner } from './traceInterner';
+import { TraceValues } from './traceValues';
 
 /**
  * The recorded trace, stored by columns: a few numbers per event in typed
@@ -12,7 +13,7 @@ import { TraceInterner } from './traceInterner';
  * garbage collector, not the simulation, the cost of recording and ran out
  * of memory around ten million events.
  *
- * Per event (about 44 bytes): true time (float64); a header word with the
+ * Per event (44 bytes, one row: column.ts Rows): true time (float64); a header word with the
  * kind, the drop reason, how the text and message fields are found, and the
  * node; the local clock reading and the HLC's `l` as differences (local −
  * time, l − local); the Lamport clock; the HLC's `c`; the message id; the
@@ -26,7 +27,9 @@ import { TraceInterner } from './traceInterner';
  *   message id is stored; anything that does not follow that pattern is
  *   stored as it is.
  * - Text and note data are kept only for the events that have their own
- *   (sparse, by seq); a receive shows its send's summary without a copy.
+ *   (sparse, by seq), as words (traceValues.ts): a text as its interned
+ *   template and its numbers, data as an interned record; a receive shows
+ *   its send's summary without a copy.
  * Numbers that do not fit a 32-bit column (a clock hours off true time) go
  * to a side map, so every value comes back exactly.
  *
@@ -54,10 +57,12 @@ export class TraceStore {
   private readonly msgTo = Column.int32();
   /** Events with text or data of their own, by ascending seq. */
   private readonly auxSeq = Column.int32();
-  private readonly auxDetail: (string | undefined)[] = [];
-  private readonly auxData: (TraceEvent['data'] | undefined)[] = [];
-  /** About how many bytes the text and data of those events hold (strings and objects the protocols made). */
-  private auxBytes = 0;
+  /** Per such event, where its text and data start in `auxWords`: two values (traceValues.ts), undefined when absent. */
+  private readonly auxAt = Column.int32();
+  private readonly auxWords = Column.int32();
+  private auxCount = 0;
+  private auxUsed = 0;
+  private readonly values = new TraceValues();
   /** Values too wide for their column, by `seq * WIDE_FIELDS + field`; and peers/causes that are not the message's. */
   private readonly wide = new Map<number, number>();
   private readonly interner = new TraceInterner();
@@ -80,7 +85,7 @@ export class TraceStore {
    * text, data and side tables.
    */
   get bytes(): number {
-    return this.rows.length * EVENT_BYTES + 4 * this.vcUsed + MESSAGE_BYTES * this.messages + this.auxBytes + WIDE_ENTRY_BYTES * this.wide.size + this.interner.bytes;
+    return this.rows.length * EVENT_BYTES + 4 * this.vcUsed + MESSAGE_BYTES * this.messages + 8 * this.auxCount + 4 * this.auxUsed + this.values.bytes + WIDE_ENTRY_BYTES * this.wide.size + this.interner.bytes;
   }
 
   /**
@@ -135,15 +140,15 @@ export class TraceStore {
     let detailMode = DETAIL_NONE;
     if (detail === undefined) detailMode = DETAIL_NONE;
     else if (detail === DUPLICATE_COPY) detailMode = DETAIL_DUPLICATE;
-    else if (sendSeq >= 0 && sendSeq !== seq && detail === this.ownDetail(sendSeq)) detailMode = DETAIL_OF_MESSAGE;
+    else if (sendSeq >= 0 && sendSeq !== seq && this.hasOwnDetail(sendSeq, detail)) detailMode = DETAIL_OF_MESSAGE;
     else detailMode = DETAIL_OWN;
     header |= detailMode << DETAIL_SHIFT;
     if (detailMode === DETAIL_OWN || data !== undefined) {
       header |= HAS_AUX;
-      this.auxSeq.set(this.auxDetail.length, seq);
-      this.auxBytes += AUX_ENTRY_BYTES + (detailMode === DETAIL_OWN ? 2 * detail!.length : 0) + (data !== undefined ? DATA_BYTES : 0);
-      this.auxDetail.push(detailMode === DETAIL_OWN ? detail : undefined);
-      this.auxData.push(data);
+      this.auxSeq.set(this.auxCount, seq);
+      this.auxAt.set(this.auxCount++, this.auxUsed);
+      this.auxUsed = this.values.write(detailMode === DETAIL_OWN ? detail : undefined, this.auxWords, this.auxUsed);
+      this.auxUsed = this.values.write(data, this.auxWords, this.auxUsed);
     }
     w[at + W_HEADER] = header;
   }
@@ -177,7 +182,7 @@ export class TraceStore {
     switch ((header & DETAIL_MASK) >>> DETAIL_SHIFT) {
       case DETAIL_DUPLICATE: detail = DUPLICATE_COPY; break;
       case DETAIL_OF_MESSAGE: detail = this.ownDetail(sendSeq); break;
-      case DETAIL_OWN: detail = this.auxDetail[aux]; break;
+      case DETAIL_OWN: detail = this.values.read(this.auxWords, this.auxAt.get(aux)) as string; break;
       default: break;
     }
     const hlc = header & HAS_HLC ? { l: local + this.unfit(seq, F_HLC_L, w[at + W_HLC_L]!), c: this.unfit(seq, F_HLC_C, w[at + W_HLC_C]!) } : undefined;
@@ -198,13 +203,19 @@ export class TraceStore {
       reason: REASONS[(header & REASON_MASK) >>> REASON_SHIFT],
       protocol: this.interner.siteProtocol(site),
       detail,
-      data: aux >= 0 ? this.auxData[aux] : undefined,
+      data: aux >= 0 ? this.auxDataOf(aux) : undefined,
     };
   }
 
   /** Event `seq`'s kind, without building the event (seq within the trace). */
   kindAt(seq: number): EventKind {
     return EVENT_KINDS[this.headerAt(seq) & KIND_MASK]!;
+  }
+
+  /** Event `seq`'s node (−1: an environment event) without building the event; −2 outside the trace. */
+  nodeAt(seq: number): number {
+    if (!(seq >= 0 && seq < this.rows.length)) return -2;
+    return (this.headerAt(seq) >>> NODE_SHIFT) - 1;
   }
 
   /** Event `seq`'s statement range, without building the event (seq within the trace). */
@@ -232,13 +243,24 @@ export class TraceStore {
   /** The text event `seq` holds itself (a send's summary), if any. */
   private ownDetail(seq: number): string | undefined {
     if (((this.headerAt(seq) & DETAIL_MASK) >>> DETAIL_SHIFT) !== DETAIL_OWN) return undefined;
-    return this.auxDetail[this.auxIndex(seq)];
+    return this.values.read(this.auxWords, this.auxAt.get(this.auxIndex(seq))) as string;
+  }
+
+  /** Whether event `seq` holds the text `detail` itself: compared where it is stored, without building it. */
+  private hasOwnDetail(seq: number, detail: string): boolean {
+    if (((this.headerAt(seq) & DETAIL_MASK) >>> DETAIL_SHIFT) !== DETAIL_OWN) return false;
+    return this.values.isText(this.auxWords, this.auxAt.get(this.auxIndex(seq)), detail);
+  }
+
+  /** The data of aux entry `aux` (after its text). */
+  private auxDataOf(aux: number): TraceEvent['data'] | undefined {
+    return this.values.read(this.auxWords, this.values.skip(this.auxWords, this.auxAt.get(aux))) as TraceEvent['data'] | undefined;
   }
 
   /** Where event `seq`'s own text and data are, or −1: a binary search over the events that have some. */
   private auxIndex(seq: number): number {
     let lo = 0;
-    let hi = this.auxDetail.length - 1;
+    let hi = this.auxCount - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1;
       const at = this.auxSeq.get(mid);
@@ -365,15 +387,12 @@ const W_VC_OWN = 6;
 const W_VC_AT = 7;
 const W_SITE = 8;
 const ROW = 9;
-/** Estimates of V8's cost: a side-map entry; a note's data object. */
+/** An estimate of V8's cost of a side-map entry. */
 const WIDE_ENTRY_BYTES = 40;
 /** Bytes every event takes in its columns: time (8) and nine 32-bit words. */
 const EVENT_BYTES = 44;
 /** A message's send seq and receiver. */
 const MESSAGE_BYTES = 8;
-/** An aux entry: its seq, two array slots, and a string's header. */
-const AUX_ENTRY_BYTES = 44;
-const DATA_BYTES = 96;
 
 // The header word: kind (5 bits), drop reason (3), text mode (2), flags (4), node + 1 (18).
 const KIND_MASK = 0x1f;
