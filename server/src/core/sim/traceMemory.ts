@@ -1,6 +1,6 @@
 /**
  * About how many bytes one recorded trace event holds in the columnar trace
- * (traceStore.ts), before it runs: 44 bytes of columns, its message's send
+ * (traceStore.ts), before it runs: a 40-byte row, its message's send
  * seq and receiver (8 bytes a message, about 4 an event), and the node's
  * full vector clock (4 bytes per node) written again when a receive changed
  * entries other than its own, on about half the events of a message-heavy
@@ -10,5 +10,5 @@
  * bound it instead (Simulation.traceBytes, SimulationOptions.maxTraceBytes).
  */
 export function traceEventBytes(nodes: number): number {
-  return 48 + 2 * nodes;
+  return 44 + 2 * nodes;
 }

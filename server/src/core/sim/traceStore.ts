@@ -13,12 +13,14 @@ import { TraceValues } from './traceValues';
  * garbage collector, not the simulation, the cost of recording and ran out
  * of memory around ten million events.
  *
- * Per event (44 bytes, one row: column.ts Rows): true time (float64); a header word with the
- * kind, the drop reason, how the text and message fields are found, and the
- * node; the local clock reading and the HLC's `l` as differences (local −
- * time, l − local); the Lamport clock; the HLC's `c`; the message id; the
- * node's own vector clock entry and where the rest of its vector clock is;
- * the site (statement range, label and protocol, interned: a run has few).
+ * Per event (40 bytes, one row: column.ts Rows): true time (float64); a
+ * header word with the kind, the drop reason, how the text and message
+ * fields are found, and the node; the local clock reading as its
+ * difference from true time; the Lamport clock; the HLC in one word (l −
+ * local and c, when small: else the word points to the pair, spilled); the
+ * message id (or, for an event without a message, where its own text is);
+ * the node's own vector clock entry and where the rest of its vector clock
+ * is; the site (statement range, label and protocol, interned: a run has few).
  * - Vector clocks: a node's entries other than its own change only when it
  *   receives news, so a node's full vector is written again only then
  *   (sends, local events and notes reuse the last one).
@@ -26,10 +28,11 @@ import { TraceValues } from './traceValues';
  *   text from its send (one per message: its seq and receiver), so only the
  *   message id is stored; anything that does not follow that pattern is
  *   stored as it is.
- * - Text and note data are kept only for the events that have their own
- *   (sparse, by seq), as words (traceValues.ts): a text as its interned
- *   template and its numbers, data as an interned record; a receive shows
- *   its send's summary without a copy.
+ * - Text and note data are kept only for the events that have their own,
+ *   as words (traceValues.ts): a text as its interned template and its
+ *   numbers, data as an interned record. A note finds them through its
+ *   message word, a send through its message; any other event by seq. A
+ *   receive shows its send's summary without a copy.
  * Numbers that do not fit a 32-bit column (a clock hours off true time) go
  * to a side map, so every value comes back exactly.
  *
@@ -57,6 +60,13 @@ export class TraceStore {
   private readonly msgTo = Column.int32();
   /** Events with text or data of their own, by ascending seq. */
   private readonly auxSeq = Column.int32();
+  /** Per message id, where its send's text and data start (when the send has some). */
+  private readonly msgAux = Column.int32();
+  /** HLC values that do not fit one word: (l − local, c) pairs. */
+  private readonly hlcSpill = Column.int32();
+  private hlcSpilled = 0;
+  /** How many message ids `msgAux` covers. */
+  private msgAuxLength = 0;
   /** Per such event, where its text and data start in `auxWords`: two values (traceValues.ts), undefined when absent. */
   private readonly auxAt = Column.int32();
   private readonly auxWords = Column.int32();
@@ -85,7 +95,7 @@ export class TraceStore {
    * text, data and side tables.
    */
   get bytes(): number {
-    return this.rows.length * EVENT_BYTES + 4 * this.vcUsed + MESSAGE_BYTES * this.messages + 8 * this.auxCount + 4 * this.auxUsed + this.values.bytes + WIDE_ENTRY_BYTES * this.wide.size + this.interner.bytes;
+    return this.rows.length * EVENT_BYTES + 4 * this.vcUsed + MESSAGE_BYTES * this.messages + 4 * this.msgAuxLength + 8 * this.auxCount + 4 * this.auxUsed + 8 * this.hlcSpilled + this.values.bytes + WIDE_ENTRY_BYTES * this.wide.size + this.interner.bytes;
   }
 
   /**
@@ -111,8 +121,17 @@ export class TraceStore {
     w[at + W_LAMPORT] = this.fit(seq, F_LAMPORT, lamport);
     if (hlc !== undefined) {
       header |= HAS_HLC;
-      w[at + W_HLC_L] = this.fit(seq, F_HLC_L, hlc.l - local);
-      w[at + W_HLC_C] = this.fit(seq, F_HLC_C, hlc.c);
+      const delta = hlc.l - local;
+      const c = hlc.c;
+      // Packed in one word when l is within ±134 ms of the reading and c below 16 (neither −0): most events.
+      if ((delta | 0) === delta && delta >= -HLC_DELTA_LIMIT && delta < HLC_DELTA_LIMIT && (delta !== 0 || 1 / delta > 0) && (c & HLC_C_MASK) === c && (c !== 0 || 1 / c > 0)) {
+        w[at + W_HLC] = (delta << HLC_C_BITS) | c;
+      } else {
+        header |= HLC_SPILLED;
+        w[at + W_HLC] = this.hlcSpilled;
+        this.hlcSpill.set(2 * this.hlcSpilled, this.fit(seq, F_HLC_L, delta));
+        this.hlcSpill.set(2 * this.hlcSpilled++ + 1, this.fit(seq, F_HLC_C, c));
+      }
     }
     if (vc.length > 0 && node >= 0) {
       header |= HAS_VC;
@@ -144,9 +163,19 @@ export class TraceStore {
     else detailMode = DETAIL_OWN;
     header |= detailMode << DETAIL_SHIFT;
     if (detailMode === DETAIL_OWN || data !== undefined) {
-      header |= HAS_AUX;
-      this.auxSeq.set(this.auxCount, seq);
-      this.auxAt.set(this.auxCount++, this.auxUsed);
+      // Where its words start: in the row's message word when it has no message, with its message when it is the send, else by seq.
+      if (msg === undefined) {
+        header |= AUX_ROW;
+        w[at + W_MSG] = this.auxUsed;
+      } else if (sendSeq === seq) {
+        header |= AUX_SEND;
+        this.msgAux.set(msg, this.auxUsed);
+        this.msgAuxLength = Math.max(this.msgAuxLength, msg + 1);
+      } else {
+        header |= AUX_SEARCH;
+        this.auxSeq.set(this.auxCount, seq);
+        this.auxAt.set(this.auxCount++, this.auxUsed);
+      }
       this.auxUsed = this.values.write(detailMode === DETAIL_OWN ? detail : undefined, this.auxWords, this.auxUsed);
       this.auxUsed = this.values.write(data, this.auxWords, this.auxUsed);
     }
@@ -165,7 +194,7 @@ export class TraceStore {
     const local = time + this.unfit(seq, F_LOCAL, w[at + W_LOCAL]!);
     const site = w[at + W_SITE]!;
     const msgValue = w[at + W_MSG]!;
-    const msg = msgValue >= 0 ? msgValue : undefined;
+    const msg = msgValue >= 0 && (header & AUX_MASK) !== AUX_ROW ? msgValue : undefined;
     let peer: number | undefined;
     let cause: number | undefined;
     let sendSeq = -1;
@@ -177,15 +206,20 @@ export class TraceStore {
       peer = this.wide.get(seq * WIDE_FIELDS + F_PEER);
       cause = this.wide.get(seq * WIDE_FIELDS + F_CAUSE);
     }
-    const aux = header & HAS_AUX ? this.auxIndex(seq) : -1;
+    const aux = this.auxPosition(seq, header, msgValue);
     let detail: string | undefined;
     switch ((header & DETAIL_MASK) >>> DETAIL_SHIFT) {
       case DETAIL_DUPLICATE: detail = DUPLICATE_COPY; break;
       case DETAIL_OF_MESSAGE: detail = this.ownDetail(sendSeq); break;
-      case DETAIL_OWN: detail = this.values.read(this.auxWords, this.auxAt.get(aux)) as string; break;
+      case DETAIL_OWN: detail = this.values.read(this.auxWords, aux) as string; break;
       default: break;
     }
-    const hlc = header & HAS_HLC ? { l: local + this.unfit(seq, F_HLC_L, w[at + W_HLC_L]!), c: this.unfit(seq, F_HLC_C, w[at + W_HLC_C]!) } : undefined;
+    let hlc: Hlc | undefined;
+    if (header & HAS_HLC) {
+      const word = w[at + W_HLC]!;
+      if (header & HLC_SPILLED) hlc = { l: local + this.unfit(seq, F_HLC_L, this.hlcSpill.get(2 * word)), c: this.unfit(seq, F_HLC_C, this.hlcSpill.get(2 * word + 1)) };
+      else hlc = { l: local + (word >> HLC_C_BITS), c: word & HLC_C_MASK };
+    }
     return {
       seq,
       time,
@@ -243,21 +277,37 @@ export class TraceStore {
   /** The text event `seq` holds itself (a send's summary), if any. */
   private ownDetail(seq: number): string | undefined {
     if (((this.headerAt(seq) & DETAIL_MASK) >>> DETAIL_SHIFT) !== DETAIL_OWN) return undefined;
-    return this.values.read(this.auxWords, this.auxAt.get(this.auxIndex(seq))) as string;
+    return this.values.read(this.auxWords, this.auxPositionOf(seq)) as string;
   }
 
   /** Whether event `seq` holds the text `detail` itself: compared where it is stored, without building it. */
   private hasOwnDetail(seq: number, detail: string): boolean {
     if (((this.headerAt(seq) & DETAIL_MASK) >>> DETAIL_SHIFT) !== DETAIL_OWN) return false;
-    return this.values.isText(this.auxWords, this.auxAt.get(this.auxIndex(seq)), detail);
+    return this.values.isText(this.auxWords, this.auxPositionOf(seq), detail);
   }
 
-  /** The data of aux entry `aux` (after its text). */
+  /** The data of the text and data written at `aux` (after its text). */
   private auxDataOf(aux: number): TraceEvent['data'] | undefined {
-    return this.values.read(this.auxWords, this.values.skip(this.auxWords, this.auxAt.get(aux))) as TraceEvent['data'] | undefined;
+    return this.values.read(this.auxWords, this.values.skip(this.auxWords, aux)) as TraceEvent['data'] | undefined;
   }
 
-  /** Where event `seq`'s own text and data are, or −1: a binary search over the events that have some. */
+  /** Where event `seq`'s own text and data start in `auxWords`, or −1 (its header and message word given). */
+  private auxPosition(seq: number, header: number, msgWord: number): number {
+    switch (header & AUX_MASK) {
+      case AUX_ROW: return msgWord;
+      case AUX_SEND: return this.msgAux.get(msgWord);
+      case AUX_SEARCH: return this.auxAt.get(this.auxIndex(seq));
+      default: return -1;
+    }
+  }
+
+  private auxPositionOf(seq: number): number {
+    const w = this.rows.wordsOf(seq);
+    const at = this.rows.wordAt(seq);
+    return this.auxPosition(seq, w[at + W_HEADER]!, w[at + W_MSG]!);
+  }
+
+  /** Where event `seq`'s entry among the events whose text and data are found by seq is, or −1: a binary search. */
   private auxIndex(seq: number): number {
     let lo = 0;
     let hi = this.auxCount - 1;
@@ -380,21 +430,25 @@ const WIDE_FIELDS = 6;
 const W_HEADER = 0;
 const W_LOCAL = 1;
 const W_LAMPORT = 2;
-const W_HLC_L = 3;
-const W_HLC_C = 4;
-const W_MSG = 5;
-const W_VC_OWN = 6;
-const W_VC_AT = 7;
-const W_SITE = 8;
-const ROW = 9;
+const W_HLC = 3;
+const W_MSG = 4;
+const W_VC_OWN = 5;
+const W_VC_AT = 6;
+const W_SITE = 7;
+const ROW = 8;
+/** The HLC word: l − local above HLC_C_BITS bits of c. */
+const HLC_C_BITS = 4;
+const HLC_C_MASK = (1 << HLC_C_BITS) - 1;
+const HLC_DELTA_LIMIT = 1 << (31 - HLC_C_BITS);
 /** An estimate of V8's cost of a side-map entry. */
 const WIDE_ENTRY_BYTES = 40;
-/** Bytes every event takes in its columns: time (8) and nine 32-bit words. */
-const EVENT_BYTES = 44;
+/** Bytes every event takes in its row: time (8) and eight 32-bit words. */
+const EVENT_BYTES = 40;
 /** A message's send seq and receiver. */
 const MESSAGE_BYTES = 8;
 
-// The header word: kind (5 bits), drop reason (3), text mode (2), flags (4), node + 1 (18).
+// The header word: kind (5 bits), drop reason (3), text mode (2), flags (3), where the
+// event's own text and data are (2), HLC spilled (1), node + 1 (16).
 const KIND_MASK = 0x1f;
 const REASON_SHIFT = 5;
 const REASON_MASK = 0x7 << REASON_SHIFT;
@@ -407,8 +461,14 @@ const DETAIL_OWN = 3;
 const FROM_MESSAGE = 1 << 10;
 const HAS_HLC = 1 << 11;
 const HAS_VC = 1 << 12;
-const HAS_AUX = 1 << 13;
-const NODE_SHIFT = 14;
+/** No own text or data; in the message word (an event without a message); with its message (the send); found by seq. */
+const AUX_MASK = 0x3 << 13;
+const AUX_ROW = 1 << 13;
+const AUX_SEND = 2 << 13;
+const AUX_SEARCH = 3 << 13;
+/** The HLC word is an index into the spilled pairs. */
+const HLC_SPILLED = 1 << 15;
+const NODE_SHIFT = 16;
 const MAX_NODES = (1 << (32 - NODE_SHIFT)) - 1;
 
 const KIND_CODE: Readonly<Record<string, number>> = Object.fromEntries(EVENT_KINDS.map((k, i) => [k, i]));

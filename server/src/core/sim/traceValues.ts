@@ -36,8 +36,13 @@ export class TraceValues {
   /** Per interned value, where its words start. */
   private readonly starts = Column.int32();
   private count = 0;
-  /** Words hash → interned id, or ids when several share the hash. */
-  private readonly byHash = new Map<number, number | number[]>();
+  /**
+   * The interned values by the hash of their words: an open-addressing
+   * table of id + 1 (0: free), at most half full, and each id's hash (a
+   * typed table costs a few bytes per value, a Map entry tens).
+   */
+  private slots = new Int32Array(256);
+  private readonly hashes = Column.int32();
   /** Record keys, interned. */
   private readonly keys: string[] = [];
   private readonly keyIds = new Map<string, number>();
@@ -49,7 +54,7 @@ export class TraceValues {
 
   /** About how many bytes the codec's tables hold. */
   get bytes(): number {
-    return 4 * this.tableUsed + 12 * this.count + 48 * this.keys.length + 64 * this.raw.length + this.texts.bytes;
+    return 4 * this.tableUsed + 8 * this.count + 4 * this.slots.length + 48 * this.keys.length + 64 * this.raw.length + this.texts.bytes;
   }
 
   /** Writes `value` into `out` from word `at`; returns where the next word goes. */
@@ -242,21 +247,31 @@ export class TraceValues {
     const s = this.scratch;
     let hash = 0x811c9dc5;
     for (let i = from; i < end; i++) hash = Math.imul(hash ^ s[i]!, 0x01000193);
-    const found = this.byHash.get(hash);
-    if (found !== undefined) {
-      if (typeof found === 'number') {
-        if (this.same(found, from, end)) return found;
-      } else {
-        for (let i = 0; i < found.length; i++) if (this.same(found[i]!, from, end)) return found[i]!;
-      }
+    const mask = this.slots.length - 1;
+    let i = hash & mask;
+    for (let slot = this.slots[i]!; slot !== 0; slot = this.slots[i]!) {
+      if (this.hashes.get(slot - 1) === hash && this.same(slot - 1, from, end)) return slot - 1;
+      i = (i + 1) & mask;
     }
     const id = this.count++;
     this.starts.set(id, this.tableUsed);
-    for (let i = from; i < end; i++) this.table.set(this.tableUsed++, s[i]!);
-    if (found === undefined) this.byHash.set(hash, id);
-    else if (typeof found === 'number') this.byHash.set(hash, [found, id]);
-    else found.push(id);
+    this.hashes.set(id, hash);
+    for (let k = from; k < end; k++) this.table.set(this.tableUsed++, s[k]!);
+    this.slots[i] = id + 1;
+    if (2 * this.count > this.slots.length) this.rehash();
     return id;
+  }
+
+  /** Doubles the slot table and puts every id back. */
+  private rehash(): void {
+    const slots = new Int32Array(this.slots.length * 2);
+    const mask = slots.length - 1;
+    for (let id = 0; id < this.count; id++) {
+      let i = this.hashes.get(id) & mask;
+      while (slots[i] !== 0) i = (i + 1) & mask;
+      slots[i] = id + 1;
+    }
+    this.slots = slots;
   }
 
   private same(id: number, from: number, end: number): boolean {
