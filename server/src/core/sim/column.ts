@@ -17,6 +17,7 @@ const SHIFT = 14;
 export const CHUNK = 1 << SHIFT;
 const MASK = CHUNK - 1;
 const FIRST = 64;
+const SMALL_COPY = 16;
 
 export class Column {
   private readonly chunks: ColumnArray[];
@@ -57,7 +58,12 @@ export class Column {
     if (n === 0) return;
     this.set(at + n - 1, values[n - 1]!); // makes room up to the last one
     const o = at & MASK;
-    if (o + n <= CHUNK) this.chunks[at >>> SHIFT]!.set(values, o);
+    if (o + n <= CHUNK) {
+      const chunk = this.chunks[at >>> SHIFT]!;
+      // A loop for a few values (a vector clock of a few nodes): TypedArray.set costs more than it copies.
+      if (n <= SMALL_COPY) for (let i = 0; i < n - 1; i++) chunk[o + i] = values[i]!;
+      else chunk.set(values, o);
+    }
     else for (let i = 0; i < n - 1; i++) this.set(at + i, values[i]!);
   }
 

@@ -349,7 +349,7 @@ export class TraceStore {
     }
     const at = this.vcUsed;
     this.vcs.setAll(at, vc);
-    copy?.set(vc);
+    if (copy) for (let i = 0; i < this.width; i++) copy[i] = vc[i]!;
     this.vcUsed += this.width;
     this.lastVc[node] = at;
     return at;
