@@ -41,7 +41,7 @@ export class TraceValues {
    * table of id + 1 (0: free), at most half full, and each id's hash (a
    * typed table costs a few bytes per value, a Map entry tens).
    */
-  private slots = new Int32Array(256);
+  private slots = new Int32Array(0); // made at the first value interned: most runs intern none
   private readonly hashes = Column.int32();
   /** Record keys, interned. */
   private readonly keys: string[] = [];
@@ -247,6 +247,7 @@ export class TraceValues {
     const s = this.scratch;
     let hash = 0x811c9dc5;
     for (let i = from; i < end; i++) hash = Math.imul(hash ^ s[i]!, 0x01000193);
+    if (this.slots.length === 0) this.slots = new Int32Array(FIRST_SLOTS);
     const mask = this.slots.length - 1;
     let i = hash & mask;
     for (let slot = this.slots[i]!; slot !== 0; slot = this.slots[i]!) {
@@ -318,5 +319,6 @@ const SMALL_LIMIT = 1 << (31 - TAG_BITS);
 const K_ARRAY = 0;
 const K_RECORD = 1;
 const K_CHUNKED = 2;
+const FIRST_SLOTS = 256;
 /** Elements per chunk of a long array. */
 const CHUNK = 32;
