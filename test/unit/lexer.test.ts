@@ -1,7 +1,8 @@
 import { describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { Lexer } from 'chevrotain';
-import { allTokens, dsyncLexer, KEYWORD_NAMES } from '../../server/src/core/syntax/lexer';
+import { allTokens, KEYWORD_NAMES } from '../../server/src/core/syntax/lexer';
+import { dsyncLexer } from '../../server/src/core/syntax/scanner';
 import { parseDuration, parsePercent, parsePpm } from '../../server/src/core/units';
 
 /** `Type:image` for every token, comments and whitespace left out. */

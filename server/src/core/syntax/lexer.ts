@@ -1,7 +1,7 @@
 import { createToken, Lexer, type TokenType } from 'chevrotain';
 
 /**
- * The DSync lexer. Every keyword belongs to the `Name` category as well, so
+ * The DSync tokens (the lexer itself is scanner.ts). Every keyword belongs to the `Name` category as well, so
  * positions that take any name (option keys, properties after `.`) accept
  * keywords too; positions that declare nodes accept only `Identifier`.
  */
@@ -14,19 +14,21 @@ const isAsciiLetter = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 
 const isAsciiNameChar = (c: number): boolean => isAsciiLetter(c) || (c >= 48 && c <= 57);
 
 /**
- * A name at `offset`: letters of any script, digits and `_`, not starting
- * with a digit. ASCII by a char-code loop (the common case), the rest by
- * Unicode regexes: Chevrotain's own regex analysis drops the `u` flag.
+ * Where the name starting at `offset` ends, or -1 when no name starts there:
+ * letters of any script, digits and `_`, not starting with a digit. ASCII by
+ * a char-code loop (the common case), the rest by Unicode regexes: Chevrotain's
+ * own regex analysis drops the `u` flag. The one definition of a name, for
+ * the token pattern below and the scanner (scanner.ts).
  */
-function matchName(text: string, offset: number): [string] | null {
+export function nameEnd(text: string, offset: number): number {
   const first = text.charCodeAt(offset);
   let end: number;
   if (isAsciiLetter(first)) end = offset + 1;
   else if (first >= 0x80) {
     NAME_START.lastIndex = offset;
-    if (!NAME_START.test(text)) return null;
+    if (!NAME_START.test(text)) return -1;
     end = NAME_START.lastIndex;
-  } else return null;
+  } else return -1;
   for (;;) {
     const c = text.charCodeAt(end);
     if (isAsciiNameChar(c)) {
@@ -38,6 +40,12 @@ function matchName(text: string, offset: number): [string] | null {
       end = NAME_REST.lastIndex;
     } else break;
   }
+  return end;
+}
+
+function matchName(text: string, offset: number): [string] | null {
+  const end = nameEnd(text, offset);
+  if (end < 0) return null;
   matchedName[0] = text.substring(offset, end);
   return matchedName;
 }
@@ -141,7 +149,12 @@ export const RParen = createToken({ name: 'RParen', pattern: /\)/ });
 export const LBracket = createToken({ name: 'LBracket', pattern: /\[/ });
 export const RBracket = createToken({ name: 'RBracket', pattern: /\]/ });
 
-/** Order matters: Chevrotain takes the first pattern that matches. */
+/**
+ * Every token pattern, in order: at each offset the first that matches wins.
+ * This list is the definition of the tokens (the parser takes its token
+ * types from it); the lexer that runs is scanner.ts, which must produce
+ * what a Chevrotain lexer built from this list produces.
+ */
 export const allTokens: TokenType[] = [
   WhiteSpace,
   LineComment,
@@ -186,9 +199,3 @@ export const allTokens: TokenType[] = [
   Identifier,
   Name,
 ];
-
-/** One lexer for the process: building it analyses every pattern once. */
-export const dsyncLexer = new Lexer(allTokens, {
-  positionTracking: 'full',
-  ensureOptimizations: false,
-});

@@ -5,7 +5,7 @@ import type { SourceRange } from '../source';
 import type { NotePart } from './ast';
 import { Missing, need, node } from './cstAccess';
 import { expression } from './exprToAst';
-import { dsyncLexer } from './lexer';
+import { dsyncLexer } from './scanner';
 import { dsyncParser } from './parser';
 
 /**

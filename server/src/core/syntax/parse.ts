@@ -3,10 +3,11 @@ import { diagnostic, withFix, type Diagnostic } from '../diagnostics';
 import type { SourceRange } from '../source';
 import type { DsyncFile } from './ast';
 import { cstToAst, tokenRange } from './cstToAst';
-import { dsyncLexer, StringLiteral } from './lexer';
+import { StringLiteral } from './lexer';
 import { holdsCut, limitNesting } from './limits';
 import { closeBlocks, keywordsAsNodeNames, repairUnits, splitTypeCloses, STATEMENT_STARTS } from './repair';
 import { dsyncParser } from './parser';
+import { dsyncLexer } from './scanner';
 import { unexpectedWord } from './protocolToAst';
 
 /** Codes that mean the token stream is not what the user meant: the formatter leaves such a file alone. */

@@ -1,6 +1,7 @@
 import type { CstNode, IToken, TokenType } from 'chevrotain';
 import * as T from './lexer';
 import { ProtocolRules } from './protocolParser';
+import { dsyncLexer } from './scanner';
 
 const K = T.keywordTokens;
 
@@ -501,12 +502,12 @@ export interface CstParseResult {
   readonly cst: CstNode;
   readonly tokens: IToken[];
   readonly comments: IToken[];
-  readonly lexErrors: ReturnType<typeof T.dsyncLexer.tokenize>['errors'];
+  readonly lexErrors: ReturnType<typeof dsyncLexer.tokenize>['errors'];
   readonly parseErrors: typeof dsyncParser.errors;
 }
 
 export function parseToCst(text: string): CstParseResult {
-  const lexed = T.dsyncLexer.tokenize(text);
+  const lexed = dsyncLexer.tokenize(text);
   dsyncParser.input = lexed.tokens;
   const cst = dsyncParser.file();
   return {

@@ -5,7 +5,7 @@ import type { OptionSpec } from '../../core/check/options';
 import { INVARIANTS } from '../../core/invariants/registry';
 import { NODE_PROPERTIES } from '../../core/nodeProperties';
 import { PROTOCOLS } from '../../core/protocols/registry';
-import { dsyncLexer } from '../../core/syntax/lexer';
+import { dsyncLexer } from '../../core/syntax/scanner';
 import { completeExpression } from './exprCompletion';
 import { completeInProtocol } from './protocolCompletion';
 
