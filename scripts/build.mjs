@@ -11,9 +11,11 @@ const builds = [
   { ...common, entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server.js', platform: 'node', format: 'cjs' },
   { ...common, entryPoints: ['server/src/lsp/analysisWorker.ts'], outfile: 'dist/analysisWorker.js', platform: 'node', format: 'cjs' },
   { ...common, entryPoints: ['server/src/lsp/exploreJobWorker.ts'], outfile: 'dist/exploreJobWorker.js', platform: 'node', format: 'cjs' },
+  { ...common, entryPoints: ['server/src/lsp/historyJobWorker.ts'], outfile: 'dist/historyJobWorker.js', platform: 'node', format: 'cjs' },
   { ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs' },
   { ...common, entryPoints: ['server/src/cli/exploreWorker.ts'], outfile: 'dist/exploreWorker.js', platform: 'node', format: 'cjs' },
   { ...common, entryPoints: ['client/src/webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022' },
+  { ...common, entryPoints: ['client/src/webview/history/main.ts'], outfile: 'dist/historyView.js', platform: 'browser', format: 'iife', target: 'es2022' },
 ];
 
 const present = await Promise.all(builds.map(async (b) => {

@@ -5,6 +5,8 @@ import {
 } from '../../server/src/shared/requests';
 import { documentUri, trackLastDsyncEditor } from './documentUri';
 import { registerExplore } from './explore';
+import { registerCheckHistory } from './historyCommand';
+import { HistoryPanel } from './historyPanel';
 import { registerLogTimeline } from './logTimeline';
 import { registerWalkthrough } from './walkthrough';
 import { SERVER_EXEC_ARGV } from '../../server/src/shared/serverProcess';
@@ -18,6 +20,7 @@ export interface DsyncApi {
   readonly client: LanguageClient;
   status(uri: vscode.Uri): StatusParams | undefined;
   readonly timeline: () => TimelinePanel | undefined;
+  readonly history: () => HistoryPanel | undefined;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<DsyncApi> {
@@ -41,6 +44,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<DsyncA
   registerExplore(context, languageClient);
   registerWalkthrough(context);
   registerLogTimeline(context);
+  registerCheckHistory(context, languageClient);
 
   const followed = new WeakSet<TimelinePanel>();
   const run = async (uri: vscode.Uri | undefined, seed: number | undefined, reveal: boolean): Promise<RunScenarioResult | undefined> => {
@@ -96,7 +100,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<DsyncA
 
   await languageClient.start();
   statusBar.update(vscode.window.activeTextEditor?.document, statuses);
-  return { client: languageClient, status: (uri) => statuses.get(uri.toString()), timeline: () => TimelinePanel.current };
+  return { client: languageClient, status: (uri) => statuses.get(uri.toString()), timeline: () => TimelinePanel.current, history: () => HistoryPanel.current };
 }
 
 export async function deactivate(): Promise<void> {

@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { TimelinePayload } from '../../server/src/core/sim/timeline';
 import type { FromWebview, ToWebview, WebviewState } from './webviewMessages';
+import { revealLine } from './revealLine';
 import { timelineHtml } from './webviewHtml';
 
 export const TIMELINE_VIEW_TYPE = 'dsync.timeline';
@@ -151,7 +152,7 @@ export class TimelinePanel implements vscode.Disposable {
         if (this.svgWaiters.length) this.post({ type: 'requestSvg' });
         return;
       case 'reveal':
-        return this.reveal(message.line, message.column);
+        return revealLine(this.documentUri, this.panel.viewColumn, message.line, message.column);
       case 'exportSvg': {
         // Asked for by requestSvg(): hand it over; otherwise the user pressed Export SVG.
         const waiters = this.svgWaiters.splice(0);
@@ -168,20 +169,6 @@ export class TimelinePanel implements vscode.Disposable {
         console.warn('dsync timeline: unknown message from the webview', unknown);
       }
     }
-  }
-
-  /** Opens the document in the editor column next to the panel and selects the line (1-based). */
-  private async reveal(line: number, column: number): Promise<void> {
-    const document = await vscode.workspace.openTextDocument(this.documentUri);
-    const visible = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === this.documentUri.toString());
-    const panelColumn = this.panel.viewColumn ?? vscode.ViewColumn.Two;
-    const viewColumn = visible?.viewColumn ?? (panelColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Two : vscode.ViewColumn.One);
-    const l = Math.min(Math.max(0, line - 1), document.lineCount - 1);
-    const text = document.lineAt(l);
-    const c = Math.min(Math.max(0, column - 1), text.range.end.character);
-    const selection = new vscode.Selection(l, c, l, text.range.end.character);
-    const editor = await vscode.window.showTextDocument(document, { viewColumn, selection, preserveFocus: false });
-    editor.revealRange(selection, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
   }
 
   private async save(kind: 'svg' | 'json', content: string): Promise<void> {

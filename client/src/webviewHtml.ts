@@ -12,6 +12,8 @@ export interface WebviewHtmlParts {
   readonly nonce: string;
   readonly scriptUri: string;
   readonly styleUri: string;
+  /** The page's title (the timeline's by default; the history view passes its own). */
+  readonly title?: string;
 }
 
 export function timelineCsp(cspSource: string, nonce: string): string {
@@ -34,7 +36,7 @@ export function timelineHtml(parts: WebviewHtmlParts): string {
 <meta http-equiv="Content-Security-Policy" content="${escapeAttr(timelineCsp(parts.cspSource, parts.nonce))}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${escapeAttr(parts.styleUri)}" nonce="${nonce}">
-<title>DSync Timeline</title>
+<title>${escapeAttr(parts.title ?? 'DSync Timeline')}</title>
 </head>
 <body>
 <script nonce="${nonce}" src="${escapeAttr(parts.scriptUri)}"></script>

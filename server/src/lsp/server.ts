@@ -3,6 +3,7 @@ import {
 } from 'vscode-languageserver';
 import { DEFAULT_SETTINGS, RunScenarioRequest, type DsyncSettings, type RunScenarioResult } from '../shared/requests';
 import { FollowTimelineNotification } from '../shared/requests';
+import { registerCheckHistory } from './features/checkHistory';
 import { quickFixes } from './features/codeActions';
 import { registerExplore } from './features/explore';
 import { SEMANTIC_LEGEND } from './features/semanticTokens';
@@ -87,6 +88,7 @@ export function startServer(connection: Connection, options: WorkspaceOptions = 
   }));
 
   registerExplore(connection, workspace);
+  registerCheckHistory(connection, options.historyWorker);
 
   connection.onNotification(FollowTimelineNotification, (params) => {
     workspace.follow(params.uri ?? undefined);

@@ -41,6 +41,8 @@ export interface WorkspaceOptions {
   readonly analysisWorker?: string;
   /** dist/exploreJobWorker.js; without it explorations run on the main thread, in slices. */
   readonly exploreWorker?: string;
+  /** dist/historyJobWorker.js; without it history checks (dsync/checkHistory) run on the main thread. */
+  readonly historyWorker?: string;
 }
 
 /**

@@ -3,6 +3,9 @@
  * declared once with their types and imported by both sides.
  */
 import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
+import type { ModelName } from '../core/history/models';
+import type { HistoryFormat } from '../core/history/read';
+import type { HistoryViewPayload } from '../core/history/view';
 import type { TimelinePayload } from '../core/sim/timeline';
 
 export type { TimelinePayload };
@@ -109,3 +112,29 @@ export interface ExploreProgressParams {
 
 /** Server → client: how far a running exploration is. */
 export const ExploreProgressNotification = new NotificationType<ExploreProgressParams>('dsync/exploreProgress');
+
+export type { HistoryViewPayload };
+
+export interface CheckHistoryParams {
+  /** The history file (for the panel's title and for revealing lines); its text comes with the request. */
+  readonly uri: string;
+  readonly text: string;
+  /** The file's name as the user knows it (workspace-relative). */
+  readonly file: string;
+  readonly model: ModelName;
+  /** Detected from the content when absent, as `dsync lin` does. */
+  readonly format?: HistoryFormat;
+  /** Search steps per key (dsync lin --max-steps). */
+  readonly maxSteps?: number;
+}
+
+export type CheckHistoryResult =
+  | { readonly ok: true; readonly view: HistoryViewPayload; readonly elapsedMs: number }
+  /** Bad input: the message and where (1-based), as `dsync lin` reports it; or the check was cancelled (line 0). */
+  | { readonly ok: false; readonly message: string; readonly line: number; readonly column: number };
+
+/**
+ * Checks a history for linearizability (dsync lin's core) and lays it out
+ * for the history webview. Runs in a worker thread; cancellable.
+ */
+export const CheckHistoryRequest = new RequestType<CheckHistoryParams, CheckHistoryResult, void>('dsync/checkHistory');

@@ -6,6 +6,7 @@
  */
 import Mocha from 'mocha';
 import { registerExtensionTests } from './extension.e2e';
+import { registerHistoryViewTests } from './historyView.e2e';
 import { registerLogTimelineTests } from './logTimeline.e2e';
 import { registerRestartTests } from './restart.e2e';
 import { registerWalkthroughTests } from './walkthrough.e2e';
@@ -21,6 +22,7 @@ export function run(): Promise<void> {
   registerProtocolTests();
   registerWalkthroughTests();
   registerLogTimelineTests();
+  registerHistoryViewTests();
   return new Promise((resolve, reject) => {
     mocha.run((failures) => {
       // One plain line the CI log reader understands, whatever the reporter printed.
