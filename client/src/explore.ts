@@ -30,7 +30,7 @@ export function registerExplore(context: vscode.ExtensionContext, client: Langua
 /** The last exploration's shrunk scenario, opened and run: its diagnostics and timeline. */
 async function openCounterexample(text: string | undefined): Promise<vscode.TextDocument | undefined> {
   if (text === undefined) {
-    void vscode.window.showInformationMessage('DSync: no counterexample yet; explore a scenario first.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('DSync: no counterexample yet; explore a scenario first.'));
     return undefined;
   }
   const doc = await vscode.workspace.openTextDocument({ language: 'dsync', content: text });
@@ -42,21 +42,21 @@ async function openCounterexample(text: string | undefined): Promise<vscode.Text
 
 async function exploreCommand(client: LanguageClient, uri: vscode.Uri | undefined, found: (shrunk: string) => void, runs: number | undefined): Promise<ExploreResult | undefined> {
   if (!uri) {
-    void vscode.window.showWarningMessage('DSync: open a .dsync file first.');
+    void vscode.window.showWarningMessage(vscode.l10n.t('DSync: open a .dsync file first.'));
     return undefined;
   }
   const result = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: 'DSync: exploring schedules', cancellable: true },
+    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('DSync: exploring schedules'), cancellable: true },
     async (progress, token) => {
       let reported = 0;
       const listener = client.onNotification(ExploreProgressNotification, (p) => {
         if (p.uri !== uri.toString()) return;
         if (p.phase === 'shrink') {
-          progress.report({ message: `shrinking the failure (${p.runs.toLocaleString('en-US')} runs)` });
+          progress.report({ message: vscode.l10n.t('shrinking the failure ({0} runs)', p.runs.toLocaleString('en-US')) });
           return;
         }
         const percent = Math.min(100, (p.runs / Math.max(1, p.total)) * 100);
-        progress.report({ increment: Math.max(0, percent - reported), message: `${p.runs.toLocaleString('en-US')} / ${p.total.toLocaleString('en-US')} schedules` });
+        progress.report({ increment: Math.max(0, percent - reported), message: vscode.l10n.t('{0} / {1} schedules', p.runs.toLocaleString('en-US'), p.total.toLocaleString('en-US')) });
         reported = Math.max(reported, percent);
       });
       try {
@@ -67,20 +67,20 @@ async function exploreCommand(client: LanguageClient, uri: vscode.Uri | undefine
     },
   );
   if (!result.ok) {
-    void vscode.window.showErrorMessage(`DSync: ${result.message}`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('DSync: {0}', result.message));
     return result;
   }
-  const explored = `${result.runs.toLocaleString('en-US')} schedules, ${result.distinctStates.toLocaleString('en-US')} distinct states`;
+  const explored = vscode.l10n.t('{0} schedules, {1} distinct states', result.runs.toLocaleString('en-US'), result.distinctStates.toLocaleString('en-US'));
   if (!result.failure) {
-    void vscode.window.showInformationMessage(`DSync: no invariant failed in ${explored}${result.cancelled ? ' (cancelled)' : ''}.`);
+    void vscode.window.showInformationMessage(result.cancelled ? vscode.l10n.t('DSync: no invariant failed in {0} (cancelled).', explored) : vscode.l10n.t('DSync: no invariant failed in {0}.', explored));
     return result;
   }
   const failure = result.failure;
-  const open = 'Open counterexample';
+  const open = vscode.l10n.t('Open counterexample');
   const s = failure.shrinking;
-  const shrunk = s ? `. Shrunk from ${s.faultsBefore} faults to ${s.faultsAfter} in ${s.attempts} attempts (${s.runs.toLocaleString('en-US')} runs).` : '';
+  const shrunk = s ? vscode.l10n.t('. Shrunk from {0} faults to {1} in {2} attempts ({3} runs).', s.faultsBefore, s.faultsAfter, s.attempts, s.runs.toLocaleString('en-US')) : '';
   if (failure.shrunk) found(failure.shrunk);
-  void vscode.window.showWarningMessage(`DSync: ${failure.invariant} fails with seed ${failure.seed} (after ${explored}): ${failure.message}${shrunk}`, ...(failure.shrunk ? [open] : [])).then((choice) => {
+  void vscode.window.showWarningMessage(vscode.l10n.t('DSync: {0} fails with seed {1} (after {2}): {3}', failure.invariant, failure.seed, explored, failure.message) + shrunk, ...(failure.shrunk ? [open] : [])).then((choice) => {
     if (choice === open) void vscode.commands.executeCommand('dsync.openCounterexample');
   });
   return result;

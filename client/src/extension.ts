@@ -32,6 +32,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<DsyncA
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ language: 'dsync' }],
     synchronize: { configurationSection: 'dsync' },
+    // The server's code lenses, statuses and messages in the display language (server/src/lsp/l10n.ts); none: English.
+    initializationOptions: { l10nBundle: vscode.l10n.uri?.fsPath },
   };
   const languageClient = new LanguageClient('dsync', 'DSync Language Server', serverOptions, clientOptions);
   client = languageClient;
@@ -49,12 +51,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<DsyncA
   const followed = new WeakSet<TimelinePanel>();
   const run = async (uri: vscode.Uri | undefined, seed: number | undefined, reveal: boolean): Promise<RunScenarioResult | undefined> => {
     if (!uri) {
-      void vscode.window.showWarningMessage('DSync: open a .dsync file first.');
+      void vscode.window.showWarningMessage(vscode.l10n.t('DSync: open a .dsync file first.'));
       return undefined;
     }
     const result = await languageClient.sendRequest(RunScenarioRequest, { uri: uri.toString(), ...(seed !== undefined ? { seed } : {}) });
     if (!result.ok) {
-      void vscode.window.showErrorMessage(`DSync: ${result.message}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('DSync: {0}', result.message));
       return result;
     }
     output.appendLine(result.summary);
@@ -68,7 +70,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<DsyncA
         void languageClient.sendNotification(FollowTimelineNotification, { uri: null });
       });
     }
-    if (!result.passed && reveal) void vscode.window.showWarningMessage(`DSync: ${result.summary}`);
+    if (!result.passed && reveal) void vscode.window.showWarningMessage(vscode.l10n.t('DSync: {0}', result.summary));
     return result;
   };
 
@@ -78,10 +80,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<DsyncA
     vscode.commands.registerCommand('dsync.runWithSeed', async (arg?: unknown) => {
       const uri = documentUri(arg);
       const text = await vscode.window.showInputBox({
-        title: 'Run with seed',
-        prompt: 'A seed picks one history: latencies, losses and orders. Same seed, same run.',
+        title: vscode.l10n.t('Run with seed'),
+        prompt: vscode.l10n.t('A seed picks one history: latencies, losses and orders. Same seed, same run.'),
         placeHolder: '42',
-        validateInput: (v) => (/^\d+$/.test(v.trim()) && Number.isSafeInteger(Number(v)) ? undefined : 'a whole number ≥ 0'),
+        validateInput: (v) => (/^\d+$/.test(v.trim()) && Number.isSafeInteger(Number(v)) ? undefined : vscode.l10n.t('a whole number ≥ 0')),
       });
       return text === undefined ? undefined : run(uri, Number(text.trim()), true);
     }),

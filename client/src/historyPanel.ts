@@ -112,12 +112,12 @@ export class HistoryPanel implements vscode.Disposable {
       nonce: randomBytes(16).toString('base64'),
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'historyView.js')).toString(),
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'historyView.css')).toString(),
-      title: 'DSync History',
+      title: vscode.l10n.t('DSync History'),
     });
   }
 }
 
 function titleFor(history: HistoryViewPayload): string {
   const mark = history.verdict === 'linearizable' ? '✓' : history.verdict === 'not linearizable' ? '✗' : '?';
-  return `History ${mark} ${history.file.split(/[\\/]/).pop() ?? history.file}`;
+  return vscode.l10n.t('History {0} {1}', mark, history.file.split(/[\\/]/).pop() ?? history.file);
 }

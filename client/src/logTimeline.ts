@@ -23,8 +23,8 @@ export function registerLogTimeline(context: vscode.ExtensionContext): void {
       let regex: string | undefined;
       if (!hasLayout(text)) {
         regex = await vscode.window.showInputBox({
-          title: 'Regular expression of the log',
-          prompt: 'Named groups host, clock (a JSON vector clock) and event; \\n matches a line break',
+          title: vscode.l10n.t('Regular expression of the log'),
+          prompt: vscode.l10n.t('Named groups host, clock (a JSON vector clock) and event; \\n matches a line break'),
           value: SHIVIZ_DEFAULT_REGEX,
           validateInput: (v) => {
             try {
@@ -50,12 +50,12 @@ export function registerLogTimeline(context: vscode.ExtensionContext): void {
         }));
         TimelinePanel.show(context, uri, logTimeline(log, checked, vscode.workspace.asRelativePath(uri), textLines(text)), true);
         const n = checked.diagnostics.length;
-        if (n > 0) void vscode.window.showWarningMessage(`DSync: ${n} vector-clock problem${n === 1 ? '' : 's'} in the log (see Problems)`);
+        if (n > 0) void vscode.window.showWarningMessage(n === 1 ? vscode.l10n.t('DSync: 1 vector-clock problem in the log (see Problems)') : vscode.l10n.t('DSync: {0} vector-clock problems in the log (see Problems)', n));
         return { events: log.events.length, problems: n };
       } catch (error) {
         if (!(error instanceof LogError)) throw error;
-        const where = error.line === 0 ? 'the regular expression' : `${vscode.workspace.asRelativePath(uri)}:${error.line}:${error.column}`;
-        void vscode.window.showErrorMessage(`DSync: ${where}: ${error.message}`);
+        const where = error.line === 0 ? vscode.l10n.t('the regular expression') : `${vscode.workspace.asRelativePath(uri)}:${error.line}:${error.column}`;
+        void vscode.window.showErrorMessage(vscode.l10n.t('DSync: {0}: {1}', where, error.message));
         return undefined;
       }
     }),
@@ -66,7 +66,7 @@ export function registerLogTimeline(context: vscode.ExtensionContext): void {
 async function pickLog(): Promise<vscode.Uri | undefined> {
   const active = vscode.window.activeTextEditor?.document;
   if (active && active.languageId !== 'dsync' && active.uri.scheme === 'file') return active.uri;
-  const picked = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Open Log in Timeline', filters: { Logs: ['log', 'txt', 'shiviz'], 'All files': ['*'] } });
+  const picked = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: vscode.l10n.t('Open Log in Timeline'), filters: { [vscode.l10n.t('Logs')]: ['log', 'txt', 'shiviz'], [vscode.l10n.t('All files')]: ['*'] } });
   return picked?.[0];
 }
 

@@ -17,8 +17,11 @@ export class StatusBar implements vscode.Disposable {
     }
     const status = statuses.get(document.uri.toString());
     const icon = !status ? '$(loading~spin)' : ICONS[status.state];
-    this.item.text = `${icon} DSync: ${status?.text ?? 'checking…'}`;
-    this.item.tooltip = status ? `${document.uri.path.split('/').pop()}: ${status.text} (version ${status.version}). Click to show the timeline.` : 'DSync is analysing this file';
+    const label = vscode.l10n.t('DSync: {0}', status?.text ?? vscode.l10n.t('checking…'));
+    this.item.text = `${icon} ${label}`;
+    this.item.tooltip = status
+      ? vscode.l10n.t('{0}: {1} (version {2}). Click to show the timeline.', document.uri.path.split('/').pop() ?? '', status.text, status.version)
+      : vscode.l10n.t('DSync is analysing this file');
     this.item.backgroundColor = status?.state === 'failed' || status?.state === 'invalid' ? new vscode.ThemeColor('statusBarItem.errorBackground') : status?.state === 'stopped' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     this.item.show();
   }

@@ -176,12 +176,12 @@ export class TimelinePanel implements vscode.Disposable {
     const name = `${this.timeline.scenario.replace(/[^\w.-]+/g, '_') || 'timeline'}.timeline.${kind}`;
     const target = await vscode.window.showSaveDialog({
       defaultUri: base ? vscode.Uri.joinPath(base, name) : undefined,
-      filters: kind === 'svg' ? { 'SVG image': ['svg'] } : { JSON: ['json'] },
-      title: kind === 'svg' ? 'Export timeline as SVG' : 'Export timeline as JSON',
+      filters: kind === 'svg' ? { [vscode.l10n.t('SVG image')]: ['svg'] } : { JSON: ['json'] },
+      title: kind === 'svg' ? vscode.l10n.t('Export timeline as SVG') : vscode.l10n.t('Export timeline as JSON'),
     });
     if (!target) return;
     await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(content));
-    void vscode.window.showInformationMessage(`DSync: saved ${vscode.workspace.asRelativePath(target)}`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('DSync: saved {0}', vscode.workspace.asRelativePath(target)));
   }
 
   private html(): string {
@@ -197,7 +197,7 @@ export class TimelinePanel implements vscode.Disposable {
 }
 
 function titleFor(timeline: TimelinePayload): string {
-  return `Timeline: ${timeline.scenario}`;
+  return vscode.l10n.t('Timeline: {0}', timeline.scenario);
 }
 
 /** Restores the timeline panel after a window reload, from the state its webview saved. */

@@ -23,7 +23,7 @@ export function registerWalkthrough(context: vscode.ExtensionContext): void {
 
 export async function openSample(extensionUri: vscode.Uri, name: unknown): Promise<vscode.TextDocument | undefined> {
   if (typeof name !== 'string' || !SAMPLE_NAME.test(name)) {
-    void vscode.window.showErrorMessage(`DSync: no sample named ${JSON.stringify(name)}.`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('DSync: no sample named {0}.', JSON.stringify(name) ?? String(name)));
     return undefined;
   }
   const copy = vscode.Uri.from({ scheme: 'untitled', path: name });
@@ -34,7 +34,7 @@ export async function openSample(extensionUri: vscode.Uri, name: unknown): Promi
     try {
       bytes = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(extensionUri, 'samples', name));
     } catch {
-      void vscode.window.showErrorMessage(`DSync: no sample named ${name}.`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('DSync: no sample named {0}.', name));
       return undefined;
     }
     doc = await vscode.workspace.openTextDocument(copy);

@@ -55,3 +55,93 @@ describe('localisation (package.nls)', () => {
     }
   });
 });
+
+/**
+ * Run-time strings: the extension's go through vscode.l10n.t and the
+ * language server's (code lenses, statuses, messages; not diagnostics,
+ * which are the CLI's too) through server/src/lsp/l10n.ts's `t`. Their keys
+ * are the English texts: l10n/bundle.l10n.json lists every one (English
+ * source), l10n/bundle.l10n.zh-cn.json translates every one.
+ */
+function sourceFiles(dir: string): string[] {
+  return fs.readdirSync(path.join(root, dir), { withFileTypes: true }).flatMap((e) => {
+    const rel = path.join(dir, e.name);
+    return e.isDirectory() ? sourceFiles(rel) : e.name.endsWith('.ts') ? [rel] : [];
+  });
+}
+
+const QUOTED = String.raw`'((?:[^'\\]|\\.)*)'`;
+/** The literal first arguments of calls matching `callee`, unescaped, with the files they are in. */
+function keysCalled(files: readonly string[], callee: string): Map<string, string> {
+  const found = new Map<string, string>();
+  for (const f of files) {
+    const text = fs.readFileSync(path.join(root, f), 'utf8');
+    for (const m of text.matchAll(new RegExp(callee + String.raw`\(\s*` + QUOTED, 'g'))) found.set(JSON.parse(`"${m[1]!.replace(/\\'/g, "'").replace(/"/g, '\\"')}"`), f);
+  }
+  return found;
+}
+
+describe('localisation (run-time strings: l10n bundles)', () => {
+  const bundleEn = read('l10n/bundle.l10n.json') as Record<string, string>;
+  const bundleZh = read('l10n/bundle.l10n.zh-cn.json') as Record<string, string>;
+  const clientFiles = sourceFiles('client/src').filter((f) => !f.includes(`${path.sep}webview${path.sep}`));
+  const used = new Map([...keysCalled(clientFiles, String.raw`vscode\.l10n\.t`), ...keysCalled(sourceFiles('server/src/lsp'), String.raw`(?<![\w.])t`)]);
+
+  test('package.json points VS Code at the bundles', () => {
+    assert.equal((read('package.json') as { l10n?: string }).l10n, './l10n');
+  });
+
+  test('every key used in the code has an English source and a Chinese translation, and no key is unused', () => {
+    assert.ok(used.size >= 40, `only ${used.size} keys found`);
+    const missing = [...used].filter(([k]) => bundleEn[k] === undefined || bundleZh[k] === undefined).map(([k, f]) => `${f}: ${k}`);
+    assert.deepEqual(missing, []);
+    assert.deepEqual(Object.keys(bundleEn).filter((k) => !used.has(k)), [], 'keys no code uses');
+    assert.deepEqual(Object.keys(bundleZh).sort(), Object.keys(bundleEn).sort());
+  });
+
+  test('the English source is the key itself; the Chinese keeps every placeholder and is translated', () => {
+    const placeholders = (s: string): string[] => [...s.matchAll(/\{\d+\}/g)].map((m) => m[0]).sort();
+    for (const [key, en] of Object.entries(bundleEn)) {
+      assert.equal(en, key);
+      const zh = bundleZh[key]!;
+      assert.deepEqual(placeholders(zh), placeholders(key), key);
+      if (/[A-Za-z]{3}/.test(key.replace(/DSync|JSON|SVG|dsync lin --\w+|\.dsync|`[^`]*`/g, ''))) assert.notEqual(zh, key, `${key} is not translated`);
+    }
+  });
+
+  test('no user-facing string in client/src bypasses l10n', () => {
+    // A string or template literal with words outside its ${…} parts, where VS Code shows it to the user.
+    const literal = String.raw`(?:'[^']*[A-Za-z][^']*'|"[^"]*[A-Za-z][^"]*"|\x60(?:[^\x60$]|\$(?!\{)|\$\{[^}]*\})*[A-Za-z](?:[^\x60$]|\$(?!\{)|\$\{[^}]*\})*\x60)`;
+    const patterns = [
+      new RegExp(String.raw`show(?:Information|Warning|Error)Message\(\s*` + literal, 'g'),
+      new RegExp(String.raw`\b(?:title|prompt|placeHolder|openLabel|tooltip|description|detail)\s*:\s*` + literal, 'g'),
+      new RegExp(String.raw`\.(?:text|tooltip|title|message)\s*=\s*` + literal, 'g'),
+      new RegExp(String.raw`progress\.report\(\{[^}]*message\s*:\s*` + literal, 'g'),
+    ];
+    const bypasses: string[] = [];
+    for (const f of clientFiles) {
+      const text = fs.readFileSync(path.join(root, f), 'utf8');
+      for (const p of patterns) for (const m of text.matchAll(p)) bypasses.push(`${f}:${text.slice(0, m.index).split('\n').length}: ${m[0]}`);
+    }
+    assert.deepEqual(bypasses, []);
+    // The check itself catches what it is for.
+    assert.ok(patterns[0]!.test("vscode.window.showErrorMessage(`DSync: ${x}`)"));
+    assert.ok(new RegExp(patterns[1]!.source).test("title: 'Run with seed'"));
+    assert.ok(!new RegExp(patterns[1]!.source).test("title: vscode.l10n.t('Run with seed')"));
+  });
+
+  test("the language server's strings follow the bundle it is given, and English without one", async () => {
+    const { configureL10n, t } = await import('../../server/src/lsp/l10n');
+    try {
+      configureL10n(path.join(root, 'l10n', 'bundle.l10n.zh-cn.json'));
+      assert.equal(t('simulating…'), '模拟中…');
+      assert.equal(t('Explore {0} schedules', '1,000'), '探索 1,000 个调度');
+      configureL10n(undefined);
+      assert.equal(t('Explore {0} schedules', '1,000'), 'Explore 1,000 schedules');
+      configureL10n(path.join(root, 'l10n', 'no-such-bundle.json'));
+      assert.equal(t('simulating…'), 'simulating…');
+    } finally {
+      configureL10n(undefined);
+    }
+  });
+});

@@ -4,6 +4,7 @@ import { DEFAULT_SHRINK_RUNS, shrinkSteps, type ShrinkProgress, type ShrinkResul
 import { parse } from '../core/syntax/parse';
 import { explore } from '../shared/exploreDriver';
 import { EXPLORE_RUNS, type ExploreProgressParams, type ExploreResult } from '../shared/requests';
+import { t } from './l10n';
 
 const SHRINK_ATTEMPTS = 200;
 const SLICE_MS = 30;
@@ -28,7 +29,7 @@ export type JobProgress = Omit<ExploreProgressParams, 'uri'>;
 export async function runExploreJob(job: ExploreJob, onProgress: (p: JobProgress) => void, isCancelled: () => boolean): Promise<ExploreResult> {
   const checked = check(parse(job.text), job.text);
   const model = checked.model;
-  if (!model || hasErrors(checked.diagnostics)) return { ok: false, message: 'the scenario has errors; see the Problems panel' };
+  if (!model || hasErrors(checked.diagnostics)) return { ok: false, message: t('the scenario has errors; see the Problems panel') };
   const total = job.runs ?? EXPLORE_RUNS;
   const outcome = await explore({
     text: job.text,

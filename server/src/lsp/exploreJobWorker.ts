@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { runExploreJob, type ExploreJob, type JobProgress } from './exploreJob';
 import type { ExploreResult } from '../shared/requests';
+import { t } from './l10n';
 
 /** Main thread → the exploration worker. */
 export type ToExploreWorker = { readonly type: 'cancel' };
@@ -23,5 +24,5 @@ port.on('message', (m: ToExploreWorker) => {
 const post = (m: FromExploreWorker): void => port.postMessage(m);
 runExploreJob(workerData as ExploreJob, (p) => post({ type: 'progress', ...p }), () => cancelled).then(
   (result) => post({ type: 'done', result }),
-  (error: unknown) => post({ type: 'done', result: { ok: false, message: `exploration failed: ${error instanceof Error ? error.message : String(error)}` } }),
+  (error: unknown) => post({ type: 'done', result: { ok: false, message: t('exploration failed: {0}', error instanceof Error ? error.message : String(error)) } }),
 );

@@ -4,6 +4,7 @@ import { allViolations, verdict, verdictHeadline, type RunResult } from '../core
 import type { DocumentState } from '../shared/requests';
 import type { DocumentAnalysis, SimulatedStage } from './analysis';
 import { toLspDiagnostic, violationDiagnostic } from './convert';
+import { t } from './l10n';
 
 /** How long a valid file's check-stage diagnostics wait for the simulation before being shown alone. */
 const INTERIM_PUBLISH_MS = 250;
@@ -36,10 +37,10 @@ export async function publishAnalysis(analysis: DocumentAnalysis, sink: PublishS
   const staticDiagnostics = checkDiagnostics.map((d) => toLspDiagnostic(d, uri));
   if (hasErrors(checkDiagnostics)) {
     await sink.diagnostics(staticDiagnostics);
-    sink.status('invalid', countText(checkDiagnostics.filter((d) => d.severity === 'error').length, 'error'));
+    sink.status('invalid', errorCount(checkDiagnostics.filter((d) => d.severity === 'error').length));
     return;
   }
-  sink.status('simulating', 'simulating…');
+  sink.status('simulating', t('simulating…'));
   // If the simulation is slow, show the static diagnostics meanwhile (no flicker when it is fast).
   const interim = setTimeout(() => {
     if (sink.isCurrent()) void sink.diagnostics(staticDiagnostics);
@@ -66,11 +67,11 @@ export async function publishAnalysis(analysis: DocumentAnalysis, sink: PublishS
   const v = verdict(stage.result);
   if (v.kind === 'failed') sink.status('failed', verdictHeadline(v));
   else if (v.kind === 'undecided') sink.status('stopped', verdictHeadline(v));
-  else if (stage.budget) sink.status('stopped', 'budget hit');
-  else sink.status('passed', v.checks === 0 ? 'ran' : verdictHeadline(v));
+  else if (stage.budget) sink.status('stopped', t('budget hit'));
+  else sink.status('passed', v.checks === 0 ? t('ran') : verdictHeadline(v));
   sink.ran(stage.result);
 }
 
-function countText(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+function errorCount(n: number): string {
+  return n === 1 ? t('1 error') : t('{0} errors', n);
 }

@@ -14,6 +14,7 @@ import { hover } from './features/hover';
 import { navigationAt, type NodeNavigation, type ProtocolNavigation } from './features/navigation';
 import { semanticTokens } from './features/semanticTokens';
 import { documentSymbols, foldingRanges } from './features/symbols';
+import { t } from './l10n';
 
 /** A 0-based LSP position. */
 export interface Position {
@@ -117,14 +118,14 @@ function codeLenses(analysis: DocumentAnalysis): CodeLens[] {
   // The header's first line, `scenario NAME`: a lens range spans one line.
   const range = toLspRange({ ...header.range, endOffset: header.name.range.endOffset, endLine: header.name.range.endLine, endColumn: header.name.range.endColumn });
   const lens = (title: string, command: string): CodeLens => ({ range, command: { title, command, arguments: [analysis.uri] } });
-  const lenses = [lens('▶ Run scenario', 'dsync.runScenario'), lens('Show timeline', 'dsync.showTimeline')];
+  const lenses = [lens(t('▶ Run scenario'), 'dsync.runScenario'), lens(t('Show timeline'), 'dsync.showTimeline')];
   // The result of the last finished run (the server asks the client to refresh lenses after each run).
   const stage = analysis.peekSimulated;
   if (stage?.kind === 'done') {
     const v = verdict(stage.result);
     lenses.push(lens(`${v.kind === 'failed' ? '✗' : v.kind === 'undecided' ? '?' : '✓'} ${verdictHeadline(v)}`, 'dsync.showTimeline'));
   }
-  if (analysis.checked.model) lenses.push(lens(`Explore ${EXPLORE_RUNS.toLocaleString('en-US')} schedules`, 'dsync.explore'));
+  if (analysis.checked.model) lenses.push(lens(t('Explore {0} schedules', EXPLORE_RUNS.toLocaleString('en-US')), 'dsync.explore'));
   return [...lenses, ...protocolLenses(analysis)];
 }
 
@@ -143,22 +144,22 @@ function protocolLenses(analysis: DocumentAnalysis): CodeLens[] {
     const range = toLspRange({ ...s.range, endOffset: s.name.range.endOffset, endLine: s.name.range.endLine, endColumn: s.name.range.endColumn });
     const used = model.protocols.some((p) => p.definition.name === s.name.text && p.nodes.length > 0);
     const command = used
-      ? { title: `Explore ${EXPLORE_RUNS.toLocaleString('en-US')} schedules`, command: 'dsync.explore', arguments: [analysis.uri, EXPLORE_RUNS] }
-      : { title: `Not used: no nodes run ${s.name.text} in this file (bind it with \`nodes … run ${s.name.text} { … }\` to explore it)`, command: '' };
+      ? { title: t('Explore {0} schedules', EXPLORE_RUNS.toLocaleString('en-US')), command: 'dsync.explore', arguments: [analysis.uri, EXPLORE_RUNS] }
+      : { title: t('Not used: no nodes run {0} in this file (bind it with `nodes … run {0} { … }` to explore it)', s.name.text), command: '' };
     return [{ range, command }];
   });
 }
 
 async function runScenario(analysis: DocumentAnalysis, seed: number | undefined): Promise<RunScenarioResult> {
   const model = analysis.checked.model;
-  if (!model || hasErrors(analysis.checked.diagnostics)) return { ok: false, message: 'the scenario has errors; see the Problems panel' };
+  if (!model || hasErrors(analysis.checked.diagnostics)) return { ok: false, message: t('the scenario has errors; see the Problems panel') };
   // With a seed: a run of its own, under the same budgets as the live one (never a blocking run).
   const stage = seed === undefined ? await analysis.simulated() : await analysis.simulateWith(seed);
-  if (stage.kind !== 'done') return { ok: false, message: stage.kind === 'stale' ? 'the document changed; run again' : stage.reason };
+  if (stage.kind !== 'done') return { ok: false, message: stage.kind === 'stale' ? t('the document changed; run again') : stage.reason };
   const result = stage.result;
   const v = verdict(result);
-  const said = v.kind === 'failed' ? v.violations[0]!.message : v.kind === 'undecided' ? `not decided: ${verdictHeadline(v)} (the run stopped early)` : 'all checks hold';
-  return { ok: true, timeline: buildTimeline(result), passed: v.kind === 'passed', summary: `${model.name} (seed ${result.seed}): ${said}` };
+  const said = v.kind === 'failed' ? v.violations[0]!.message : v.kind === 'undecided' ? t('not decided: {0} (the run stopped early)', verdictHeadline(v)) : t('all checks hold');
+  return { ok: true, timeline: buildTimeline(result), passed: v.kind === 'passed', summary: t('{0} (seed {1}): {2}', model.name, result.seed, said) };
 }
 
 function declaredNames(file: DsyncFile): string[] {

@@ -5,6 +5,7 @@ import { DEFAULT_SETTINGS, RunScenarioRequest, type DsyncSettings, type RunScena
 import { FollowTimelineNotification } from '../shared/requests';
 import { registerCheckHistory } from './features/checkHistory';
 import { quickFixes } from './features/codeActions';
+import { configureL10n, t } from './l10n';
 import { registerExplore } from './features/explore';
 import { SEMANTIC_LEGEND } from './features/semanticTokens';
 import type { QueryKind, QueryOf, QueryResults } from './queries';
@@ -22,6 +23,7 @@ export function startServer(connection: Connection, options: WorkspaceOptions = 
 
   connection.onInitialize((params): InitializeResult => {
     canPullConfiguration = params.capabilities.workspace?.configuration === true;
+    configureL10n((params.initializationOptions as { l10nBundle?: unknown } | undefined)?.l10nBundle);
     workspace.codeLensRefresh = params.capabilities.workspace?.codeLens?.refreshSupport === true;
     return {
       capabilities: {
@@ -84,7 +86,7 @@ export function startServer(connection: Connection, options: WorkspaceOptions = 
 
   connection.onRequest(RunScenarioRequest, guarded('runScenario', { ok: false, message: 'internal error' } as RunScenarioResult, async (params, token): Promise<RunScenarioResult> => {
     const q: QueryOf<'runScenario'> = params.seed === undefined ? { kind: 'runScenario' } : { kind: 'runScenario', seed: params.seed };
-    return (await query(params.uri, q, token)) ?? { ok: false, message: 'the document is not open' };
+    return (await query(params.uri, q, token)) ?? { ok: false, message: t('the document is not open') };
   }));
 
   registerExplore(connection, workspace);

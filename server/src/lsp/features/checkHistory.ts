@@ -5,6 +5,7 @@ import { HISTORY_FORMATS } from '../../core/history/read';
 import { CheckHistoryRequest, type CheckHistoryParams, type CheckHistoryResult } from '../../shared/requests';
 import { runHistoryJob } from '../historyJob';
 import type { FromHistoryWorker } from '../historyJobWorker';
+import { t } from '../l10n';
 
 /** The answer to a cancelled check (line 0: no place in the input). */
 const CANCELLED: CheckHistoryResult = { ok: false, message: 'cancelled', line: 0, column: 0 };
@@ -24,7 +25,7 @@ export function registerCheckHistory(connection: Connection, worker: string | un
       return worker ? await inWorker(worker, params, token) : runHistoryJob(params);
     } catch (error) {
       connection.console.error(`dsync: checkHistory failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
-      return { ok: false, message: `the check failed: ${error instanceof Error ? error.message : String(error)}`, line: 0, column: 0 };
+      return { ok: false, message: t('the check failed: {0}', error instanceof Error ? error.message : String(error)), line: 0, column: 0 };
     }
   });
 }

@@ -4,6 +4,7 @@ import { ExploreProgressNotification, ExploreRequest, type ExploreParams, type E
 import { runExploreJob, type ExploreJob, type JobProgress } from '../exploreJob';
 import type { FromExploreWorker, ToExploreWorker } from '../exploreJobWorker';
 import type { Workspace } from '../workspace';
+import { t } from '../l10n';
 
 /** How long a cancelled exploration may take to stop at its next slice before its worker is ended. */
 const CANCEL_GRACE_MS = 500;
@@ -21,14 +22,14 @@ export function registerExplore(connection: Connection, workspace: Workspace): v
       return await exploreDocument(connection, workspace, params, token);
     } catch (error) {
       connection.console.error(`dsync: explore failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
-      return { ok: false, message: `exploration failed: ${error instanceof Error ? error.message : String(error)}` };
+      return { ok: false, message: t('exploration failed: {0}', error instanceof Error ? error.message : String(error)) };
     }
   });
 }
 
 async function exploreDocument(connection: Connection, workspace: Workspace, params: ExploreParams, token: CancellationToken): Promise<ExploreResult> {
   const text = workspace.documents.get(params.uri)?.getText();
-  if (text === undefined) return { ok: false, message: 'the document is not open' };
+  if (text === undefined) return { ok: false, message: t('the document is not open') };
   const job: ExploreJob = {
     text,
     settingsSeed: workspace.currentSettings.seed,
@@ -63,8 +64,8 @@ function exploreInWorker(script: string, job: ExploreJob, onProgress: (p: JobPro
       last = { runs: m.runs, total: m.total, phase: m.phase };
       onProgress(last);
     });
-    worker.on('error', (e) => finish({ ok: false, message: `exploration failed: ${e.message}` }));
-    worker.on('exit', () => finish({ ok: false, message: 'the exploration stopped unexpectedly' }));
+    worker.on('error', (e) => finish({ ok: false, message: t('exploration failed: {0}', e.message) }));
+    worker.on('exit', () => finish({ ok: false, message: t('the exploration stopped unexpectedly') }));
     const cancelling = token.onCancellationRequested(() => {
       worker.postMessage({ type: 'cancel' } satisfies ToExploreWorker);
       // One run can outlast the grace time: the worker is then ended, and the answer gives the runs its progress last reported
