@@ -11,6 +11,7 @@ import type { HistoryViewPayload } from '../../server/src/core/history/view';
 import type { FromHistoryWebview, HistoryRenderCounts, ToHistoryWebview } from './historyMessages';
 import { revealLine } from './revealLine';
 import { timelineHtml } from './webviewHtml';
+import { webviewLabels } from './webviewLabels';
 
 export const HISTORY_VIEW_TYPE = 'dsync.history';
 
@@ -113,6 +114,7 @@ export class HistoryPanel implements vscode.Disposable {
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'historyView.js')).toString(),
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'historyView.css')).toString(),
       title: vscode.l10n.t('DSync History'),
+      labels: webviewLabels(),
     });
   }
 }

@@ -13,6 +13,7 @@ import type { TimelinePayload } from '../../server/src/core/sim/timeline';
 import type { FromWebview, ToWebview, WebviewState } from './webviewMessages';
 import { revealLine } from './revealLine';
 import { timelineHtml } from './webviewHtml';
+import { webviewLabels } from './webviewLabels';
 
 export const TIMELINE_VIEW_TYPE = 'dsync.timeline';
 
@@ -192,6 +193,7 @@ export class TimelinePanel implements vscode.Disposable {
       nonce: randomBytes(16).toString('base64'),
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString(),
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.css')).toString(),
+      labels: webviewLabels(),
     });
   }
 }

@@ -14,6 +14,8 @@ export interface WebviewHtmlParts {
   readonly styleUri: string;
   /** The page's title (the timeline's by default; the history view passes its own). */
   readonly title?: string;
+  /** The webview's labels in the display language, English → translated (webview/i18n.ts reads them); none: English. */
+  readonly labels?: Readonly<Record<string, string>>;
 }
 
 export function timelineCsp(cspSource: string, nonce: string): string {
@@ -35,7 +37,7 @@ export function timelineHtml(parts: WebviewHtmlParts): string {
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${escapeAttr(timelineCsp(parts.cspSource, parts.nonce))}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${escapeAttr(parts.styleUri)}" nonce="${nonce}">
+${parts.labels ? `<meta name="dsync-labels" content="${escapeAttr(JSON.stringify(parts.labels))}">\n` : ''}<link rel="stylesheet" href="${escapeAttr(parts.styleUri)}" nonce="${nonce}">
 <title>${escapeAttr(parts.title ?? 'DSync Timeline')}</title>
 </head>
 <body>

@@ -130,6 +130,20 @@ describe('localisation (run-time strings: l10n bundles)', () => {
     assert.ok(!new RegExp(patterns[1]!.source).test("title: vscode.l10n.t('Run with seed')"));
   });
 
+  test('every label the webviews use is translated by the extension (webviewLabels.ts)', () => {
+    const table = fs.readFileSync(path.join(root, 'client/src/webviewLabels.ts'), 'utf8');
+    const listed = new Set([...table.matchAll(new RegExp(QUOTED + String.raw`: vscode\.l10n\.t\(` + QUOTED + String.raw`\)`, 'g'))].filter((m) => m[1] === m[2]).map((m) => m[1]!));
+    const labelled = new Set<string>();
+    for (const f of sourceFiles('client/src/webview')) {
+      const text = fs.readFileSync(path.join(root, f), 'utf8');
+      for (const m of text.matchAll(new RegExp(String.raw`(?<![\w.])(?:label|text)\(\s*` + QUOTED, 'g'))) labelled.add(m[1]!);
+      for (const m of text.matchAll(new RegExp(String.raw`(?<![\w.])count\([^,]+,\s*` + QUOTED + String.raw`,\s*` + QUOTED, 'g'))) labelled.add(m[1]!).add(m[2]!);
+    }
+    assert.ok(labelled.size >= 40, `only ${labelled.size} labels found`);
+    assert.deepEqual([...labelled].filter((k) => !listed.has(k)), [], 'labels the extension does not translate');
+    assert.deepEqual([...listed].filter((k) => !labelled.has(k)), [], 'translated labels no webview uses');
+  });
+
   test("the language server's strings follow the bundle it is given, and English without one", async () => {
     const { configureL10n, t } = await import('../../server/src/lsp/l10n');
     try {

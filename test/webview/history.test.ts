@@ -131,6 +131,27 @@ describe('history webview in Chromium', { skip: missing ? `browser tests skipped
     await view.close();
   });
 
+  test("in Chinese: the labels the extension passes (its zh-cn bundle) replace the English ones, user text stays as it is", async () => {
+    const zh = JSON.parse(fs.readFileSync(path.join(ROOT, 'l10n', 'bundle.l10n.zh-cn.json'), 'utf8')) as Record<string, string>;
+    const view = await openTimelinePage(browser, { width: 1200, height: 520, assets: ASSETS, labels: zh });
+    await show(view, { type: 'history', uri: 'file:///w/x.edn', view: historyView(STALE, { model: 'register', file: 'x.edn' }) });
+    const drawn = await view.page.evaluate(() => ({
+      verdict: document.querySelector('.verdict')?.textContent,
+      meta: document.querySelector('.toolbar .meta')?.textContent,
+      toggle: document.querySelector('[data-action="order-toggle"]')?.textContent,
+      names: Array.from(document.querySelectorAll('.client-name')).map((t) => t.textContent),
+      bar: document.querySelector('[data-line="5"] .op-label')?.textContent,
+    }));
+    assert.equal(drawn.verdict, '✗ 不可线性化：2 个键中有 1 个失败');
+    assert.equal(drawn.meta, '模型 register · 格式 jepsen-edn · 6 个操作 · 2 个键');
+    assert.equal(drawn.toggle, '最长顺序');
+    assert.equal(drawn.names[0], '进程 0');
+    assert.match(drawn.bar ?? '', /^write "x" ←/, 'the operations are the input, not translated');
+    await view.page.screenshot({ path: path.join(OUT, 'history.zh-cn.png') });
+    assert.deepEqual(view.errors, []);
+    await view.close();
+  });
+
   test('a linearizable history and an undecided one say so in the header', async () => {
     const view = await openTimelinePage(browser, { width: 1000, height: 400, assets: ASSETS });
     const fine = historyView(STALE.replace(':key "x", :value 1}\n\n', '').replace(/(:ok, :f :read, :key "x", :value )1/, '$12'), { model: 'register', file: 'fine.edn' });

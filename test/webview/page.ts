@@ -105,6 +105,8 @@ export interface OpenOptions {
   readonly state?: WebviewState;
   /** Also puts an inline script WITHOUT the nonce on the page (it must not run). */
   readonly unsafeInlineProbe?: boolean;
+  /** The labels table the extension would pass (English → translated); none: English. */
+  readonly labels?: Readonly<Record<string, string>>;
   /** The webview bundle; default dist/webview.js and dist/webview.css. */
   readonly assets?: { readonly js: string; readonly css: string };
 }
@@ -133,7 +135,7 @@ function scriptJson(value: unknown): string {
 
 export function harnessHtml(nonce: string, options: OpenOptions): string {
   const theme = THEMES[options.theme ?? 'dark'];
-  const shell = timelineHtml({ cspSource: ORIGIN, nonce, scriptUri: `${ORIGIN}/dist/webview.js`, styleUri: `${ORIGIN}/dist/webview.css` });
+  const shell = timelineHtml({ cspSource: ORIGIN, nonce, scriptUri: `${ORIGIN}/dist/webview.js`, styleUri: `${ORIGIN}/dist/webview.css`, ...(options.labels ? { labels: options.labels } : {}) });
   const fakeApi = `<script nonce="${nonce}">
 window.__posted = [];
 window.__state = ${scriptJson(options.state)};

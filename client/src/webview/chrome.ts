@@ -7,6 +7,7 @@ import { LOG_STEP } from '../../../server/src/core/logs/timeline';
 import type { TimelinePayload, TimelineViolation } from '../../../server/src/core/sim/timeline';
 import { clip, formatTime, formatTimeShort } from './format';
 import type { TimeWindow } from './scale';
+import { label as text } from './i18n';
 import { html } from './svg';
 
 export interface ChromeActions {
@@ -36,27 +37,27 @@ export class Chrome {
   constructor(root: HTMLElement, private readonly actions: ChromeActions) {
     this.toolbar = html('header', { class: 'toolbar' }, root);
     const heading = html('div', { class: 'heading' }, this.toolbar);
-    this.title = html('span', { class: 'title' }, heading, 'Timeline');
+    this.title = html('span', { class: 'title' }, heading, text('Timeline'));
     this.meta = html('span', { class: 'meta' }, heading);
     const controls = html('div', { class: 'controls' }, this.toolbar);
     const zoom = html('div', { class: 'group', role: 'group', 'aria-label': 'zoom' }, controls);
-    this.button(zoom, '−', 'Zoom out (−)', () => actions.zoomOut(), 'zoom-out');
-    this.button(zoom, '+', 'Zoom in (+)', () => actions.zoomIn(), 'zoom-in');
-    this.button(zoom, 'Fit', 'Show the whole run (0)', () => actions.fit(), 'zoom-fit');
-    this.windowText = html('span', { class: 'window-text', title: 'visible time window' }, controls);
-    const label = html('label', { class: 'toggle', title: 'Show each node’s own clock reading at its events, and a local-time ruler per lane' }, controls);
+    this.button(zoom, '−', text('Zoom out (−)'), () => actions.zoomOut(), 'zoom-out');
+    this.button(zoom, '+', text('Zoom in (+)'), () => actions.zoomIn(), 'zoom-in');
+    this.button(zoom, text('Fit'), text('Show the whole run (0)'), () => actions.fit(), 'zoom-fit');
+    this.windowText = html('span', { class: 'window-text', title: text('visible time window') }, controls);
+    const label = html('label', { class: 'toggle', title: text('Show each node’s own clock reading at its events, and a local-time ruler per lane') }, controls);
     this.localLabel = label;
     this.localToggle = html('input', { type: 'checkbox', 'data-action': 'local-clocks' }, label);
     this.localToggle.addEventListener('change', () => actions.toggleLocal(this.localToggle.checked));
-    label.append(document.createTextNode('Local clocks'));
+    label.append(document.createTextNode(text('Local clocks')));
     const exports = html('div', { class: 'group' }, controls);
-    this.button(exports, 'Export SVG', 'Save the diagram as a standalone SVG', () => actions.exportSvg(), 'export-svg');
-    this.button(exports, 'Export JSON', 'Save the timeline data as JSON', () => actions.exportJson(), 'export-json');
+    this.button(exports, text('Export SVG'), text('Save the diagram as a standalone SVG'), () => actions.exportSvg(), 'export-svg');
+    this.button(exports, text('Export JSON'), text('Save the timeline data as JSON'), () => actions.exportJson(), 'export-json');
     this.status = html('div', { class: 'status', role: 'status' }, root);
     this.status.hidden = true;
     this.violations = html('div', { class: 'violations' }, root);
     this.violations.hidden = true;
-    this.empty = html('div', { class: 'empty' }, root, 'No simulation yet. Run a .dsync scenario to see its space-time diagram.');
+    this.empty = html('div', { class: 'empty' }, root, text('No simulation yet. Run a .dsync scenario to see its space-time diagram.'));
     this.diagramHost = html('div', { class: 'diagram-host' }, root);
     this.diagramHost.hidden = true;
   }

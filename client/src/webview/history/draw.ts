@@ -11,6 +11,7 @@ import type { HistoryViewOp, HistoryViewPartition, HistoryViewPayload } from '..
 import type { HistoryRenderCounts } from '../../historyMessages';
 import { LinearScale, type TimeWindow } from '../scale';
 import { svg, svgText, textWidth } from '../svg';
+import { count, label } from '../i18n';
 
 /** View units per rank: the shared zoom (zoom.ts) works in whole units and never narrows below 50. */
 export const RANK_UNIT = 100;
@@ -52,18 +53,20 @@ export function fullWindow(view: HistoryViewPayload): TimeWindow {
 }
 
 export function partitionTitle(p: HistoryViewPartition): string {
-  return p.key === null ? 'the register' : `key ${JSON.stringify(p.key)}`;
+  return p.key === null ? label('the register') : label('key {0}', JSON.stringify(p.key));
 }
 
 function partitionSummary(p: HistoryViewPartition): string {
-  const n = `${p.ops.length} operation${p.ops.length === 1 ? '' : 's'}, ${p.clients.length} client${p.clients.length === 1 ? '' : 's'}`;
+  const n = `${count(p.ops.length, '1 operation', '{0} operations')}, ${count(p.clients.length, '1 client', '{0} clients')}`;
   if (p.failure) {
-    const end = p.ops[p.failure.prefixEnd]!;
-    const prefix = `${p.failure.minimal ? 'smallest failing prefix' : 'smallest failing prefix found'}: ${p.failure.prefixOperations} of ${p.ops.length} operations, up to line ${end.returnLine ?? end.line}`;
-    return `NOT linearizable · ${prefix} · ${p.failure.involved.length} involved`;
+    const end = p.ops[p.failure.prefixEnd]!.returnLine ?? p.ops[p.failure.prefixEnd]!.line;
+    const prefix = p.failure.minimal
+      ? label('smallest failing prefix: {0} of {1} operations, up to line {2}', p.failure.prefixOperations, p.ops.length, end)
+      : label('smallest failing prefix found: {0} of {1} operations, up to line {2}', p.failure.prefixOperations, p.ops.length, end);
+    return `${label('NOT linearizable')} · ${prefix} · ${label('{0} involved', p.failure.involved.length)}`;
   }
-  if (p.undecidedSteps !== undefined) return `not decided after ${p.undecidedSteps.toLocaleString('en-US')} search steps · ${n}`;
-  return `linearizable · ${n}`;
+  if (p.undecidedSteps !== undefined) return `${label('not decided after {0} search steps', p.undecidedSteps.toLocaleString('en-US'))} · ${n}`;
+  return `${label('linearizable')} · ${n}`;
 }
 
 /** Draws the whole view into `root` (emptied first) at `width` pixels for the visible `window`. */
@@ -97,7 +100,7 @@ export function drawHistory(root: SVGSVGElement, view: HistoryViewPayload, windo
     p.clients.forEach((client, row) => {
       const ry = y + row * ROW_H;
       svg('rect', { class: row % 2 === 0 ? 'row-band' : 'row-band row-band-odd', x: 0, y: ry, width, height: ROW_H }, grid);
-      svgText(clip1(`process ${client}`, NAME_W - 16), { class: 'client-name', x: 8, y: ry + ROW_H / 2 + 4 }, names);
+      svgText(clip1(label('process {0}', client), NAME_W - 16), { class: 'client-name', x: 8, y: ry + ROW_H / 2 + 4 }, names);
     });
     counts.rows += p.clients.length;
     const involved = new Set(p.failure?.involved ?? []);
@@ -147,7 +150,7 @@ function drawBar(parent: SVGGElement, op: HistoryViewOp, scale: LinearScale, plo
 /** Tick marks every 1, 2 or 5 × 10ⁿ ranks, labelled with the rank. */
 function drawAxis(axis: SVGGElement, grid: SVGGElement, scale: LinearScale, plotX0: number, plotX1: number, height: number): void {
   svg('line', { class: 'axis-line', x1: plotX0, x2: plotX1, y1: AXIS_Y, y2: AXIS_Y }, axis);
-  svgText('event order', { class: 'axis-title', x: plotX0 - 10, y: AXIS_Y - 8, 'text-anchor': 'end' }, axis);
+  svgText(label('event order'), { class: 'axis-title', x: plotX0 - 10, y: AXIS_Y - 8, 'text-anchor': 'end' }, axis);
   const ranks = new LinearScale(scale.d0 / RANK_UNIT, scale.d1 / RANK_UNIT, scale.r0, scale.r1);
   const { values } = ranks.ticks((plotX1 - plotX0) / 80);
   for (const v of values) {

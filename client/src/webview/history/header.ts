@@ -7,6 +7,7 @@
 import type { HistoryViewPayload } from '../../../../server/src/core/history/view';
 import { html } from '../svg';
 import { partitionTitle } from './draw';
+import { count, label } from '../i18n';
 
 export interface HeaderActions {
   zoomIn(): void;
@@ -36,22 +37,22 @@ export class Header {
   constructor(root: HTMLElement, private readonly actions: HeaderActions) {
     const toolbar = html('header', { class: 'toolbar' }, root);
     const heading = html('div', { class: 'heading' }, toolbar);
-    this.title = html('span', { class: 'title' }, heading, 'History');
+    this.title = html('span', { class: 'title' }, heading, label('History'));
     this.meta = html('span', { class: 'meta' }, heading);
     const controls = html('div', { class: 'controls' }, toolbar);
     const zoom = html('div', { class: 'group', role: 'group', 'aria-label': 'zoom' }, controls);
-    this.button(zoom, '−', 'Zoom out (−)', 'zoom-out', () => actions.zoomOut());
-    this.button(zoom, '+', 'Zoom in (+)', 'zoom-in', () => actions.zoomIn());
-    this.button(zoom, 'Fit', 'Show the whole history (0)', 'zoom-fit', () => actions.fit());
-    this.orderGroup = html('div', { class: 'group order', role: 'group', 'aria-label': 'longest linearizable order' }, controls);
-    this.orderToggle = this.button(this.orderGroup, 'Longest order', 'Show the longest linearizable order the search found, step by step', 'order-toggle', () => this.toggle());
-    this.orderKey = html('select', { 'data-action': 'order-key', title: 'Which key' }, this.orderGroup);
+    this.button(zoom, '−', label('Zoom out (−)'), 'zoom-out', () => actions.zoomOut());
+    this.button(zoom, '+', label('Zoom in (+)'), 'zoom-in', () => actions.zoomIn());
+    this.button(zoom, label('Fit'), label('Show the whole history (0)'), 'zoom-fit', () => actions.fit());
+    this.orderGroup = html('div', { class: 'group order', role: 'group', 'aria-label': label('longest linearizable order') }, controls);
+    this.orderToggle = this.button(this.orderGroup, label('Longest order'), label('Show the longest linearizable order the search found, step by step'), 'order-toggle', () => this.toggle());
+    this.orderKey = html('select', { 'data-action': 'order-key', title: label('Which key') }, this.orderGroup);
     this.orderKey.addEventListener('change', () => this.select(Number(this.orderKey.value), this.lengthOf(Number(this.orderKey.value))));
-    this.prev = this.button(this.orderGroup, '◀', 'One operation back (←  with Shift)', 'order-prev', () => this.move(-1));
-    this.next = this.button(this.orderGroup, '▶', 'One operation on (→ with Shift)', 'order-next', () => this.move(1));
+    this.prev = this.button(this.orderGroup, '◀', label('One operation back (Shift+←)'), 'order-prev', () => this.move(-1));
+    this.next = this.button(this.orderGroup, '▶', label('One operation on (Shift+→)'), 'order-next', () => this.move(1));
     this.orderText = html('span', { class: 'order-text' }, this.orderGroup);
     this.verdict = html('div', { class: 'verdict', role: 'status' }, root);
-    this.empty = html('div', { class: 'empty' }, root, 'No history yet. Run “DSync: Check History…” on a history file.');
+    this.empty = html('div', { class: 'empty' }, root, label('No history yet. Run “DSync: Check History…” on a history file.'));
     this.diagramHost = html('div', { class: 'diagram-host' }, root);
     this.diagramHost.hidden = true;
     window.addEventListener('keydown', (ev) => {
@@ -76,16 +77,16 @@ export class Header {
     this.diagramHost.hidden = false;
     this.title.textContent = view.file;
     const keys = view.partitions.length;
-    this.meta.textContent = [`model ${view.model}`, `format ${view.format}`, `${view.operations} operation${view.operations === 1 ? '' : 's'}`, `${keys} key${keys === 1 ? '' : 's'}`].join(' · ');
+    this.meta.textContent = [label('model {0}', view.model), label('format {0}', view.format), count(view.operations, '1 operation', '{0} operations'), count(keys, '1 key', '{0} keys')].join(' · ');
     const failing = view.partitions.filter((p) => p.verdict === 'not linearizable').length;
     const undecided = view.partitions.filter((p) => p.verdict === 'undecided');
     let text: string;
-    if (view.verdict === 'linearizable') text = '✓ linearizable';
-    else if (view.verdict === 'not linearizable') text = `✗ NOT linearizable: ${failing} of ${keys} key${keys === 1 ? ' fails' : 's fail'}`;
-    else text = '? not decided: the search ran out of budget before deciding';
+    if (view.verdict === 'linearizable') text = label('✓ linearizable');
+    else if (view.verdict === 'not linearizable') text = keys === 1 ? label('✗ NOT linearizable: the key fails') : label('✗ NOT linearizable: {0} of {1} keys fail', failing, keys);
+    else text = label('? not decided: the search ran out of budget before deciding');
     if (undecided.length > 0) {
       const steps = Math.max(...undecided.map((p) => p.undecidedSteps ?? 0));
-      text += ` · ${undecided.length} key${undecided.length === 1 ? '' : 's'} not decided within ${steps.toLocaleString('en-US')} search steps (raise the budget to search longer)`;
+      text += ` · ${label('{0} not decided within {1} search steps (raise the budget to search longer)', count(undecided.length, '1 key', '{0} keys'), steps.toLocaleString('en-US'))}`;
     }
     this.verdict.textContent = text;
     this.verdict.className = `verdict verdict-${view.verdict.replace(/ /g, '-')}`;
@@ -136,6 +137,8 @@ export class Header {
       return;
     }
     const length = this.lengthOf(shown.partition);
-    this.orderText.textContent = length === 0 ? 'not even the first operation can be placed' : `${shown.step} of ${length} placed${shown.step === length ? ', then nothing fits' : ''}`;
+    this.orderText.textContent =
+      length === 0 ? label('not even the first operation can be placed') : shown.step === length ? label('{0} of {1} placed, then nothing fits', shown.step, length) : label('{0} of {1} placed', shown.step, length);
   }
 }
+

@@ -14,6 +14,7 @@ import { Tooltip } from '../tooltip';
 import { attachZoomPan, View, ZOOM_STEP } from '../zoom';
 import { drawHistory, fullWindow, type BarRef, type Drawn, type Stepping } from './draw';
 import { Header } from './header';
+import { label } from '../i18n';
 
 interface VsCodeApi {
   postMessage(message: FromHistoryWebview): void;
@@ -46,7 +47,7 @@ class HistoryApp {
         this.requestFrame();
       },
     });
-    this.root = svg('svg', { class: 'diagram history-diagram', tabindex: 0, role: 'img', 'aria-label': 'history diagram' }, this.header.diagramHost);
+    this.root = svg('svg', { class: 'diagram history-diagram', tabindex: 0, role: 'img', 'aria-label': label('history diagram') }, this.header.diagramHost);
     this.tooltip = new Tooltip(document.body);
     this.wasDrag = attachZoomPan(this.root, {
       view: this.view,
@@ -123,19 +124,19 @@ class HistoryApp {
     const p = bar && this.history?.partitions[bar.partition];
     const op = bar && p?.ops[bar.op];
     if (!bar || !p || !op) return this.tooltip.hide();
-    const lines = op.returnLine === null ? `line ${op.line} (no response)` : op.returnLine === op.line ? `line ${op.line}` : `lines ${op.line}–${op.returnLine}`;
+    const lines = op.returnLine === null ? label('line {0} (no response)', op.line) : op.returnLine === op.line ? label('line {0}', op.line) : label('lines {0}–{1}', op.line, op.returnLine);
     const rows: [string, string][] = [
-      ['process', op.client],
-      ['result', op.result],
-      ['input', lines],
-      ['called', `event ${op.call}`],
-      ['returned', op.ret === null ? 'never: its outcome is unknown' : `event ${op.ret}`],
+      [label('process'), op.client],
+      [label('result'), op.result],
+      [label('input'), lines],
+      [label('called'), label('event {0}', op.call)],
+      [label('returned'), op.ret === null ? label('never: its outcome is unknown') : label('event {0}', op.ret)],
     ];
     const f = p.failure;
-    if (f?.prefixEnd === bar.op) rows.push(['', 'the history stops being linearizable when this returns']);
-    else if (f?.involved.includes(bar.op)) rows.push(['', 'involved in the smallest failing prefix']);
+    if (f?.prefixEnd === bar.op) rows.push(['', label('the history stops being linearizable when this returns')]);
+    else if (f?.involved.includes(bar.op)) rows.push(['', label('involved in the smallest failing prefix')]);
     const placed = f?.longestOrder.indexOf(bar.op) ?? -1;
-    if (placed >= 0) rows.push(['longest order', `#${placed + 1} of ${f!.longestOrder.length}`]);
+    if (placed >= 0) rows.push([label('longest order'), label('#{0} of {1}', placed + 1, f!.longestOrder.length)]);
     this.tooltip.show({ title: op.text, rows }, ev.clientX, ev.clientY, true);
   }
 
