@@ -5,6 +5,9 @@ import fc from 'fast-check';
 import type { IToken } from 'chevrotain';
 import { parseInPositionOrder, reparse, type ParsedText, type ReparseWay } from '../../server/src/core/syntax/incremental';
 import type { ParseResult } from '../../server/src/core/syntax/parse';
+import { check } from '../../server/src/core/check/checker';
+import { DocumentAnalysis } from '../../server/src/lsp/analysis';
+import { DEFAULT_SETTINGS } from '../../server/src/shared/requests';
 import { anyInput, edits } from '../fuzz/arbitraries';
 import { repoPath } from './support/scenario';
 import { sampleFiles } from './support/traceHashes';
@@ -93,6 +96,25 @@ describe('incremental re-parse', () => {
     // `expect … at 10ms` then reads the next line's `at` as its own: the statement after the edit changes.
     editAndCompare(base, [{ at: base.indexOf('= 1\nat') / (base.length + 1), length: 4, insert: '= 1 ' }, { at: 0.5, length: 0, insert: '\n' }], ways);
     assert.equal(ways.length, 2);
+  });
+
+  test('a document version re-parses from the version before it, which hands its parse over once', () => {
+    const v1 = largeScenario(400);
+    const v2 = v1.replace('"m100"', '"m100" x ->');
+    const v3 = v1.replace('"m200"', '"m201"');
+    const version = (n: number, text: string, from?: DocumentAnalysis): DocumentAnalysis =>
+      new DocumentAnalysis('file:///t.dsync', n, text, DEFAULT_SETTINGS, () => false, from?.handOverBase());
+    const a1 = version(1, v1);
+    const first = a1.parsed.ast.statements[0];
+    const a2 = version(2, v2, a1);
+    // a2 is never parsed (a newer version came first): a3 re-parses from a1's parse, and a2 has nothing left to hand over.
+    const a3 = version(3, v3, a2);
+    assert.equal(a2.handOverBase(), undefined);
+    assertSameParse(a3.parsed, parseInPositionOrder(v3), v3);
+    assert.equal(a3.parsed.ast.statements[0], first, 'the statements before the edit are reused, not parsed again');
+    assert.deepEqual(a3.checked.diagnostics, check(parseInPositionOrder(v3), v3).diagnostics);
+    // The stale version still parses right if asked: in full.
+    assertSameParse(a2.parsed, parseInPositionOrder(v2), v2);
   });
 
   test('the same text is the same parse', () => {

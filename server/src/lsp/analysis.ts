@@ -4,7 +4,8 @@ import { Simulation } from '../core/sim/engine';
 import { traceEventBytes } from '../core/sim/traceMemory';
 import type { Model } from '../core/model';
 import { summarize, type RunResult } from '../core/sim/result';
-import { parse, type ParseResult } from '../core/syntax/parse';
+import { parseInPositionOrder, reparse, type ParsedText } from '../core/syntax/incremental';
+import type { ParseResult } from '../core/syntax/parse';
 import { NO_RANGE } from '../core/source';
 import { formatDuration } from '../core/units';
 import type { DsyncSettings } from '../shared/requests';
@@ -22,16 +23,53 @@ export class DocumentAnalysis {
   private simulatedStage: Promise<SimulatedStage> | undefined;
   private failure: Diagnostic | undefined;
 
+  /**
+   * @param base the parse of an earlier version of the document, if any: this
+   * version is re-parsed from it (only the statements the edits touched),
+   * then it is let go.
+   */
   constructor(
     readonly uri: string,
     readonly version: number,
     readonly text: string,
     private readonly settings: DsyncSettings,
     private readonly isStale: () => boolean,
+    private base?: ParsedText,
   ) {}
 
   get parsed(): ParseResult {
-    return (this.parsedStage ??= guard(() => parse(this.text), (d) => (this.failure = d), emptyParse));
+    return (this.parsedStage ??= guard(() => this.parse(), (d) => (this.failure = d), () => {
+      this.parseFailed = true;
+      return emptyParse();
+    }));
+  }
+
+  private parseFailed = false;
+
+  private parse(): ParseResult {
+    const base = this.base;
+    this.base = undefined;
+    if (!base) return parseInPositionOrder(this.text);
+    try {
+      return reparse(base, this.text);
+    } catch {
+      // A bug of the re-parse must not cost the document its analysis: the full parse is always right.
+      return parseInPositionOrder(this.text);
+    }
+  }
+
+  /**
+   * Hands the next version what to re-parse from: this version's parse, or,
+   * if it was never parsed, the base it was given (then this version would
+   * parse in full: no chain of versions is kept, and no base is re-parsed
+   * from twice). The next version owns it: re-parsing moves the reused
+   * statements in place, so this (then stale) version must not be asked again.
+   */
+  handOverBase(): ParsedText | undefined {
+    if (this.parsedStage) return this.parseFailed ? undefined : { text: this.text, parsed: this.parsedStage };
+    const base = this.base;
+    this.base = undefined;
+    return base;
   }
 
   get checked(): CheckResult {

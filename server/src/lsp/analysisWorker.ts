@@ -51,7 +51,8 @@ function ensureCurrent(): DocumentAnalysis | undefined {
   const next = latest;
   if (!next) return current;
   latest = undefined;
-  const created: DocumentAnalysis = new DocumentAnalysis(uri, next.version, next.text, next.settings, () => current !== created);
+  // The previous version's parse is the base of this one's: only the statements the edits touched are parsed again.
+  const created: DocumentAnalysis = new DocumentAnalysis(uri, next.version, next.text, next.settings, () => current !== created, current?.handOverBase());
   current = created;
   setImmediate(() => void publish(created));
   return created;

@@ -114,7 +114,8 @@ export class Workspace {
     const uri = doc.uri;
     const existing = this.analyses.get(uri);
     if (existing && existing.version === doc.version) return existing;
-    const created: DocumentAnalysis = new DocumentAnalysis(uri, doc.version, doc.getText(), this.settings, (): boolean => this.documents.get(uri)?.version !== doc.version || this.analyses.get(uri) !== created);
+    const isStale = (): boolean => this.documents.get(uri)?.version !== doc.version || this.analyses.get(uri) !== created;
+    const created: DocumentAnalysis = new DocumentAnalysis(uri, doc.version, doc.getText(), this.settings, isStale, existing?.handOverBase());
     this.analyses.set(uri, created);
     return created;
   }

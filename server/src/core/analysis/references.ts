@@ -11,13 +11,22 @@ export interface NodeOccurrence {
   readonly inRange: boolean;
 }
 
+/** Occurrences per AST: hover, navigation and semantic tokens of one version ask for them again and again (a 20,000-line file has 40,000). */
+const occurrencesOf = new WeakMap<A.DsyncFile, readonly NodeOccurrence[]>();
+
 /**
  * Every place a node name is written, found by walking the AST (not by text
  * search, so labels, option keys and properties that happen to spell a node
  * name are not mistaken for it). Option values and invariant arguments count
- * when they spell a declared node.
+ * when they spell a declared node. Computed once per AST.
  */
-export function nodeOccurrences(file: A.DsyncFile): NodeOccurrence[] {
+export function nodeOccurrences(file: A.DsyncFile): readonly NodeOccurrence[] {
+  let found = occurrencesOf.get(file);
+  if (!found) occurrencesOf.set(file, (found = findNodeOccurrences(file)));
+  return found;
+}
+
+function findNodeOccurrences(file: A.DsyncFile): NodeOccurrence[] {
   const out: (NodeOccurrence & { fromValue: boolean })[] = [];
   const ref = (r: A.NodeRef, declaration: boolean): void => {
     const inRange = r.last !== undefined;

@@ -4,7 +4,7 @@ import { NO_RANGE, type SourceRange } from '../source';
 import type { Statement } from './ast';
 import { MAX_NESTING } from './limits';
 import { exceedsSizeCap, parse, type ParseResult } from './parse';
-import { firstAtOrAfter, isIdentity, sameData, sameTokens, shiftData, shiftTokens, type Shift } from './shift';
+import { firstAtOrAfter, isIdentity, sameData, sameTokens, shiftData, shiftInPlace, shiftTokens, type Shift } from './shift';
 
 /**
  * Incremental re-parse: after an edit, only the top-level statements it
@@ -66,7 +66,12 @@ export type ReparseWay = { readonly kind: 'same' } | { readonly kind: 'region'; 
 /**
  * The parse of `text`, reusing `previous` (a result of `parseInPositionOrder`
  * or `reparse`) for every statement the change from `previous.text` leaves
- * alone. Equal to `parseInPositionOrder(text)`. Pure; never throws.
+ * alone. Equal to `parseInPositionOrder(text)`; never throws.
+ *
+ * Ownership: `previous.parsed` is given up. The statements, diagnostics and
+ * tokens after the edit are moved to their new offsets and lines in place
+ * (copying them would cost more than the parse saved), so the caller must
+ * not read `previous.parsed` again, nor re-parse from it twice.
  * `observe` is told which way it went (tests and benchmarks).
  */
 export function reparse(previous: ParsedText, text: string, observe?: (way: ReparseWay) => void): ParseResult {
@@ -76,7 +81,7 @@ export function reparse(previous: ParsedText, text: string, observe?: (way: Repa
   }
   if (!exceedsSizeCap(text) && !exceedsSizeCap(previous.text) && !previous.parsed.diagnostics.some((d) => d.code === 'DS104' || d.code === 'DS172')) {
     const change = changedSpan(previous.text, text);
-    const splits = splitPoints(previous);
+    const splits = new SplitPoints(previous);
     for (let widenings = 0; widenings <= MAX_WIDENINGS; widenings++) {
       const merged = reparseRegion(previous, text, change, splits, OVERLAP_TOKENS << widenings);
       if (merged === 'full') break;
@@ -97,32 +102,59 @@ interface Change {
   readonly delta: number;
 }
 
+/** Characters compared at once while looking for the edit (a string comparison runs at memory speed). */
+const COMPARE_CHUNK = 4096;
+
 function changedSpan(before: string, after: string): Change {
   const shorter = Math.min(before.length, after.length);
   let from = 0;
+  while (from + COMPARE_CHUNK <= shorter && before.slice(from, from + COMPARE_CHUNK) === after.slice(from, from + COMPARE_CHUNK)) from += COMPARE_CHUNK;
   while (from < shorter && before.charCodeAt(from) === after.charCodeAt(from)) from++;
   let same = 0;
-  while (same < shorter - from && before.charCodeAt(before.length - 1 - same) === after.charCodeAt(after.length - 1 - same)) same++;
+  const room = shorter - from;
+  while (same + COMPARE_CHUNK <= room && before.slice(before.length - same - COMPARE_CHUNK, before.length - same) === after.slice(after.length - same - COMPARE_CHUNK, after.length - same)) same += COMPARE_CHUNK;
+  while (same < room && before.charCodeAt(before.length - 1 - same) === after.charCodeAt(after.length - 1 - same)) same++;
   return { from, oldEnd: before.length - same, delta: after.length - before.length };
 }
 
 /** Where the previous parse may be cut: a statement starting a line at column 1. */
 interface SplitPoint {
-  /** Index in the previous AST's statements. */
-  readonly statement: number;
   readonly offset: number;
   readonly line: number;
 }
 
-function splitPoints(previous: ParsedText): SplitPoint[] {
-  const splits: SplitPoint[] = [];
-  const { text } = previous;
-  previous.parsed.ast.statements.forEach((s, statement) => {
-    const { startOffset: offset, startLine: line, startColumn } = s.range;
-    const before = offset === 0 ? 10 : text.charCodeAt(offset - 1);
-    if (startColumn === 1 && (before === 10 || before === 13)) splits.push({ statement, offset, line });
-  });
-  return splits;
+/**
+ * The split points of a parse, found near the edit only (a 20,000-line file
+ * has 20,000 statements; an edit needs a few of them).
+ */
+class SplitPoints {
+  private readonly statements: readonly Statement[];
+
+  constructor(private readonly previous: ParsedText) {
+    this.statements = previous.parsed.ast.statements;
+  }
+
+  private at(i: number): SplitPoint | undefined {
+    const { startOffset: offset, startLine: line, startColumn } = this.statements[i]!.range;
+    const before = offset === 0 ? 10 : this.previous.text.charCodeAt(offset - 1);
+    return startColumn === 1 && (before === 10 || before === 13) ? { offset, line } : undefined;
+  }
+
+  /** The split points at or before `offset`, nearest first. */
+  *before(offset: number): Generator<SplitPoint> {
+    for (let i = firstAtOrAfter(this.statements, offset + 1, (s) => s.range.startOffset) - 1; i >= 0; i--) {
+      const split = this.at(i);
+      if (split) yield split;
+    }
+  }
+
+  /** The split points after `offset`, nearest first. */
+  *after(offset: number): Generator<SplitPoint> {
+    for (let i = firstAtOrAfter(this.statements, offset + 1, (s) => s.range.startOffset); i < this.statements.length; i++) {
+      const split = this.at(i);
+      if (split) yield split;
+    }
+  }
 }
 
 /** The previous parse's pieces between two offsets (or to the end). */
@@ -153,11 +185,26 @@ function shiftPieces(p: Pieces, shift: Shift): Pieces {
   return { statements: shiftData(p.statements, shift), diagnostics: shiftData(p.diagnostics, shift), tokens: shiftTokens(p.tokens, shift), comments: shiftTokens(p.comments, shift) };
 }
 
-/** The first split point at or after index `from` with at least `tokens` tokens of the previous parse before it from `start`; undefined at the end. */
-function splitAfterTokens(splits: readonly SplitPoint[], from: number, start: number, tokens: number, parsed: ParseResult): number | undefined {
-  const first = firstAtOrAfter(parsed.tokens, start, (t) => t.startOffset);
-  for (let i = from; i < splits.length; i++) {
-    if (firstAtOrAfter(parsed.tokens, splits[i]!.offset, (t) => t.startOffset) - first >= tokens) return i;
+function tokensBetween(parsed: ParseResult, from: number, to: number): number {
+  return firstAtOrAfter(parsed.tokens, to, (t) => t.startOffset) - firstAtOrAfter(parsed.tokens, from, (t) => t.startOffset);
+}
+
+/** The region's left end: the split at or before the change, and one at least `overlap` tokens before it. */
+function leftOverlap(splits: SplitPoints, parsed: ParseResult, change: Change, overlap: number): { from: SplitPoint; to: number } | undefined {
+  let edited: SplitPoint | undefined;
+  for (const split of splits.before(change.from)) {
+    if (!edited) edited = split;
+    else if (tokensBetween(parsed, split.offset, edited.offset) >= overlap) return { from: split, to: edited.offset };
+  }
+  return undefined;
+}
+
+/** The region's right end: the first split after the change (the character before it unchanged too), and one at least `overlap` tokens after it. */
+function rightOverlap(splits: SplitPoints, parsed: ParseResult, change: Change, overlap: number): { from: number; to: SplitPoint } | undefined {
+  let unchanged: SplitPoint | undefined;
+  for (const split of splits.after(change.oldEnd)) {
+    if (!unchanged) unchanged = split;
+    else if (tokensBetween(parsed, unchanged.offset, split.offset) >= overlap) return { from: unchanged.offset, to: split };
   }
   return undefined;
 }
@@ -167,26 +214,10 @@ function splitAfterTokens(splits: readonly SplitPoint[], from: number, start: nu
  * 'widen' when an unchanged end re-parsed differently, or 'full' when only a
  * full parse is right.
  */
-function reparseRegion(previous: ParsedText, text: string, change: Change, splits: readonly SplitPoint[], overlap: number): { parsed: ParseResult; regionChars: number } | 'widen' | 'full' {
+function reparseRegion(previous: ParsedText, text: string, change: Change, splits: SplitPoints, overlap: number): { parsed: ParseResult; regionChars: number } | 'widen' | 'full' {
   const old = previous.parsed;
-  // Left: the last split at or before the change, and a split `overlap` tokens before it.
-  const edited = firstAtOrAfter(splits, change.from + 1, (s) => s.offset) - 1;
-  let leftIndex: number | undefined;
-  if (edited >= 0) {
-    for (let i = edited - 1; i >= 0; i--) {
-      const tokensBetween = firstAtOrAfter(old.tokens, splits[edited]!.offset, (t) => t.startOffset) - firstAtOrAfter(old.tokens, splits[i]!.offset, (t) => t.startOffset);
-      if (tokensBetween >= overlap) {
-        leftIndex = i;
-        break;
-      }
-    }
-  }
-  const left = leftIndex === undefined ? undefined : { from: splits[leftIndex]!, to: splits[edited]!.offset };
-  // Right: the first split after the change (the character before it unchanged too), and one `overlap` tokens after it.
-  const after = firstAtOrAfter(splits, change.oldEnd + 1, (s) => s.offset);
-  const end = after < splits.length ? splitAfterTokens(splits, after + 1, splits[after]!.offset, overlap, old) : undefined;
-  const right = end === undefined ? undefined : { from: splits[after]!.offset, to: splits[end]! };
-
+  const left = leftOverlap(splits, old, change, overlap);
+  const right = rightOverlap(splits, old, change, overlap);
   const regionStart = left?.from.offset ?? 0;
   const regionLine = left?.from.line ?? 1;
   const oldRegionEnd = right?.to.offset ?? previous.text.length;
@@ -204,19 +235,23 @@ function reparseRegion(previous: ParsedText, text: string, change: Change, split
   if (right && !samePieces(shiftPieces(piecesBetween(old, right.from, right.to.offset), suffixShift), cutPieces(parsed, right.from + change.delta, Infinity))) return 'widen';
 
   const suffix = right ? piecesBetween(old, right.to.offset, Infinity) : undefined;
-  const movedSuffix = suffix ? moveSuffix(suffix, suffixShift) : undefined;
-  if (movedSuffix === 'full') return 'full';
+  const suffixDiagnostics = suffix ? movedMessages(suffix.diagnostics, suffixShift) : undefined;
+  if (suffixDiagnostics === 'full') return 'full';
   const prefix = left ? piecesBetween(old, 0, regionStart) : undefined;
-  const tokens = concat(prefix?.tokens, parsed.tokens, movedSuffix?.tokens);
+  const tokens = concat(prefix?.tokens, parsed.tokens, suffix?.tokens);
   if (maxNesting(tokens) >= NESTING_MARGIN) return 'full';
   const range = fileRange(old.ast.range, region.ast.range, fromRegion, left !== undefined, right !== undefined, suffixShift);
   if (range === 'full') return 'full';
+  // From here on `previous` is given up: its suffix moves in place (see reparse).
+  // Diagnostics are copied first (few, and their ranges may be the AST's own objects), then the rest moved in place.
+  const movedDiagnostics = suffixDiagnostics && shiftData(suffixDiagnostics, suffixShift);
+  if (suffix) shiftInPlace(suffix.statements, [suffix.tokens, suffix.comments], suffixShift);
   return {
     parsed: {
-      ast: { statements: concat(prefix?.statements, parsed.statements, movedSuffix?.statements), range },
-      diagnostics: concat(prefix?.diagnostics, parsed.diagnostics, movedSuffix?.diagnostics),
+      ast: { statements: concat(prefix?.statements, parsed.statements, suffix?.statements), range },
+      diagnostics: concat(prefix?.diagnostics, parsed.diagnostics, movedDiagnostics),
       tokens,
-      comments: concat(prefix?.comments, parsed.comments, movedSuffix?.comments),
+      comments: concat(prefix?.comments, parsed.comments, suffix?.comments),
     },
     regionChars: newRegionEnd - regionStart,
   };
@@ -233,21 +268,20 @@ function cutPieces(p: Pieces, from: number, to: number): Pieces {
 }
 
 /**
- * The unchanged rest of the file at its new place. A message that names a
- * line names one in the same statement or the next, which moved with it:
- * DS106's are rewritten; any other such message needs a full parse.
+ * The suffix's diagnostics with the lines their messages name moved: such a
+ * line is in the same statement or the next, which moved with it. DS106's
+ * are rewritten (copies: the ranges are shifted in place later); any other
+ * such message needs a full parse.
  */
-function moveSuffix(suffix: Pieces, shift: Shift): Pieces | 'full' {
-  if (isIdentity(shift)) return suffix;
-  const moved = shiftPieces(suffix, shift);
-  if (shift.lines === 0) return moved;
-  const diagnostics: Diagnostic[] = [];
-  for (const d of moved.diagnostics) {
-    if (!/\bline \d/.test(d.message)) diagnostics.push(d);
-    else if (d.code === 'DS106') diagnostics.push({ ...d, message: d.message.replace(/\bline (\d+)/g, (_, n: string) => `line ${Number(n) + shift.lines}`) });
+function movedMessages(diagnostics: readonly Diagnostic[], shift: Shift): readonly Diagnostic[] | 'full' {
+  if (shift.lines === 0) return diagnostics;
+  const out: Diagnostic[] = [];
+  for (const d of diagnostics) {
+    if (!/\bline \d/.test(d.message)) out.push(d);
+    else if (d.code === 'DS106') out.push({ ...d, message: d.message.replace(/\bline (\d+)/g, (_, n: string) => `line ${Number(n) + shift.lines}`) });
     else return 'full';
   }
-  return { ...moved, diagnostics };
+  return out;
 }
 
 /**
@@ -302,8 +336,5 @@ function maxNesting(tokens: readonly IToken[]): number {
 }
 
 function concat<T>(a: readonly T[] | undefined, b: readonly T[], c: readonly T[] | undefined): T[] {
-  const out = a ? a.slice() : [];
-  for (const x of b) out.push(x);
-  if (c) for (const x of c) out.push(x);
-  return out;
+  return (a ?? []).concat(b, c ?? []);
 }

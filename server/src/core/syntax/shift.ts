@@ -49,6 +49,69 @@ function shiftValue(value: unknown, shift: Shift): unknown {
   return out;
 }
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/**
+ * Shifts every range of AST nodes where it is, and every token: the pieces
+ * of a parse that are reused at their new place without copying them
+ * (copying a 20,000-line file's AST costs more than parsing the edit). A
+ * range object shared by two places in one node (`{ value: v, range: v.range }`)
+ * is shifted once: each node's ranges are kept apart while it is walked.
+ */
+export function shiftInPlace(nodes: readonly object[], tokens: readonly (readonly IToken[])[], shift: Shift): void {
+  if (isIdentity(shift)) return;
+  for (const node of nodes) shiftValueInPlace(node, shift, new SeenRanges());
+  for (const list of tokens) {
+    for (const t of list as Mutable<IToken>[]) {
+      if (!(t.startOffset >= shift.from)) continue;
+      t.startOffset += shift.offset;
+      if (t.endOffset !== undefined) t.endOffset += shift.offset;
+      if (t.startLine !== undefined) t.startLine += shift.lines;
+      if (t.endLine !== undefined) t.endLine += shift.lines;
+    }
+  }
+}
+
+/** How many ranges of one node are compared one by one before a Set takes over. */
+const SMALL_NODE = 64;
+
+/** The ranges of one node already shifted: a short list (most statements hold a dozen), a Set past SMALL_NODE. */
+class SeenRanges {
+  private list: object[] = [];
+  private set: Set<object> | undefined;
+
+  /** Adds `range`; false when it was there already. */
+  add(range: object): boolean {
+    if (this.set) {
+      if (this.set.has(range)) return false;
+      this.set.add(range);
+      return true;
+    }
+    if (this.list.includes(range)) return false;
+    this.list.push(range);
+    if (this.list.length > SMALL_NODE) this.set = new Set(this.list);
+    return true;
+  }
+}
+
+function shiftValueInPlace(value: unknown, shift: Shift, seen: SeenRanges): void {
+  if (typeof value !== 'object' || value === null) return;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) shiftValueInPlace(value[i], shift, seen);
+    return;
+  }
+  if (typeof (value as { startOffset?: unknown }).startOffset === 'number' && isRange(value)) {
+    if (!seen.add(value) || !(value.startOffset >= shift.from)) return;
+    const r = value as Mutable<SourceRange>;
+    r.startOffset += shift.offset;
+    r.endOffset += shift.offset;
+    r.startLine += shift.lines;
+    r.endLine += shift.lines;
+    return;
+  }
+  for (const key in value) shiftValueInPlace((value as Record<string, unknown>)[key], shift, seen);
+}
+
 export function shiftToken(t: IToken, shift: Shift): IToken {
   if (!(t.startOffset >= shift.from)) return t;
   return {

@@ -8,7 +8,7 @@ import { contains } from './locate';
 
 /** Go to definition, find references and rename, for node names. */
 export class NodeNavigation {
-  private readonly occurrences: NodeOccurrence[];
+  private readonly occurrences: readonly NodeOccurrence[];
 
   constructor(file: A.DsyncFile, private readonly uri: string) {
     this.occurrences = nodeOccurrences(file);
