@@ -2,6 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { ResponseError } from 'vscode-languageserver';
 import { buildTimeline } from '../core/sim/timeline';
 import { DocumentAnalysis } from './analysis';
+import { interimDiagnostics, type Shown } from './interim';
 import { publishAnalysis } from './publish';
 import { answerQuery } from './queries';
 import type { AnalysisWorkerData, FromAnalysisWorker, ToAnalysisWorker } from './remoteDocument';
@@ -58,13 +59,22 @@ function ensureCurrent(): DocumentAnalysis | undefined {
   return created;
 }
 
+/** The diagnostics last sent, and the text they belong to (interim.ts moves them with the next edit). */
+let shown: Shown | undefined;
+
 async function publish(analysis: DocumentAnalysis): Promise<void> {
   const version = analysis.version;
+  // A syntax error is shown before the checker has run (it takes a while on a big document); the complete diagnostics follow.
+  const interim = shown && interimDiagnostics(shown, analysis.text, analysis.parsed, uri);
+  if (interim) post({ type: 'diagnostics', version, diagnostics: interim });
   void analysis.checked;
   post({ type: 'checked', version });
   await publishAnalysis(analysis, {
     isCurrent: () => current === analysis && latest === undefined,
-    diagnostics: (diagnostics) => post({ type: 'diagnostics', version, diagnostics }),
+    diagnostics: (diagnostics) => {
+      shown = { text: analysis.text, diagnostics };
+      post({ type: 'diagnostics', version, diagnostics });
+    },
     status: (state, text) => post({ type: 'status', version, state, text }),
     ran: (result) => post({ type: 'ran', version, ...(followed ? { timeline: buildTimeline(result) } : {}) }),
   });

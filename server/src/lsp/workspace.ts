@@ -14,11 +14,12 @@ import { QueryFailure, RemoteDocument } from './remoteDocument';
 /**
  * How long a change waits for the next one before the document is analysed:
  * a burst of keystrokes (or queued versions) is analysed once, at its newest
- * version. Longer for big documents, whose analysis costs more.
+ * version. The same for every size: a version is re-parsed from the one
+ * before it (only the statements the edit touched), a newer version stops an
+ * older one's simulation, and a big document's worker takes only the newest
+ * of the versions that came while it was busy.
  */
-export function debounceMs(textLength: number): number {
-  return Math.round(Math.min(75, 30 + textLength / 20_000));
-}
+export const DEBOUNCE_MS = 30;
 
 /**
  * Documents from this many characters on are analysed in a worker thread of
@@ -47,7 +48,7 @@ export interface WorkspaceOptions {
 
 /**
  * Open documents and their current analysis. Every change makes a new
- * analysis (after a short pause, see debounceMs); the old one sees itself
+ * analysis (after a short pause, see DEBOUNCE_MS); the old one sees itself
  * stale and stops. Results are published only for the version they were
  * computed from. Language features are asked as DocumentQuery values and
  * answered wherever the document is analysed.
@@ -167,7 +168,7 @@ export class Workspace {
   }
 
   /**
-   * Analyses the document after a short pause (see debounceMs): versions that
+   * Analyses the document after a short pause (see DEBOUNCE_MS): versions that
    * arrive meanwhile replace it, so only the newest one is parsed, checked
    * and simulated. A request on the document does not wait for the pause:
    * it is answered from the newest version, whose publication reuses it.
@@ -175,7 +176,7 @@ export class Workspace {
   private schedule(doc: TextDocument): void {
     const uri = doc.uri;
     this.cancelPending(uri);
-    this.pending.set(uri, setTimeout(() => this.analyseNow(uri), debounceMs(doc.getText().length)));
+    this.pending.set(uri, setTimeout(() => this.analyseNow(uri), DEBOUNCE_MS));
   }
 
   private cancelPending(uri: string): void {

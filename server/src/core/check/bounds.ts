@@ -52,7 +52,8 @@ export function reportHugeDurations(statements: readonly A.Statement[], diagnost
     }
     // The header's `run for` has its own, more specific DS129.
     const skip = node.kind === 'scenario' ? 'duration' : undefined;
-    for (const [key, v] of Object.entries(value)) if (key !== 'range' && key !== skip) visit(v);
+    // for…in, not Object.entries: this walks every node of the file on every check (20,000 statements in a big one).
+    for (const key in value) if (key !== 'range' && key !== skip) visit((value as Record<string, unknown>)[key]);
   };
   visit(statements);
   return tooLong;

@@ -96,7 +96,7 @@ export function reparse(previous: ParsedText, text: string, observe?: (way: Repa
 }
 
 /** The edit as one replaced span: old text [from, oldEnd) became new text [from, oldEnd + delta). */
-interface Change {
+export interface Change {
   readonly from: number;
   readonly oldEnd: number;
   readonly delta: number;
@@ -105,7 +105,8 @@ interface Change {
 /** Characters compared at once while looking for the edit (a string comparison runs at memory speed). */
 const COMPARE_CHUNK = 4096;
 
-function changedSpan(before: string, after: string): Change {
+/** The one span the edit from `before` to `after` replaced (the common prefix and suffix left out). */
+export function changedSpan(before: string, after: string): Change {
   const shorter = Math.min(before.length, after.length);
   let from = 0;
   while (from + COMPARE_CHUNK <= shorter && before.slice(from, from + COMPARE_CHUNK) === after.slice(from, from + COMPARE_CHUNK)) from += COMPARE_CHUNK;
@@ -300,7 +301,7 @@ function fileRange(old: SourceRange, region: SourceRange, fromRegion: Shift, pre
 }
 
 /** Line breaks in text[from, to) as the lexer counts them: \n, \r\n and a lone \r. */
-function lineBreaks(text: string, from: number, to: number): number {
+export function lineBreaks(text: string, from: number, to: number): number {
   let n = 0;
   for (let i = from; i < to; i++) {
     const c = text.charCodeAt(i);
