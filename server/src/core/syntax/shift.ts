@@ -54,13 +54,19 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 /**
  * Shifts every range of AST nodes where it is, and every token: the pieces
  * of a parse that are reused at their new place without copying them
- * (copying a 20,000-line file's AST costs more than parsing the edit). A
- * range object shared by two places in one node (`{ value: v, range: v.range }`)
- * is shifted once: each node's ranges are kept apart while it is walked.
+ * (copying a 20,000-line file's AST costs more than parsing the edit).
  */
 export function shiftInPlace(nodes: readonly object[], tokens: readonly (readonly IToken[])[], shift: Shift): void {
   if (isIdentity(shift)) return;
-  for (const node of nodes) shiftValueInPlace(node, shift, new SeenRanges());
+  for (const node of nodes) {
+    for (const r of rangesOf(node) as Mutable<SourceRange>[]) {
+      if (!(r.startOffset >= shift.from)) continue;
+      r.startOffset += shift.offset;
+      r.endOffset += shift.offset;
+      r.startLine += shift.lines;
+      r.endLine += shift.lines;
+    }
+  }
   for (const list of tokens) {
     for (const t of list as Mutable<IToken>[]) {
       if (!(t.startOffset >= shift.from)) continue;
@@ -72,44 +78,35 @@ export function shiftInPlace(nodes: readonly object[], tokens: readonly (readonl
   }
 }
 
-/** How many ranges of one node are compared one by one before a Set takes over. */
-const SMALL_NODE = 64;
+/**
+ * The range objects of each AST node (a statement), each once, found by one
+ * walk and kept: a statement is reused by version after version, and the
+ * walk cost more than the shifts. A range object shared by two places in
+ * one node (`{ value: v, range: v.range }`) is listed once, so it moves once.
+ */
+const rangeLists = new WeakMap<object, readonly SourceRange[]>();
 
-/** The ranges of one node already shifted: a short list (most statements hold a dozen), a Set past SMALL_NODE. */
-class SeenRanges {
-  private list: object[] = [];
-  private set: Set<object> | undefined;
-
-  /** Adds `range`; false when it was there already. */
-  add(range: object): boolean {
-    if (this.set) {
-      if (this.set.has(range)) return false;
-      this.set.add(range);
-      return true;
-    }
-    if (this.list.includes(range)) return false;
-    this.list.push(range);
-    if (this.list.length > SMALL_NODE) this.set = new Set(this.list);
-    return true;
+function rangesOf(node: object): readonly SourceRange[] {
+  let ranges = rangeLists.get(node);
+  if (!ranges) {
+    const found = new Set<SourceRange>();
+    collectRanges(node, found);
+    rangeLists.set(node, (ranges = [...found]));
   }
+  return ranges;
 }
 
-function shiftValueInPlace(value: unknown, shift: Shift, seen: SeenRanges): void {
+function collectRanges(value: unknown, found: Set<SourceRange>): void {
   if (typeof value !== 'object' || value === null) return;
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) shiftValueInPlace(value[i], shift, seen);
+    for (let i = 0; i < value.length; i++) collectRanges(value[i], found);
     return;
   }
-  if (typeof (value as { startOffset?: unknown }).startOffset === 'number' && isRange(value)) {
-    if (!seen.add(value) || !(value.startOffset >= shift.from)) return;
-    const r = value as Mutable<SourceRange>;
-    r.startOffset += shift.offset;
-    r.endOffset += shift.offset;
-    r.startLine += shift.lines;
-    r.endLine += shift.lines;
+  if (isRange(value)) {
+    found.add(value);
     return;
   }
-  for (const key in value) shiftValueInPlace((value as Record<string, unknown>)[key], shift, seen);
+  for (const key in value) collectRanges((value as Record<string, unknown>)[key], found);
 }
 
 export function shiftToken(t: IToken, shift: Shift): IToken {
