@@ -76,7 +76,7 @@ async function answer(analysis: DocumentAnalysis, query: DocumentQuery, isCancel
     case 'hover': {
       const stage = analysis.checked.model ? await analysis.simulated() : undefined;
       if (isCancelled()) return null;
-      return hover(analysis.parsed, analysis.checked, stage?.kind === 'done' ? stage.result : undefined, offset(query.position));
+      return hover(analysis.parsed, analysis.text, analysis.checked, stage?.kind === 'done' ? stage.result : undefined, offset(query.position));
     }
     case 'completion': {
       const names = analysis.checked.model?.nodes.map((n) => n.name) ?? declaredNames(analysis.parsed.ast);

@@ -9,7 +9,12 @@ import { WrittenNode, type CompiledProtocol } from './runtime';
 
 /** Marks a definition built from a protocol written in the file (hover, docs and tests tell them apart). */
 export interface WrittenProtocolDefinition extends ProtocolDefinition {
-  readonly written: { readonly range: A.ProtocolDecl['range']; readonly nameRange: A.ProtocolDecl['range'] };
+  readonly written: {
+    readonly range: A.ProtocolDecl['range'];
+    readonly nameRange: A.ProtocolDecl['range'];
+    /** Each const's type as the checker inferred it (hover shows it; the declaration may omit it). */
+    readonly constTypes: ReadonlyMap<string, string>;
+  };
 }
 
 export function isWrittenProtocol(d: ProtocolDefinition): d is WrittenProtocolDefinition {
@@ -36,7 +41,7 @@ export function writtenDefinition(decl: A.ProtocolDecl, decls: Declarations, han
     properties: decls.state.map((s) => ({ name: s.name, type: typeToString(s.type), doc: `${s.durability === 'stable' ? 'stable (kept across a crash)' : 'var (fresh after a restart)'} ${s.name}: ${s.typeText}` })),
     messages: [...decls.messages.values()].filter((m) => sent.has(m.name)).map((m) => m.wire),
     ...(decl.serves?.text === 'kv' ? { serves: 'kv' as const } : {}),
-    written: { range: decl.range, nameRange: decl.name.range },
+    written: { range: decl.range, nameRange: decl.name.range, constTypes: new Map(decls.consts.map((c) => [c.name, typeToString(c.value.type)])) },
     createNode(ctx) {
       if (!handlers) throw new Error(`protocol ${name} has errors and cannot run`);
       compiled ??= compileProtocol(name, decls, handlers, frameSize());

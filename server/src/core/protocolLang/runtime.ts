@@ -7,6 +7,7 @@ import type { CompiledHandler, Machine, Stmt } from './compile';
 import { digestValue } from './digest';
 import type { MessageDecl } from './declarations';
 import type { DeclaredOption } from './environment';
+import { tallyKeys } from './tallyKeys';
 
 /**
  * The most statements and loop iterations one handler run may take: a
@@ -82,13 +83,16 @@ export class WrittenNode implements ProtocolNode, Machine {
         f[o.slot] = v === undefined ? o.defaultValue ?? null : o.toValue(v);
       }
       for (const c of p.consts) f[c.slot] = c.value(this, f);
+      if (this.ctx.tally) for (const c of p.consts) this.ctx.tally.value(tallyKeys.constValue(c.range.startOffset), f[c.slot]!);
       for (const s of p.state) {
         const kept = s.stable ? this.ctx.stable.get<Value>(s.name) : undefined;
         f[s.slot] = kept !== undefined ? kept : s.initial(this, f);
         if (s.stable) this.saved[s.slot] = f[s.slot]!;
       }
     });
-    if (p.start) this.run('on start', undefined, p.start.body);
+    if (!p.start) return;
+    this.ctx.tally?.count(tallyKeys.handlerRan(p.start.source.range.startOffset));
+    this.run('on start', undefined, p.start.body);
   }
 
   onMessage(from: string, type: string, payload: unknown): void {
@@ -104,8 +108,10 @@ export class WrittenNode implements ProtocolNode, Machine {
       if (src.senderSlot !== undefined) f[src.senderSlot] = from;
       if (h.guard && !this.holds(h.guard, h.guardEvent)) {
         if (this.failed) return;
+        this.ctx.tally?.count(tallyKeys.guardFalse(src.range.startOffset));
         continue;
       }
+      this.ctx.tally?.count(tallyKeys.handlerRan(src.range.startOffset));
       this.run(src.title, from, h.body);
       return;
     }
@@ -114,7 +120,12 @@ export class WrittenNode implements ProtocolNode, Machine {
   onTimer(name: string): void {
     this.timers.delete(name);
     const h = this.p.timers.get(name);
-    if (h && !this.failed) this.run(h.source.title, undefined, h.body);
+    if (!h || this.failed) return;
+    if (this.ctx.tally) {
+      this.ctx.tally.count(tallyKeys.timer('fired', this.p.name, name));
+      this.ctx.tally.count(tallyKeys.handlerRan(h.source.range.startOffset));
+    }
+    this.run(h.source.title, undefined, h.body);
   }
 
   inspect(): Readonly<Record<string, PropertyValue>> {
@@ -172,6 +183,7 @@ export class WrittenNode implements ProtocolNode, Machine {
     const pending = this.timers.get(name);
     if (pending !== undefined) this.ctx.cancelTimer(pending);
     this.timers.set(name, this.ctx.setTimer(name, delay));
+    this.ctx.tally?.count(tallyKeys.timer('set', this.p.name, name));
   }
 
   cancelTimer(name: string): void {
@@ -179,6 +191,7 @@ export class WrittenNode implements ProtocolNode, Machine {
     if (pending === undefined) return;
     this.ctx.cancelTimer(pending);
     this.timers.delete(name);
+    this.ctx.tally?.count(tallyKeys.timer('cancelled', this.p.name, name));
   }
 
   note(text: () => string, range: SourceRange): void {

@@ -179,6 +179,19 @@ export interface NodeContext {
    * throwing.
    */
   fail(code: 'DS207' | 'DS208', message: string, range: import('../source').SourceRange | undefined): void;
+  /**
+   * Counts and values the editor shows that the trace does not hold
+   * (sim/tallies.ts): present only when the run records its trace, so a
+   * protocol checks for it and exploration pays nothing.
+   */
+  readonly tally?: TallySink;
+}
+
+/** What a protocol node reports its tallies through (NodeContext.tally, kept by sim/tallies.ts). */
+export interface TallySink {
+  count(key: string): void;
+  /** Keeps `value` as this node's latest value of `key`. */
+  value(key: string, value: PropertyValue): void;
 }
 
 export interface LogicalClocks {

@@ -16,6 +16,7 @@ import { VcArena } from './vcArena';
 import { formatDuration } from '../units';
 import { Monitors } from './monitors';
 import { StateRecorder } from './stateDiffs';
+import { Tallies } from './tallies';
 import { TraceStore } from './traceStore';
 import type { DropReason, EventKind, TraceEvent, Violation } from './trace';
 
@@ -111,6 +112,8 @@ export class Simulation implements WorldView {
   stoppedByMemory = false;
   /** Which protocol properties each recorded event changed (only when recording). */
   readonly states: StateRecorder | undefined;
+  /** Counts of what protocol code did that the trace does not show (only when recording; see tallies.ts). */
+  readonly tallies: Tallies | undefined;
   eventCount = 0;
   messagesSent = 0;
   messagesDelivered = 0;
@@ -156,6 +159,7 @@ export class Simulation implements WorldView {
     this.trace = this.record ? new TraceStore(model.nodes.length) : undefined;
     this.events = this.trace ? this.trace.view() : [];
     this.states = this.record ? new StateRecorder(model.nodes.length, (node) => this.protocolState(node), (seq) => this.trace!.nodeAt(seq)) : undefined;
+    this.tallies = this.record ? new Tallies(model.nodes.length) : undefined;
     this.network = new Network(model, this.seed);
     this.vcs = new VcArena(model.nodes.length);
     this.nodes = model.nodes.map((n) => new NodeState(n, model.nodes.length, model.protocols));
@@ -574,6 +578,7 @@ export class Simulation implements WorldView {
     emit: (kind, node, range, extra) => void this.emit(kind, node, range, extra),
     replanTimers: (node) => this.replanTimers(node),
     fail: (node, code, message, range) => this.fail(node, code, message, range),
+    tallies: () => this.tallies,
   };
 
   /** A protocol's run-time error (written protocols): one violation naming the node and the time, and the run stops. */

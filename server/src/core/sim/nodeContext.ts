@@ -1,10 +1,11 @@
 import type { ProtocolInstance } from '../model';
-import type { NodeContext, TraceText } from '../protocols/protocol';
+import type { NodeContext, TallySink, TraceText } from '../protocols/protocol';
 import type { SourceRange } from '../source';
 import { mapValue } from '../protocols/values';
 import { formatDuration, formatPpm } from '../units';
 import type { NodeState } from './nodeState';
 import type { Rng } from './rng';
+import type { Tallies } from './tallies';
 import type { EventKind, TraceEvent } from './trace';
 
 /**
@@ -23,6 +24,8 @@ export interface EngineHooks {
   replanTimers(node: number): void;
   /** A protocol's run-time error: a violation, and the run stops. */
   fail(node: number, code: 'DS207' | 'DS208', message: string, range: SourceRange): void;
+  /** The run's Tallies (only when the run records). */
+  tallies(): Tallies | undefined;
 }
 
 /**
@@ -74,7 +77,13 @@ export function createNodeContext(
       hlc: () => ({ l: state.hlc.l, c: state.hlc.c }),
     },
     fail: (code, message, range) => engine.fail(node, code, message, range ?? instance.range),
+    ...tallySink(engine.tallies(), node),
   };
+}
+
+/** `{ tally }` reporting into `tallies` for `node`, or nothing when the run keeps no tallies. */
+function tallySink(tallies: Tallies | undefined, node: number): { tally?: TallySink } {
+  return tallies ? { tally: { count: (key) => tallies.count(node, key), value: (key, v) => tallies.value(node, key, v) } } : {};
 }
 
 /** The text itself; a text function only when the run records (see TraceText). */

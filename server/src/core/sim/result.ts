@@ -6,6 +6,7 @@ import type { Simulation, StopReason } from './engine';
 import type { ExpectationOutcome } from './expectations';
 import type { Hlc } from './hlc';
 import type { StateHistory } from './stateDiffs';
+import type { Tallies } from './tallies';
 import type { EventKind, TraceEvent, Violation } from './trace';
 import type { TraceStore } from './traceStore';
 import { formatDuration } from '../units';
@@ -25,6 +26,8 @@ export interface RunResult {
   readonly states?: StateHistory;
   /** The recorded trace's columns behind `events`, for readers that look for a few events among many (eventsWhere). */
   readonly trace?: TraceStore;
+  /** Counts of handler runs, false guards and timers of written protocols, per node; absent when the run did not record. */
+  readonly tallies?: Tallies;
 }
 
 export interface ExpectationResult {
@@ -66,6 +69,7 @@ export function summarize(sim: Simulation): RunResult {
     events: sim.events,
     ...(sim.states ? { states: sim.states } : {}),
     ...(sim.trace ? { trace: sim.trace } : {}),
+    ...(sim.tallies ? { tallies: sim.tallies } : {}),
     violations: sim.violations,
     expectations: sim.model.expectations.map((e, i) => ({ text: e.text, range: e.range, outcome: sim.expectationOutcomes[i], isTime: e.isTime })),
     final: sim.nodes.map((n, i) => ({

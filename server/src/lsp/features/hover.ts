@@ -16,6 +16,7 @@ import { nodeOccurrences } from '../../core/analysis/references';
 import { toLspRange } from '../convert';
 import { expressionNameHover } from './exprHover';
 import { messageTypeHover, stateVariableHover } from './protocolHover';
+import { protocolMemberHover } from './protocolMemberHover';
 import { contains, statementAt, tokenAt } from './locate';
 
 /** Long collections (a Raft log) show their last few elements in a hover. */
@@ -27,7 +28,7 @@ const HOVER_ELEMENTS = 8;
  * with each side's local clock; on an invariant or expect whether it held.
  * `run` is undefined when the file has errors or the run is not done.
  */
-export function hover(parsed: ParseResult, checked: CheckResult, run: RunResult | undefined, offset: number): Hover | null {
+export function hover(parsed: ParseResult, text: string, checked: CheckResult, run: RunResult | undefined, offset: number): Hover | null {
   const token = tokenAt(parsed.tokens, offset);
   if (!token) return null;
   const nodeHit = nodeOccurrences(parsed.ast).find((o) => contains(o.range, offset));
@@ -37,7 +38,8 @@ export function hover(parsed: ParseResult, checked: CheckResult, run: RunResult 
   }
   if (!stmt) return null;
   const inProtocolTerms = stmt.kind === 'protocol' || stmt.kind === 'invariant' || stmt.kind === 'expect';
-  const state = inProtocolTerms ? stateVariableHover(parsed.ast, checked, run, offset) ?? messageTypeHover(parsed.ast, run, offset) : undefined;
+  const member = stmt.kind === 'protocol' ? protocolMemberHover(parsed.ast, text, checked, run, offset) : undefined;
+  const state = member ?? (inProtocolTerms ? stateVariableHover(parsed.ast, checked, run, offset) ?? messageTypeHover(parsed.ast, run, offset) : undefined);
   if (state) return { contents: { kind: 'markdown', value: state.markdown }, range: toLspRange(state.range) };
   switch (stmt.kind) {
     case 'at':
