@@ -65,7 +65,8 @@ export async function runCommand(argv: readonly string[], io: Output): Promise<n
   // The event budget (flag, else the header's max_events, else the default) and the trace's memory (events and state diffs).
   const limit = maxEvents ?? checked.model.maxEvents ?? DEFAULT_MAX_EVENTS;
   const setBy = maxEvents !== undefined ? 'flag' : checked.model.maxEvents !== undefined ? 'scenario' : 'default';
-  const options = { maxEvents: limit, maxTraceBytes: maxTraceMb * 1024 * 1024, ...(seed !== undefined ? { seed } : {}), ...(until !== undefined ? { until } : {}) };
+  // Message payloads only for the JSON trace (the one output that prints them).
+  const options = { maxEvents: limit, maxTraceBytes: maxTraceMb * 1024 * 1024, payloads: json, ...(seed !== undefined ? { seed } : {}), ...(until !== undefined ? { until } : {}) };
   const sim = new Simulation(checked.model, options).run();
   const result = summarize(sim);
   const early: EarlyStop = result.stopReason === 'until' ? { by: 'until' } : sim.stoppedByMemory ? { by: 'memory', megabytes: maxTraceMb } : { by: 'max-events', limit, source: setBy };

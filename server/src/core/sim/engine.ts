@@ -17,6 +17,7 @@ import { formatDuration } from '../units';
 import { Monitors } from './monitors';
 import { StateRecorder } from './stateDiffs';
 import { Tallies } from './tallies';
+import { payloadJson, type JsonValue } from './payloadJson';
 import { TraceStore } from './traceStore';
 import type { DropReason, EventKind, TraceEvent, Violation } from './trace';
 
@@ -35,6 +36,12 @@ export interface SimulationOptions {
    * many bytes (traceMemory.ts). Absent: no memory bound.
    */
   readonly maxTraceBytes?: number;
+  /**
+   * Keep each message's payload as JSON, taken when it is sent, for the
+   * trace (`dsync run --json`; payloadJson.ts). Only with `record`; default
+   * false: nothing else reads payloads, so other runs never convert them.
+   */
+  readonly payloads?: boolean;
 }
 
 /**
@@ -112,6 +119,9 @@ export class Simulation implements WorldView {
   stoppedByMemory = false;
   /** Which protocol properties each recorded event changed (only when recording). */
   readonly states: StateRecorder | undefined;
+  /** Each message's payload as JSON by message id (only with the `payloads` option; see payloadJson.ts). */
+  readonly payloads: JsonValue[] | undefined;
+  private payloadBytes = 0;
   /** Counts of what protocol code did that the trace does not show (only when recording; see tallies.ts). */
   readonly tallies: Tallies | undefined;
   eventCount = 0;
@@ -160,6 +170,7 @@ export class Simulation implements WorldView {
     this.events = this.trace ? this.trace.view() : [];
     this.states = this.record ? new StateRecorder(model.nodes.length, (node) => this.protocolState(node), (seq) => this.trace!.nodeAt(seq)) : undefined;
     this.tallies = this.record ? new Tallies(model.nodes.length) : undefined;
+    this.payloads = this.record && options.payloads ? [] : undefined;
     this.network = new Network(model, this.seed);
     this.vcs = new VcArena(model.nodes.length);
     this.nodes = model.nodes.map((n) => new NodeState(n, model.nodes.length, model.protocols));
@@ -283,7 +294,7 @@ export class Simulation implements WorldView {
 
   /** About how many bytes the recorded trace holds: its events and its state diffs. */
   traceBytes(): number {
-    return (this.trace?.bytes ?? 0) + (this.states?.bytes ?? 0);
+    return (this.trace?.bytes ?? 0) + (this.states?.bytes ?? 0) + this.payloadBytes;
   }
 
   /** The node's protocol properties, or undefined when it is down or runs no protocol (StateRecorder). */
@@ -399,6 +410,11 @@ export class Simulation implements WorldView {
     this.messagesSent++;
     const vc = this.vcs.copy(node.vc);
     const id = this.nextMessageId++;
+    if (this.payloads && payload !== undefined) {
+      const json = payloadJson(payload);
+      this.payloads[id] = json.value;
+      this.payloadBytes += json.bytes;
+    }
     const sendSeq = this.emitEvent('send', from, range, vc, id, to, label, undefined, undefined, this.protocolName(protocol), summary || undefined, undefined);
     const msg: Message = { t: 'deliver', copy: false, id, from, to, protocol, label, payload, summary, lamport: node.lamport, vc, hlc: node.hlc, sendSeq, range };
     const delay = this.network.transmit(from, to);

@@ -1,5 +1,6 @@
 import type { RunResult } from './result';
 import { allViolations } from './result';
+import type { JsonValue } from './payloadJson';
 import type { StateDiff } from './stateDiffs';
 import type { TraceEvent } from './trace';
 
@@ -88,7 +89,8 @@ export function* traceJsonChunks(result: RunResult): Generator<string> {
       for (let i = start; i < end; i++) {
         // An event at depth 2 of the document: its own indented form, every line shifted by 4 spaces.
         const e = events[i]!;
-        const text = JSON.stringify(eventJson(e, names, result.states?.diff(e.seq)), null, 2);
+        const payload = e.msg !== undefined ? result.payloads?.[e.msg] : undefined;
+        const text = JSON.stringify(eventJson(e, names, result.states?.diff(e.seq), payload), null, 2);
         const at = text.lastIndexOf(VC_SLOT);
         const withVc = `${text.slice(0, at)}"vc": ${vcText(e.vc)}${text.slice(at + VC_SLOT.length)}`;
         chunk += `    ${withVc.replace(/\n/g, '\n    ')}${i + 1 < events.length ? ',\n' : '\n'}`;
@@ -103,7 +105,7 @@ export function* traceJsonChunks(result: RunResult): Generator<string> {
 /** The vector clock's place in an event's JSON, filled with `vcText`: after every field that may hold a string (labels, data, state), so the last match is it. */
 const VC_SLOT = '"vc": "\u{1F4CD}vc"';
 
-function eventJson(e: TraceEvent, names: readonly string[], state: StateDiff | undefined): object {
+function eventJson(e: TraceEvent, names: readonly string[], state: StateDiff | undefined, payload: JsonValue | undefined): object {
   return {
     seq: e.seq,
     time: e.time,
@@ -117,6 +119,7 @@ function eventJson(e: TraceEvent, names: readonly string[], state: StateDiff | u
     ...(e.reason !== undefined ? { reason: e.reason } : {}),
     ...(e.cause !== undefined ? { cause: e.cause } : {}),
     ...(e.detail !== undefined ? { detail: e.detail } : {}),
+    ...(payload !== undefined ? { payload } : {}),
     ...(e.data !== undefined ? { data: e.data } : {}),
     ...(state ? { state } : {}),
     lamport: e.lamport,

@@ -7,6 +7,7 @@ import type { ExpectationOutcome } from './expectations';
 import type { Hlc } from './hlc';
 import type { StateHistory } from './stateDiffs';
 import type { Tallies } from './tallies';
+import type { JsonValue } from './payloadJson';
 import type { EventKind, TraceEvent, Violation } from './trace';
 import type { TraceStore } from './traceStore';
 import { formatDuration } from '../units';
@@ -28,6 +29,8 @@ export interface RunResult {
   readonly trace?: TraceStore;
   /** Counts of handler runs, false guards and timers of written protocols, per node; absent when the run did not record. */
   readonly tallies?: Tallies;
+  /** Each message's payload as JSON by message id (a sparse array); absent unless the run kept them (SimulationOptions.payloads). */
+  readonly payloads?: readonly (JsonValue | undefined)[];
 }
 
 export interface ExpectationResult {
@@ -70,6 +73,7 @@ export function summarize(sim: Simulation): RunResult {
     ...(sim.states ? { states: sim.states } : {}),
     ...(sim.trace ? { trace: sim.trace } : {}),
     ...(sim.tallies ? { tallies: sim.tallies } : {}),
+    ...(sim.payloads ? { payloads: sim.payloads } : {}),
     violations: sim.violations,
     expectations: sim.model.expectations.map((e, i) => ({ text: e.text, range: e.range, outcome: sim.expectationOutcomes[i], isTime: e.isTime })),
     final: sim.nodes.map((n, i) => ({
