@@ -95,6 +95,10 @@ describe('language server: hover on the members of a written protocol', () => {
     assert.match(text, /^\*\*timer spare\*\* \(pinger\)/);
     assert.deepEqual(rows(text), [['node', 'set', 'fired', 'cancelled'], ['a', '1', '0', '1'], ['b', '1', '0', '1'], ['c', '1', '1', '0'], ['**all**', '3', '1', '2']]);
     assert.equal(await hoverAt('timer spare after', 'timer '.length), text);
+    // In a handler head the timer's or message's name hovers as the timer or message; the rest of the head as the handler.
+    assert.equal(await hoverAt('on timer spare', 'on timer '.length), text);
+    assert.match(await hoverAt('on Ping(m) from p when', 'on '.length), /^\*\*message Ping\*\*/);
+    assert.match(await hoverAt('on Ping(m) from p when', 'on Ping(m) fr'.length), /^\*\*on Ping\(m\) from p\*\*/);
   });
 
   test('an option: its kind, its default, and the value each binding gives', async () => {

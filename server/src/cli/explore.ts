@@ -157,10 +157,10 @@ export async function exploreCommand(argv: readonly string[], io: Output): Promi
   return 1;
 }
 
-/** The run `dsync run` shows for this seed; undefined when the simulation throws (a DS204 failure). */
+/** The run `dsync run` shows for this seed (with the payloads `run --json` prints); undefined when the simulation throws (a DS204 failure). */
 function recordedRun(model: Model, seed?: number): RunResult | undefined {
   try {
-    return summarize(new Simulation(model, seed !== undefined ? { seed } : {}).run());
+    return summarize(new Simulation(model, { payloads: true, ...(seed !== undefined ? { seed } : {}) }).run());
   } catch {
     return undefined;
   }

@@ -25,7 +25,8 @@ export function protocolMemberHover(file: A.DsyncFile, text: string, checked: Ch
   const decl = file.statements.find((s): s is A.ProtocolDecl => s.kind === 'protocol' && contains(s.range, offset));
   if (!decl) return undefined;
   const ctx: HoverContext = { decl, text, checked, run, nodes: protocolNodes(decl.name.text, checked) };
-  const handler = decl.members.find((m): m is A.HandlerMember => m.kind === 'handler' && offset >= m.range.startOffset && offset <= m.trigger.range.endOffset);
+  // The head of a handler, except its message or timer name, which has a hover of its own.
+  const handler = decl.members.find((m): m is A.HandlerMember => m.kind === 'handler' && offset >= m.range.startOffset && offset <= m.trigger.range.endOffset && !onTriggerName(m.trigger, offset));
   if (handler) return { markdown: handlerHover(ctx, handler), range: { ...handler.range, endOffset: handler.trigger.range.endOffset, endLine: handler.trigger.range.endLine, endColumn: handler.trigger.range.endColumn } };
   const hit = protocolOccurrences(file).find((o) => contains(o.range, offset) && o.symbol.startsWith(`${decl.name.text} `));
   if (!hit) return undefined;
@@ -38,6 +39,11 @@ export function protocolMemberHover(file: A.DsyncFile, text: string, checked: Ch
     case 'const': return { markdown: constHover(ctx, member), range: hit.range };
     default: return undefined;
   }
+}
+
+function onTriggerName(t: A.HandlerTrigger, offset: number): boolean {
+  const name = t.kind === 'message' ? t.message : t.kind === 'timer' ? t.timer : undefined;
+  return name !== undefined && contains(name.range, offset);
 }
 
 interface HoverContext {
