@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import type { FromWebview } from '../../client/src/webviewMessages';
 import type { TimelinePayload } from '../../server/src/core/sim/timeline';
 import { browserMissing, launchBrowser, openTimelinePage, type Browser, type Page, type TimelinePage } from './page';
+import { screenMap, tooltipText } from './screen';
 import { ROOT, timelineOfFile, timelineOfText } from './timelines';
 
 const missing = browserMissing() ?? (fs.existsSync(path.join(ROOT, 'dist', 'webview.js')) ? undefined : 'no dist/webview.js (run npm run build)');
@@ -52,47 +53,6 @@ function positionOf(needle: string): { line: number; column: number } {
   assert.ok(line >= 0, needle);
   return { line: line + 1, column: lines[line]!.indexOf(needle) + 1 };
 }
-
-const UNITS: Record<string, number> = { s: 1e9, ms: 1e6, µs: 1e3, ns: 1 };
-
-/**
- * Where true time t and lane n are on screen, read off the drawn axis (tick
- * lines and their labels) and lane lines: what a person sees, no internals.
- */
-async function screenMap(page: Page): Promise<{ x(t: number): number; y(node: number): number; timeAt(x: number): number }> {
-  const g = await page.evaluate(() => {
-    const svg = document.querySelector('svg.diagram')!;
-    const r = svg.getBoundingClientRect();
-    return {
-      left: r.left,
-      top: r.top,
-      ticks: Array.from(svg.querySelectorAll('.layer-axis .axis-tick')).map((l) => Number(l.getAttribute('x1'))),
-      labels: Array.from(svg.querySelectorAll('.layer-axis .axis-label')).map((t) => t.textContent ?? ''),
-      lanes: Array.from(svg.querySelectorAll('.layer-lanes .lane-line')).map((l) => Number(l.getAttribute('y1'))),
-    };
-  });
-  const value = (label: string): number => {
-    if (label === '0') return 0;
-    const m = /^(-?[\d.]+)(s|ms|µs|ns)$/.exec(label);
-    assert.ok(m, `axis label ${label}`);
-    return Number(m[1]) * UNITS[m[2]!]!;
-  };
-  assert.ok(g.ticks.length >= 2 && g.ticks.length === g.labels.length, 'the axis has labelled ticks');
-  const [t0, t1] = [value(g.labels[0]!), value(g.labels[g.labels.length - 1]!)];
-  const [x0, x1] = [g.ticks[0]!, g.ticks[g.ticks.length - 1]!];
-  const k = (x1 - x0) / (t1 - t0);
-  return {
-    x: (t) => g.left + x0 + (t - t0) * k,
-    y: (n) => g.top + g.lanes[n]!,
-    timeAt: (x) => t0 + (x - g.left - x0) / k,
-  };
-}
-
-const tooltipText = (page: Page): Promise<string> =>
-  page.evaluate(() => {
-    const el = document.querySelector('.tooltip') as HTMLElement;
-    return el.hidden ? '' : (el.textContent ?? '');
-  });
 
 /** Sum of data-count over the drawn paths of a class (the shapes they stand for). */
 const pathCount = (page: Page, selector: string): Promise<number> =>

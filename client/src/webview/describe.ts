@@ -53,7 +53,12 @@ function formatData(key: string, v: number | string | boolean): string {
   return String(v);
 }
 
-export function describeEvent(payload: TimelinePayload, e: TimelineEvent): Description {
+/**
+ * `state`: the node's whole protocol state right after the event (model.ts
+ * stateAt), shown property by property with what the event changed marked
+ * `←`; without it, only what the event changed.
+ */
+export function describeEvent(payload: TimelinePayload, e: TimelineEvent, state?: Readonly<Record<string, string>>): Description {
   const label = e.label !== undefined ? ` "${e.label}"` : '';
   let title: string;
   switch (e.kind) {
@@ -74,8 +79,9 @@ export function describeEvent(payload: TimelinePayload, e: TimelineEvent): Descr
   }
   if (e.detail) rows.push(['detail', e.detail]);
   if (e.data) for (const [k, v] of Object.entries(e.data)) rows.push([k, formatData(k, v)]);
-  // What the event changed in the node's protocol state (already display text).
-  if (e.state) for (const [k, v] of Object.entries(e.state)) rows.push([`${k} ←`, v]);
+  // The node's protocol state after the event, what the event changed marked (already display text).
+  if (state) for (const [k, v] of Object.entries(state)) rows.push([e.state && k in e.state ? `${k} ←` : k, v]);
+  else if (e.state) for (const [k, v] of Object.entries(e.state)) rows.push([`${k} ←`, v]);
   rows.push(['source', `line ${e.line}`]);
   return { title, rows };
 }

@@ -13,6 +13,7 @@ import { standaloneSvg } from './exportSvg';
 import { hitTest } from './hitTest';
 import { FONT_FAMILY_FALLBACK, makeFonts, type Fonts } from './layout';
 import { prepare, type Prepared } from './model';
+import { StatePanel } from './statePanel';
 import { describeHit, revealTarget, Tooltip } from './tooltip';
 import { attachZoomPan, View, ZOOM_STEP } from './zoom';
 
@@ -35,6 +36,7 @@ class App {
   private readonly chrome: Chrome;
   private readonly diagram: Diagram;
   private readonly tooltip: Tooltip;
+  private readonly statePanel: StatePanel;
   private readonly view = new View();
   private readonly wasDrag: () => boolean;
   private uri = '';
@@ -63,6 +65,7 @@ class App {
     });
     this.diagram = new Diagram(this.chrome.diagramHost);
     this.tooltip = new Tooltip(document.body);
+    this.statePanel = new StatePanel(document.body);
     this.wasDrag = attachZoomPan(this.diagram.root, {
       view: this.view,
       timeAt: (clientX) => {
@@ -128,6 +131,8 @@ class App {
     this.uri = uri;
     const start = performance.now();
     this.prepared = prepare(timeline);
+    // The panel showed an event of the previous timeline.
+    this.statePanel.hide();
     // Visible in the devtools' performance panel and read by bench/webview.bench.ts.
     performance.clearMeasures('dsync:prepare');
     performance.measure('dsync:prepare', { start });
@@ -209,6 +214,8 @@ class App {
   private click(clientX: number, clientY: number): void {
     if (this.wasDrag() || !this.prepared) return;
     const hit = this.hitAt(clientX, clientY);
+    // A node's event: its whole protocol state there, in the side panel.
+    if (hit?.kind === 'event' && hit.event.node >= 0) this.statePanel.show(this.prepared, hit.event);
     const target = hit && revealTarget(this.prepared, hit);
     if (target) this.post({ type: 'reveal', line: target.line, column: target.column });
   }

@@ -63,6 +63,8 @@ export interface Prepared {
   readonly hasOffsets: boolean;
   readonly violationSeqs: ReadonlySet<number>;
   readonly kinds: ReadonlySet<string>;
+  /** Per node, its events that changed its protocol state (`state` set), in seq order: stateAt folds them. */
+  readonly stateChanges: readonly (readonly TimelineEvent[])[];
 }
 
 const byTime = (a: { time: number; seq: number }, b: { time: number; seq: number }): number => a.time - b.time || a.seq - b.seq;
@@ -70,6 +72,7 @@ const byTime = (a: { time: number; seq: number }, b: { time: number; seq: number
 export function prepare(payload: TimelinePayload): Prepared {
   const names = payload.nodes.map((n) => n.name);
   const lanes: TimelineEvent[][] = names.map(() => []);
+  const stateChanges: TimelineEvent[][] = names.map(() => []);
   const bySeq = new Map<number, TimelineEvent>();
   const kinds = new Set<string>();
   const estimates: OffsetEstimate[] = [];
@@ -80,6 +83,7 @@ export function prepare(payload: TimelinePayload): Prepared {
     bySeq.set(e.seq, e);
     if (e.node < 0 || e.node >= names.length) continue;
     kinds.add(e.kind);
+    if (e.state) stateChanges[e.node]!.push(e);
     if (!pairedDrops.has(e.seq)) lanes[e.node]!.push(e);
     const est = e.data?.['estimatedOffset'];
     if (typeof est === 'number' && Number.isFinite(est)) estimates.push({ node: e.node, time: e.time, value: est, event: e });
@@ -149,6 +153,7 @@ export function prepare(payload: TimelinePayload): Prepared {
     hasOffsets,
     violationSeqs: new Set(payload.violations.map((v) => v.seq).filter((s) => s >= 0)),
     kinds,
+    stateChanges,
   };
 }
 
@@ -160,4 +165,19 @@ function dropMark(m: TimelineMessage, event: TimelineEvent | undefined, typical:
   if (m.endTime > m.sendTime) return { message: m, event, time: m.endTime, along: 0.8 };
   // Lost when sent: halfway along a typical flight.
   return { message: m, event, time: m.sendTime + typical / 2, along: 0.5 };
+}
+
+/**
+ * A node's protocol state right after event `seq` (display text by
+ * property): the `state` diffs of its events up to `seq` folded together,
+ * as the core's StateHistory.stateAt does (a node's first event carries its
+ * whole state). Empty when the node runs no protocol or nothing changed yet.
+ */
+export function stateAt(prepared: Prepared, node: number, seq: number): Readonly<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const e of prepared.stateChanges[node] ?? []) {
+    if (e.seq > seq) break;
+    Object.assign(out, e.state);
+  }
+  return out;
 }

@@ -6,7 +6,7 @@ import type { TimelineEvent } from '../../../server/src/core/sim/timeline';
 import { describeEvent, describeMessage, type Description } from './describe';
 import { formatTime, formatTimeShort } from './format';
 import type { Hit } from './hitTest';
-import type { Prepared } from './model';
+import { stateAt, type Prepared } from './model';
 import { html } from './svg';
 
 export function describeHit(prepared: Prepared, hit: Hit): Description {
@@ -14,7 +14,7 @@ export function describeHit(prepared: Prepared, hit: Hit): Description {
   const nodeName = (i: number): string => prepared.names[i] ?? `#${i}`;
   switch (hit.kind) {
     case 'event':
-      return describeEvent(payload, hit.event);
+      return describeEvent(payload, hit.event, hit.event.node >= 0 ? stateAt(prepared, hit.event.node, hit.event.seq) : undefined);
     case 'message':
       return describeMessage(payload, hit.message);
     case 'drop':
