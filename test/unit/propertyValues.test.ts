@@ -76,8 +76,8 @@ describe('property values', () => {
     assert.deepEqual(codes('expect n1.log == n2.log'), []);
     assert.deepEqual(codes('expect n1.kv != m1.kv'), []);
     assert.deepEqual(codes('expect n1.leader == "n2"'), [], 'a node compares with a quoted name');
-    assert.deepEqual(codes('expect n1.log < n2.log'), ["DS133 '<' needs ints or times; use == or != for lists"]);
-    assert.deepEqual(codes('expect n1.kv >= n2.kv'), ["DS133 '>=' needs ints or times; use == or != for maps"]);
+    assert.deepEqual(codes('expect n1.log < n2.log'), ["DS133 '<' needs ints, times or nodes; use == or != for lists"]);
+    assert.deepEqual(codes('expect n1.kv >= n2.kv'), ["DS133 '>=' needs ints, times or nodes; use == or != for maps"]);
     assert.deepEqual(codes('expect n1.log == m1.log'), ['DS133 cannot compare list<{ term: int, command: string }> with list<{ slot: int, command: string }>']);
     assert.deepEqual(codes('expect n1.log == n1.kv'), ['DS133 cannot compare list<{ term: int, command: string }> with map<string, string>']);
     assert.deepEqual(codes('expect n1.log == "x"'), ['DS133 cannot compare list<{ term: int, command: string }> with string']);

@@ -184,6 +184,7 @@ describe('raft: leader leases depend on the clocks', () => {
         stable: { get: <T>(k: string) => disk.get(k) as T | undefined, set: (k, v) => void disk.set(k, v) },
         oracle: { trueTime: () => now }, clock: { step: () => {}, slew: () => {} },
         logicalClocks: { lamport: () => 0, vc: () => ({}), hlc: () => ({ l: 0, c: 0 }) },
+        nodeIndex: (name) => ['n1', 'n2', 'n3'].indexOf(name),
         fail: (code, message) => assert.fail(`${code} ${message}`),
       };
       const raft = new RaftNode(ctx, { electionLow: 150e6, electionHigh: 300e6, heartbeat: 50e6, noop: true, lease: 100e6, driftBoundPpm: 100, snapshotEvery: 1000, bugs: new Set() });

@@ -257,7 +257,7 @@ export class ExprChecker implements CallChecker {
       case '>':
       case '>=':
         if (anyOperand) return { op: 'cmp', fn: op, left, right, type: BOOL, range };
-        if (!isOrdered(lt) || !isOrdered(rt)) return this.report('DS133', `'${op}' needs ints or times; use == or != for ${plural(isOrdered(lt) ? rt : lt)}`, range);
+        if (!isOrdered(lt) || !isOrdered(rt)) return this.report('DS133', `'${op}' needs ints, times or nodes; use == or != for ${plural(isOrdered(lt) ? rt : lt)}`, range);
         if (lt.k !== rt.k) return this.incomparable(lt, rt, range, left, right);
         return { op: 'cmp', fn: op, left, right, type: BOOL, range };
       case 'in': {

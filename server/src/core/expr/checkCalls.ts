@@ -32,7 +32,7 @@ export function checkCall(c: CallChecker, e: CallExpr, scope: Binding | undefine
     const base = { op: 'aggregate' as const, fn, slot: bound.slot, name: bound.name, over, range };
     if (fn === 'count') return { ...base, where: c.expect(c.check(comp.where!, bound), BOOL, "count's condition"), type: INT };
     const map = c.check(comp.map!, bound);
-    if (!isOrdered(map.type)) return c.report('DS180', `${fn} needs ints or times, not ${typeToString(map.type)}`, map.range);
+    if (!isOrdered(map.type) || (fn === 'sum' && map.type.k === 'node')) return c.report('DS180', `${fn} needs ${fn === 'sum' ? 'ints or times' : 'ints, times or nodes'}, not ${typeToString(map.type)}`, map.range);
     return { ...base, map, type: map.type };
   }
   const [low, high] = FUNCTIONS[fn].arity;
@@ -66,11 +66,11 @@ export function checkCall(c: CallChecker, e: CallExpr, scope: Binding | undefine
       if (args.length === 2) {
         if (fn === 'sum') return c.report('DS184', 'sum takes one argument: sum(S) or sum(x in S: e)', range);
         const t = joinTypes(t0, args[1]!.type);
-        if (!t || !isOrdered(t)) return c.report('DS133', `${fn} compares two ints or two times, not ${typeToString(t0)} and ${typeToString(args[1]!.type)}`, range);
+        if (!t || !isOrdered(t)) return c.report('DS133', `${fn} compares two ints, two times or two nodes, not ${typeToString(t0)} and ${typeToString(args[1]!.type)}`, range);
         return call(t);
       }
       const element = elementType(t0);
-      if (!element || t0.k === 'map' || !isOrdered(element)) return c.report('DS180', `${fn}(S) needs a set or list of ints or times, not ${typeToString(t0)}; or write ${fn}(x in S: e)`, args[0]!.range);
+      if (!element || t0.k === 'map' || !isOrdered(element) || (fn === 'sum' && element.k === 'node')) return c.report('DS180', `${fn}(S) needs a set or list of ints or times${fn === 'sum' ? '' : ' (or nodes)'}, not ${typeToString(t0)}; or write ${fn}(x in S: e)`, args[0]!.range);
       return call(element);
     }
     case 'count':

@@ -1,5 +1,5 @@
 import type { Checked, CheckedWithSource, UserFunction } from './checked';
-import { arithmetic, callFunction, drawRandom, elementsOf, extreme, indexInto, member, sizeOf } from './operations';
+import { arithmetic, callFunction, drawRandom, elementsOf, extreme, indexInto, member, rankOf, sizeOf } from './operations';
 import { EVALUATION_STEP_BUDGET } from './limits';
 import type { ExprReader } from './reader';
 import { canonicalSet, checkedInt, ExprRuntimeError, valuesEqual, type Value } from './values';
@@ -151,6 +151,16 @@ function build(c: Checked): Fn {
       const left = build(c.left);
       const right = build(c.right);
       const primitive = isPrimitive(c.left) && isPrimitive(c.right);
+      if (c.fn !== '==' && c.fn !== '!=' && (c.left.type.k === 'node' || c.right.type.k === 'node')) {
+        // Nodes by their declared position (names compared as text would put n10 before n2).
+        const rank = (r: ExprReader, f: Frame, side: Fn): number => r.nodeIndex(side(r, f) as string);
+        switch (c.fn) {
+          case '<': return (r, f) => rank(r, f, left) < rank(r, f, right);
+          case '<=': return (r, f) => rank(r, f, left) <= rank(r, f, right);
+          case '>': return (r, f) => rank(r, f, left) > rank(r, f, right);
+          case '>=': return (r, f) => rank(r, f, left) >= rank(r, f, right);
+        }
+      }
       switch (c.fn) {
         case '==': return primitive ? (r, f) => left(r, f) === right(r, f) : (r, f) => valuesEqual(left(r, f), right(r, f));
         case '!=': return primitive ? (r, f) => left(r, f) !== right(r, f) : (r, f) => !valuesEqual(left(r, f), right(r, f));
@@ -189,6 +199,7 @@ function build(c: Checked): Fn {
       const args = c.args.map(build);
       const types = c.args.map((a) => a.type);
       const fn = c.fn;
+      if ((fn === 'min' || fn === 'max') && c.type.k === 'node') return (r, f) => callFunction(fn, args.map((a) => a(r, f)), types, range, rankOf(c.type, r));
       if (args.length === 1) {
         const only = args[0]!;
         if (fn === 'size') return (r, f) => sizeOf(only(r, f));
@@ -313,8 +324,9 @@ function aggregate(c: Extract<Checked, { op: 'aggregate' }>): Fn {
   }
   const map = build(c.map!);
   const fn = c.fn;
-  if (fn === 'min' || fn === 'max') {
-    // Folded as it goes (extreme's rule, without a list of the values).
+  const type = c.type;
+  if ((fn === 'min' || fn === 'max') && type.k !== 'node') {
+    // Folded as it goes (extreme's rule, without a list of the values); nodes rank by position below.
     const wantMax = fn === 'max';
     return (r, f) => {
       const items = elementsOf(over(r, f), overType);
@@ -340,6 +352,6 @@ function aggregate(c: Extract<Checked, { op: 'aggregate' }>): Fn {
       values.push(map(r, f));
     }
     if (fn === 'sum') return callFunction('sum', [values], [], range);
-    return extreme(fn, values, range);
+    return extreme(fn, values, range, rankOf(type, r));
   };
 }

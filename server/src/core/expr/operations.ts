@@ -51,14 +51,29 @@ function setDifference(a: readonly Value[], b: readonly Value[]): readonly Value
   return a.filter((x) => !b.some((y) => valuesEqual(x, y)));
 }
 
-export function compareOp(fn: '==' | '!=' | '<' | '<=' | '>' | '>=', a: Value, b: Value): boolean {
+/**
+ * Where an ordered value stands: ints and times are their own rank; a node
+ * (a name at run time) ranks by its declared position, which only the
+ * reader knows. Absent: the values are numbers.
+ */
+export type Rank = (v: Value) => number;
+
+/** The rank of values of `type` (or of its elements: a set or list of nodes), read through `r`; undefined for numbers. */
+export function rankOf(type: Type, r: ExprReader): Rank | undefined {
+  const t = type.k === 'set' || type.k === 'list' ? type.of : type;
+  return t.k === 'node' ? (v) => r.nodeIndex(v as string) : undefined;
+}
+
+export function compareOp(fn: '==' | '!=' | '<' | '<=' | '>' | '>=', a: Value, b: Value, rank?: Rank): boolean {
+  if (fn === '==') return valuesEqual(a, b);
+  if (fn === '!=') return !valuesEqual(a, b);
+  const x = rank ? rank(a) : (a as number);
+  const y = rank ? rank(b) : (b as number);
   switch (fn) {
-    case '==': return valuesEqual(a, b);
-    case '!=': return !valuesEqual(a, b);
-    case '<': return (a as number) < (b as number);
-    case '<=': return (a as number) <= (b as number);
-    case '>': return (a as number) > (b as number);
-    case '>=': return (a as number) >= (b as number);
+    case '<': return x < y;
+    case '<=': return x <= y;
+    case '>': return x > y;
+    case '>=': return x >= y;
   }
 }
 
@@ -93,8 +108,17 @@ export function indexInto(target: Value, index: Value, on: 'list' | 'map', range
   return (target as { readonly [k: string]: Value })[key]!;
 }
 
-export function extreme(fn: 'min' | 'max', items: readonly Value[], range: SourceRange): Value {
+export function extreme(fn: 'min' | 'max', items: readonly Value[], range: SourceRange, rank?: Rank): Value {
   if (items.length === 0) throw new ExprRuntimeError(`${fn} of an empty set`, range);
+  if (rank) {
+    let best = items[0]!;
+    let bestRank = rank(best);
+    for (let i = 1; i < items.length; i++) {
+      const r = rank(items[i]!);
+      if (fn === 'min' ? r < bestRank : r > bestRank) [best, bestRank] = [items[i]!, r];
+    }
+    return best;
+  }
   let best = items[0] as number;
   for (let i = 1; i < items.length; i++) {
     const v = items[i] as number;
@@ -108,7 +132,8 @@ export function sizeOf(a: Value): number {
   return typeof a === 'string' || Array.isArray(a) ? a.length : Object.keys(a as object).length;
 }
 
-export function callFunction(fn: FunctionName, args: readonly Value[], argTypes: readonly Type[], range: SourceRange): Value {
+/** `rank` orders the arguments of min and max when they are nodes (see rankOf). */
+export function callFunction(fn: FunctionName, args: readonly Value[], argTypes: readonly Type[], range: SourceRange, rank?: Rank): Value {
   switch (fn) {
     case 'size': return sizeOf(args[0]!);
     case 'abs': return Math.abs(args[0] as number);
@@ -123,8 +148,8 @@ export function callFunction(fn: FunctionName, args: readonly Value[], argTypes:
     }
     case 'min':
     case 'max':
-      if (args.length === 2) return (fn === 'min' ? (args[0] as number) <= (args[1] as number) : (args[0] as number) >= (args[1] as number)) ? args[0]! : args[1]!;
-      return extreme(fn, args[0] as readonly Value[], range);
+      if (args.length === 2) return compareOp(fn === 'min' ? '<=' : '>=', args[0]!, args[1]!, rank) ? args[0]! : args[1]!;
+      return extreme(fn, args[0] as readonly Value[], range, rank);
     case 'sum': {
       let total = 0;
       for (const v of args[0] as readonly Value[]) total = checkedInt(total + (v as number), range);

@@ -1,5 +1,5 @@
 import type { Checked, CheckedWithSource } from './checked';
-import { arithmetic, callFunction, compareOp, drawRandom, elementsOf, extreme, indexInto, member } from './operations';
+import { arithmetic, callFunction, compareOp, drawRandom, elementsOf, extreme, indexInto, member, rankOf } from './operations';
 import type { ExprReader } from './reader';
 import { canonicalSet, ExprRuntimeError, type Value } from './values';
 
@@ -50,7 +50,7 @@ export function evaluate(c: Checked, r: ExprReader, scope: Scope | undefined): V
     case 'neg': return 0 - (ev(c.operand) as number);
     case 'not': return !ev(c.operand);
     case 'arith': return arithmetic(c.fn, ev(c.left), ev(c.right), c.range);
-    case 'cmp': return compareOp(c.fn, ev(c.left), ev(c.right));
+    case 'cmp': return compareOp(c.fn, ev(c.left), ev(c.right), rankOf(c.left.type.k === 'any' ? c.right.type : c.left.type, r));
     case 'logic': {
       const left = ev(c.left) === true;
       if (c.fn === 'and') return left && ev(c.right) === true;
@@ -74,9 +74,9 @@ export function evaluate(c: Checked, r: ExprReader, scope: Scope | undefined): V
       const bind = (item: Value): Scope => ({ slot: c.slot, value: item, outer: scope });
       if (c.fn === 'count') return items.filter((item) => ev(c.where!, bind(item)) === true).length;
       const values = items.map((item) => ev(c.map!, bind(item)));
-      return c.fn === 'sum' ? callFunction('sum', [values], [], c.range) : extreme(c.fn, values, c.range);
+      return c.fn === 'sum' ? callFunction('sum', [values], [], c.range) : extreme(c.fn, values, c.range, rankOf(c.type, r));
     }
-    case 'call': return callFunction(c.fn, c.args.map((a) => ev(a)), c.args.map((a) => a.type), c.range);
+    case 'call': return callFunction(c.fn, c.args.map((a) => ev(a)), c.args.map((a) => a.type), c.range, rankOf(c.type, r));
     case 'user-call': {
       let inner: Scope | undefined = scope;
       c.fn.params.forEach((p, i) => (inner = { slot: p.slot, value: ev(c.args[i]!), outer: inner }));

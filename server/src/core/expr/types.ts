@@ -160,9 +160,13 @@ export function parseTypeText(text: string): Type {
   return result;
 }
 
-/** Whether values of the type are ordered by < (ints and times, each only with itself). */
+/**
+ * Whether values of the type are ordered by < (each only with itself): ints
+ * and times by value, nodes by the order they are declared in (`nodes
+ * n1..n12`: n2 < n10), as `min`, `max` and the bully election need.
+ */
 export function isOrdered(t: Type): boolean {
-  return t.k === 'int' || t.k === 'time' || t.k === 'any';
+  return t.k === 'int' || t.k === 'time' || t.k === 'node' || t.k === 'any';
 }
 
 export function isCollection(t: Type): t is Extract<Type, { k: 'set' | 'list' | 'map' }> {

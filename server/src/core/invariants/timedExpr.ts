@@ -1,7 +1,7 @@
 import type { Checked } from '../expr/checked';
 import { overBudget } from '../expr/compile';
 import { EVALUATION_STEP_BUDGET } from '../expr/limits';
-import { callFunction, compareOp, elementsOf, indexInto, member, arithmetic } from '../expr/operations';
+import { callFunction, compareOp, elementsOf, indexInto, member, arithmetic, rankOf } from '../expr/operations';
 import type { ExprReader } from '../expr/reader';
 import { lookup, type Scope } from '../expr/reference';
 import { canonicalSet, ExprRuntimeError, type Value } from '../expr/values';
@@ -144,7 +144,7 @@ class TimedEvaluator {
       case 'cmp': {
         const a = ev(c.left);
         const b = ev(c.right);
-        if (!(a instanceof TimeTerm) && !(b instanceof TimeTerm)) return compareOp(c.fn, a, b);
+        if (!(a instanceof TimeTerm) && !(b instanceof TimeTerm)) return compareOp(c.fn, a, b, rankOf(c.left.type.k === 'any' ? c.right.type : c.left.type, r));
         return this.compare(c.fn, add(a, b instanceof TimeTerm ? negate(b) : -(b as number)));
       }
       case 'logic': {
@@ -176,13 +176,13 @@ class TimedEvaluator {
         };
         if (c.fn === 'count') return items.filter((item) => plain(c.where!, bind(item)) === true).length;
         const values = items.map((item) => ev(c.map!, bind(item)));
-        if (!values.some((v) => v instanceof TimeTerm)) return callFunction(c.fn === 'sum' ? 'sum' : c.fn, [values as Value[]], [], c.range);
+        if (!values.some((v) => v instanceof TimeTerm)) return callFunction(c.fn === 'sum' ? 'sum' : c.fn, [values as Value[]], [], c.range, rankOf(c.type, r));
         if (values.length === 0) throw new ExprRuntimeError(`${c.fn} of an empty set`, c.range);
         return c.fn === 'sum' ? values.reduce((x, y) => add(x, y)) : extremeOf(c.fn, values);
       }
       case 'call': {
         const args = c.args.map((a) => ev(a));
-        if (!args.some((a) => a instanceof TimeTerm)) return callFunction(c.fn, args as Value[], c.args.map((a) => a.type), c.range);
+        if (!args.some((a) => a instanceof TimeTerm)) return callFunction(c.fn, args as Value[], c.args.map((a) => a.type), c.range, rankOf(c.type, r));
         if ((c.fn === 'min' || c.fn === 'max') && args.length === 2) return extremeOf(c.fn, args);
         if (c.fn === 'abs' && args[0] instanceof TimeTerm && args[0].single) return new TimeTerm('max', [args[0].forms[0]!, scaleForm(args[0].forms[0]!, -1)]);
         throw new NotSolvable(`${c.fn}() of a clock value`);

@@ -205,8 +205,9 @@ export class WrittenNode implements ProtocolNode, Machine {
 
   // ---- the reader expressions read ------------------------------------------
 
-  nodeIndex(): number {
-    return -1;
+  /** A node's declared position: `<`, `min` and `max` order nodes by it. */
+  nodeIndex(name: string): number {
+    return this.ctx.nodeIndex(name) ?? -1;
   }
 
   property(): undefined {

@@ -146,6 +146,8 @@ export interface NodeContext {
   readonly self: string;
   /** Every node bound to this protocol instance, in declaration order (self included). */
   readonly members: readonly string[];
+  /** A node's position among the scenario's declared nodes (0 for the first); undefined for a name that is no node. */
+  nodeIndex(name: string): number | undefined;
   readonly options: ReadonlyMap<string, OptionValueOut>;
   /** This node's local clock reading in nanoseconds. */
   now(): number;

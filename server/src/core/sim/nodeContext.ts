@@ -54,6 +54,7 @@ export function createNodeContext(
   return {
     self: names[node]!,
     members: instance.nodes.map((i) => names[i]!),
+    nodeIndex: (name) => engine.nodeIndex(name),
     options: instance.options.values,
     now: () => state.clock.read(engine.now()),
     send: (to, type, payload, opts) => {
