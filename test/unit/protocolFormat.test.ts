@@ -50,7 +50,7 @@ describe('formatter: protocols', () => {
     );
   });
 
-  test('a member or statement over several lines: continuation lines indented once more, braces opened inside it alone', () => {
+  test('a member or statement over several lines: continuation lines indented once more (a handler, if or for head twice), braces opened inside it alone', () => {
     formats(
       'protocol p {\nvar x: { a: int } = {\na: 1\n}\non Vote(m) from p when ok\nand m.term == term {\nx = a +\nb\nsend M {\nterm: t\n} to p\nif a\nor b {\ny = 1\n} else if c\nand d {\ny = 2\n}\n}\nfn f(a: int): int =\na + 1\n}\n',
       [
@@ -59,17 +59,17 @@ describe('formatter: protocols', () => {
         '    a: 1',
         '  }',
         '  on Vote(m) from p when ok',
-        '    and m.term == term {',
+        '      and m.term == term {',
         '    x = a +',
         '      b',
         '    send M {',
         '      term: t',
         '    } to p',
         '    if a',
-        '      or b {',
+        '        or b {',
         '      y = 1',
         '    } else if c',
-        '      and d {',
+        '        and d {',
         '      y = 2',
         '    }',
         '  }',
@@ -79,6 +79,53 @@ describe('formatter: protocols', () => {
         '',
       ].join('\n'),
     );
+  });
+
+  test('a long handler head broken over lines gets a continuation indent, so its guard never lines up with its body', () => {
+    formats(
+      [
+        'protocol le {',
+        'message RequestVote { term: int }',
+        'stable term: int = 0',
+        'stable voted_for: node? = none',
+        'on RequestVote(m)',
+        'from p',
+        'when m.term > term or',
+        '(m.term == term and voted_for in { none, p }) {',
+        'term = m.term',
+        'for q in members {',
+        'if q != p and',
+        'q != self {',
+        'send RequestVote { term: term } to q',
+        '}',
+        '}',
+        '}',
+        '}',
+        '',
+      ].join('\n'),
+      [
+        'protocol le {',
+        '  message RequestVote { term: int }',
+        '  stable term: int = 0',
+        '  stable voted_for: node? = none',
+        '  on RequestVote(m)',
+        '      from p',
+        '      when m.term > term or',
+        '      (m.term == term and voted_for in { none, p }) {',
+        '    term = m.term',
+        '    for q in members {',
+        '      if q != p and',
+        '          q != self {',
+        '        send RequestVote { term: term } to q',
+        '      }',
+        '    }',
+        '  }',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    // A statement that opens no block (an assignment) stays at one level, like a wrapped property.
+    formats('protocol q {\n  var x: int = 0\n  on start {\n    x = 1 +\n    2\n  }\n}\n', 'protocol q {\n  var x: int = 0\n  on start {\n    x = 1 +\n      2\n  }\n}\n');
   });
 
   test('signed literals after an operand are subtractions; clock control and notes untouched', () => {

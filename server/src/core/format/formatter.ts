@@ -71,7 +71,7 @@ export function format(text: string): string | undefined {
     protocolCode.enter(token, depth);
     if (current.length === 0) {
       // A line's indentation is the depth at its start, one less when it opens with `}`.
-      lineDepth = (kind === 'RCurly' ? depth - 1 : depth) + (continues(token) || protocolCode.continues(token, depth) ? 1 : 0);
+      lineDepth = (kind === 'RCurly' ? depth - 1 : depth) + Math.max(continues(token) ? 1 : 0, protocolCode.continuation(token, depth));
     }
     const signedAfterOperand = (kind === 'NumberLiteral' || kind === 'Duration') && /^[+-]/.test(token.image) && previous !== undefined && ENDS_OPERAND.has(previous.tokenType.name) && inExpression(token);
     current += kind === 'BlockComment' ? reindentBlockComment(token.image) : signedAfterOperand ? `${token.image[0]} ${token.image.slice(1)}` : token.image;

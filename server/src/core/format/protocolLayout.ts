@@ -7,7 +7,9 @@ import type * as A from '../syntax/ast';
  * token layout, which holds for protocol code too): which items of a
  * protocol share a line (and need `; ` or `, ` between them), the spacing
  * only protocol code has, and the continuation lines of a member or
- * statement written over several lines, which are indented once more.
+ * statement written over several lines, which are indented once more, or
+ * twice for the head of a handler, `if` or `for` (so a wrapped
+ * `on M(m) from p when …` never lines up with the body it opens).
  */
 
 /** An item of a block, by source offsets. */
@@ -45,23 +47,35 @@ export interface ProtocolLayout {
   tight(previous: IToken, next: IToken): boolean;
   /** Called for every token in order, with the brace depth before it. */
   enter(token: IToken, depth: number): void;
-  /** Whether a line starting with `token` continues a member or statement begun on an earlier line at this brace depth. */
-  continues(token: IToken, depth: number): boolean;
+  /**
+   * The extra indentation of a line starting with `token`: 1 when it
+   * continues a member or statement begun on an earlier line at this brace
+   * depth, 2 when it continues the head of a block (a handler, `if`,
+   * `for`), 0 otherwise.
+   */
+  continuation(token: IToken, depth: number): number;
+}
+
+/** A part of a member that may continue on later lines, and how far its continuation lines are indented. */
+interface Head {
+  readonly range: SourceRange;
+  readonly indent: 1 | 2;
 }
 
 export function protocolLayout(statements: readonly A.Statement[]): ProtocolLayout {
   const spacing = protocolSpacing(statements);
-  const heads = statements.flatMap((s) => (s.kind === 'protocol' ? s.members.flatMap(memberHeads) : [])).sort((a, b) => a.startOffset - b.startOffset);
+  const heads = statements.flatMap((s) => (s.kind === 'protocol' ? s.members.flatMap(memberHeads) : [])).sort((a, b) => a.range.startOffset - b.range.startOffset);
   const depthAt = new Map<number, number>();
-  for (const h of heads) depthAt.set(h.startOffset, -1);
+  for (const h of heads) depthAt.set(h.range.startOffset, -1);
   return {
     tight: spacing.tight,
     enter(token, depth) {
       if (depthAt.has(token.startOffset)) depthAt.set(token.startOffset, depth);
     },
-    continues(token, depth) {
+    continuation(token, depth) {
       // A line inside braces opened within the item is indented by those braces alone.
-      return heads.some((h) => token.startOffset > h.startOffset && token.startOffset < h.endOffset && (token.startLine ?? 0) > h.startLine && depthAt.get(h.startOffset) === depth);
+      const head = heads.find(({ range: h }) => token.startOffset > h.startOffset && token.startOffset < h.endOffset && (token.startLine ?? 0) > h.startLine && depthAt.get(h.startOffset) === depth);
+      return head?.indent ?? 0;
     },
   };
 }
@@ -71,19 +85,19 @@ export function protocolLayout(statements: readonly A.Statement[]): ProtocolLayo
  * constant, state or function; a handler's head up to its body; each
  * statement, up to its first block for `if` and `for`.
  */
-function memberHeads(m: A.ProtocolMember): SourceRange[] {
+function memberHeads(m: A.ProtocolMember): Head[] {
   switch (m.kind) {
     case 'message': return [];
-    case 'handler': return [upTo(m.range, m.body.range), ...blockHeads(m.body)];
-    default: return [m.range];
+    case 'handler': return [{ range: upTo(m.range, m.body.range), indent: 2 }, ...blockHeads(m.body)];
+    default: return [{ range: m.range, indent: 1 }];
   }
 }
 
-function blockHeads(block: A.Block): SourceRange[] {
-  return block.statements.flatMap((st) => {
-    if (st.kind === 'if') return [upTo(st.range, st.then.range), ...blockHeads(st.then), ...(st.else ? blockHeads(st.else) : [])];
-    if (st.kind === 'for') return [upTo(st.range, st.body.range), ...blockHeads(st.body)];
-    return [st.range];
+function blockHeads(block: A.Block): Head[] {
+  return block.statements.flatMap((st): Head[] => {
+    if (st.kind === 'if') return [{ range: upTo(st.range, st.then.range), indent: 2 }, ...blockHeads(st.then), ...(st.else ? blockHeads(st.else) : [])];
+    if (st.kind === 'for') return [{ range: upTo(st.range, st.body.range), indent: 2 }, ...blockHeads(st.body)];
+    return [{ range: st.range, indent: 1 }];
   });
 }
 
