@@ -1,7 +1,7 @@
 import type { Expr } from './ast';
 import { closest, type Binding, type CallChecker } from './scope';
 import { FUNCTIONS, type Checked, type FunctionName, type UserFunction } from './checked';
-import { assignable, BOOL, elementType, INT, isOrdered, joinTypes, listOf, setOf, type Type, typeToString } from './types';
+import { assignable, BOOL, elementType, INT, isOrdered, joinTypes, listOf, setOf, TIME, type Type, typeToString } from './types';
 
 type CallExpr = Extract<Expr, { kind: 'call' }>;
 
@@ -121,9 +121,10 @@ function checkRandom(c: CallChecker, e: CallExpr, scope: Binding | undefined): C
     return { op: 'random', from: 'between', args, type: t, range };
   }
   if (t0.k === 'set' || t0.k === 'list') return { op: 'random', from: 'elements', args, type: t0.of, range };
+  if (t0.k === 'latency') return { op: 'random', from: 'latency', args, type: TIME, range };
   const bound = rangeBound(t0);
   if (bound) return { op: 'random', from: 'range', args, type: bound, range };
-  return c.report('DS180', `random needs a range (an option such as 'timeout: duration range'), a set or a list, not ${typeToString(t0)}`, args[0]!.range);
+  return c.report('DS180', `random needs a range (an option such as 'timeout: duration range'), a latency option, a set or a list, not ${typeToString(t0)}`, args[0]!.range);
 }
 
 /** The bound type of a range value `{ low: T, high: T }` (T an int or a time), else undefined. */

@@ -41,10 +41,10 @@ export type Checked = {
   /**
    * `random(x)` (protocol handlers only): a uniform draw from the node's own
    * seeded stream — an int or time in a range `{ low, high }` (both ends
-   * included), an element of a set or list, or `random(a, b)` between two
-   * ints or times.
+   * included), an element of a set or list, `random(a, b)` between two
+   * ints or times, or a time from a delay model (a `latency` option).
    */
-  | { readonly op: 'random'; readonly from: 'range' | 'elements' | 'between'; readonly args: readonly Checked[] }
+  | { readonly op: 'random'; readonly from: 'range' | 'elements' | 'between' | 'latency'; readonly args: readonly Checked[] }
 );
 
 /**

@@ -2,7 +2,7 @@ import type { SourceRange } from '../source';
 import type { FunctionName } from './checked';
 import type { ExprReader } from './reader';
 import type { Type } from './types';
-import { canonicalSet, checkedInt, compareValues, ExprRuntimeError, intDivide, intModulo, valuesEqual, type Value } from './values';
+import { canonicalSet, checkedInt, compareValues, ExprRuntimeError, intDivide, intModulo, valuesEqual, type DelayModel, type Value } from './values';
 
 /**
  * The meaning of each operator and function on run-time values, shared by
@@ -187,12 +187,32 @@ export function callFunction(fn: FunctionName, args: readonly Value[], argTypes:
 export { compareValues };
 
 /**
+ * A time drawn from a delay model the way the network draws a latency
+ * (sim/network.ts): uniform over whole nanoseconds with both ends included,
+ * normal by Box–Muller cut at 0, exponential by inversion; whole ns.
+ */
+function drawDelay(model: DelayModel, random: () => number): number {
+  switch (model.kind) {
+    case 'fixed': return model.ns;
+    case 'uniform': return model.low + Math.floor(random() * (model.high - model.low + 1));
+    case 'normal': {
+      const u = 1 - random();
+      const v = random();
+      return Math.max(0, Math.round(model.mean + model.sd * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v)));
+    }
+    case 'exponential': return Math.round(-model.mean * Math.log(1 - random()));
+  }
+}
+
+
+/**
  * `random(…)` on evaluated arguments (see the 'random' op in checked.ts):
  * one draw from the reader's stream, uniform over the whole numbers from low
  * to high (both included) or over the elements.
  */
-export function drawRandom(from: 'range' | 'elements' | 'between', args: readonly Value[], reader: ExprReader, range: SourceRange): Value {
+export function drawRandom(from: 'range' | 'elements' | 'between' | 'latency', args: readonly Value[], reader: ExprReader, range: SourceRange): Value {
   if (!reader.random) throw new ExprRuntimeError('random(…) has no random stream here', range);
+  if (from === 'latency') return drawDelay(args[0] as unknown as DelayModel, () => reader.random!());
   if (from === 'elements') {
     const items = args[0] as readonly Value[];
     if (items.length === 0) throw new ExprRuntimeError('random of an empty set or list', range);

@@ -22,6 +22,13 @@ export type Type =
   | { readonly k: 'map'; readonly key: Type; readonly value: Type }
   | { readonly k: 'record'; readonly fields: readonly (readonly [string, Type])[] }
   | { readonly k: 'optional'; readonly of: Type }
+  /**
+   * A delay model, the value of a written protocol's `latency` option
+   * (`10ms`, `5ms..20ms`, `normal(10ms, 2ms)`, `exponential(5ms)`): only
+   * `random(x)` reads it, drawing a time as the network draws a latency.
+   * At run time the model as the option checker gives it (check/options.ts LatencyModel).
+   */
+  | { readonly k: 'latency' }
   /** Unknown: an empty collection's element, or an expression that already has an error (no second report). */
   | { readonly k: 'any' };
 
@@ -31,6 +38,7 @@ export const STRING: Type = { k: 'string' };
 export const TIME: Type = { k: 'time' };
 export const NODE: Type = { k: 'node' };
 export const NONE: Type = { k: 'none' };
+export const LATENCY: Type = { k: 'latency' };
 export const ANY: Type = { k: 'any' };
 export const setOf = (of: Type): Type => ({ k: 'set', of });
 export const listOf = (of: Type): Type => ({ k: 'list', of });

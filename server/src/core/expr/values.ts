@@ -95,8 +95,26 @@ export function formatTime(ns: number): string {
 }
 
 /** How a value reads in messages and witnesses: times with units, plain words unquoted. */
+/** A `latency` option's value at run time: check/options.ts's LatencyModel (not imported: expr sits below check). */
+export type DelayModel =
+  | { readonly kind: 'fixed'; readonly ns: number }
+  | { readonly kind: 'uniform'; readonly low: number; readonly high: number }
+  | { readonly kind: 'normal'; readonly mean: number; readonly sd: number }
+  | { readonly kind: 'exponential'; readonly mean: number };
+
+/** A delay model as written in a binding: `10ms`, `5ms..20ms`, `normal(10ms, 2ms)`, `exponential(5ms)`. */
+export function formatDelay(model: DelayModel): string {
+  switch (model.kind) {
+    case 'fixed': return formatTime(model.ns);
+    case 'uniform': return `${formatTime(model.low)}..${formatTime(model.high)}`;
+    case 'normal': return `normal(${formatTime(model.mean)}, ${formatTime(model.sd)})`;
+    case 'exponential': return `exponential(${formatTime(model.mean)})`;
+  }
+}
+
 export function formatValue(v: Value, type?: Type): string {
   if (v === null) return 'none';
+  if (type?.k === 'latency') return formatDelay(v as unknown as DelayModel);
   if (typeof v === 'number') return type && (type.k === 'time' || (type.k === 'optional' && type.of.k === 'time')) ? formatTime(v) : String(v);
   if (typeof v === 'boolean') return String(v);
   if (typeof v === 'string') return /^[\p{L}_][\p{L}\p{N}_]*$/u.test(v) ? v : JSON.stringify(v);

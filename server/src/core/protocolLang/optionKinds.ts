@@ -1,6 +1,7 @@
 import type { OptionSpec, OptionType, OptionValueOut } from '../check/options';
-import { BOOL, INT, NODE, setOf, STRING, TIME, type Type } from '../expr/types';
+import { BOOL, INT, LATENCY, NODE, setOf, STRING, TIME, type Type } from '../expr/types';
 import { canonicalSet, type Value } from '../expr/values';
+import { mapValue } from '../protocols/values';
 
 /**
  * The option kinds a written protocol may declare (`option timeout:
@@ -25,6 +26,8 @@ const same = (v: OptionValueOut): Value => v as Value;
 export const OPTION_KINDS: readonly OptionKind[] = [
   { words: 'duration', schema: 'duration', type: TIME, toValue: same, example: '100ms' },
   { words: 'duration range', schema: 'duration-range', type: TIME_RANGE, toValue: (v) => ({ low: (v as { low: number }).low, high: (v as { high: number }).high }), example: '150ms..300ms' },
+  // A delay model as the network takes it; handlers draw from it with random(x).
+  { words: 'latency', schema: 'latency', type: LATENCY, toValue: same, example: '5ms..20ms' },
   { words: 'int', schema: 'integer', type: INT, toValue: same, example: '3' },
   // The expression language has whole numbers only: a `number` option is an int.
   { words: 'number', schema: 'integer', type: INT, toValue: same, example: '3' },
@@ -35,6 +38,8 @@ export const OPTION_KINDS: readonly OptionKind[] = [
   // Whole percent (30% reads as 30): `random(0, 99) < loss` draws with that chance.
   { words: 'percent', schema: 'percent', type: INT, toValue: (v) => Math.round((v as number) * 100), example: '30%' },
   { words: 'ppm', schema: 'ppm', type: INT, toValue: (v) => Math.round(v as number), example: '+50ppm' },
+  // A number per node (`priority n1 = 1, n2 = 2`), read as a map: `self in priority` before `priority[self]`.
+  { words: 'node numbers', schema: 'node-numbers', type: { k: 'map', key: NODE, value: INT }, toValue: (v) => mapValue([...(v as ReadonlyMap<string, number>)]) as Value, example: 'n1 = 1, n2 = 2' },
 ];
 
 /** A choice among strings (`option mode: "fast" | "safe" = "safe"`): read as a string. */

@@ -283,7 +283,7 @@ export type ProtocolMember = OptionMember | ConstMember | MessageMember | StateM
 /**
  * `option timeout: duration range = 150ms..300ms`. The kind is written as
  * words (`duration`, `duration range`, `latency`, `int`, `number`, `bool`,
- * `string`, `node`, `nodes`, `percent`, `ppm`) or as choices
+ * `string`, `node`, `nodes`, `node numbers`, `percent`, `ppm`) or as choices
  * (`"fast" | "safe"`); the checker maps it to an option schema entry
  * (check/options.ts), so bindings get the same DS12x checks as built-ins.
  * The default uses the option value syntax of bindings (not an expression).

@@ -186,7 +186,7 @@ const RULE_TEXT: Readonly<Record<string, string>> = {
   typeField: TYPE_TEXT,
   messageField: `a field such as 'term: int' (${TYPE_TEXT})`,
   fnParam: "a parameter such as 'n: int'",
-  optionMember: "the option's kind (duration, duration range, latency, int, number, bool, string, node, nodes, percent, ppm) or choices such as \"fast\" | \"safe\"",
+  optionMember: "the option's kind (duration, duration range, latency, int, number, bool, string, node, nodes, node numbers, percent, ppm) or choices such as \"fast\" | \"safe\"",
 };
 
 function describeToken(t: IToken): string {

@@ -133,7 +133,7 @@ export abstract class ProtocolRules extends StatementRules {
     });
   });
 
-  // option NAME: duration range = 150ms..300ms   |   option mode: "fast" | "safe" = "safe"
+  // option NAME: duration range = 150ms..300ms   |   option mode: "fast" | "safe" = "safe"   |   option prio: node numbers = n1 = 1
   private optionMember = this.RULE('optionMember', () => {
     this.CONSUME(T.Identifier, { LABEL: 'word' });
     this.CONSUME2(T.Name, { LABEL: 'name' });
@@ -143,9 +143,9 @@ export abstract class ProtocolRules extends StatementRules {
       {
         ALT: () => {
           this.CONSUME3(T.Name, { LABEL: 'kindWord' });
-          // Only `range` follows a kind's first word (`duration range`): a default-less
-          // option must not swallow the next member's word.
-          this.MANY({ GATE: () => this.LA(1).image === 'range', DEF: () => this.CONSUME4(T.Name, { LABEL: 'kindWord' }) });
+          // Only `range` or `numbers` follows a kind's first word (`duration range`,
+          // `node numbers`): a default-less option must not swallow the next member's word.
+          this.MANY({ GATE: () => this.LA(1).image === 'range' || this.LA(1).image === 'numbers', DEF: () => this.CONSUME4(T.Name, { LABEL: 'kindWord' }) });
         },
       },
     ]);
