@@ -101,6 +101,21 @@ describe('history webview in Chromium', { skip: missing ? `browser tests skipped
     await view.close();
   });
 
+  test('a narrow panel: the diagram fits its width, every bar inside it', async () => {
+    const view = await openTimelinePage(browser, { width: 380, height: 520, assets: ASSETS });
+    await show(view, { type: 'history', uri: 'file:///w/x.edn', view: historyView(STALE, { model: 'register', file: 'x.edn' }) });
+    const fit = await view.page.evaluate(() => {
+      const svg = document.querySelector('svg.history-diagram')!.getBoundingClientRect();
+      const closed = Array.from(document.querySelectorAll('.op:not(.op-open) rect')).map((r) => r.getBoundingClientRect());
+      return { svgRight: svg.right, page: document.documentElement.clientWidth, barsRight: Math.max(...closed.map((r) => r.right)), barsLeft: Math.min(...closed.map((r) => r.left)) };
+    });
+    assert.ok(fit.svgRight <= fit.page + 0.5, `the diagram (${fit.svgRight}px) is wider than the page (${fit.page}px)`);
+    assert.ok(fit.barsRight <= fit.svgRight, `a bar ends at ${fit.barsRight}px, past the diagram's ${fit.svgRight}px`);
+    assert.ok(fit.barsLeft >= 72, 'the bars start right of the client names');
+    assert.deepEqual(view.errors, []);
+    await view.close();
+  });
+
   test('the longest linearizable order, on demand, one step at a time', async () => {
     const payload = historyView(STALE, { model: 'register', file: 'view-stale-read.edn' });
     const view = await openTimelinePage(browser, { width: 1200, height: 520, assets: ASSETS });
@@ -158,7 +173,7 @@ describe('history webview in Chromium', { skip: missing ? `browser tests skipped
     assert.equal(fine.verdict, 'linearizable');
     await show(view, { type: 'history', uri: 'file:///w/fine.edn', view: fine });
     assert.equal(await view.page.evaluate(() => document.querySelector('.verdict')?.textContent), '✓ linearizable');
-    assert.equal(await view.page.evaluate(() => (document.querySelector('.order') as HTMLElement).hidden), true, 'no order to step through');
+    assert.equal(await view.page.evaluate(() => getComputedStyle(document.querySelector('.order')!).display), 'none', 'no order to step through');
     const stuck = historyView(STALE.replace(/(:ok, :f :read, :key "x", :value )1/, '$12'), { model: 'register', file: 'stuck.edn', maxSteps: 1 });
     assert.equal(stuck.verdict, 'undecided');
     await show(view, { type: 'history', uri: 'file:///w/stuck.edn', view: stuck });

@@ -2,8 +2,8 @@
  * The timeline's header for a log (dsync log, Open Log in Timeline) in
  * headless Chromium, as render.test.ts runs it: a log has no seed and no
  * true time, so the header names it a log with its line count and causal
- * depth, the window reads in causal steps, and the local-clocks toggle
- * (which would show the causal steps again) is hidden. A simulated run keeps
+ * depth, the window and the axis read in causal steps, and the local-clocks
+ * toggle (which would show the causal steps again) is hidden. A simulated run keeps
  * its seed and time.
  */
 import { after, before, describe, test } from 'node:test';
@@ -35,7 +35,9 @@ const header = (page: Page) =>
     title: document.querySelector('.toolbar .title')?.textContent ?? '',
     meta: document.querySelector('.toolbar .meta')?.textContent ?? '',
     window: document.querySelector('.toolbar .window-text')?.textContent ?? '',
-    localHidden: (document.querySelector('[data-action="local-clocks"]')?.parentElement as HTMLElement).hidden,
+    localHidden: getComputedStyle(document.querySelector('[data-action="local-clocks"]')!.parentElement!).display === 'none',
+    axisTitle: document.querySelector('.layer-axis .axis-title')?.textContent ?? '',
+    axisLabels: Array.from(document.querySelectorAll('.layer-axis .axis-label')).map((t) => t.textContent ?? ''),
   }));
 
 describe('the timeline header of a log', { skip: missing ? `browser tests skipped: ${missing}` : false }, () => {
@@ -61,7 +63,10 @@ describe('the timeline header of a log', { skip: missing ? `browser tests skippe
     assert.equal(h.meta, 'log · 4 lines · 4 causal steps · 4 events · 2 messages');
     assert.doesNotMatch(h.meta, /seed/);
     assert.equal(h.window, 'whole log');
-    assert.equal(h.localHidden, true);
+    assert.equal(h.localHidden, true, 'the local-clocks toggle is not shown');
+    // The axis counts causal steps, not milliseconds of a true time the log does not have.
+    assert.equal(h.axisTitle, 'causal step');
+    assert.ok(h.axisLabels.length >= 2 && h.axisLabels.every((l) => /^\d+$/.test(l)), h.axisLabels.join(' '));
     await view.page.keyboard.press('+');
     await view.page.waitForFunction(() => document.querySelector('.toolbar .window-text')?.textContent !== 'whole log');
     assert.match((await header(view.page)).window, /^steps \d+ – \d+$/);
@@ -71,6 +76,7 @@ describe('the timeline header of a log', { skip: missing ? `browser tests skippe
     const r = await header(view.page);
     assert.match(r.meta, /^seed 9 · /);
     assert.equal(r.localHidden, false);
+    assert.equal((await header(view.page)).axisTitle, 'true time');
     assert.match(r.window, /^whole run · /);
     assert.deepEqual(view.errors, []);
     await view.close();

@@ -2,6 +2,7 @@
  * The true-time axis on top of the lanes, and the faint grid lines that run
  * from it through the lanes and the offset chart.
  */
+import { LOG_STEP } from '../../../server/src/core/logs/timeline';
 import { x, type Frame } from './frame';
 import type { LabelPlacer } from './labels';
 import { tickFormatter } from './format';
@@ -15,10 +16,12 @@ export function drawAxis(frame: Frame, axis: Element, grid: Element, placer: Lab
   const { layout, window, fonts } = frame;
   const scale = layout.time;
   const { step, values } = scale.ticks((layout.plotX1 - layout.plotX0) / TICK_SPACING);
-  const format = tickFormatter(step, Math.max(Math.abs(window.start), Math.abs(window.end)));
+  // A log has no true time: its times are causal steps (logs/timeline.ts), labelled as such.
+  const log = frame.prepared.payload.log !== undefined;
+  const format = log ? (v: number): string => String(Math.round(v / LOG_STEP)) : tickFormatter(step, Math.max(Math.abs(window.start), Math.abs(window.end)));
   const gridBottom = layout.chart ? layout.chart.plotBottom : layout.lanesBottom;
   svg('line', { class: 'axis-line', x1: layout.plotX0, x2: layout.plotX1, y1: layout.axisY, y2: layout.axisY }, axis);
-  svgText('true time', { class: 'axis-title', x: layout.plotX0 - 10, y: layout.axisY - 8, 'text-anchor': 'end' }, axis);
+  svgText(log ? 'causal step' : 'true time', { class: 'axis-title', x: layout.plotX0 - 10, y: layout.axisY - 8, 'text-anchor': 'end' }, axis);
   for (const v of values) {
     const tx = x(frame, v);
     svg('line', { class: 'axis-tick', x1: tx, x2: tx, y1: layout.axisY - 4, y2: layout.axisY }, axis);

@@ -16,6 +16,7 @@ import { count, label } from '../i18n';
 /** View units per rank: the shared zoom (zoom.ts) works in whole units and never narrows below 50. */
 export const RANK_UNIT = 100;
 
+/** The client-name column: at most this wide, and at most a quarter of a narrow panel. */
 const NAME_W = 150;
 const RIGHT_PAD = 24;
 const AXIS_Y = 30;
@@ -27,6 +28,7 @@ const GAP = 14;
 const MIN_BAR_W = 4;
 const LABEL_FONT = '11px monospace';
 const SUMMARY_FONT = '12px sans-serif';
+const TITLE_FONT = '700 13px sans-serif';
 
 /** The longest order on show: which partition and how many of its operations are placed. */
 export interface Stepping {
@@ -72,7 +74,8 @@ function partitionSummary(p: HistoryViewPartition): string {
 /** Draws the whole view into `root` (emptied first) at `width` pixels for the visible `window`. */
 export function drawHistory(root: SVGSVGElement, view: HistoryViewPayload, window: TimeWindow, width: number, stepping: Stepping | undefined): Drawn {
   root.replaceChildren();
-  const plotX0 = NAME_W;
+  const nameW = Math.min(NAME_W, Math.max(72, Math.round(width / 4)));
+  const plotX0 = nameW;
   const plotX1 = Math.max(plotX0 + 80, width - RIGHT_PAD);
   const scale = new LinearScale(window.start, window.end, plotX0, plotX1);
   const height = TOP + view.partitions.reduce((h, p) => h + HEADING_H + p.clients.length * ROW_H + GAP, 0);
@@ -94,13 +97,16 @@ export function drawHistory(root: SVGSVGElement, view: HistoryViewPayload, windo
   let y = TOP;
   view.partitions.forEach((p, pi) => {
     const heading = svg('g', { class: `partition-heading partition-${p.verdict.replace(/ /g, '-')}` }, names);
-    svgText(partitionTitle(p), { class: 'partition-title', x: 8, y: y + 17 }, heading);
-    svgText(clip1(partitionSummary(p), width - plotX0 - 8, SUMMARY_FONT), { class: 'partition-summary', x: plotX0, y: y + 17 }, heading);
+    const title = partitionTitle(p);
+    svgText(title, { class: 'partition-title', x: 8, y: y + 17 }, heading);
+    // After the title, which may be wider than the name column in a narrow panel.
+    const summaryX = Math.max(plotX0, 8 + textWidth(title, TITLE_FONT) + 12);
+    svgText(clip1(partitionSummary(p), width - summaryX - 8, SUMMARY_FONT), { class: 'partition-summary', x: summaryX, y: y + 17 }, heading);
     y += HEADING_H;
     p.clients.forEach((client, row) => {
       const ry = y + row * ROW_H;
       svg('rect', { class: row % 2 === 0 ? 'row-band' : 'row-band row-band-odd', x: 0, y: ry, width, height: ROW_H }, grid);
-      svgText(clip1(label('process {0}', client), NAME_W - 16), { class: 'client-name', x: 8, y: ry + ROW_H / 2 + 4 }, names);
+      svgText(clip1(label('process {0}', client), nameW - 16), { class: 'client-name', x: 8, y: ry + ROW_H / 2 + 4 }, names);
     });
     counts.rows += p.clients.length;
     const involved = new Set(p.failure?.involved ?? []);

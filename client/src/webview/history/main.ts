@@ -107,7 +107,7 @@ class HistoryApp {
 
   private render(): void {
     if (!this.history) return;
-    const width = Math.max(480, Math.floor(this.header.diagramHost.clientWidth));
+    const width = Math.max(320, Math.floor(this.header.diagramHost.clientWidth));
     this.drawn = drawHistory(this.root, this.history, this.view.window, width, this.stepping);
     this.post({ type: 'rendered', ...this.drawn.counts });
   }
