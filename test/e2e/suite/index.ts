@@ -16,10 +16,11 @@ import { registerProtocolTests } from './protocol.e2e';
 export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec' });
   mocha.suite.emit('pre-require', globalThis, 'extension.e2e', mocha);
+  // First: its screenshots show a Problems panel holding only the edited file's problems (later tests leave other files' behind).
+  registerProtocolTests();
   registerExtensionTests();
   registerRestartTests();
   registerPropertyTests();
-  registerProtocolTests();
   registerWalkthroughTests();
   registerLogTimelineTests();
   registerHistoryViewTests();

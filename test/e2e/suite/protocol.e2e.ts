@@ -9,8 +9,8 @@ import { screenshot, sleep, until } from './util';
  * check from the RequestVote guard of samples/protocols/election_slow_link.dsync
  * makes two leaders in one term at the file's seed (the sample's comment says
  * why), so a DS201 appears on the invariant's line, in the Problems panel;
- * putting the check back makes it go away. Register from index.ts, before the
- * walkthrough tests (they clear the window).
+ * putting the check back makes it go away. Register from index.ts first,
+ * so the Problems panel in its screenshots holds only this file's problems.
  */
 
 const SAMPLE = ['protocols', 'election_slow_link.dsync'];
