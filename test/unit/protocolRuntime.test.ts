@@ -1,7 +1,9 @@
 import { describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import type { Value } from '../../server/src/core/expr/values';
+import { arithmetic } from '../../server/src/core/expr/operations';
+import { canonicalSet, compareValues, type Value } from '../../server/src/core/expr/values';
+import { NO_RANGE } from '../../server/src/core/source';
 import { digestValue } from '../../server/src/core/protocolLang/digest';
 import { valuesEqual } from '../../server/src/core/protocols/values';
 import { Simulation } from '../../server/src/core/sim/engine';
@@ -150,5 +152,29 @@ describe('the benchmark\'s grown Raft (bench/support/grownRaft.ts, bench/lsp.ben
     for (const extension of ['pre-candidate', 'pre-vote won', 'hands leadership to', 'committed up to']) {
       assert.ok(details.some((d) => d.includes(extension)), `a note '${extension}…' in the run`);
     }
+  });
+});
+
+describe('set operations on canonical sets (the fast paths)', () => {
+  const element: fc.Arbitrary<Value> = fc.oneof(fc.integer({ min: -4, max: 4 }), fc.constantFrom('n1', 'n2', 'n10', 'a', ''), fc.constantFrom([1], [1, 2], [2]), fc.constant({ a: 1 }));
+  const canonical = fc.array(element, { maxLength: 6 }).map(canonicalSet);
+
+  test('union merges two canonical sets into the canonical set of both; difference leaves out every element of the other', () => {
+    fc.assert(
+      fc.property(canonical, canonical, (a, b) => {
+        assert.deepEqual(arithmetic('union', a, b, NO_RANGE), canonicalSet([...a, ...b]));
+        assert.deepEqual(arithmetic('diff', a, b, NO_RANGE), a.filter((x) => !b.some((y) => compareValues(x, y) === 0)));
+      }),
+      { seed: 7, numRuns: 2000 },
+    );
+  });
+
+  test('canonicalSet sorts, drops repeats, and never returns the array it was given', () => {
+    const given = ['n1', 'n2', 'n3'];
+    const set = canonicalSet(given);
+    assert.deepEqual(set, given);
+    assert.notEqual(set, given);
+    assert.deepEqual(canonicalSet(['n2', 'n1', 'n2', 'n10']), ['n1', 'n10', 'n2']);
+    assert.deepEqual(canonicalSet([3, 1, 2, 1]), [1, 2, 3]);
   });
 });

@@ -67,6 +67,10 @@ export function compareValues(a: Value, b: Value): number {
 
 /** Sorted, without duplicates. */
 export function canonicalSet(items: readonly Value[]): readonly Value[] {
+  // Often already in order (members, map keys): one pass instead of a sort.
+  let ordered = true;
+  for (let i = 1; i < items.length && ordered; i++) ordered = compareValues(items[i - 1]!, items[i]!) < 0;
+  if (ordered) return items.slice();
   const sorted = [...items].sort(compareValues);
   const out: Value[] = [];
   for (const v of sorted) if (out.length === 0 || compareValues(out[out.length - 1]!, v) !== 0) out.push(v);
