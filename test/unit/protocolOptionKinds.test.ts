@@ -86,6 +86,13 @@ describe('written protocols: latency and node numbers options', () => {
     assert.match(codes(notString).join('\n'), /DS180 cannot apply '\+' to int and string/);
   });
 
+  test('completion and hover describe each option with its default as written', () => {
+    const text = protocol('', 'option think: latency = normal(10ms, 2ms)\n  option prio: node numbers = n1 = 1, n2 = 2');
+    const model = checkText(text).model!;
+    const docs = Object.fromEntries(model.protocols[0]!.definition.options.map((o) => [o.key, o.doc]));
+    assert.deepEqual(docs, { think: 'latency option, default normal(10ms, 2ms)', prio: 'node numbers option, default n1 = 1, n2 = 2' });
+  });
+
   test('an unknown kind lists the kinds there are', () => {
     const text = protocol('', 'option think: latency = 5ms\n  option prio: node numbers\n  option x: gamma = 1');
     const found = codes(text.replace('nodes n1..n3 run k', 'nodes n1..n3 run k { prio n1 = 1 }'));

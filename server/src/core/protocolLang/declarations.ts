@@ -165,7 +165,7 @@ function checkOptionMember(m: A.OptionMember, ps: ProtocolScope, optionCtx: Opti
     if (out === undefined) return undefined;
     defaultValue = kind.toValue(out);
   }
-  const doc = `${kind.words} option${m.defaultValue ? `, default ${m.defaultValue.map((v) => sourceTextOf(v.value)).join(', ')}` : ' (required)'}`;
+  const doc = `${kind.words} option${m.defaultValue ? `, default ${m.defaultValue.map((v) => (v.assigned ? `${sourceTextOf(v.value)} = ${sourceTextOf(v.assigned)}` : sourceTextOf(v.value))).join(', ')}` : ' (required)'}`;
   const binding = ps.bind(m.name, { kind: 'option', type: kind.type, range: m.name.range }, scope);
   return { option: { spec: { ...spec, doc }, slot: binding.slot, toValue: kind.toValue, defaultValue }, binding };
 }
@@ -178,7 +178,7 @@ function sourceTextOf(v: A.Value): string {
     case 'number': return v.text;
     case 'string': return JSON.stringify(v.value);
     case 'bool': return String(v.value);
-    case 'name': return v.name;
+    case 'name': return v.args ? `${v.name}(${v.args.map(sourceTextOf).join(', ')})` : v.name;
     case 'range': return `${sourceTextOf(v.low)}..${sourceTextOf(v.high)}`;
   }
 }
