@@ -109,13 +109,14 @@ export function parse(text: string): ParseResult {
   try {
     dsyncParser.input = nesting.tokens;
     const cst = dsyncParser.file();
+    const prebuilt = dsyncParser.prebuilt;
     const quiet = { until: -1 };
     for (const error of dsyncParser.errors) {
       const reported = syntaxDiagnostic(error, nesting.tokens, text, quiet);
       if (reported) diagnostics.push(reported);
     }
     const errorOffsets = dsyncParser.errors.map((e) => e.token.startOffset).filter(Number.isFinite);
-    ast = cstToAst(cst, { report: (d) => diagnostics.push(d), hasErrorIn: (from, to) => errorOffsets.some((o) => o >= from && o < to) });
+    ast = cstToAst(cst, { report: (d) => diagnostics.push(d), hasErrorIn: (from, to) => errorOffsets.some((o) => o >= from && o < to) }, prebuilt);
   } catch (error) {
     // MAX_NESTING keeps every rule's recursion shallow; this is the last guard
     // that keeps "never throws" true should some shape still exhaust the stack.

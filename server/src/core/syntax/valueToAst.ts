@@ -35,20 +35,24 @@ export function value(n: CstNode): A.Value {
 function atom(n: CstNode): A.Value {
   if (n.recoveredNode) throw new Missing();
   const t = need(firstChild(n, isToken));
-  const range = tokenRange(t);
+  const known = literal(t);
+  if (known) return known;
+  const args = node(n, 'argList');
+  return args ? { kind: 'name', name: t.image, args: argList(args), range: nodeRange(n) } : { kind: 'name', name: t.image, range: tokenRange(t) };
+}
+
+/** The value of a literal token (a time, ppm, percentage, number, string, true or false); undefined for a name. */
+export function literal(t: IToken): A.Value | undefined {
   const text = t.image;
   switch (t.tokenType.name) {
-    case 'Duration': return { kind: 'duration', ns: parseDuration(text), text, range };
-    case 'Ppm': return { kind: 'ppm', ppm: parsePpm(text), text, range };
-    case 'Percent': return { kind: 'percent', fraction: parsePercent(text), text, range };
-    case 'NumberLiteral': return { kind: 'number', value: Number(text), text, range };
-    case 'StringLiteral': return { kind: 'string', value: unquote(text), range };
-    case 'Kw_true': return { kind: 'bool', value: true, range };
-    case 'Kw_false': return { kind: 'bool', value: false, range };
-    default: {
-      const args = node(n, 'argList');
-      return args ? { kind: 'name', name: text, args: argList(args), range: nodeRange(n) } : { kind: 'name', name: text, range };
-    }
+    case 'Duration': return { kind: 'duration', ns: parseDuration(text), text, range: tokenRange(t) };
+    case 'Ppm': return { kind: 'ppm', ppm: parsePpm(text), text, range: tokenRange(t) };
+    case 'Percent': return { kind: 'percent', fraction: parsePercent(text), text, range: tokenRange(t) };
+    case 'NumberLiteral': return { kind: 'number', value: Number(text), text, range: tokenRange(t) };
+    case 'StringLiteral': return { kind: 'string', value: unquote(text), range: tokenRange(t) };
+    case 'Kw_true': return { kind: 'bool', value: true, range: tokenRange(t) };
+    case 'Kw_false': return { kind: 'bool', value: false, range: tokenRange(t) };
+    default: return undefined;
   }
 }
 
