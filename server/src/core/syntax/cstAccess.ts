@@ -11,7 +11,10 @@ export class Missing extends Error {}
 
 /** Strips the quotes and resolves `\"`, `\\`, `\n` and `\t`. */
 export function unquote(image: string): string {
-  return image.slice(1, -1).replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : c));
+  const inner = image.slice(1, -1);
+  // Most labels have no escape: skip the regex (this runs for every label of a large file).
+  if (!inner.includes('\\')) return inner;
+  return inner.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : c));
 }
 
 export function isNode(e: CstElement): e is CstNode {

@@ -34,8 +34,9 @@ const CHAIN_ENDS: ReadonlySet<string> = new Set(['Kw_send', 'Kw_reply', 'Kw_broa
  * it is never closed) and reports each with DS104 at that opener. Linear in
  * the tokens, no recursion.
  */
-export function limitNesting(tokens: readonly IToken[]): NestingLimit {
-  const kept: IToken[] = [];
+export function limitNesting(tokens: IToken[]): NestingLimit {
+  // A copy only once a region is cut: most files have none, and a copy of a large file's tokens costs.
+  let kept: IToken[] | undefined;
   const diagnostics: Diagnostic[] = [];
   const cuts: number[] = [];
   let depth = 0;
@@ -53,15 +54,16 @@ export function limitNesting(tokens: readonly IToken[]): NestingLimit {
         { message: 'the too-deep part ends here', range: tokenRange(last) },
       ]));
       cuts.push(t.startOffset);
+      kept ??= tokens.slice(0, i);
       i = end - 1;
       continue;
     }
     if (name === 'Kw_after') chain++;
     else if (OPENERS.has(name)) depth++;
     else if (CLOSERS.has(name) && depth > 0) depth--;
-    kept.push(t);
+    kept?.push(t);
   }
-  return { tokens: kept, diagnostics, cuts };
+  return { tokens: kept ?? tokens, diagnostics, cuts };
 }
 
 /**

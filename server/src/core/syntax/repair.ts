@@ -67,22 +67,24 @@ function span(first: IToken, last: IToken): SourceRange {
  * is a good guess) and one DS105 with the fix. An unknown glued word stays a
  * bare number: the DS105 says which units exist.
  */
-export function repairUnits(tokens: readonly IToken[]): { tokens: IToken[]; diagnostics: Diagnostic[] } {
-  const out: IToken[] = [];
+export function repairUnits(tokens: IToken[]): { tokens: IToken[]; diagnostics: Diagnostic[] } {
+  // A copy only once a token is merged or dropped: most files need no repair, and copying a large file's tokens costs.
+  let out: IToken[] | undefined;
   const diagnostics: Diagnostic[] = [];
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
     const next = tokens[i + 1];
     if (t.tokenType !== NumberLiteral || !next || next.tokenType.name !== 'Identifier' || next.startLine !== t.endLine) {
-      out.push(t);
+      out?.push(t);
       continue;
     }
     const glued = next.startOffset === t.endOffset! + 1;
     const known = knownUnit(next.image);
     if (!glued && !known) {
-      out.push(t);
+      out?.push(t);
       continue;
     }
+    out ??= tokens.slice(0, i);
     const range = span(t, next);
     const written = glued ? `${t.image}${next.image}` : `${t.image} ${next.image}`;
     if (!known) {
@@ -105,7 +107,7 @@ export function repairUnits(tokens: readonly IToken[]): { tokens: IToken[]; diag
     out.push(merged(t, next, known.unit === 'ppm' ? Ppm : Duration, fixed));
     i++;
   }
-  return { tokens: out, diagnostics };
+  return { tokens: out ?? tokens, diagnostics };
 }
 
 // ---- blocks whose `}` is missing ------------------------------------------
@@ -211,14 +213,17 @@ function closingBrace(after: IToken): IToken {
  * or the file ends — and closes them just after their last token, reporting
  * DS106 there with where the block opened.
  */
-export function closeBlocks(tokens: readonly IToken[]): { tokens: IToken[]; diagnostics: Diagnostic[] } {
-  const out: IToken[] = [];
+export function closeBlocks(tokens: IToken[]): { tokens: IToken[]; diagnostics: Diagnostic[] } {
+  // The tokens with the closing braces added: `tokens` itself until the first is added (then a copy).
+  let out: IToken[] | undefined;
+  let i = 0;
   const diagnostics: Diagnostic[] = [];
   const open: OpenBlock[] = [];
   let statement: string | undefined;
   /** The word that began the current line of a protocol's body (`on`, `message`, …). */
   let member: string | undefined;
   const closeDownTo = (kept: number, before: IToken | undefined): void => {
+    out ??= tokens.slice(0, i);
     const last = out[out.length - 1]!;
     const outermost = open[kept]!;
     const at = closingBrace(last);
@@ -233,10 +238,10 @@ export function closeBlocks(tokens: readonly IToken[]): { tokens: IToken[]; diag
     for (let k = kept; k < open.length; k++) out.push(closingBrace(last));
     open.length = kept;
   };
-  for (let i = 0; i < tokens.length; i++) {
+  for (; i < tokens.length; i++) {
     const t = tokens[i]!;
     const name = t.tokenType.name;
-    const previous = out[out.length - 1];
+    const previous = out ? out[out.length - 1] : tokens[i - 1];
     const firstOnLine = previous !== undefined && (t.startLine ?? 0) > (previous.endLine ?? previous.startLine ?? 0);
     if (open.length > 0 && firstOnLine) {
       const kept = blocksKept(tokens, i, open);
@@ -251,10 +256,10 @@ export function closeBlocks(tokens: readonly IToken[]): { tokens: IToken[]; diag
       const what = open.length === 0 ? (statement ? WHAT[statement] ?? 'block' : 'group') : inProtocolBody ? MEMBER_BLOCKS[member ?? ''] ?? 'block' : open[0]!.statement === 'Kw_protocol' ? 'block' : 'group';
       open.push({ brace: t, statement: open.length === 0 ? statement : undefined, what });
     } else if (name === 'RCurly' && open.length > 0) open.pop();
-    out.push(t);
+    out?.push(t);
   }
-  if (open.length > 0 && out.length > 0) closeDownTo(0, undefined);
-  return { tokens: out, diagnostics };
+  if (open.length > 0 && tokens.length > 0) closeDownTo(0, undefined);
+  return { tokens: out ?? tokens, diagnostics };
 }
 
 // ---- keywords in a node list ------------------------------------------------
@@ -266,19 +271,24 @@ export function closeBlocks(tokens: readonly IToken[]): { tokens: IToken[]; diag
  * and is left alone.
  */
 export function keywordsAsNodeNames(tokens: IToken[]): IToken[] {
+  // Never changes `tokens` (it may be the tokens as written): a copy once a keyword is renamed.
+  let out: IToken[] | undefined;
   let inNodes = false;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
     const name = t.tokenType.name;
-    const previous = tokens[i - 1];
+    const previous = (out ?? tokens)[i - 1];
     // `nodes` starts a declaration only at the start of a statement; in an expression
     // (`count(n in nodes where …)`, `x in nodes and …`) it is the set of all nodes.
     if (name === 'Kw_nodes') inNodes = !previous || previous.endLine !== t.startLine || previous.tokenType.name === 'RCurly' || previous.tokenType.name === 'Semicolon';
     else if (previous && previous.tokenType.name !== 'Comma' && previous.tokenType.name !== 'Kw_nodes' && name !== 'Comma' && name !== 'Identifier' && name !== 'DotDot') inNodes = false;
     if (!inNodes || !previous || !name.startsWith('Kw_') || previous.endLine !== t.startLine) continue;
-    if (previous.tokenType.name === 'Comma' || previous.tokenType.name === 'Kw_nodes') tokens[i] = { ...t, tokenType: Identifier, tokenTypeIdx: Identifier.tokenTypeIdx! };
+    if (previous.tokenType.name === 'Comma' || previous.tokenType.name === 'Kw_nodes') {
+      out ??= tokens.slice();
+      out[i] = { ...t, tokenType: Identifier, tokenTypeIdx: Identifier.tokenTypeIdx! };
+    }
   }
-  return tokens;
+  return out ?? tokens;
 }
 
 // ---- `>=` closing a type --------------------------------------------------
