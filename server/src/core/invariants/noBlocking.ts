@@ -1,6 +1,6 @@
 import { readDecision, readYesVote } from '../protocols/coordinationNotes';
 import { formatDuration } from '../units';
-import type { InvariantDefinition, ViolationReport } from './invariant';
+import { notDecidedEarly, type InvariantDefinition, type ViolationReport } from './invariant';
 import { bindingCause, FaultHistory, instanceOf, nodeName, optionCauses } from './protocolCauses';
 
 interface Uncertain {
@@ -17,6 +17,8 @@ interface Uncertain {
  * crashed node is not waiting, so a crash ends its uncertainty and the
  * recovery note starts it again. Reported at the exact instant a node has
  * been uncertain for longer than T, even when no event happens then.
+ * A run that stopped early with a node uncertain for less than T is not
+ * decided: the decision may still reach it in time.
  */
 export const noBlocking: InvariantDefinition = {
   name: 'no_blocking',
@@ -63,7 +65,12 @@ export const noBlocking: InvariantDefinition = {
         else if (!waiting.has(key)) waiting.set(key, { instance, node: e.node, txn: yes!, since: e.time });
         return undefined;
       },
-      atEnd: () => overdue(world.now(), world.lastSeq()),
+      atEnd(end) {
+        const late = overdue(world.now(), world.lastSeq());
+        if (late || end.complete || waiting.size === 0) return late;
+        const first = [...waiting.values()].sort((a, b) => a.since - b.since)[0]!;
+        return notDecidedEarly(world, end, `${nodeName(world, first.node)} has been uncertain on txn ${first.txn} since t=${formatDuration(first.since)}${waiting.size > 1 ? ` (${waiting.size} uncertain)` : ''}, less than ${formatDuration(limit)}`);
+      },
     };
   },
 };

@@ -1,6 +1,6 @@
 import { readReplica, readWrote, replicaValues } from '../protocols/coordinationNotes';
 import { formatDuration } from '../units';
-import type { Cause, InvariantDefinition, ViolationReport } from './invariant';
+import { notDecidedEarly, type Cause, type InvariantDefinition, type ViolationReport } from './invariant';
 import { clockCauses } from './maxSkew';
 import { bindingCause, FaultHistory, instanceOf, memberNodes, nodeName } from './protocolCauses';
 
@@ -28,6 +28,10 @@ interface Write {
  * (a concurrent one), is lost. Writes are the `{ wrote }` notes; "causally
  * follows" is decided by the vector clocks of those notes. Dated at the
  * write, or at the instant the last replica holding it let go.
+ * Nothing is lost for good before the end: a replica may still receive the
+ * value, and any later write by a node that has seen it (its own writer's
+ * next one) makes it followed; so a run that stopped early with writes not
+ * held anywhere is not decided.
  */
 export const noLostUpdates: InvariantDefinition = {
   name: 'no_lost_updates',
@@ -66,11 +70,12 @@ export const noLostUpdates: InvariantDefinition = {
         }
         return undefined;
       },
-      atEnd(): ViolationReport | undefined {
+      atEnd(end): ViolationReport | undefined {
         for (const [index, mine] of writes) {
           const lostAt = (w: Write) => (!w.seen ? { time: w.time, seq: w.seq, replacedBy: '' } : w.holders.size === 0 ? w.droppedAt : undefined);
           const lost = [...mine.values()].filter((w) => lostAt(w)).sort((a, b) => lostAt(a)!.time - lostAt(b)!.time);
           if (lost.length === 0) continue;
+          if (!end.complete) return notDecidedEarly(world, end, `${lost.length} of ${mine.size} writes are held by no replica so far (${lost.map((x) => x.value).join(', ')}), but a late replica or a later write that saw them can still keep them`);
           const w = lost[0]!;
           const at = lostAt(w)!;
           const how = at.replacedBy ? `the last replica holding it switched to ${at.replacedBy}, which does not follow it` : 'it never took effect: the replica already held a value with a later clock stamp';

@@ -1,6 +1,6 @@
 import { readIncrement, readReplica, readWrote } from '../protocols/coordinationNotes';
 import { formatDuration } from '../units';
-import type { InvariantDefinition, ViolationReport } from './invariant';
+import { notDecidedEarly, type InvariantDefinition, type ViolationReport } from './invariant';
 import { bindingCause, FaultHistory, instanceOf, memberNodes, nodeName, optionCauses } from './protocolCauses';
 
 interface Instance {
@@ -17,6 +17,9 @@ interface Instance {
  * keeps holding it until the next update. Checked at the exact instant
  * lastUpdate + T, and again at every later replica change, crash or restart.
  * (Clock convergence is the other invariant, `converges within T < X`.)
+ * A run that stopped early before some lastUpdate + T is not decided: the
+ * state at that instant, the one judged, was never reached. A check whose
+ * instant the run did reach stands, pass or fail.
  */
 export const replicasConverge: InvariantDefinition = {
   name: 'replicas_converge',
@@ -76,7 +79,16 @@ export const replicasConverge: InvariantDefinition = {
         if (replica !== undefined) s.replicas.set(e.node, replica);
         return s.checked && replica !== undefined ? disagreement(index, s, e.time, e.seq) : undefined;
       },
-      atEnd: () => dueChecks(world.now() + 1, world.lastSeq()),
+      atEnd(end) {
+        // At an event budget or a cancel, events at the stop instant itself may still be pending: that instant is not final.
+        const settledUpTo = end.complete || end.reason === 'until' ? world.now() : world.now() - 1;
+        const due = dueChecks(settledUpTo + 1, world.lastSeq());
+        if (due || end.complete) return due;
+        const pending = [...instances.values()].filter((s) => !s.checked);
+        if (pending.length === 0) return undefined;
+        const first = Math.min(...pending.map((s) => s.lastUpdate + limit));
+        return notDecidedEarly(world, end, `the replicas are checked ${formatDuration(limit)} after the last update, at t=${formatDuration(first)}, which the run did not reach`);
+      },
     };
   },
 };
