@@ -2,6 +2,7 @@ import type { PropertyValue } from '../protocols/protocol';
 import { valuesEqual } from '../protocols/values';
 import { Column } from './column';
 import { TraceValues } from './traceValues';
+import { StringIds } from './stringIds';
 
 /** The protocol properties that changed on a node with one event: property → new value (null: none, or no longer reported). */
 export type StateDiff = Readonly<Record<string, PropertyValue>>;
@@ -61,8 +62,7 @@ export class StateRecorder implements StateHistory {
   private readonly words = Column.int32();
   private used = 0;
   private readonly values = new TraceValues();
-  private readonly keys: string[] = [];
-  private readonly keyIds = new Map<string, number>();
+  private readonly keys = new StringIds();
   /** Per node, per property: its last written version's value, entry position and delta depth. */
   private readonly written: Map<string, { value: PropertyValue; at: number; depth: number }>[];
   private pendingBytes = 0;
@@ -147,7 +147,7 @@ export class StateRecorder implements StateHistory {
     let pos = at + 1;
     for (let i = 0; i < n; i++) {
       const head = this.words.get(pos);
-      each(this.keys[head >>> 1]!, pos);
+      each(this.keys.at(head >>> 1), pos);
       pos = this.entryEnd(pos);
     }
   }
@@ -214,7 +214,7 @@ export class StateRecorder implements StateHistory {
     for (const key in diff) {
       const value = diff[key]!;
       const previous = written.get(key);
-      const head = this.keyId(key) << 1;
+      const head = this.keys.id(key) << 1;
       const entry = at;
       const keep = previous !== undefined && previous.depth + 1 < DELTA_DEPTH ? sharedPrefix(previous.value, value) : 0;
       if (keep > 0) {
@@ -238,15 +238,6 @@ export class StateRecorder implements StateHistory {
     this.used = at;
   }
 
-  private keyId(key: string): number {
-    let id = this.keyIds.get(key);
-    if (id === undefined) {
-      id = this.keys.length;
-      this.keys.push(key);
-      this.keyIds.set(key, id);
-    }
-    return id;
-  }
 }
 
 /**

@@ -71,18 +71,7 @@ export class TextTemplates {
 
   /** Whether `text` is template `id` with the numbers args(0 ..): without building the text. */
   equals(id: number, args: (i: number) => number, text: string): boolean {
-    const pieces = this.pieces[id]!;
-    let pos = 0;
-    for (let i = 0; i < pieces.length; i++) {
-      const piece = pieces[i]!;
-      if (!text.startsWith(piece, pos)) return false;
-      pos += piece.length;
-      if (i === pieces.length - 1) break;
-      const end = numberEnd(text, pos);
-      if (end < 0 || Number(text.slice(pos, end)) !== args(i)) return false;
-      pos = end;
-    }
-    return pos === text.length;
+    return this.fits(id, text, args);
   }
 
   /** Hashes `text`'s template and collects its numbers into `args`. */
@@ -122,8 +111,12 @@ export class TextTemplates {
 
   /** Whether `text` (just scanned) has template `id`. */
   private matches(id: number, text: string): boolean {
+    return this.pieces[id]!.length - 1 === this.argCount && this.fits(id, text);
+  }
+
+  /** Whether `text` is template `id`'s pieces around numbers, those numbers being args(0 ..) when given. */
+  private fits(id: number, text: string, args?: (i: number) => number): boolean {
     const pieces = this.pieces[id]!;
-    if (pieces.length - 1 !== this.argCount) return false;
     let pos = 0;
     for (let i = 0; i < pieces.length; i++) {
       const piece = pieces[i]!;
@@ -131,7 +124,7 @@ export class TextTemplates {
       pos += piece.length;
       if (i === pieces.length - 1) break;
       const end = numberEnd(text, pos);
-      if (end < 0) return false;
+      if (end < 0 || (args !== undefined && Number(text.slice(pos, end)) !== args(i))) return false;
       pos = end;
     }
     return pos === text.length;

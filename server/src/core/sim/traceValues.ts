@@ -1,6 +1,7 @@
 import type { PropertyValue } from '../protocols/protocol';
 import { Column } from './column';
 import { TextTemplates } from './traceText';
+import { StringIds } from './stringIds';
 
 /**
  * Values a recorded trace keeps (note data, protocol state in the state
@@ -44,8 +45,7 @@ export class TraceValues {
   private slots = new Int32Array(0); // made at the first value interned: most runs intern none
   private readonly hashes = Column.int32();
   /** Record keys, interned. */
-  private readonly keys: string[] = [];
-  private readonly keyIds = new Map<string, number>();
+  private readonly keys = new StringIds();
   private readonly raw: unknown[] = [];
   /** Words of values being interned (a stack: nested values go after their parent's). */
   private scratch = new Int32Array(256);
@@ -54,7 +54,7 @@ export class TraceValues {
 
   /** About how many bytes the codec's tables hold. */
   get bytes(): number {
-    return 4 * this.tableUsed + 8 * this.count + 4 * this.slots.length + 48 * this.keys.length + 64 * this.raw.length + this.texts.bytes;
+    return 4 * this.tableUsed + 8 * this.count + 4 * this.slots.length + 48 * this.keys.size + 64 * this.raw.length + this.texts.bytes;
   }
 
   /** Writes `value` into `out` from word `at`; returns where the next word goes. */
@@ -134,7 +134,7 @@ export class TraceValues {
     if (kind === K_RECORD) {
       const out: Record<string, PropertyValue> = {};
       for (let i = 0; i < n; i++) {
-        const key = this.keys[table.get(at)]!;
+        const key = this.keys.at(table.get(at));
         const value = this.decode(get, at + 1) as PropertyValue;
         at = this.next;
         if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
@@ -234,7 +234,7 @@ export class TraceValues {
     let end = at + 2;
     for (const key of Object.keys(record)) {
       this.room(end + 1);
-      this.scratch[end] = this.keyId(key);
+      this.scratch[end] = this.keys.id(key);
       end = this.encode(record[key], end + 1);
       n++;
     }
@@ -283,15 +283,6 @@ export class TraceValues {
     return true;
   }
 
-  private keyId(key: string): number {
-    let id = this.keyIds.get(key);
-    if (id === undefined) {
-      id = this.keys.length;
-      this.keys.push(key);
-      this.keyIds.set(key, id);
-    }
-    return id;
-  }
 
   /** Makes the scratch hold at least `length` words. */
   private room(length: number): void {
