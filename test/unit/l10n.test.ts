@@ -144,6 +144,55 @@ describe('localisation (run-time strings: l10n bundles)', () => {
     assert.deepEqual([...listed].filter((k) => !labelled.has(k)), [], 'translated labels no webview uses');
   });
 
+  test('no fixed text the webviews show bypasses the labels table (legend, captions, axis, hover card, state panel, toolbar)', () => {
+    // A string or template literal with a letter outside its ${…} parts (escapes such as \n are not words).
+    const literal = String.raw`(?:'(?:[^'\\\n]|\\.)*[A-Za-z](?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*[A-Za-z](?:[^"\\\n]|\\.)*"|\x60(?:[^\x60$\\]|\\.|\$(?!\{)|\$\{[^}]*\})*[A-Za-z](?:[^\x60$\\]|\\.|\$(?!\{)|\$\{[^}]*\})*\x60)`;
+    const unescaped = (m: string): boolean => /[A-Za-z]/.test(m.replace(/\\./g, '').replace(/\$\{[^}]*\}/g, ''));
+    // Where the webviews put text in front of the user: SVG text, an element's text, titles and
+    // aria labels, legend and key entries, hover-card rows, captions, placed labels.
+    const sinks = [
+      String.raw`svgText\(\s*`,
+      String.raw`html\(\s*'[^']*'\s*,\s*\{[^}]*\}\s*,\s*[\w.]+\s*,\s*`,
+      String.raw`(?:\btitle|'aria-label'|\btext|\blegend)\s*:\s*`,
+      String.raw`\.textContent\s*=\s*(?:[^;\n]*?[?:]\s*)?`,
+      String.raw`\[\s*(?='[^'\n]*[A-Za-z][^'\n]*'\s*,(?!\s*['"]|\s*[\w.]+\s*\]))`,
+      String.raw`case\s+'[^']*'\s*:\s*return\s+`,
+      String.raw`placeText\(\s*[\w.]+\s*,\s*[\w.]+\s*,\s*`,
+      // The toolbar's status parts (`seed 7 · 12 events`), when a literal has a word (not SVG path data or a unit).
+      String.raw`\bparts(?:\s*=\s*(?:[^;()]*?[?:\[,]\s*)?|\.push\(\s*)(?=(?:'[^'\n]*|\x60(?:[^\x60$]|\$\{[^}]*\})*?)(?:[A-Za-z]{3}\s|\s[A-Za-z]{3}))`,
+    ].map((sink) => new RegExp(sink + literal, 'g'));
+    const bypasses: string[] = [];
+    for (const f of sourceFiles('client/src/webview')) {
+      const text = fs.readFileSync(path.join(root, f), 'utf8');
+      for (const p of sinks) for (const m of text.matchAll(p)) if (unescaped(m[0].replace(/^[^'"\x60]*/, ''))) bypasses.push(`${f}:${text.slice(0, m.index).split('\n').length}: ${m[0]}`);
+    }
+    assert.deepEqual(bypasses, [], 'webview text shown without label()/count()');
+    // The check catches what it is for (the English the timeline showed before it went through the table) …
+    const caught = (code: string): boolean => sinks.some((p) => new RegExp(p.source).test(code));
+    for (const bad of [
+      "svgText(log ? 'causal step' : 'true time', { class: 'axis-title' }, axis)".replace("log ? 'causal step' : ", ''),
+      "html('div', { class: 'state-panel-empty' }, el, `${node} has no protocol state at this event`)",
+      "html('button', { type: 'button', title: 'Close', 'aria-label': 'Close' }, head, '×')",
+      "rows.push(['local clock', formatTime(e.local)])",
+      "return { title: n.name, rows: [['drift', `${n.driftPpm}ppm`]] }",
+      "this.windowText.textContent = fit ? 'whole log' : x",
+      "case 'crash':\n      return 'crash';",
+      "out.push({ text: 'node down', swatch })",
+      "send: { shape: 'dot', cls: 'mark-message', legend: 'send / receive' }",
+      "const parts = [`seed ${p.seed}`, formatTimeShort(p.endTime)]",
+      "placeText(placer, labels, `snapshot ${clip(cut.id, 12)}`, x, y)",
+    ]) assert.ok(caught(bad), bad);
+    // … and lets through what is translated, user data and markup.
+    for (const good of [
+      "svgText(label('true time'), { class: 'axis-title' }, axis)",
+      "html('th', {}, tr, k)",
+      "rows.push([label('node'), name(payload, e.node)])",
+      "for (const [k, v] of [['width', width], ['height', layout.height]] as const)",
+      "html('td', {}, tr, state[k]!)",
+      "svgText(name, { class: 'name', x: PAD + 12 }, parent)",
+    ]) assert.ok(!caught(good), good);
+  });
+
   test("the language server's strings follow the bundle it is given, and English without one", async () => {
     const { configureL10n, t } = await import('../../server/src/lsp/l10n');
     try {

@@ -4,6 +4,7 @@
  */
 import { LOG_STEP } from '../../../server/src/core/logs/timeline';
 import { x, type Frame } from './frame';
+import { label } from './i18n';
 import type { LabelPlacer } from './labels';
 import { tickFormatter } from './format';
 import { svg, svgText, textWidth } from './svg';
@@ -21,7 +22,7 @@ export function drawAxis(frame: Frame, axis: Element, grid: Element, placer: Lab
   const format = log ? (v: number): string => String(Math.round(v / LOG_STEP)) : tickFormatter(step, Math.max(Math.abs(window.start), Math.abs(window.end)));
   const gridBottom = layout.chart ? layout.chart.plotBottom : layout.lanesBottom;
   svg('line', { class: 'axis-line', x1: layout.plotX0, x2: layout.plotX1, y1: layout.axisY, y2: layout.axisY }, axis);
-  svgText(log ? 'causal step' : 'true time', { class: 'axis-title', x: layout.plotX0 - 10, y: layout.axisY - 8, 'text-anchor': 'end' }, axis);
+  svgText(log ? label('causal step') : label('true time'), { class: 'axis-title', x: layout.plotX0 - 10, y: layout.axisY - 8, 'text-anchor': 'end' }, axis);
   for (const v of values) {
     const tx = x(frame, v);
     svg('line', { class: 'axis-tick', x1: tx, x2: tx, y1: layout.axisY - 4, y2: layout.axisY }, axis);

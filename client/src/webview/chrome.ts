@@ -7,7 +7,7 @@ import { LOG_STEP } from '../../../server/src/core/logs/timeline';
 import type { TimelinePayload, TimelineViolation } from '../../../server/src/core/sim/timeline';
 import { clip, formatTime, formatTimeShort } from './format';
 import type { TimeWindow } from './scale';
-import { label as text } from './i18n';
+import { count, label as text } from './i18n';
 import { html } from './svg';
 
 export interface ChromeActions {
@@ -40,7 +40,7 @@ export class Chrome {
     this.title = html('span', { class: 'title' }, heading, text('Timeline'));
     this.meta = html('span', { class: 'meta' }, heading);
     const controls = html('div', { class: 'controls' }, this.toolbar);
-    const zoom = html('div', { class: 'group', role: 'group', 'aria-label': 'zoom' }, controls);
+    const zoom = html('div', { class: 'group', role: 'group', 'aria-label': text('zoom') }, controls);
     this.button(zoom, '−', text('Zoom out (−)'), () => actions.zoomOut(), 'zoom-out');
     this.button(zoom, '+', text('Zoom in (+)'), () => actions.zoomIn(), 'zoom-in');
     this.button(zoom, text('Fit'), text('Show the whole run (0)'), () => actions.fit(), 'zoom-fit');
@@ -78,10 +78,10 @@ export class Chrome {
     // A log has no clocks of its own to show: its local times are its causal steps.
     this.localLabel.hidden = this.isLog;
     const parts = p.log
-      ? ['log', plural(p.log.lines, 'line'), plural(causalSteps(p.endTime) - 1, 'causal step'), plural(p.events.length, 'event'), plural(sent, 'message')]
-      : [`seed ${p.seed}`, formatTimeShort(p.endTime), `${p.events.length} events`, `${sent} messages`];
-    if (dropped) parts.push(`${dropped} dropped`);
-    if (p.truncated) parts.push(`first ${p.events.length} events only`);
+      ? [text('log'), count(p.log.lines, '1 line', '{0} lines'), count(causalSteps(p.endTime) - 1, '1 causal step', '{0} causal steps'), count(p.events.length, '1 event', '{0} events'), count(sent, '1 message', '{0} messages')]
+      : [text('seed {0}', p.seed), formatTimeShort(p.endTime), text('{0} events', p.events.length), text('{0} messages', sent)];
+    if (dropped) parts.push(text('{0} dropped', dropped));
+    if (p.truncated) parts.push(text('first {0} events only', p.events.length));
     this.meta.textContent = parts.join(' · ');
     this.meta.classList.toggle('truncated', p.truncated);
     this.setViolations(p.violations);
@@ -95,10 +95,10 @@ export class Chrome {
     const at = (t: number): string => (Math.round(t) === 0 ? '0' : formatTime(Math.round(t)));
     if (this.isLog) {
       const step = (t: number): string => String(Math.max(0, Math.round(causalSteps(t))));
-      this.windowText.textContent = fit ? 'whole log' : `steps ${step(w.start)} – ${step(w.end)}`;
+      this.windowText.textContent = fit ? text('whole log') : text('steps {0} – {1}', step(w.start), step(w.end));
       return;
     }
-    this.windowText.textContent = fit ? `whole run · ${formatTimeShort(w.end - w.start)}` : `${at(w.start)} – ${at(w.end)}`;
+    this.windowText.textContent = fit ? text('whole run · {0}', formatTimeShort(w.end - w.start)) : `${at(w.start)} – ${at(w.end)}`;
   }
 
   setStatus(text: string): void {
@@ -110,21 +110,17 @@ export class Chrome {
     this.violations.replaceChildren();
     this.violations.hidden = list.length === 0;
     if (list.length === 0) return;
-    html('div', { class: 'violations-title' }, this.violations, list.length === 1 ? '1 violation' : `${list.length} violations`);
+    html('div', { class: 'violations-title' }, this.violations, count(list.length, '1 violation', '{0} violations'));
     const ul = html('ul', {}, this.violations);
     for (const v of list) {
       const li = html('li', {}, ul);
-      const b = html('button', { type: 'button', class: 'violation', title: `${v.message}\n(click to show line ${v.line})` }, li);
+      const b = html('button', { type: 'button', class: 'violation', title: [v.message, text('(click to show line {0})', v.line)].join('\n') }, li);
       html('span', { class: 'violation-name' }, b, `${v.code === 'DS206' ? '?' : '✗'} ${v.invariant}`);
-      html('span', { class: 'violation-time' }, b, `at ${formatTime(v.time)}`);
+      html('span', { class: 'violation-time' }, b, text('at {0}', formatTime(v.time)));
       html('span', { class: 'violation-message' }, b, clip(v.message, 160));
       b.addEventListener('click', () => this.actions.violation(v));
     }
   }
-}
-
-function plural(n: number, what: string): string {
-  return `${n} ${what}${n === 1 ? '' : 's'}`;
 }
 
 /** A log's drawn time as causal steps (logs/timeline.ts draws one step per LOG_STEP). */

@@ -4,6 +4,7 @@
  */
 import type { TimelineEvent, TimelineMessage, TimelinePayload } from '../../../server/src/core/sim/timeline';
 import { formatTime, formatVectorClock } from './format';
+import { label } from './i18n';
 
 export type Row = readonly [key: string, value: string];
 
@@ -13,7 +14,7 @@ export interface Description {
 }
 
 const name = (payload: TimelinePayload, node: number | undefined): string =>
-  node === undefined ? '?' : node < 0 ? 'network' : (payload.nodes[node]?.name ?? `#${node}`);
+  node === undefined ? '?' : node < 0 ? label('network') : (payload.nodes[node]?.name ?? `#${node}`);
 
 /** A short caption drawn next to the mark, or undefined for kinds the arrows already tell. */
 export function eventCaption(e: TimelineEvent): string | undefined {
@@ -27,15 +28,15 @@ export function eventCaption(e: TimelineEvent): string | undefined {
     case 'timer':
       return e.label ?? e.kind;
     case 'crash':
-      return 'crash';
+      return label('crash');
     case 'restart':
-      return 'restart';
+      return label('restart');
     case 'skip':
-      return 'skipped';
+      return label('skipped');
     case 'link-down':
-      return `link ${e.detail ?? ''} down`;
+      return label('link {0} down', e.detail ?? '');
     case 'link-up':
-      return `link ${e.detail ?? ''} up`;
+      return label('link {0} up', e.detail ?? '');
     default:
       return e.detail ?? e.label ?? e.kind;
   }
@@ -59,55 +60,55 @@ function formatData(key: string, v: number | string | boolean): string {
  * `←`; without it, only what the event changed.
  */
 export function describeEvent(payload: TimelinePayload, e: TimelineEvent, state?: Readonly<Record<string, string>>): Description {
-  const label = e.label !== undefined ? ` "${e.label}"` : '';
+  const quoted = e.label !== undefined ? ` "${e.label}"` : '';
   let title: string;
   switch (e.kind) {
-    case 'send': title = `send${label} → ${name(payload, e.peer)}`; break;
-    case 'receive': title = `receive${label} ← ${name(payload, e.peer)}`; break;
-    case 'drop': title = `dropped${label}`; break;
-    case 'duplicate': title = `duplicated${label} → ${name(payload, e.peer)}`; break;
-    default: title = `${e.kind}${label}`;
+    case 'send': title = label('send{0} → {1}', quoted, name(payload, e.peer)); break;
+    case 'receive': title = label('receive{0} ← {1}', quoted, name(payload, e.peer)); break;
+    case 'drop': title = label('dropped{0}', quoted); break;
+    case 'duplicate': title = label('duplicated{0} → {1}', quoted, name(payload, e.peer)); break;
+    default: title = `${e.kind}${quoted}`;
   }
   const rows: Row[] = [
-    ['node', name(payload, e.node)],
-    ['true time', formatTime(e.time)],
+    [label('node'), name(payload, e.node)],
+    [label('true time'), formatTime(e.time)],
   ];
   if (e.node >= 0) {
-    rows.push(['local clock', `${formatTime(e.local)}  (${formatTime(e.local - e.time, true)} from true)`]);
-    rows.push(['Lamport', String(e.lamport)]);
-    rows.push(['vector clock', formatVectorClock(e.vc, payload.nodes.map((n) => n.name))]);
+    rows.push([label('local clock'), label('{0}  ({1} from true)', formatTime(e.local), formatTime(e.local - e.time, true))]);
+    rows.push([label('Lamport'), String(e.lamport)]);
+    rows.push([label('vector clock'), formatVectorClock(e.vc, payload.nodes.map((n) => n.name))]);
   }
-  if (e.detail) rows.push(['detail', e.detail]);
+  if (e.detail) rows.push([label('detail'), e.detail]);
   if (e.data) for (const [k, v] of Object.entries(e.data)) rows.push([k, formatData(k, v)]);
   // The node's protocol state after the event, what the event changed marked (already display text).
   if (state) for (const [k, v] of Object.entries(state)) rows.push([e.state && k in e.state ? `${k} ←` : k, v]);
   else if (e.state) for (const [k, v] of Object.entries(e.state)) rows.push([`${k} ←`, v]);
-  rows.push(['source', `line ${e.line}`]);
+  rows.push([label('source'), label('line {0}', e.line)]);
   return { title, rows };
 }
 
 export function describeMessage(payload: TimelinePayload, m: TimelineMessage): Description {
   const from = name(payload, m.from);
   const to = name(payload, m.to);
-  const label = m.label ? `"${m.label}" ` : '';
+  const quoted = m.label ? `"${m.label}" ` : '';
   if (m.outcome === 'dropped') {
     return {
-      title: `${label}${from} → ${to} dropped`,
+      title: label('{0}{1} → {2} dropped', quoted, from, to),
       rows: [
-        ['sent', formatTime(m.sendTime)],
-        ['dropped', formatTime(m.endTime)],
-        ['reason', m.reason ?? 'unknown'],
-        ['message', `#${m.msg}`],
+        [label('sent'), formatTime(m.sendTime)],
+        [label('dropped'), formatTime(m.endTime)],
+        [label('reason'), m.reason ?? label('unknown')],
+        [label('message'), `#${m.msg}`],
       ],
     };
   }
   return {
-    title: `${label}${from} → ${to}${m.outcome === 'duplicate' ? ' (duplicate copy)' : ''}`,
+    title: m.outcome === 'duplicate' ? label('{0}{1} → {2} (duplicate copy)', quoted, from, to) : `${quoted}${from} → ${to}`,
     rows: [
-      ['sent', formatTime(m.sendTime)],
-      ['received', formatTime(m.endTime)],
-      ['latency', formatTime(m.endTime - m.sendTime)],
-      ['message', `#${m.msg}`],
+      [label('sent'), formatTime(m.sendTime)],
+      [label('received'), formatTime(m.endTime)],
+      [label('latency'), formatTime(m.endTime - m.sendTime)],
+      [label('message'), `#${m.msg}`],
     ],
   };
 }

@@ -15,6 +15,7 @@ import { drawLegend } from './legend';
 import type { Prepared } from './model';
 import { drawOffsetChart } from './offsetChart';
 import type { TimeWindow } from './scale';
+import { label } from './i18n';
 import { svg } from './svg';
 
 export interface RenderCounts {
@@ -46,7 +47,7 @@ export class Diagram {
   frame: Frame | undefined;
 
   constructor(parent: HTMLElement) {
-    this.root = svg('svg', { class: 'diagram', role: 'img', 'aria-label': 'space-time diagram', tabindex: 0 }, parent);
+    this.root = svg('svg', { class: 'diagram', role: 'img', 'aria-label': label('space-time diagram'), tabindex: 0 }, parent);
     const defs = svg('defs', {}, this.root);
     const pattern = svg('pattern', { id: HATCH_ID, width: 6, height: 6, patternUnits: 'userSpaceOnUse', patternTransform: 'rotate(45)' }, defs);
     svg('rect', { class: 'hatch-bg', width: 6, height: 6 }, pattern);

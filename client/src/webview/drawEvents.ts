@@ -7,6 +7,7 @@ import { eventCaption } from './describe';
 import { clip, formatTimeShort } from './format';
 import { eventPoint, laneEventsInView, MARK_R, plotBounds, type Frame, type Point } from './frame';
 import { cross } from './drawMessages';
+import { label } from './i18n';
 import { placeText, Repeats, RowGate, type LabelPlacer } from './labels';
 import { PathBuilder, pixelKey } from './svg';
 
@@ -17,24 +18,24 @@ type Shape = 'dot' | 'square' | 'ring' | 'diamond' | 'triangle' | 'bar' | 'box' 
 
 /** How each kind is drawn: a shape and the CSS class of its path. */
 export const MARKS: Readonly<Record<string, { readonly shape: Shape; readonly cls: string; readonly legend: string }>> = {
-  send: { shape: 'dot', cls: 'mark-message', legend: 'send / receive' },
-  receive: { shape: 'dot', cls: 'mark-message', legend: 'send / receive' },
-  duplicate: { shape: 'dot', cls: 'mark-message', legend: 'send / receive' },
-  local: { shape: 'square', cls: 'mark-local', legend: 'local event' },
-  timer: { shape: 'ring', cls: 'mark-timer', legend: 'timer' },
-  note: { shape: 'diamond', cls: 'mark-note', legend: 'protocol note' },
-  'clock-jump': { shape: 'triangle', cls: 'mark-clock', legend: 'clock jump / adjust' },
-  'clock-drift': { shape: 'triangle', cls: 'mark-clock', legend: 'clock jump / adjust' },
-  'clock-adjust': { shape: 'triangle', cls: 'mark-clock', legend: 'clock jump / adjust' },
-  crash: { shape: 'bar', cls: 'mark-crash', legend: 'crash' },
-  restart: { shape: 'bar', cls: 'mark-restart', legend: 'restart' },
-  skip: { shape: 'ring', cls: 'mark-skip', legend: 'skipped (node down)' },
-  'link-down': { shape: 'box', cls: 'mark-link', legend: 'link fault' },
-  'link-up': { shape: 'box', cls: 'mark-link', legend: 'link fault' },
-  'link-delay': { shape: 'box', cls: 'mark-link', legend: 'link fault' },
-  drop: { shape: 'cross', cls: 'drop-mark', legend: 'dropped' },
+  send: { shape: 'dot', cls: 'mark-message', legend: label('send / receive') },
+  receive: { shape: 'dot', cls: 'mark-message', legend: label('send / receive') },
+  duplicate: { shape: 'dot', cls: 'mark-message', legend: label('send / receive') },
+  local: { shape: 'square', cls: 'mark-local', legend: label('local event') },
+  timer: { shape: 'ring', cls: 'mark-timer', legend: label('timer') },
+  note: { shape: 'diamond', cls: 'mark-note', legend: label('protocol note') },
+  'clock-jump': { shape: 'triangle', cls: 'mark-clock', legend: label('clock jump / adjust') },
+  'clock-drift': { shape: 'triangle', cls: 'mark-clock', legend: label('clock jump / adjust') },
+  'clock-adjust': { shape: 'triangle', cls: 'mark-clock', legend: label('clock jump / adjust') },
+  crash: { shape: 'bar', cls: 'mark-crash', legend: label('crash') },
+  restart: { shape: 'bar', cls: 'mark-restart', legend: label('restart') },
+  skip: { shape: 'ring', cls: 'mark-skip', legend: label('skipped (node down)') },
+  'link-down': { shape: 'box', cls: 'mark-link', legend: label('link fault') },
+  'link-up': { shape: 'box', cls: 'mark-link', legend: label('link fault') },
+  'link-delay': { shape: 'box', cls: 'mark-link', legend: label('link fault') },
+  drop: { shape: 'cross', cls: 'drop-mark', legend: label('dropped') },
 };
-const OTHER = { shape: 'dot' as Shape, cls: 'mark-other', legend: 'other' };
+const OTHER = { shape: 'dot' as Shape, cls: 'mark-other', legend: label('other') };
 
 export function markFor(kind: string): { readonly shape: Shape; readonly cls: string; readonly legend: string } {
   return MARKS[kind] ?? OTHER;

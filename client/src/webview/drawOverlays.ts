@@ -6,6 +6,7 @@
  */
 import { clip, formatTime } from './format';
 import { eventPoint, plotBounds, x, type Frame } from './frame';
+import { label } from './i18n';
 import { fitText, placeText, type LabelPlacer } from './labels';
 import { PathBuilder, svg, textWidth } from './svg';
 
@@ -19,7 +20,7 @@ export function drawPartitions(frame: Frame, bands: Element, labels: Element, pl
     svg('rect', { class: 'partition-area', x: x0, y: layout.bannerY, width, height: layout.lanesBottom - layout.bannerY }, bands);
     svg('line', { class: 'partition-edge', x1: x0, x2: x0, y1: layout.bannerY, y2: layout.lanesBottom }, bands);
     svg('line', { class: 'partition-edge', x1: x0 + width, x2: x0 + width, y1: layout.bannerY, y2: layout.lanesBottom }, bands);
-    const text = `partition ${p.groups}`;
+    const text = label('partition {0}', p.groups);
     const fitted = fitText(text, width - 8, fonts.smallBold);
     if (fitted.length < 9) continue;
     // On top at the band's start, middle or end (a violation label may hold a spot), else at its foot.
@@ -52,10 +53,11 @@ export function drawViolationLines(frame: Frame, lines: Element, labels: Element
     // Right of the line, or left of it when it would run past the plot's edge.
     // A written property by its name (`skew_ok: always …` → `skew_ok`): the banner row is shared by all violations.
     const name = /^[A-Za-z_][A-Za-z0-9_]*(?=: )/.exec(v.invariant)?.[0] ?? v.invariant;
-    const label = `${undecided ? '?' : '✗'} ${clip(name, 40)}${between ? ` at ${formatTime(v.time)}` : ''}`;
+    const mark = undecided ? '?' : '✗';
+    const banner = between ? label('{0} {1} at {2}', mark, clip(name, 40), formatTime(v.time)) : `${mark} ${clip(name, 40)}`;
     const within = plotBounds(frame);
-    const right = vx + 4 + textWidth(label, fonts.labelBold.css) <= within.x1;
-    placeText(placer, labels, label, right ? vx + 4 : vx - 4, layout.bannerY + 13, fonts.labelBold, 'violation-label', { anchor: right ? 'start' : 'end', within });
+    const right = vx + 4 + textWidth(banner, fonts.labelBold.css) <= within.x1;
+    placeText(placer, labels, banner, right ? vx + 4 : vx - 4, layout.bannerY + 13, fonts.labelBold, 'violation-label', { anchor: right ? 'start' : 'end', within });
   }
   return drawn;
 }
@@ -94,6 +96,6 @@ export function drawCuts(frame: Frame, parent: Element, labels: Element, placer:
       svg('circle', { class: 'cut-point', cx: p.x, cy: p.y, r: 5 }, parent);
     }
     const first = eventPoint(frame, cut.events[0]!);
-    placeText(placer, labels, `snapshot ${clip(cut.id, 12)}`, first.x + 4, first.y - reach + 2, fonts.smallBold, 'cut-label', { anchor: 'start', within: plotBounds(frame) });
+    placeText(placer, labels, label('snapshot {0}', clip(cut.id, 12)), first.x + 4, first.y - reach + 2, fonts.smallBold, 'cut-label', { anchor: 'start', within: plotBounds(frame) });
   }
 }

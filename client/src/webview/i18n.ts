@@ -11,6 +11,8 @@ let table: Readonly<Record<string, string>> | undefined;
 function labels(): Readonly<Record<string, string>> {
   if (table) return table;
   table = {};
+  // Outside a page (unit tests that import the describing code): English.
+  if (typeof document === 'undefined') return table;
   const content = document.querySelector('meta[name="dsync-labels"]')?.getAttribute('content');
   if (content) {
     try {

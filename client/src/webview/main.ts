@@ -11,6 +11,7 @@ import { Chrome } from './chrome';
 import { Diagram } from './diagram';
 import { standaloneSvg } from './exportSvg';
 import { hitTest } from './hitTest';
+import { label } from './i18n';
 import { FONT_FAMILY_FALLBACK, makeFonts, type Fonts } from './layout';
 import { prepare, type Prepared } from './model';
 import { StatePanel } from './statePanel';
@@ -225,7 +226,7 @@ class App {
     // A timeline that just arrived is drawn on the next frame: draw it now, so the export shows it.
     if (this.frameRequested || !this.diagram.frame) this.render();
     this.diagram.highlight(undefined);
-    this.post({ type: 'exportSvg', svg: standaloneSvg(this.diagram.root, `Timeline: ${this.prepared.payload.scenario}`) });
+    this.post({ type: 'exportSvg', svg: standaloneSvg(this.diagram.root, label('Timeline: {0}', this.prepared.payload.scenario)) });
   }
 }
 

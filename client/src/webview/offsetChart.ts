@@ -7,6 +7,7 @@
 import { nodeStyle, offsetLineClass } from './drawLanes';
 import { clip, formatTimeShort } from './format';
 import { x, type Frame, type Point } from './frame';
+import { label } from './i18n';
 import { PAD } from './layout';
 import type { Prepared } from './model';
 import { LinearScale, lowerBound } from './scale';
@@ -41,9 +42,9 @@ export function drawOffsetChart(frame: Frame, frameLayer: Element, plotLayer: El
   const chart = layout.chart;
   const y = offsetScale(frame);
   if (!chart || !y) return;
-  svgText('clock offset', { class: 'chart-title', x: PAD, y: chart.top + 18 }, frameLayer);
-  svgText('local − true', { class: 'clock-spec', x: PAD, y: chart.top + 31 }, frameLayer);
-  drawChartKey(frame, frameLayer, chart.top + 14, PAD + textWidth('clock offset', frame.fonts.title.css) + 24);
+  svgText(label('clock offset'), { class: 'chart-title', x: PAD, y: chart.top + 18 }, frameLayer);
+  svgText(label('local − true'), { class: 'clock-spec', x: PAD, y: chart.top + 31 }, frameLayer);
+  drawChartKey(frame, frameLayer, chart.top + 14, PAD + textWidth(label('clock offset'), frame.fonts.title.css) + 24);
   svg('rect', { class: 'chart-frame', x: layout.plotX0, y: chart.plotTop, width: layout.plotX1 - layout.plotX0, height: chart.plotBottom - chart.plotTop }, frameLayer);
   const { values } = y.ticks(5);
   for (const v of values) {
@@ -94,7 +95,7 @@ function drawChartKey(frame: Frame, parent: Element, y: number, after: number): 
   const { layout, prepared, fonts } = frame;
   let kx = Math.max(layout.plotX0, after);
   const entries = prepared.names.map((n, i) => ({ text: clip(n, 20), cls: offsetLineClass(i), dot: false }));
-  if (prepared.estimates.length) entries.push({ text: 'protocol’s estimate', cls: 'offset-estimate stroke-muted', dot: true });
+  if (prepared.estimates.length) entries.push({ text: label('protocol’s estimate'), cls: 'offset-estimate stroke-muted', dot: true });
   for (const { text, ...entry } of entries) {
     const w = 22 + textWidth(text, fonts.label.css) + 14;
     if (kx + w > layout.plotX1) break;

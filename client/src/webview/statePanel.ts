@@ -9,6 +9,7 @@
 import type { TimelineEvent } from '../../../server/src/core/sim/timeline';
 import { describeEvent } from './describe';
 import { formatTime } from './format';
+import { label } from './i18n';
 import { stateAt, type Prepared } from './model';
 import { html } from './svg';
 
@@ -16,7 +17,7 @@ export class StatePanel {
   private readonly el: HTMLElement;
 
   constructor(parent: HTMLElement) {
-    this.el = html('aside', { class: 'state-panel', role: 'region', 'aria-label': 'node state at the selected event' }, parent);
+    this.el = html('aside', { class: 'state-panel', role: 'region', 'aria-label': label('node state at the selected event') }, parent);
     this.el.hidden = true;
     document.addEventListener('keydown', (ev) => {
       if (ev.key === 'Escape') this.hide();
@@ -29,13 +30,13 @@ export class StatePanel {
     el.replaceChildren();
     const head = html('div', { class: 'state-panel-head' }, el);
     const node = prepared.names[e.node] ?? `#${e.node}`;
-    html('span', { class: 'state-panel-title' }, head, `${node} after #${e.seq}: ${describeEvent(prepared.payload, e).title}`);
-    const close = html('button', { type: 'button', class: 'state-panel-close', title: 'Close', 'aria-label': 'Close', 'data-action': 'close-state' }, head, '×');
+    html('span', { class: 'state-panel-title' }, head, label('{0} after #{1}: {2}', node, e.seq, describeEvent(prepared.payload, e).title));
+    const close = html('button', { type: 'button', class: 'state-panel-close', title: label('Close'), 'aria-label': label('Close'), 'data-action': 'close-state' }, head, '×');
     close.addEventListener('click', () => this.hide());
-    html('div', { class: 'state-panel-time' }, el, `true time ${formatTime(e.time)}, local clock ${formatTime(e.local)}`);
+    html('div', { class: 'state-panel-time' }, el, label('true time {0}, local clock {1}', formatTime(e.time), formatTime(e.local)));
     const state = stateAt(prepared, e.node, e.seq);
     const keys = Object.keys(state);
-    if (keys.length === 0) html('div', { class: 'state-panel-empty' }, el, `${node} has no protocol state at this event`);
+    if (keys.length === 0) html('div', { class: 'state-panel-empty' }, el, label('{0} has no protocol state at this event', node));
     else {
       const table = html('table', {}, el);
       for (const k of keys) {

@@ -6,6 +6,7 @@ import type { TimelineEvent } from '../../../server/src/core/sim/timeline';
 import { describeEvent, describeMessage, type Description } from './describe';
 import { formatTime, formatTimeShort } from './format';
 import type { Hit } from './hitTest';
+import { label } from './i18n';
 import { stateAt, type Prepared } from './model';
 import { html } from './svg';
 
@@ -20,22 +21,22 @@ export function describeHit(prepared: Prepared, hit: Hit): Description {
     case 'drop':
       return describeMessage(payload, hit.drop.message);
     case 'violation':
-      return { title: `✗ ${hit.violation.invariant}`, rows: [['at', formatTime(hit.violation.time)], ['code', hit.violation.code], ['', hit.violation.message]] };
+      return { title: `✗ ${hit.violation.invariant}`, rows: [[label('at'), formatTime(hit.violation.time)], [label('code'), hit.violation.code], ['', hit.violation.message]] };
     case 'estimate':
       return {
-        title: `${nodeName(hit.estimate.node)} estimated its offset`,
-        rows: [['estimate', formatTime(hit.estimate.value, true)], ['actual', formatTime(hit.estimate.event.local - hit.estimate.event.time, true)], ['true time', formatTime(hit.estimate.time)]],
+        title: label('{0} estimated its offset', nodeName(hit.estimate.node)),
+        rows: [[label('estimate'), formatTime(hit.estimate.value, true)], [label('actual'), formatTime(hit.estimate.event.local - hit.estimate.event.time, true)], [label('true time'), formatTime(hit.estimate.time)]],
       };
     case 'node': {
       const n = payload.nodes[hit.node]!;
-      return { title: n.name, rows: [['clock offset', formatTime(n.offset, true)], ['drift', `${n.driftPpm}ppm`], ['declared', `line ${n.line}`]] };
+      return { title: n.name, rows: [[label('clock offset'), formatTime(n.offset, true)], [label('drift'), `${n.driftPpm}ppm`], [label('declared'), label('line {0}', n.line)]] };
     }
     case 'role':
-      return { title: `${nodeName(hit.role.node)}: ${hit.role.role}`, rows: [['from', formatTime(hit.role.from)], ['to', formatTime(hit.role.to)], ['for', formatTime(hit.role.to - hit.role.from)]] };
+      return { title: `${nodeName(hit.role.node)}: ${hit.role.role}`, rows: [[label('from'), formatTime(hit.role.from)], [label('to'), formatTime(hit.role.to)], [label('for'), formatTime(hit.role.to - hit.role.from)]] };
     case 'crash':
-      return { title: `${nodeName(hit.crash.node)} down`, rows: [['crashed', formatTime(hit.crash.from)], ['back', hit.crash.to >= payload.endTime ? 'not before the end' : formatTime(hit.crash.to)], ['down for', formatTimeShort(hit.crash.to - hit.crash.from)]] };
+      return { title: label('{0} down', nodeName(hit.crash.node)), rows: [[label('crashed'), formatTime(hit.crash.from)], [label('back'), hit.crash.to >= payload.endTime ? label('not before the end') : formatTime(hit.crash.to)], [label('down for'), formatTimeShort(hit.crash.to - hit.crash.from)]] };
     case 'partition':
-      return { title: `partition ${hit.partition.groups}`, rows: [['from', formatTime(hit.partition.from)], ['to', formatTime(hit.partition.to)]] };
+      return { title: label('partition {0}', hit.partition.groups), rows: [[label('from'), formatTime(hit.partition.from)], [label('to'), formatTime(hit.partition.to)]] };
   }
 }
 
@@ -78,7 +79,7 @@ export class Tooltip {
       html('th', {}, tr, k);
       html('td', {}, tr, v);
     }
-    if (clickable) html('div', { class: 'tooltip-hint' }, el, 'click to show in source');
+    if (clickable) html('div', { class: 'tooltip-hint' }, el, label('click to show in source'));
     el.hidden = false;
     const pad = 14;
     const { width, height } = el.getBoundingClientRect();

@@ -40,7 +40,7 @@ export class Header {
     this.title = html('span', { class: 'title' }, heading, label('History'));
     this.meta = html('span', { class: 'meta' }, heading);
     const controls = html('div', { class: 'controls' }, toolbar);
-    const zoom = html('div', { class: 'group', role: 'group', 'aria-label': 'zoom' }, controls);
+    const zoom = html('div', { class: 'group', role: 'group', 'aria-label': label('zoom') }, controls);
     this.button(zoom, '−', label('Zoom out (−)'), 'zoom-out', () => actions.zoomOut());
     this.button(zoom, '+', label('Zoom in (+)'), 'zoom-in', () => actions.zoomIn());
     this.button(zoom, label('Fit'), label('Show the whole history (0)'), 'zoom-fit', () => actions.fit());
