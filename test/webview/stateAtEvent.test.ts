@@ -95,4 +95,42 @@ describe('node state at a timeline event', { skip: missing ? `browser tests skip
     assert.deepEqual(view.errors, []);
     await view.close();
   });
+
+  test('in Chinese: legend, axis, captions, hover card and side panel take the labels the extension passes; names and state stay as written', async () => {
+    const zh = JSON.parse(fs.readFileSync(path.join(ROOT, 'l10n', 'bundle.l10n.zh-cn.json'), 'utf8')) as Record<string, string>;
+    const timeline = timelineOfText(TEXT.replace('network { latency 20ms }', 'network { latency 20ms }\nfaults {\n  at 50ms partition {A} | {B}\n  at 60ms heal\n}'));
+    const recv = timeline.events.find((e) => e.kind === 'receive' && e.node === 1)!;
+    const view = await openTimelinePage(browser, { width: 1100, height: 460, labels: zh });
+    await view.show(timeline);
+    const page = view.page;
+    const drawn = await page.evaluate(() => ({
+      legend: Array.from(document.querySelectorAll('.legend-text')).map((t) => t.textContent),
+      axis: document.querySelector('.axis-title')?.textContent,
+      partition: document.querySelector('.partition-label')?.textContent ?? '',
+      meta: document.querySelector('.toolbar .meta')?.textContent ?? '',
+      names: Array.from(document.querySelectorAll('.layer-names .name')).map((t) => t.textContent),
+    }));
+    assert.ok(drawn.legend.includes('发送 / 接收') && drawn.legend.includes('分区'), JSON.stringify(drawn.legend));
+    assert.equal(drawn.axis, '真实时间');
+    assert.match(drawn.partition, /^分区 /);
+    assert.match(drawn.meta, /^种子 1 · .* · \d+ 个事件 · \d+ 条消息$/);
+    assert.deepEqual(drawn.names, ['A', 'B']);
+    const map = await screenMap(page);
+    await page.mouse.move(map.x(recv.time), map.y(recv.node));
+    const tooltip = await rowsOf(page, '.tooltip');
+    assert.deepEqual(tooltip.slice(0, 2).map(([k]) => k), ['节点', '真实时间'], JSON.stringify(tooltip));
+    assert.deepEqual(tooltip.filter(([k]) => /^(bumps|label|since)( ←)?$/.test(k!)), [['bumps ←', '1'], ['label', 'sent'], ['since', '7']]);
+    assert.equal(await page.evaluate(() => document.querySelector('.tooltip-hint')?.textContent), '点击以在源文件中显示');
+    await page.mouse.click(map.x(recv.time), map.y(recv.node));
+    const panel = await page.evaluate(() => ({
+      title: document.querySelector('.state-panel-title')?.textContent,
+      time: document.querySelector('.state-panel-time')?.textContent ?? '',
+      close: document.querySelector('.state-panel-close')?.getAttribute('title'),
+    }));
+    assert.equal(panel.title, `B 在 #${recv.seq} 之后：接收 "Bump" ← A`);
+    assert.match(panel.time, /^真实时间 \S+，本地时钟 \S+$/);
+    assert.equal(panel.close, '关闭');
+    assert.deepEqual(view.errors, []);
+    await view.close();
+  });
 });
