@@ -114,7 +114,7 @@ export class TraceStore {
     const w = this.rows.lastWords;
     const at = o * ROW;
     this.rows.lastFloats[o] = time;
-    let header = KIND_CODE[kind]! | (reason === undefined ? 0 : REASON_CODE[reason]! << REASON_SHIFT) | ((node + 1) << NODE_SHIFT);
+    let header = KIND_CODE.get(kind)! | (reason === undefined ? 0 : REASON_CODE[reason]! << REASON_SHIFT) | ((node + 1) << NODE_SHIFT);
     // The node is readable at once: a send is its own message's first event (messagePeer).
     w[at + W_HEADER] = header;
     w[at + W_LOCAL] = this.fit(seq, F_LOCAL, local - time);
@@ -337,22 +337,19 @@ export class TraceStore {
   private vectorFor(node: number, vc: Int32Array): number {
     const last = this.lastVc[node]!;
     const copy = this.lastCopy?.[node];
-    if (last >= 0) {
-      let same = true;
-      for (let i = 0; i < this.width; i++) {
-        if (i !== node && (copy ? copy[i] : this.vcs.get(last + i)) !== vc[i]) {
-          same = false;
-          break;
-        }
-      }
-      if (same) return last;
-    }
+    if (last >= 0 && (copy ? sameOthers(copy, vc, node) : this.sameInColumn(last, vc, node))) return last;
     const at = this.vcUsed;
     this.vcs.setAll(at, vc);
     if (copy) for (let i = 0; i < this.width; i++) copy[i] = vc[i]!;
     this.vcUsed += this.width;
     this.lastVc[node] = at;
     return at;
+  }
+
+  /** Whether the vector clock written at `last` has `vc`'s entries other than `node`'s. */
+  private sameInColumn(last: number, vc: Int32Array, node: number): boolean {
+    for (let i = 0; i < this.width; i++) if (i !== node && this.vcs.get(last + i) !== vc[i]) return false;
+    return true;
   }
 
   private vectorAt(at: number, own: number, node: number): Int32Array {
@@ -404,6 +401,17 @@ function arrayView(store: TraceStore): readonly TraceEvent[] {
     defineProperty: () => false,
     deleteProperty: () => false,
   });
+}
+
+/**
+ * Whether `copy` (a node's last written vector clock) has `vc`'s entries
+ * other than `node`'s. The node's own entry in the copy is overwritten
+ * first, so the loop compares every entry without a test for the node.
+ */
+function sameOthers(copy: Int32Array, vc: Int32Array, node: number): boolean {
+  copy[node] = vc[node]!;
+  for (let i = 0; i < copy.length; i++) if (copy[i] !== vc[i]) return false;
+  return true;
 }
 
 /** The array index a property key names (a canonical non-negative integer), or −1. */
@@ -471,6 +479,7 @@ const HLC_SPILLED = 1 << 15;
 const NODE_SHIFT = 16;
 const MAX_NODES = (1 << (32 - NODE_SHIFT)) - 1;
 
-const KIND_CODE: Readonly<Record<string, number>> = Object.fromEntries(EVENT_KINDS.map((k, i) => [k, i]));
+/** A Map, not an object: a keyed load by a variable string on an object costs more on every event. */
+const KIND_CODE: ReadonlyMap<EventKind, number> = new Map(EVENT_KINDS.map((k, i) => [k, i]));
 const REASONS: readonly (DropReason | undefined)[] = [undefined, 'loss', 'partition', 'link-down', 'node-down', 'no-handler'];
 const REASON_CODE: Readonly<Record<string, number>> = { none: 0, loss: 1, partition: 2, 'link-down': 3, 'node-down': 4, 'no-handler': 5 } satisfies Record<DropReason | 'none', number>;
