@@ -22,12 +22,13 @@
 export class ConfigurationCache<S> {
   private readonly zobristA: Uint32Array;
   private readonly zobristB: Uint32Array;
-  /** The linearized operations that returned, one bit per operation (by index). */
-  private readonly words: Uint32Array;
-  /** The linearized optional operations, one bit per optional operation (by `ordinal`). */
-  private readonly optionalWords: Uint32Array;
-  /** Operation index → its bit among the optional ones, or -1 for an operation that returned. */
-  private readonly ordinal: Int32Array;
+  /** The linearized operations that returned, one bit each, at their rank by call time among them (`position`). */
+  private readonly words: WindowedBits;
+  /** The linearized optional operations, one bit each, at their rank by call time among them (`position`). */
+  private readonly optionalWords: WindowedBits;
+  /** Operation index → its bit in `words` or `optionalWords`. */
+  private readonly position: Int32Array;
+  private readonly optional: Uint8Array;
   private hashA = 0;
   private hashB = 0;
   /** Entries live in typed arrays (no object, no Map entry each): chained hashing, `heads` indexed by the low bits of the key. */
@@ -37,53 +38,74 @@ export class ConfigurationCache<S> {
   private hashesB = new Uint32Array(1 << 12);
   private stateHashes = new Uint32Array(1 << 12);
   private finished = new Uint8Array(1 << 12);
-  /** Every entry's set, `stride` words each, back to back: the optional words, then the others. */
-  private pool = new Uint32Array(1 << 14);
-  private readonly stride: number;
+  /**
+   * Every entry's set, stored as the two windows (see WindowedBits) back to
+   * back in one shared arena: `at[e]` is where entry e starts; its optional
+   * window covers words [optionalFrom, optionalTo), then its window of the
+   * others words [from, to). The search is depth-first in time order, so
+   * the window of a configuration is the few words around its frontier, not
+   * the whole history: a few words per entry instead of one bit per operation.
+   */
+  private arena = new Uint32Array(1 << 14);
+  private arenaUsed = 0;
+  private at = new Int32Array(1 << 12);
+  private optionalFrom = new Int32Array(1 << 12);
+  private optionalTo = new Int32Array(1 << 12);
+  private from = new Int32Array(1 << 12);
+  private to = new Int32Array(1 << 12);
   private readonly states: S[] = [];
   size = 0;
 
-  /** `optional[i]`: operation i may or may not take effect (see above). */
+  /**
+   * `optional[i]`: operation i may or may not take effect (see above).
+   * `callTimes[i]`: when operation i was called; bits are laid out in call
+   * order so that the linearized set is a run of full words, a short window,
+   * then empty words (only the window is stored per entry). Any layout is
+   * correct; this one is compact.
+   */
   constructor(
     optional: readonly boolean[],
+    callTimes: readonly number[],
     private readonly hashState: (state: S) => number,
     private readonly sameState: (a: S, b: S) => boolean,
   ) {
     const operations = optional.length;
-    this.ordinal = new Int32Array(operations).fill(-1);
+    this.position = new Int32Array(operations);
+    this.optional = new Uint8Array(operations);
     this.zobristA = new Uint32Array(operations);
     this.zobristB = new Uint32Array(operations);
+    const byCall = [...optional.keys()].sort((a, b) => callTimes[a]! - callTimes[b]! || a - b);
     let optionals = 0;
-    for (let i = 0; i < operations; i++) {
+    let returned = 0;
+    for (const i of byCall) {
       if (optional[i]) {
-        this.ordinal[i] = optionals++;
+        this.optional[i] = 1;
+        this.position[i] = optionals++;
       } else {
+        this.position[i] = returned++;
         this.zobristA[i] = mix32(2 * i + 1);
         this.zobristB[i] = mix32(2 * i + 2 + 0x51ed270b);
       }
     }
-    this.words = new Uint32Array(Math.max(1, (operations + 31) >>> 5));
-    this.optionalWords = new Uint32Array((optionals + 31) >>> 5);
-    this.stride = this.optionalWords.length + this.words.length;
+    // Below the window: every returned operation is linearized (full words); no optional one needs to be.
+    this.words = new WindowedBits(returned, true);
+    this.optionalWords = new WindowedBits(optionals, false);
   }
 
   /** Adds or removes operation `bit` from the current set. */
   flip(bit: number): void {
-    const o = this.ordinal[bit]!;
-    if (o >= 0) {
-      this.optionalWords[o >>> 5] = this.optionalWords[o >>> 5]! ^ (1 << (o & 31));
+    if (this.optional[bit] === 1) {
+      this.optionalWords.flip(this.position[bit]!);
       return;
     }
-    this.words[bit >>> 5] = this.words[bit >>> 5]! ^ (1 << (bit & 31));
+    this.words.flip(this.position[bit]!);
     this.hashA = (this.hashA ^ this.zobristA[bit]!) >>> 0;
     this.hashB = (this.hashB ^ this.zobristB[bit]!) >>> 0;
   }
 
   /** Whether operation `bit` is in the current set. */
   has(bit: number): boolean {
-    const o = this.ordinal[bit]!;
-    if (o >= 0) return (this.optionalWords[o >>> 5]! & (1 << (o & 31))) !== 0;
-    return (this.words[bit >>> 5]! & (1 << (bit & 31))) !== 0;
+    return (this.optional[bit] === 1 ? this.optionalWords : this.words).has(this.position[bit]!);
   }
 
   /**
@@ -99,10 +121,19 @@ export class ConfigurationCache<S> {
     this.keys[e] = key;
     this.hashesB[e] = this.hashB;
     this.stateHashes[e] = stateHash;
-    const at = e * this.stride;
-    if (at + this.stride > this.pool.length) this.pool = grown(this.pool, Math.max(this.pool.length * 2, at + this.stride));
-    this.pool.set(this.optionalWords, at);
-    this.pool.set(this.words, at + this.optionalWords.length);
+    const optional = this.optionalWords;
+    const words = this.words;
+    const length = optional.to - optional.from + (words.to - words.from);
+    if (this.arenaUsed + length > this.arena.length) this.arena = grown(this.arena, Math.max(this.arena.length * 2, this.arenaUsed + length));
+    const at = this.arenaUsed;
+    this.at[e] = at;
+    this.optionalFrom[e] = optional.from;
+    this.optionalTo[e] = optional.to;
+    this.from[e] = words.from;
+    this.to[e] = words.to;
+    this.arena.set(optional.words.subarray(optional.from, optional.to), at);
+    this.arena.set(words.words.subarray(words.from, words.to), at + optional.to - optional.from);
+    this.arenaUsed = at + length;
     this.states.push(state);
     const slot = key & (this.heads.length - 1);
     this.next[e] = this.heads[slot]!;
@@ -124,9 +155,10 @@ export class ConfigurationCache<S> {
   private find(state: S, stateHash: number, key: number): boolean {
     for (let e = this.heads[key & (this.heads.length - 1)]!; e >= 0; e = this.next[e]!) {
       if (this.keys[e] !== key || this.hashesB[e] !== this.hashB || this.stateHashes[e] !== stateHash) continue;
-      const relation = this.compareOptional(e * this.stride);
+      if (this.from[e] !== this.words.from || this.to[e] !== this.words.to) continue;
+      const relation = this.compareOptional(e);
       if (relation === DIFFERENT || (relation === FEWER_OPTIONAL && this.finished[e] === 0)) continue;
-      if (this.sameWords(e * this.stride + this.optionalWords.length) && this.sameState(this.states[e]!, state)) return true;
+      if (this.sameWords(this.at[e]! + this.optionalTo[e]! - this.optionalFrom[e]!) && this.sameState(this.states[e]!, state)) return true;
     }
     return false;
   }
@@ -136,22 +168,27 @@ export class ConfigurationCache<S> {
     this.finished[e] = 1;
   }
 
-  /** How the optional operations stored at `at` in the pool relate to the current ones: the same, fewer, or neither. */
-  private compareOptional(at: number): Relation {
+  /** How entry e's optional operations relate to the current ones: the same, fewer, or neither (outside both windows every word is 0). */
+  private compareOptional(e: number): Relation {
+    const current = this.optionalWords;
+    const from = this.optionalFrom[e]!;
+    const to = this.optionalTo[e]!;
+    const base = this.at[e]! - from;
     let relation: Relation = SAME;
-    for (let i = 0; i < this.optionalWords.length; i++) {
-      const stored = this.pool[at + i]!;
-      const current = this.optionalWords[i]!;
-      if (stored === current) continue;
-      if ((stored & ~current) !== 0) return DIFFERENT;
+    for (let i = Math.min(from, current.from), end = Math.max(to, current.to); i < end; i++) {
+      const stored = i >= from && i < to ? this.arena[base + i]! : 0;
+      const now = current.words[i]!;
+      if (stored === now) continue;
+      if ((stored & ~now) !== 0) return DIFFERENT;
       relation = FEWER_OPTIONAL;
     }
     return relation;
   }
 
-  /** Whether the other operations stored at `at` in the pool are the current ones. */
+  /** Whether the window stored at `at` in the arena is the current one (the bounds were compared already). */
   private sameWords(at: number): boolean {
-    for (let i = 0; i < this.words.length; i++) if (this.pool[at + i] !== this.words[i]) return false;
+    const { words, from, to } = this.words;
+    for (let i = from; i < to; i++) if (this.arena[at + i - from] !== words[i]) return false;
     return true;
   }
 
@@ -161,6 +198,11 @@ export class ConfigurationCache<S> {
     this.keys = grown(this.keys, capacity);
     this.hashesB = grown(this.hashesB, capacity);
     this.stateHashes = grown(this.stateHashes, capacity);
+    this.at = grownInt(this.at, capacity);
+    this.optionalFrom = grownInt(this.optionalFrom, capacity);
+    this.optionalTo = grownInt(this.optionalTo, capacity);
+    this.from = grownInt(this.from, capacity);
+    this.to = grownInt(this.to, capacity);
     const finished = new Uint8Array(capacity);
     finished.set(this.finished);
     this.finished = finished;
@@ -170,6 +212,61 @@ export class ConfigurationCache<S> {
       const slot = this.keys[e]! & (capacity - 1);
       this.next[e] = this.heads[slot]!;
       this.heads[slot] = e;
+    }
+  }
+}
+
+/**
+ * A bitset with its window kept up to date as bits flip: the words before
+ * `from` all equal their fill (every bit set when `filledBelow`, else 0) and
+ * the words from `to` on are all 0, so the words in [from, to) determine the
+ * set. Canonical (same set, same window), so two sets are equal exactly when
+ * their windows and the words in them are. Flips near the window cost O(1);
+ * the window moves by scanning over words that changed state.
+ */
+class WindowedBits {
+  readonly words: Uint32Array;
+  /** Per word, its value below the window. */
+  private readonly fill: Uint32Array;
+  /** The first word that differs from its fill (words.length when none). */
+  private first: number;
+  /** One past the last word that is not 0. */
+  to = 0;
+
+  constructor(bits: number, filledBelow: boolean) {
+    const count = (bits + 31) >>> 5;
+    this.words = new Uint32Array(count);
+    this.fill = new Uint32Array(count);
+    if (filledBelow) {
+      this.fill.fill(0xffffffff);
+      if (bits & 31) this.fill[count - 1] = (1 << (bits & 31)) - 1;
+    }
+    this.first = filledBelow ? 0 : count;
+  }
+
+  /** Where the window starts (an empty set has the empty window [0, 0)). */
+  get from(): number {
+    return Math.min(this.first, this.to);
+  }
+
+  has(bit: number): boolean {
+    return (this.words[bit >>> 5]! & (1 << (bit & 31))) !== 0;
+  }
+
+  flip(bit: number): void {
+    const { words, fill } = this;
+    const w = bit >>> 5;
+    const value = (words[w]! ^ (1 << (bit & 31))) >>> 0;
+    words[w] = value;
+    if (value === fill[w]) {
+      if (w === this.first) while (this.first < words.length && words[this.first] === fill[this.first]) this.first++;
+    } else if (w < this.first) {
+      this.first = w;
+    }
+    if (value !== 0) {
+      if (w >= this.to) this.to = w + 1;
+    } else if (w === this.to - 1) {
+      while (this.to > 0 && words[this.to - 1] === 0) this.to--;
     }
   }
 }
@@ -184,6 +281,12 @@ function grown<T extends Uint32Array>(a: T, length: number): T {
   const b = new Uint32Array(length);
   b.set(a);
   return b as T;
+}
+
+function grownInt(a: Int32Array, length: number): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(length);
+  b.set(a);
+  return b;
 }
 
 /** A fixed 32-bit mixer (murmur3's finalizer): deterministic pseudo-random words, no Math.random. */

@@ -110,7 +110,10 @@ export class PartitionSearch<S, I, O, Op extends Operation<I, O> = Operation<I, 
     const optional = ops.map((op) => op.ret === Infinity);
     this.head = buildEntries(ops, (op) => op.ret !== Infinity);
     this.optionalHead = buildEntries(ops, (op) => op.ret === Infinity && !model.isReadOnly?.(op.input));
-    this.cache = new ConfigurationCache(optional, (s) => model.hashState(s), (a, b) => model.sameState(a, b));
+    this.cache = new ConfigurationCache(
+      optional,
+      ops.map((op) => op.call),
+      (s) => model.hashState(s), (a, b) => model.sameState(a, b));
     this.state = model.init();
     this.impossible = model.impossible?.(ops);
     this.twinBefore = twinsOf(model, ops);
