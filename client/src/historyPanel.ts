@@ -5,38 +5,24 @@
  * line in the history file. Messages both ways are typed in
  * historyMessages.ts.
  */
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { HistoryViewPayload } from '../../server/src/core/history/view';
 import type { FromHistoryWebview, HistoryRenderCounts, ToHistoryWebview } from './historyMessages';
 import { revealLine } from './revealLine';
-import { timelineHtml } from './webviewHtml';
-import { webviewLabels } from './webviewLabels';
+import { WebviewHost } from './webviewHost';
 
 export const HISTORY_VIEW_TYPE = 'dsync.history';
 
-export class HistoryPanel implements vscode.Disposable {
+export class HistoryPanel extends WebviewHost<ToHistoryWebview, FromHistoryWebview, HistoryRenderCounts> {
   static current: HistoryPanel | undefined;
 
-  private readonly renderedEmitter = new vscode.EventEmitter<HistoryRenderCounts>();
-  /** Fires after every render of the webview, with what it drew. */
-  readonly onDidRender = this.renderedEmitter.event;
-  private readonly disposables: vscode.Disposable[] = [];
-  private ready = false;
-  private disposed = false;
-
   private constructor(
-    private readonly panel: vscode.WebviewPanel,
-    private readonly extensionUri: vscode.Uri,
+    panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
     private documentUri: vscode.Uri,
     private history: HistoryViewPayload,
   ) {
-    panel.webview.html = this.html();
-    this.disposables.push(
-      panel.onDidDispose(() => this.dispose()),
-      panel.webview.onDidReceiveMessage((m: FromHistoryWebview) => void this.receive(m)),
-      this.renderedEmitter,
-    );
+    super(panel, extensionUri, { script: 'historyView.js', style: 'historyView.css', title: vscode.l10n.t('DSync History') });
     panel.title = titleFor(history);
   }
 
@@ -71,19 +57,11 @@ export class HistoryPanel implements vscode.Disposable {
     this.post({ type: 'history', uri: uri.toString(), view: history });
   }
 
-  dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
+  protected disposing(): void {
     if (HistoryPanel.current === this) HistoryPanel.current = undefined;
-    this.panel.dispose();
-    while (this.disposables.length) this.disposables.pop()!.dispose();
   }
 
-  private post(message: ToHistoryWebview): void {
-    if (this.ready) void this.panel.webview.postMessage(message);
-  }
-
-  private async receive(message: FromHistoryWebview): Promise<void> {
+  protected async receive(message: FromHistoryWebview): Promise<void> {
     switch (message.type) {
       case 'ready':
         this.ready = true;
@@ -94,7 +72,7 @@ export class HistoryPanel implements vscode.Disposable {
         return;
       case 'rendered': {
         const { type: _type, ...counts } = message;
-        this.renderedEmitter.fire(counts);
+        this.fireRendered(counts);
         return;
       }
       default: {
@@ -102,20 +80,6 @@ export class HistoryPanel implements vscode.Disposable {
         console.warn('dsync history: unknown message', unknown);
       }
     }
-  }
-
-
-  private html(): string {
-    const webview = this.panel.webview;
-    const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
-    return timelineHtml({
-      cspSource: webview.cspSource,
-      nonce: randomBytes(16).toString('base64'),
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'historyView.js')).toString(),
-      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'historyView.css')).toString(),
-      title: vscode.l10n.t('DSync History'),
-      labels: webviewLabels(),
-    });
   }
 }
 

@@ -7,13 +7,11 @@
  * Messages both ways are typed in webviewMessages.ts. Lines and columns in
  * them are 1-based, as in the core's source ranges.
  */
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { TimelinePayload } from '../../server/src/core/sim/timeline';
 import type { FromWebview, ToWebview, WebviewState } from './webviewMessages';
 import { revealLine } from './revealLine';
-import { timelineHtml } from './webviewHtml';
-import { webviewLabels } from './webviewLabels';
+import { WebviewHost } from './webviewHost';
 
 export const TIMELINE_VIEW_TYPE = 'dsync.timeline';
 
@@ -27,39 +25,25 @@ export interface RenderCounts {
   readonly violationRings: number;
 }
 
-export class TimelinePanel implements vscode.Disposable {
+export class TimelinePanel extends WebviewHost<ToWebview, FromWebview, RenderCounts> {
   /** The open panel, if any. */
   static current: TimelinePanel | undefined;
 
-  private readonly renderedEmitter = new vscode.EventEmitter<RenderCounts>();
-  /** Fires after every render of the webview, with what it drew. */
-  readonly onDidRender = this.renderedEmitter.event;
   private readonly disposeEmitter = new vscode.EventEmitter<void>();
   /** Fires once, when the panel closes. */
   readonly onDidDispose = this.disposeEmitter.event;
-  private readonly disposables: vscode.Disposable[] = [];
-  /** Set once the webview script has loaded; messages before that would be lost. */
-  private ready = false;
   private status = '';
-  private disposed = false;
   /** Callers of requestSvg() waiting for the webview's answer. */
   private svgWaiters: ((svg: string) => void)[] = [];
 
   private constructor(
-    private readonly panel: vscode.WebviewPanel,
-    private readonly extensionUri: vscode.Uri,
+    panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
     private documentUri: vscode.Uri,
     private timeline: TimelinePayload,
   ) {
-    const dist = vscode.Uri.joinPath(extensionUri, 'dist');
-    panel.webview.options = { enableScripts: true, localResourceRoots: [dist] };
-    panel.webview.html = this.html();
-    this.disposables.push(
-      panel.onDidDispose(() => this.dispose()),
-      panel.webview.onDidReceiveMessage((m: FromWebview) => void this.receive(m)),
-      this.renderedEmitter,
-      this.disposeEmitter,
-    );
+    super(panel, extensionUri, { script: 'webview.js', style: 'webview.css' });
+    this.disposables.push(this.disposeEmitter);
     panel.title = titleFor(timeline);
   }
 
@@ -111,16 +95,6 @@ export class TimelinePanel implements vscode.Disposable {
     this.post({ type: 'status', text });
   }
 
-  /** Resolves with the counts of the next render. */
-  whenRendered(): Promise<RenderCounts> {
-    return new Promise((resolve) => {
-      const sub = this.onDidRender((counts) => {
-        sub.dispose();
-        resolve(counts);
-      });
-    });
-  }
-
   /** The diagram as a standalone SVG, as drawn now (no save dialog). */
   requestSvg(): Promise<string> {
     return new Promise((resolve) => {
@@ -129,21 +103,12 @@ export class TimelinePanel implements vscode.Disposable {
     });
   }
 
-  dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
+  protected disposing(): void {
     if (TimelinePanel.current === this) TimelinePanel.current = undefined;
     this.disposeEmitter.fire();
-    this.panel.dispose();
-    while (this.disposables.length) this.disposables.pop()!.dispose();
   }
 
-  /** Posts if the webview is listening; otherwise its 'ready' will fetch the latest state. */
-  private post(message: ToWebview): void {
-    if (this.ready) void this.panel.webview.postMessage(message);
-  }
-
-  private async receive(message: FromWebview): Promise<void> {
+  protected async receive(message: FromWebview): Promise<void> {
     switch (message.type) {
       case 'ready':
         // The webview (re)loaded, e.g. shown again after being hidden: its saved state may be older than ours.
@@ -163,7 +128,7 @@ export class TimelinePanel implements vscode.Disposable {
       case 'exportJson':
         return this.save('json', `${JSON.stringify(this.timeline, null, 2)}\n`);
       case 'rendered':
-        this.renderedEmitter.fire({ lanes: message.lanes, arrows: message.arrows, events: message.events, violationLines: message.violationLines, violationRings: message.violationRings });
+        this.fireRendered({ lanes: message.lanes, arrows: message.arrows, events: message.events, violationLines: message.violationLines, violationRings: message.violationRings });
         return;
       default: {
         const unknown: never = message;
@@ -183,18 +148,6 @@ export class TimelinePanel implements vscode.Disposable {
     if (!target) return;
     await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(content));
     void vscode.window.showInformationMessage(vscode.l10n.t('DSync: saved {0}', vscode.workspace.asRelativePath(target)));
-  }
-
-  private html(): string {
-    const webview = this.panel.webview;
-    const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
-    return timelineHtml({
-      cspSource: webview.cspSource,
-      nonce: randomBytes(16).toString('base64'),
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString(),
-      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.css')).toString(),
-      labels: webviewLabels(),
-    });
   }
 }
 
