@@ -70,6 +70,7 @@ const SAMPLES: readonly WrittenSample[] = [
   { file: 'bully_election.dsync', bug: 'bug_ignore_answer' },
   { file: 'lamport_mutex.dsync', bug: 'bug_enter_without_all_acks' },
   { file: 'gossip_dedup.dsync', bug: 'bug_no_dedup' },
+  { file: 'priority_election.dsync', bug: 'bug_first_wins' },
 ];
 
 describe('written protocols in samples/protocols: check, format, hold when correct', () => {
@@ -96,6 +97,21 @@ describe('written protocols in samples/protocols: check, format, hold when corre
 });
 
 describe('written protocols in samples/protocols: the bug switches', () => {
+  test('priority election: announcements wait a draw from the latency option; all follow the highest node number; first-wins breaks it', () => {
+    const text = read('priority_election.dsync');
+    for (const seed of [undefined, ...SEEDS]) {
+      const result = runText(text, seed === undefined ? {} : { seed });
+      const announced = eventsOf(result, 'timer').map((e) => e.time);
+      assert.equal(announced.length, 4, `seed ${seed ?? 'own'}: one announcement per node`);
+      // think = 5ms..40ms, both ends included, on clocks without drift or offset.
+      for (const t of announced) assert.ok(t >= 5_000_000 && t <= 40_000_000, `seed ${seed ?? 'own'}: announced at ${t} ns`);
+      // prio n2 = 4 is the highest of the node numbers option.
+      for (const node of result.final) assert.equal(node.properties['leader'], 'n2', `seed ${seed ?? 'own'}: ${node.name}`);
+    }
+    const v = violationOf(runText(withBug(text, 'bug_first_wins')), 'all_follow_the_highest', 'bug_first_wins');
+    assert.match(v.message, /did not hold by t=100ms; at t=100ms: a = n\d \(leader n[134]\)/);
+  });
+
   test('heartbeat: without resetting the timeout, live peers are suspected after 1s (eventual accuracy fails)', () => {
     const text = read('heartbeat_failure_detector.dsync');
     const correct = runText(text);
