@@ -17,6 +17,7 @@ import { prepare, type Prepared } from './model';
 import { StatePanel } from './statePanel';
 import { describeHit, revealTarget, Tooltip } from './tooltip';
 import { attachZoomPan, View, ZOOM_STEP } from './zoom';
+import { NextFrame } from './nextFrame';
 
 interface VsCodeApi {
   postMessage(message: FromWebview): void;
@@ -44,7 +45,7 @@ class App {
   private prepared: Prepared | undefined;
   private showLocal = false;
   private fonts: Fonts | undefined;
-  private frameRequested = false;
+  private readonly frame = new NextFrame(() => this.render());
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
   private pointer: { x: number; y: number } | undefined;
 
@@ -88,7 +89,7 @@ class App {
       this.hover(undefined, undefined);
     });
     root.addEventListener('click', (ev) => this.click(ev.clientX, ev.clientY));
-    new ResizeObserver(() => this.requestFrame()).observe(this.chrome.diagramHost);
+    new ResizeObserver(() => this.frame.request()).observe(this.chrome.diagramHost);
   }
 
   // ---- messages ------------------------------------------------------------
@@ -119,7 +120,7 @@ class App {
     this.showLocal = state.showLocal;
     this.chrome.setLocal(state.showLocal);
     this.load(state.uri, state.timeline, state.zoom);
-    this.requestFrame();
+    this.frame.request();
   }
 
   post(message: FromWebview): void {
@@ -143,7 +144,7 @@ class App {
 
   /** Something changed: redraw on the next frame, save the state once things rest. */
   private changed(content = false): void {
-    this.requestFrame();
+    this.frame.request();
     if (this.saveTimer !== undefined) clearTimeout(this.saveTimer);
     this.saveTimer = setTimeout(() => this.save(), content ? SAVE_AFTER_CHANGE_MS : SAVE_AFTER_MOVE_MS);
   }
@@ -172,15 +173,6 @@ class App {
   }
 
   // ---- drawing -------------------------------------------------------------
-
-  private requestFrame(): void {
-    if (this.frameRequested) return;
-    this.frameRequested = true;
-    requestAnimationFrame(() => {
-      this.frameRequested = false;
-      this.render();
-    });
-  }
 
   private render(): void {
     const prepared = this.prepared;
@@ -224,7 +216,7 @@ class App {
   private exportSvg(): void {
     if (!this.prepared) return;
     // A timeline that just arrived is drawn on the next frame: draw it now, so the export shows it.
-    if (this.frameRequested || !this.diagram.frame) this.render();
+    if (this.frame.pending || !this.diagram.frame) this.render();
     this.diagram.highlight(undefined);
     this.post({ type: 'exportSvg', svg: standaloneSvg(this.diagram.root, label('Timeline: {0}', this.prepared.payload.scenario)) });
   }

@@ -15,6 +15,7 @@ import { attachZoomPan, View, ZOOM_STEP } from '../zoom';
 import { drawHistory, fullWindow, type BarRef, type Drawn, type Stepping } from './draw';
 import { Header } from './header';
 import { label } from '../i18n';
+import { NextFrame } from '../nextFrame';
 
 interface VsCodeApi {
   postMessage(message: FromHistoryWebview): void;
@@ -32,7 +33,7 @@ class HistoryApp {
   private history: HistoryViewPayload | undefined;
   private stepping: Stepping | undefined;
   private drawn: Drawn | undefined;
-  private frameRequested = false;
+  private readonly frame = new NextFrame(() => this.render());
 
   constructor(private readonly vscode: VsCodeApi) {
     this.header = new Header(document.body, {
@@ -40,11 +41,11 @@ class HistoryApp {
       zoomOut: () => this.zoomBy(ZOOM_STEP),
       fit: () => {
         this.view.fit();
-        this.requestFrame();
+        this.frame.request();
       },
       step: (partition, step) => {
         this.stepping = partition === undefined ? undefined : { partition, step };
-        this.requestFrame();
+        this.frame.request();
       },
     });
     this.root = svg('svg', { class: 'diagram history-diagram', tabindex: 0, role: 'img', 'aria-label': label('history diagram') }, this.header.diagramHost);
@@ -53,12 +54,12 @@ class HistoryApp {
       view: this.view,
       timeAt: (clientX) => this.drawn?.timeAt(clientX - this.root.getBoundingClientRect().left),
       nsPerPx: () => this.drawn?.unitsPerPx ?? 0,
-      changed: () => this.requestFrame(),
+      changed: () => this.frame.request(),
     });
     this.root.addEventListener('pointermove', (ev) => this.hover(ev));
     this.root.addEventListener('pointerleave', () => this.tooltip.hide());
     this.root.addEventListener('click', (ev) => this.click(ev));
-    new ResizeObserver(() => this.requestFrame()).observe(this.header.diagramHost);
+    new ResizeObserver(() => this.frame.request()).observe(this.header.diagramHost);
   }
 
   receive(message: ToHistoryWebview): void {
@@ -88,21 +89,12 @@ class HistoryApp {
     this.stepping = undefined;
     this.view.reset(fullWindow(history));
     this.header.setView(history);
-    this.requestFrame();
+    this.frame.request();
   }
 
   private zoomBy(factor: number): void {
     this.view.zoomCenter(factor);
-    this.requestFrame();
-  }
-
-  private requestFrame(): void {
-    if (this.frameRequested) return;
-    this.frameRequested = true;
-    requestAnimationFrame(() => {
-      this.frameRequested = false;
-      this.render();
-    });
+    this.frame.request();
   }
 
   private render(): void {
