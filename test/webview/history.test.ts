@@ -123,6 +123,9 @@ describe('history webview in Chromium', { skip: missing ? `browser tests skipped
     assert.equal(first.stepped, 0, 'hidden until asked for');
     const page = view.page;
     const click = async (action: string): Promise<Rendered> => {
+      // Let a redraw already asked for (the resize observer's first call after `show`) happen
+      // first, so that the render awaited below is the one this click causes.
+      await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
       const n = await view.renders();
       await page.evaluate((a) => (document.querySelector(`[data-action="${a}"]`) as HTMLButtonElement).click(), action);
       return (await view.nextRender(n)) as unknown as Rendered;
