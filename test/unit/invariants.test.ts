@@ -31,6 +31,12 @@ describe('causal_delivery', () => {
     assert.equal(v.range.startLine, 8);
   });
 
+  test('caught the same without recording: the send clocks it keeps are the messages\' own, not the live clocks', () => {
+    // Were m1's send clock A's live one, it would have moved on with A's later send (m3) by the time m1 arrives, and the overtaking would go unseen.
+    const r = runText(forwarded('100ms').replace('invariant causal_delivery', 'at 30ms A -> B "m3"\n    invariant causal_delivery'), { record: false });
+    assert.deepEqual(r.violations.map((v) => [v.code, v.time]), [['DS201', 110 * MS]]);
+  });
+
   test('silent when the same messages arrive in causal order', () => {
     assert.deepEqual(runText(forwarded('15ms')).violations, []);
   });

@@ -33,7 +33,7 @@ export const causalDelivery: InvariantDefinition = {
     const name = (i: number): string => world.model.nodes[i]!.name;
     return {
       kinds: ['send', 'receive'],
-      keepsEventClocks: true,
+      // Only sends' clocks are kept, and those are their messages' own copies (InvariantMonitor.keepsEventClocks).
       onEvent(e) {
         if (e.kind === 'send') {
           inFlight.set(e.msg!, { vc: e.vc, label: e.label!, range: e.range, time: e.time, from: e.node });

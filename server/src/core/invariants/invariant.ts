@@ -77,9 +77,12 @@ export interface InvariantMonitor {
    */
   readonly kinds?: readonly EventKind[];
   /**
-   * Set when the monitor keeps `event.vc` after `onEvent` returns. In a run
-   * that does not record its trace (exploration), `event.vc` is otherwise
-   * the node's live vector clock: right during the call, changed later.
+   * Set when the monitor keeps `event.vc` of an event other than a send
+   * after `onEvent` returns. Such an event's `vc` is otherwise the node's
+   * live vector clock: right during the call, changed later (copying it for
+   * every event cost the engine more than the copy a few monitors need). A
+   * send's `vc` is always its message's own clock, never changed, so a
+   * monitor that keeps only sends' clocks (causal_delivery) does not set this.
    */
   readonly keepsEventClocks?: boolean;
   onEvent?(event: TraceEvent): ViolationReport | undefined;
