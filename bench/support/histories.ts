@@ -46,6 +46,8 @@ export interface EtcdLikeOptions {
    * before any write).
    */
   readonly hints?: boolean;
+  /** A client starts its next operation 0 to think − 1 after its previous one returned (default 5; operations last 1–40). */
+  readonly think?: number;
   readonly corrupt?: boolean | 'never-written' | 'stale' | 'stale-old';
   /** Where the corrupted read is, as a fraction of the operations (default 0.9). */
   readonly corruptAt?: number;
@@ -73,7 +75,7 @@ export function etcdLikeLog(o: EtcdLikeOptions): string {
   const writeRate = o.writeRate ?? 0.3;
   const values = o.values ?? 5;
   const ops: Planned[] = [];
-  const slot = clientSlots(random, o.clients);
+  const slot = clientSlots(random, o.clients, o.think);
   const process = Array.from({ length: o.clients }, (_, c) => c);
   for (let i = 0; i < o.operations; i++) {
     const { client: c, start, end } = slot();
@@ -124,17 +126,28 @@ export function etcdLikeLog(o: EtcdLikeOptions): string {
  * `clients` processes with one operation outstanding each and none timing
  * out, reads invoked with nil, `:hint` revisions. `stale` turns one read (at
  * 90%) into a stale one ('stale-old'). Deterministic for a given seed.
+ *
+ * How busy the clients are matters most to a checker: the operations
+ * outstanding at once. In 320-line samples from the middle of the real logs
+ * a client waits about as long between operations as an operation lasts:
+ * on average 4.0 of 8, 6.2 of 12 and 12.5 of 20 clients have one open
+ * (the 16-client log was not sampled). THINK sets the wait so that the
+ * stand-ins have the same share (16: interpolated).
  */
 export function etcdPorcupineLike(clients: number, stale: boolean, seed = clients): string {
-  return etcdLikeLog({ operations: 20_000, clients, seed, timeoutRate: 0, readRate: 0.5, writeRate: 0.5, values: 100, hints: true, ...(stale ? { corrupt: 'stale-old' as const } : {}) });
+  const think = THINK[clients] ?? 40;
+  return etcdLikeLog({ operations: 20_000, clients, seed, timeoutRate: 0, readRate: 0.5, writeRate: 0.5, values: 100, hints: true, think, ...(stale ? { corrupt: 'stale-old' as const } : {}) });
 }
 
-/** Operation slots of `clients` sequential clients, each picked at random: it starts 0–4 after its previous operation ended and lasts 1–40. */
-export function clientSlots(random: () => number, clients: number): () => { client: number; start: number; end: number } {
+/** Operations last 20.5 on average; a wait of 0..think−1 (mean (think−1)/2) gives the busy share busy = 20.5 / (20.5 + (think−1)/2): 8 → 0.50, 12 → 0.52, 16 → 0.57, 20 → 0.62. */
+const THINK: Readonly<Record<number, number>> = { 8: 42, 12: 39, 16: 32, 20: 26 };
+
+/** Operation slots of `clients` sequential clients, each picked at random: it starts 0 to `think` − 1 after its previous operation ended and lasts 1–40. */
+export function clientSlots(random: () => number, clients: number, think = 5): () => { client: number; start: number; end: number } {
   const free = Array.from({ length: clients }, () => 0);
   return () => {
     const client = Math.floor(random() * clients);
-    const start = free[client]! + Math.floor(random() * 5);
+    const start = free[client]! + Math.floor(random() * think);
     const end = start + 1 + Math.floor(random() * 40);
     free[client] = end;
     return { client, start, end };
