@@ -9,18 +9,16 @@ import { argList, name, optionItem, value } from './valueToAst';
 export { tokenRange, unquote };
 
 /**
- * Builds the typed AST from Chevrotain's CST (`prebuilt`: the statements the
- * parser's fast path already built, by their `statement` node). Kept apart from the grammar so
+ * Builds the typed AST from Chevrotain's CST. Kept apart from the grammar so
  * the parser stays a pure recogniser. Any piece the parser had to invent or
  * skip during error recovery makes its statement `undefined`: the AST holds
  * only what the user really wrote. Mistakes only the AST builder sees (a
  * `note`'s `{…}` that is not an expression) go to `ctx.report`.
  */
-export function cstToAst(file: CstNode, ctx: BuildContext, prebuilt: ReadonlyMap<CstNode, A.Statement> = new Map()): A.DsyncFile {
+export function cstToAst(file: CstNode, ctx: BuildContext): A.DsyncFile {
   const statements: A.Statement[] = [];
   for (const stmt of nodes(file, 'statement')) {
-    // Read by the parser's fast path (fastStatements.ts): already the AST.
-    const built = prebuilt.get(stmt) ?? buildStatement(stmt, ctx);
+    const built = buildStatement(stmt, ctx);
     if (built) statements.push(built);
   }
   // A file without a single token (empty, only comments) has no location: an empty range at the start.

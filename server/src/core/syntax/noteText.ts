@@ -3,10 +3,9 @@ import { diagnostic, type Diagnostic } from '../diagnostics';
 import type { Expr } from '../expr/ast';
 import type { SourceRange } from '../source';
 import type { NotePart } from './ast';
-import { Missing, need, node } from './cstAccess';
-import { expression } from './exprToAst';
+import { Missing } from './cstAccess';
 import { dsyncLexer } from './scanner';
-import { dsyncParser } from './parser';
+import { dsyncParser } from './fileActions';
 
 /**
  * The parts of a `note "leader of term {term}"`: literal text, and each
@@ -109,7 +108,7 @@ function interpolation(
     };
   });
   dsyncParser.input = tokens;
-  const cst = dsyncParser.noteExpression();
+  const expr = dsyncParser.noteExpression();
   const error = dsyncParser.errors[0];
   if (error) {
     const found = error.token;
@@ -117,5 +116,6 @@ function interpolation(
     const range = atEnd ? at(to, to + 1) : { ...base, startOffset: found.startOffset, endOffset: found.endOffset! + 1, startColumn: found.startColumn!, endColumn: found.endColumn! + 1 };
     fail(atEnd ? `the expression in the note's '{…}' ends too early` : `unexpected '${found.image}' in the note's '{…}': it holds one expression`, range);
   }
-  return expression(need(node(cst, 'expression')));
+  if (expr === null) throw new Missing();
+  return expr;
 }

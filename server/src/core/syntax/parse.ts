@@ -6,7 +6,11 @@ import { cstToAst, tokenRange } from './cstToAst';
 import { StringLiteral } from './lexer';
 import { holdsCut, limitNesting } from './limits';
 import { closeBlocks, keywordsAsNodeNames, repairUnits, splitTypeCloses, STATEMENT_STARTS } from './repair';
-import { dsyncParser } from './parser';
+import { dsyncParser as dsyncCstParser } from './parser';
+import { dsyncParser } from './fileActions';
+import { Missing } from './cstAccess';
+import { noteParts } from './noteText';
+import type { PendingNote } from './statementActions';
 import { dsyncLexer } from './scanner';
 import { unexpectedWord } from './protocolToAst';
 
@@ -107,16 +111,7 @@ export function parse(text: string): ParseResult {
   diagnostics.push(...units.diagnostics, ...blocks.diagnostics, ...nesting.diagnostics);
   let ast: DsyncFile;
   try {
-    dsyncParser.input = nesting.tokens;
-    const cst = dsyncParser.file();
-    const prebuilt = dsyncParser.prebuilt;
-    const quiet = { until: -1 };
-    for (const error of dsyncParser.errors) {
-      const reported = syntaxDiagnostic(error, nesting.tokens, text, quiet);
-      if (reported) diagnostics.push(reported);
-    }
-    const errorOffsets = dsyncParser.errors.map((e) => e.token.startOffset).filter(Number.isFinite);
-    ast = cstToAst(cst, { report: (d) => diagnostics.push(d), hasErrorIn: (from, to) => errorOffsets.some((o) => o >= from && o < to) }, prebuilt);
+    ast = useCstParser ? readWithCst(nesting.tokens, text, diagnostics) : readAst(nesting.tokens, text, diagnostics);
   } catch (error) {
     // MAX_NESTING keeps every rule's recursion shallow; this is the last guard
     // that keeps "never throws" true should some shape still exhaust the stack.
@@ -128,6 +123,64 @@ export function parse(text: string): ParseResult {
   // A statement with a region cut out for its depth has been reported once; checking what is left of it would only add noise.
   if (nesting.cuts.length > 0) ast = { ...ast, statements: ast.statements.filter((s) => !holdsCut(s.range, nesting.cuts)) };
   return { ast, diagnostics, tokens, comments };
+}
+
+/** Transitional: the CST parser and its visitors, compared with the actions parser by test/unit/parseActions.test.ts. */
+let useCstParser = false;
+export function withCstParser<T>(run: () => T): T {
+  useCstParser = true;
+  try {
+    return run();
+  } finally {
+    useCstParser = false;
+  }
+}
+
+function readWithCst(tokens: IToken[], text: string, diagnostics: Diagnostic[]): DsyncFile {
+  dsyncCstParser.input = tokens;
+  const cst = dsyncCstParser.file();
+  const quiet = { until: -1 };
+  for (const error of dsyncCstParser.errors) {
+    const reported = syntaxDiagnostic(error, tokens, text, quiet);
+    if (reported) diagnostics.push(reported);
+  }
+  const errorOffsets = dsyncCstParser.errors.map((e) => e.token.startOffset).filter(Number.isFinite);
+  return cstToAst(cst, { report: (d) => diagnostics.push(d), hasErrorIn: (from, to) => errorOffsets.some((o) => o >= from && o < to) });
+}
+
+/**
+ * The AST of the repaired tokens, by the one parser: its syntax errors
+ * first, then what its actions found (DS114, a stray word, …) in source
+ * order, with each note's `{…}` parts read in their place (noteText.ts; the
+ * parser reads them once it is done with the file).
+ */
+function readAst(tokens: IToken[], text: string, diagnostics: Diagnostic[]): DsyncFile {
+  dsyncParser.input = tokens;
+  dsyncParser.file();
+  const { statements, reports, errors } = dsyncParser;
+  const range = dsyncParser.fileRange();
+  const quiet = { until: -1 };
+  for (const error of errors) {
+    const reported = syntaxDiagnostic(error, tokens, text, quiet);
+    if (reported) diagnostics.push(reported);
+  }
+  for (const r of reports) {
+    if (!('note' in r)) diagnostics.push(r);
+    else readNote(r, diagnostics);
+  }
+  return { statements, range };
+}
+
+/** A note's parts, or (its `{…}` broken, reported) the note removed from its block. */
+function readNote(pending: PendingNote, diagnostics: Diagnostic[]): void {
+  try {
+    pending.statement.parts = noteParts(pending.note, (d) => diagnostics.push(d));
+  } catch (error) {
+    if (!(error instanceof Missing)) throw error;
+    const owner = pending.owner;
+    const at = owner ? owner.indexOf(pending.statement) : -1;
+    if (owner && at >= 0) owner.splice(at, 1);
+  }
 }
 
 const TOKEN_TEXT: Readonly<Record<string, string>> = {

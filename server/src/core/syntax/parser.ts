@@ -1,18 +1,9 @@
 import type { CstNode, IToken, TokenType } from 'chevrotain';
-import type { Statement } from './ast';
-import { fastStatement } from './fastStatements';
 import * as T from './lexer';
 import { FaultAndClientRules } from './faultsAndClientsParser';
 import { dsyncLexer } from './scanner';
 
 const K = T.keywordTokens;
-
-/** What the fast path needs of Chevrotain beyond its typed API: the node being built and the token position (LexerAdapter, TreeBuilder). */
-interface ParserInternals {
-  readonly CST_STACK: CstNode[];
-  exportLexerState(): number;
-  importLexerState(index: number): void;
-}
 
 /**
  * The DSync grammar as a Chevrotain CST parser. It only recognises shape;
@@ -29,30 +20,11 @@ export class DsyncParser extends FaultAndClientRules {
     this.performSelfAnalysis();
   }
 
-  /**
-   * Whether `statement` first tries the fast path (fastStatements.ts). Off
-   * only in the test that compares the fast path with the grammar.
-   */
-  public readFastStatements = true;
-
-  /**
-   * The statements the fast path read during the current parse, by the
-   * `statement` node that stands for each (a node with a location and no
-   * children): cstToAst takes them as they are. A new map for every input.
-   */
-  public prebuilt = new Map<CstNode, Statement>();
-
-  override reset(): void {
-    super.reset();
-    this.prebuilt = new Map();
-  }
-
   public file = this.RULE('file', () => {
     this.MANY(() => this.SUBRULE(this.statement));
   });
 
   private statement = this.RULE('statement', () => {
-    if (!this.RECORDING_PHASE && this.readFastStatements && this.readFast()) return;
     this.OR([
       { ALT: () => this.SUBRULE(this.scenarioDecl) },
       { ALT: () => this.SUBRULE(this.nodesDecl) },
@@ -300,31 +272,6 @@ export class DsyncParser extends FaultAndClientRules {
       },
     ]);
   });
-
-  /**
-   * Reads the next statement by the fast path if it can: the tokens it takes
-   * are consumed, and the `statement` node gets their location (what the
-   * grammar's CONSUMEs would have given it, so the file's range is the same).
-   */
-  private readFast(): boolean {
-    const internals = this as unknown as ParserInternals;
-    const next = internals.exportLexerState() + 1;
-    const read = fastStatement(this.input, next);
-    if (!read) return false;
-    const first = this.input[next]!;
-    const last = this.input[read.end - 1]!;
-    // With recovery on, Chevrotain starts every node's location as NaN and widens it per token.
-    const location = internals.CST_STACK[internals.CST_STACK.length - 1]!.location!;
-    location.startOffset = first.startOffset;
-    location.startLine = first.startLine;
-    location.startColumn = first.startColumn;
-    location.endOffset = last.endOffset;
-    location.endLine = last.endLine;
-    location.endColumn = last.endColumn;
-    internals.importLexerState(read.end - 1);
-    this.prebuilt.set(internals.CST_STACK[internals.CST_STACK.length - 1]!, read.statement);
-    return true;
-  }
 
   /** Tokens a broken statement is skipped up to during recovery. */
   override canTokenTypeBeInsertedInRecovery(tokType: TokenType): boolean {

@@ -1,0 +1,478 @@
+import { EmbeddedActionsParser, type IToken, type ParserMethod } from 'chevrotain';
+import type { BinaryOp, Comprehension, Expr, ExprName, TemporalFormula } from '../expr/ast';
+import { spanRanges, type SourceRange } from '../source';
+import { parseDuration } from '../units';
+import * as T from './lexer';
+import { isReal, span, tokenRange, unquote } from './tokenAst';
+
+const K = T.keywordTokens;
+
+/** A number or time literal written with a sign: after an operand it reads as `+`/`-` (`a -1` is `a - 1`). */
+function isSignedLiteral(t: IToken): boolean {
+  const type = t.tokenType;
+  return (type === T.NumberLiteral || type === T.Duration) && (t.image.startsWith('-') || t.image.startsWith('+'));
+}
+
+/**
+ * What a grammar rule gives back: its AST piece, or `null` when a piece of
+ * it is missing (a rule error recovery cut short, a `}` or `)` the parser
+ * invented). A missing piece leaves out the smallest enclosing list item
+ * or statement: the AST holds only what the user really wrote, and the
+ * syntax error is reported once. `undefined` is what an OPTION not taken
+ * gives, so `null` from an OPTION means "written, but broken".
+ */
+export type Built<X> = X | null;
+
+const missing = (): null => null;
+
+/**
+ * The grammar of expressions (properties today, protocol code later), as a
+ * base class the file grammar extends, with embedded actions that build the
+ * expression AST as the parser recognises it (no CST). Precedence, loosest
+ * first, as TLA+ and Quint readers expect: `implies` (right-associative),
+ * `or`, `and`, `not`, comparison and `in` (not chained), `+ -`, `* / %`,
+ * unary `-`, postfix `.name`, `.name(args)` and `[index]`. A quantifier's
+ * body and an `if`'s `else` reach as far right as possible.
+ *
+ * Actions run only outside Chevrotain's grammar recording (`ACTION`): there
+ * CONSUME and SUBRULE give placeholders, not tokens and results.
+ */
+export abstract class ExpressionRules extends EmbeddedActionsParser {
+  /** A rule whose error recovery gives `null` (a missing piece). */
+  protected rule<F extends (...args: any[]) => any>(name: string, impl: F): ParserMethod<Parameters<F>, ReturnType<F>> {
+    return this.RULE(name, impl, { recoveryValueFunc: missing as () => ReturnType<F> });
+  }
+
+  /** The first and the last real token the parser consumed in the current input (error recovery skips tokens without consuming them). */
+  protected firstConsumed: IToken | undefined;
+  protected lastConsumed: IToken | undefined;
+
+  override reset(): void {
+    super.reset();
+    this.firstConsumed = undefined;
+    this.lastConsumed = undefined;
+  }
+
+  /** Called for every token consumed, real or invented by recovery (Chevrotain's cstPostTerminal, a no-op without a CST). */
+  protected consumed(t: IToken): void {
+    if (t.isInsertedInRecovery || !Number.isFinite(t.startOffset)) return;
+    this.firstConsumed ??= t;
+    this.lastConsumed = t;
+  }
+
+  /** From `first` to the last token consumed. */
+  protected rangeFrom(first: IToken): SourceRange {
+    return span(first, this.lastConsumed ?? first);
+  }
+
+  /** The next token, read before a rule consumes it (for a rule's range). */
+  protected next(): IToken {
+    return this.LA(1);
+  }
+
+  protected expression = this.rule('expression', (): Built<Expr> => {
+    const lhs = this.SUBRULE(this.disjunction);
+    const rhs = this.OPTION(() => {
+      this.CONSUME(K.implies);
+      return this.SUBRULE(this.expression);
+    });
+    return this.ACTION(() => {
+      if (lhs === null || rhs === null) return null;
+      return rhs === undefined ? lhs : binary('implies', lhs, rhs);
+    });
+  });
+
+  private disjunction = this.rule('disjunction', (): Built<Expr> => {
+    let result = this.SUBRULE(this.conjunction);
+    this.MANY(() => {
+      this.CONSUME(K.or);
+      const right = this.SUBRULE2(this.conjunction);
+      this.ACTION(() => {
+        result = result === null || right === null ? null : binary('or', result, right);
+      });
+    });
+    return result;
+  });
+
+  private conjunction = this.rule('conjunction', (): Built<Expr> => {
+    let result = this.SUBRULE(this.negation);
+    this.MANY(() => {
+      this.CONSUME(K.and);
+      const right = this.SUBRULE2(this.negation);
+      this.ACTION(() => {
+        result = result === null || right === null ? null : binary('and', result, right);
+      });
+    });
+    return result;
+  });
+
+  private negation = this.rule('negation', (): Built<Expr> =>
+    this.OR([
+      {
+        ALT: () => {
+          const not = this.CONSUME(K.not);
+          const operand = this.SUBRULE(this.negation);
+          return this.ACTION(() => (operand === null ? null : { kind: 'unary', op: 'not', operand, range: this.rangeFrom(not) }));
+        },
+      },
+      { ALT: () => this.SUBRULE(this.comparison) },
+    ]),
+  );
+
+  private comparison = this.rule('comparison', (): Built<Expr> => {
+    const left = this.SUBRULE(this.additive);
+    const right = this.OPTION(() => {
+      const op = this.OR([
+        { ALT: () => this.CONSUME(T.Less) },
+        { ALT: () => this.CONSUME(T.LessEqual) },
+        { ALT: () => this.CONSUME(T.Greater) },
+        { ALT: () => this.CONSUME(T.GreaterEqual) },
+        { ALT: () => this.CONSUME(T.EqualEqual) },
+        { ALT: () => this.CONSUME(T.NotEqual) },
+        { ALT: () => this.CONSUME(K.in) },
+      ]);
+      const operand = this.SUBRULE2(this.additive);
+      return this.ACTION(() => (left === null || operand === null ? null : binary(op.image as BinaryOp, left, operand)));
+    });
+    return right === undefined ? left : right;
+  });
+
+  private additive = this.rule('additive', (): Built<Expr> => {
+    let result = this.SUBRULE(this.multiplicative);
+    this.MANY({
+      GATE: () => {
+        const next = this.LA(1);
+        return next.tokenType === T.Plus || next.tokenType === T.Minus || isSignedLiteral(next);
+      },
+      DEF: () => {
+        result = this.SUBRULE(this.addTail, { ARGS: [result] });
+      },
+    });
+    return result;
+  });
+
+  // `+ b`, `- b`, or a signed literal `-1` (with its own `* / %` tail: `a -2 * b` is `a - 2 * b`)
+  private addTail = this.rule('addTail', (left: Built<Expr>): Built<Expr> =>
+    this.OR([
+      {
+        ALT: () => {
+          const op = this.OR2([{ ALT: () => this.CONSUME(T.Plus) }, { ALT: () => this.CONSUME(T.Minus) }]);
+          const right = this.SUBRULE(this.multiplicative);
+          return this.ACTION(() => (left === null || right === null ? null : binary(op.image as '+' | '-', left, right)));
+        },
+      },
+      {
+        ALT: () => {
+          const signed = this.OR3([{ ALT: () => this.CONSUME(T.NumberLiteral) }, { ALT: () => this.CONSUME2(T.Duration) }]);
+          // `a -2 * b`: the sign is the operator, the literal without it the first operand.
+          let right = this.ACTION((): Built<Expr> => {
+            const r = tokenRange(signed);
+            return literalToken(signed, signed.image.slice(1), { ...r, startOffset: r.startOffset + 1, startColumn: r.startColumn + 1 });
+          });
+          this.MANY(() => {
+            right = this.SUBRULE(this.mulTail, { ARGS: [right] });
+          });
+          return this.ACTION(() => (left === null || right === null ? null : binary(signed.image[0] as '+' | '-', left, right)));
+        },
+      },
+    ]),
+  );
+
+  private multiplicative = this.rule('multiplicative', (): Built<Expr> => {
+    let result = this.SUBRULE(this.unary);
+    this.MANY(() => {
+      result = this.SUBRULE(this.mulTail, { ARGS: [result] });
+    });
+    return result;
+  });
+
+  private mulTail = this.rule('mulTail', (left: Built<Expr>): Built<Expr> => {
+    const op = this.OR([{ ALT: () => this.CONSUME(T.Star) }, { ALT: () => this.CONSUME(T.Slash) }, { ALT: () => this.CONSUME(T.Modulo) }]);
+    const right = this.SUBRULE(this.unary);
+    return this.ACTION(() => (left === null || right === null ? null : binary(op.image as '*' | '/' | '%', left, right)));
+  });
+
+  private unary = this.rule('unary', (): Built<Expr> =>
+    this.OR([
+      {
+        ALT: () => {
+          const minus = this.CONSUME(T.Minus);
+          const operand = this.SUBRULE(this.unary);
+          return this.ACTION(() => (operand === null ? null : { kind: 'unary', op: '-', operand, range: this.rangeFrom(minus) }));
+        },
+      },
+      { ALT: () => this.SUBRULE(this.postfix) },
+    ]),
+  );
+
+  private postfix = this.rule('postfix', (): Built<Expr> => {
+    let result = this.SUBRULE(this.primary);
+    this.MANY(() => {
+      result = this.SUBRULE(this.postfixTail, { ARGS: [result] });
+    });
+    return result;
+  });
+
+  private postfixTail = this.rule('postfixTail', (target: Built<Expr>): Built<Expr> =>
+    this.OR([
+      {
+        ALT: () => {
+          const dot = this.CONSUME(T.Dot);
+          const field = this.CONSUME(T.Name);
+          const args = this.OPTION(() => this.SUBRULE(this.callArgs));
+          return this.ACTION((): Built<Expr> => {
+            if (target === null || args === null) return null;
+            const range = spanRanges(target.range, this.rangeFrom(dot));
+            const callee = exprName(field);
+            return args ? { kind: 'call', callee, target, ...args, range } : { kind: 'field', target, name: callee, range };
+          });
+        },
+      },
+      {
+        ALT: () => {
+          const open = this.CONSUME(T.LBracket);
+          const index = this.SUBRULE(this.expression);
+          this.CONSUME(T.RBracket);
+          return this.ACTION(() => (target === null || index === null ? null : { kind: 'index', target, index, range: spanRanges(target.range, this.rangeFrom(open)) }));
+        },
+      },
+    ]),
+  );
+
+  private primary = this.rule('primary', (): Built<Expr> =>
+    this.OR([
+      { ALT: () => this.literal(this.CONSUME(T.NumberLiteral)) },
+      { ALT: () => this.literal(this.CONSUME2(T.Duration)) },
+      { ALT: () => this.literal(this.CONSUME(T.StringLiteral)) },
+      { ALT: () => this.literal(this.CONSUME(K.true)) },
+      { ALT: () => this.literal(this.CONSUME(K.false)) },
+      { ALT: () => this.literal(this.CONSUME(K.none)) },
+      {
+        ALT: () => {
+          const t = this.CONSUME(K.nodes);
+          return this.ACTION((): Expr => ({ kind: 'name', name: exprName(t), range: tokenRange(t) }));
+        },
+      },
+      {
+        ALT: () => {
+          const t = this.CONSUME(T.Identifier);
+          const args = this.OPTION2(() => this.SUBRULE(this.callArgs));
+          return this.ACTION((): Built<Expr> => {
+            if (args === null) return null;
+            const callee = exprName(t);
+            return args ? { kind: 'call', callee, ...args, range: this.rangeFrom(t) } : { kind: 'name', name: callee, range: tokenRange(t) };
+          });
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.LParen);
+          const inner = this.SUBRULE(this.expression);
+          const close = this.CONSUME(T.RParen);
+          return this.ACTION(() => (isReal(close) ? inner : null));
+        },
+      },
+      { ALT: () => this.SUBRULE(this.braces) },
+      { ALT: () => this.SUBRULE(this.listLiteral) },
+      { ALT: () => this.SUBRULE(this.quantified) },
+      { ALT: () => this.SUBRULE(this.conditional) },
+    ]),
+  );
+
+  private literal(t: IToken): Expr {
+    return this.ACTION(() => literalToken(t, t.image, tokenRange(t)));
+  }
+
+  /**
+   * `(a, b)` | `(x in S where P)` | `(x in S: e)`: arguments, or a
+   * comprehension when a clause is written. A clause after anything but one
+   * `name in set` keeps an empty variable name, which the checker reports.
+   */
+  private callArgs = this.rule('callArgs', (): Built<{ args: Expr[]; comprehension?: Comprehension }> => {
+    const args: Built<Expr>[] = [];
+    this.CONSUME(T.LParen);
+    const clause = this.OPTION(() => {
+      this.AT_LEAST_ONE_SEP({
+        SEP: T.Comma,
+        DEF: () => {
+          const arg = this.SUBRULE(this.expression);
+          this.ACTION(() => args.push(arg));
+        },
+      });
+      return this.OPTION2(() => {
+        const word = this.OR([{ ALT: () => this.CONSUME(K.where) }, { ALT: () => this.CONSUME(T.Colon) }]);
+        const body = this.SUBRULE2(this.expression);
+        return this.ACTION(() => ({ word, body }));
+      });
+    });
+    const close = this.CONSUME(T.RParen);
+    return this.ACTION(() => {
+      if (!isReal(close) || clause === null) return null;
+      if (args.includes(null)) return null;
+      const built = args as Expr[];
+      if (!clause) return { args: built };
+      if (clause.body === null) return null;
+      const head = built[0];
+      if (head === undefined) return null;
+      const shaped = built.length === 1 && head.kind === 'binary' && head.op === 'in' && head.left.kind === 'name';
+      const variable = shaped && head.kind === 'binary' && head.left.kind === 'name' ? head.left.name : { text: '', range: head.range };
+      const over = shaped && head.kind === 'binary' ? head.right : head;
+      return { args: [], comprehension: { variable, over, ...(clause.word.image === 'where' ? { where: clause.body } : { map: clause.body }) } };
+    });
+  });
+
+  // {} | {a, b} (a set) | { term: 3, leader: n1 } (a record)
+  private braces = this.rule('braces', (): Built<Expr> => {
+    const fields: Built<{ name: ExprName; value: Expr }>[] = [];
+    const items: Built<Expr>[] = [];
+    const open = this.CONSUME(T.LCurly);
+    this.OPTION(() => {
+      this.OR([
+        {
+          ALT: () => {
+            this.AT_LEAST_ONE_SEP({
+              SEP: T.Comma,
+              DEF: () => {
+                const field = this.SUBRULE(this.recordField);
+                this.ACTION(() => fields.push(field));
+              },
+            });
+          },
+        },
+        {
+          ALT: () =>
+            this.AT_LEAST_ONE_SEP2({
+              SEP: T.Comma,
+              DEF: () => {
+                const item = this.SUBRULE(this.expression);
+                this.ACTION(() => items.push(item));
+              },
+            }),
+        },
+      ]);
+    });
+    const close = this.CONSUME(T.RCurly);
+    return this.ACTION((): Built<Expr> => {
+      if (!isReal(close)) return null;
+      const range = this.rangeFrom(open);
+      if (fields.length > 0) return fields.includes(null) ? null : { kind: 'record', fields: fields as { name: ExprName; value: Expr }[], range };
+      return items.includes(null) ? null : { kind: 'set', items: items as Expr[], range };
+    });
+  });
+
+  private recordField = this.rule('recordField', (): Built<{ name: ExprName; value: Expr }> => {
+    const name = this.CONSUME(T.Name);
+    this.CONSUME(T.Colon);
+    const value = this.SUBRULE(this.expression);
+    return this.ACTION(() => (value === null ? null : { name: exprName(name), value }));
+  });
+
+  private listLiteral = this.rule('listLiteral', (): Built<Expr> => {
+    const items: Built<Expr>[] = [];
+    const open = this.CONSUME(T.LBracket);
+    this.MANY_SEP({
+      SEP: T.Comma,
+      DEF: () => {
+        const item = this.SUBRULE(this.expression);
+        this.ACTION(() => items.push(item));
+      },
+    });
+    const close = this.CONSUME(T.RBracket);
+    return this.ACTION(() => (!isReal(close) || items.includes(null) ? null : { kind: 'list', items: items as Expr[], range: this.rangeFrom(open) }));
+  });
+
+  // forall a, b in raft: P
+  private quantified = this.rule('quantified', (): Built<Expr> => {
+    const variables: ExprName[] = [];
+    const quantifier = this.OR([{ ALT: () => this.CONSUME(K.forall) }, { ALT: () => this.CONSUME(K.exists) }]);
+    this.AT_LEAST_ONE_SEP({
+      SEP: T.Comma,
+      DEF: () => {
+        const v = this.CONSUME(T.Identifier);
+        this.ACTION(() => variables.push(exprName(v)));
+      },
+    });
+    this.CONSUME(K.in);
+    const over = this.SUBRULE(this.additive);
+    this.CONSUME(T.Colon);
+    const body = this.SUBRULE(this.expression);
+    return this.ACTION(() =>
+      over === null || body === null ? null : { kind: 'quantifier', quantifier: quantifier.image as 'forall' | 'exists', variables, over, body, range: this.rangeFrom(quantifier) },
+    );
+  });
+
+  private conditional = this.rule('conditional', (): Built<Expr> => {
+    const start = this.CONSUME(K.if);
+    const cond = this.SUBRULE(this.expression);
+    this.CONSUME(K.then);
+    const then = this.SUBRULE2(this.expression);
+    this.CONSUME(K.else);
+    const otherwise = this.SUBRULE3(this.expression);
+    return this.ACTION(() => (cond === null || then === null || otherwise === null ? null : { kind: 'if', cond, then, else: otherwise, range: this.rangeFrom(start) }));
+  });
+
+  // always P | never P | eventually within T P | whenever P then within T Q | P (always)
+  protected temporal = this.rule('temporal', (): Built<TemporalFormula> => {
+    const first = this.ACTION(() => this.next());
+    return this.OR([
+      {
+        ALT: () => {
+          const form = this.OR2([{ ALT: () => this.CONSUME(K.always) }, { ALT: () => this.CONSUME(K.never) }]);
+          const body = this.SUBRULE(this.expression);
+          return this.ACTION(() => (body === null ? null : { kind: form.image as 'always' | 'never', body, range: this.rangeFrom(form) }));
+        },
+      },
+      {
+        ALT: () => {
+          const form = this.CONSUME(K.eventually);
+          this.CONSUME(K.within);
+          const within = this.CONSUME(T.Duration);
+          const body = this.SUBRULE2(this.expression);
+          return this.ACTION(() => (body === null ? null : { kind: 'eventually', within: timeLiteral(within), body, range: this.rangeFrom(form) }));
+        },
+      },
+      {
+        ALT: () => {
+          const form = this.CONSUME(K.whenever);
+          const trigger = this.SUBRULE3(this.expression);
+          this.CONSUME(K.then);
+          this.CONSUME2(K.within);
+          const within = this.CONSUME2(T.Duration);
+          const body = this.SUBRULE4(this.expression);
+          return this.ACTION(() =>
+            trigger === null || body === null ? null : { kind: 'whenever', trigger, within: timeLiteral(within), body, range: this.rangeFrom(form) },
+          );
+        },
+      },
+      {
+        ALT: () => {
+          const body = this.SUBRULE5(this.expression);
+          return this.ACTION(() => (body === null ? null : { kind: 'always', body, range: this.rangeFrom(first) }));
+        },
+      },
+    ]);
+  });
+}
+
+function binary(op: BinaryOp, left: Expr, right: Expr): Expr {
+  return { kind: 'binary', op, left, right, range: spanRanges(left.range, right.range) };
+}
+
+function literalToken(t: IToken, image: string, range: SourceRange): Expr {
+  switch (t.tokenType.name) {
+    case 'NumberLiteral': return { kind: 'int', value: Number(image), text: image, range };
+    case 'Duration': return { kind: 'time', ns: parseDuration(image), text: image, range };
+    case 'StringLiteral': return { kind: 'string', value: unquote(image), range };
+    case 'Kw_true': return { kind: 'bool', value: true, range };
+    case 'Kw_false': return { kind: 'bool', value: false, range };
+    default: return { kind: 'none', range };
+  }
+}
+
+function timeLiteral(t: IToken): Expr {
+  return literalToken(t, t.image, tokenRange(t));
+}
+
+export function exprName(t: IToken): ExprName {
+  return { text: t.image, range: tokenRange(t) };
+}
