@@ -117,6 +117,30 @@ describe('incremental re-parse', () => {
     assertSameParse(a2.parsed, parseInPositionOrder(v2), v2);
   });
 
+  test('checking a re-parsed version equals checking its full parse: reused statements report at their moved place', () => {
+    // The checker keeps per-statement results (DS129's too-long durations) for statements the
+    // re-parse reuses; their reports must follow the statements as edits above them move them.
+    let text = [largeScenario(120), 'at 200000min A -> B "far"', 'every 150000min C -> A "late"', 'faults { at 145000min crash C }', 'on C receive "never" { send A "x" }', ''].join('\n');
+    let parsed = parseInPositionOrder(text);
+    const edits = [
+      (t: string) => t.replace('"m3"', '"m3"\nat 5ms A -> C "inserted"\n'),
+      (t: string) => t.replace('"far"', '"farther"'),
+      (t: string) => t.replace('at 1ms A -> B "m1"\n', ''),
+      (t: string) => t.replace("150000min", "151000min"),
+      (t: string) => `// a first line\n${t}`,
+    ];
+    assert.equal(check(parsed, text).diagnostics.filter((d) => d.code === 'DS129').length, 3);
+    for (const edit of edits) {
+      const next = edit(text);
+      assert.notEqual(next, text);
+      parsed = reparse({ text, parsed }, next);
+      text = next;
+      const expected = check(parseInPositionOrder(text), text).diagnostics;
+      assert.equal(expected.filter((d) => d.code === 'DS129').length, 3);
+      assert.deepEqual(check(parsed, text).diagnostics, expected);
+    }
+  });
+
   test('the same text is the same parse', () => {
     const text = largeScenario(50);
     const previous = { text, parsed: parseInPositionOrder(text) };

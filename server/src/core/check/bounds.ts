@@ -28,6 +28,13 @@ export const MAX_WRITTEN_NS = 100 * DAY;
 /** How the limit reads in messages. */
 export const WRITTEN_LIMIT_TEXT = '100 days (144000min)';
 
+/** A written duration as the AST has it (`kind: 'duration'`), wherever it sits. */
+interface WrittenDuration {
+  readonly ns: number;
+  readonly text?: unknown;
+  readonly range: A.Located['range'];
+}
+
 /**
  * Reports DS129 for every written duration beyond MAX_WRITTEN_NS, wherever it
  * appears in the file. Returns whether it found one (then sums of them are
@@ -35,28 +42,52 @@ export const WRITTEN_LIMIT_TEXT = '100 days (144000min)';
  */
 export function reportHugeDurations(statements: readonly A.Statement[], diagnostics: Diagnostic[]): boolean {
   let tooLong = false;
-  const visit = (value: unknown): void => {
-    if (typeof value !== 'object' || value === null) return;
-    if (Array.isArray(value)) {
-      for (const v of value) visit(v);
-      return;
+  for (const statement of statements) {
+    for (const node of hugeDurationsOf(statement)) {
+      const text = String(node.text);
+      diagnostics.push(diagnostic('DS129', `${text.length > 24 ? `${text.slice(0, 24)}…` : text} is too long: times are limited to ${WRITTEN_LIMIT_TEXT}`, node.range));
+      tooLong = true;
     }
-    const node = value as { kind?: unknown; ns?: unknown; text?: unknown; range?: A.Located['range'] };
-    if (node.kind === 'duration' && typeof node.ns === 'number' && node.range) {
-      if (!(Math.abs(node.ns) <= MAX_WRITTEN_NS)) {
-        const text = String(node.text);
-        diagnostics.push(diagnostic('DS129', `${text.length > 24 ? `${text.slice(0, 24)}…` : text} is too long: times are limited to ${WRITTEN_LIMIT_TEXT}`, node.range));
-        tooLong = true;
-      }
-      return;
-    }
-    // The header's `run for` has its own, more specific DS129.
-    const skip = node.kind === 'scenario' ? 'duration' : undefined;
-    // for…in, not Object.entries: this walks every node of the file on every check (20,000 statements in a big one).
-    for (const key in value) if (key !== 'range' && key !== skip) visit((value as Record<string, unknown>)[key]);
-  };
-  visit(statements);
+  }
   return tooLong;
+}
+
+/**
+ * The too-long durations of each statement, found by one walk and kept: the
+ * editor re-parses only the statements an edit touched and reuses the others
+ * (the same objects, their ranges moved in place), so re-checking a
+ * 20,000-line file walks only the new ones. The AST is never changed but for
+ * those moves, and the durations are kept as the nodes themselves, so a
+ * report always has the statement's current range.
+ */
+const hugeDurations = new WeakMap<A.Statement, readonly WrittenDuration[]>();
+const NONE: readonly WrittenDuration[] = [];
+
+function hugeDurationsOf(statement: A.Statement): readonly WrittenDuration[] {
+  let found = hugeDurations.get(statement);
+  if (!found) {
+    const list: WrittenDuration[] = [];
+    collectHugeDurations(statement, list);
+    hugeDurations.set(statement, (found = list.length ? list : NONE));
+  }
+  return found;
+}
+
+function collectHugeDurations(value: unknown, found: WrittenDuration[]): void {
+  if (typeof value !== 'object' || value === null) return;
+  if (Array.isArray(value)) {
+    for (const v of value) collectHugeDurations(v, found);
+    return;
+  }
+  const node = value as { kind?: unknown; ns?: unknown; text?: unknown; range?: A.Located['range'] };
+  if (node.kind === 'duration' && typeof node.ns === 'number' && node.range) {
+    if (!(Math.abs(node.ns) <= MAX_WRITTEN_NS)) found.push(node as WrittenDuration);
+    return;
+  }
+  // The header's `run for` has its own, more specific DS129.
+  const skip = node.kind === 'scenario' ? 'duration' : undefined;
+  // for…in, not Object.entries: a file's first check walks every node of it (20,000 statements in a big one).
+  for (const key in value) if (key !== 'range' && key !== skip) collectHugeDurations((value as Record<string, unknown>)[key], found);
 }
 
 /**

@@ -92,29 +92,34 @@ function ruleAction(a: A.RuleAction, rule: A.OnStmt, ctx: CheckContext): ScriptA
  * messages only.
  */
 export function checkRulesCanFire(rules: readonly { rule: Rule; stmt: A.OnStmt }[], stimuli: readonly Stimulus[], protocols: readonly ProtocolInstance[], ctx: CheckContext): void {
-  const sent = new Set<string>();
-  const anyLabel = '\u0000any';
+  // Per receiving node, the labels sent to it in the order first sent (the suggestion's tie-break);
+  // a node is in `reached` when anything at all is sent to it. No string keys: a 20,000-line
+  // scenario sends from every line, and this runs on every check.
+  const sent = new Map<number, Set<string>>();
+  const reached = new Set<number>();
   const collect = (action: ScriptAction, from: number): void => {
     if (action.kind === 'after') return collect(action.then, from);
     if (action.kind !== 'send') return;
-    const targets = action.target.kind === 'node' ? [action.target.node] : ctx.nodes.nodes.map((n) => n.index).filter((i) => i !== from);
-    for (const t of targets) {
-      sent.add(`${t}\u0000${action.label}`);
-      sent.add(`${t}\u0000${anyLabel}`);
-    }
+    const add = (t: number): void => {
+      let labels = sent.get(t);
+      if (!labels) sent.set(t, (labels = new Set()));
+      labels.add(action.label);
+      reached.add(t);
+    };
+    if (action.target.kind === 'node') add(action.target.node);
+    else for (const n of ctx.nodes.nodes) if (n.index !== from) add(n.index);
   };
   for (const s of stimuli) collect(s.action, s.node);
   for (const { rule } of rules) for (const a of rule.actions) collect(a, rule.node);
   for (const { rule, stmt } of rules) {
-    const key = `${rule.node}\u0000${rule.label ?? anyLabel}`;
-    if (sent.has(key)) continue;
+    if (rule.label === undefined ? reached.has(rule.node) : sent.get(rule.node)?.has(rule.label)) continue;
     // What can arrive: the types of the protocols the node runs and of those paired with them (a client's kv.request reaches its store).
     const own = protocols.flatMap((p, i) => (p.nodes.includes(rule.node) ? [i] : []));
     const senders = protocols.filter((p, i) => own.includes(i) || own.some((o) => p.peers?.includes(o) || protocols[o]!.peers?.includes(i)));
     if (rule.label !== undefined && senders.some((p) => !p.definition.messages || p.definition.messages.includes(rule.label!))) continue;
     const what = rule.label === undefined ? 'any message' : `"${rule.label}"`;
     // What could arrive instead: a near miss is most likely a typo.
-    const labels = [...new Set([...[...sent].filter((k) => k.startsWith(`${rule.node}\u0000`)).map((k) => k.slice(k.indexOf('\u0000') + 1)).filter((l) => l !== anyLabel), ...senders.flatMap((p) => p.definition.messages ?? [])])];
+    const labels = [...new Set([...(sent.get(rule.node) ?? []), ...senders.flatMap((p) => p.definition.messages ?? [])])];
     const close = rule.label === undefined ? undefined : closestName(rule.label, labels);
     const types = [...new Set(senders.flatMap((p) => (p.definition.messages ? [`${p.definition.name} sends ${p.definition.messages.map((m) => `"${m}"`).join(', ')}`] : [])))];
     const hint = close !== undefined ? `; did you mean "${close}"?` : types.length > 0 ? ` (${types.join('; ')})` : '';
