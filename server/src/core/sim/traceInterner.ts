@@ -20,16 +20,22 @@ export class TraceInterner {
   private readonly siteProtocols: number[] = [];
   /** Per range id, its sites so far: [label, protocol, site] triples (a statement has one label or a few). */
   private readonly sitesOfRange: (string | number | undefined)[][] = [];
-  /** The last site asked for: consecutive events (a send and its receive) often share one. */
-  private lastRange: SourceRange | undefined;
-  private lastLabel: string | undefined;
-  private lastProtocol: string | undefined;
-  private lastSite = -1;
+  /**
+   * Sites asked for lately, direct-mapped by their range's start offset:
+   * a run's events cycle through a few sites (each message's send and
+   * receive share one, but events of different messages interleave), and a
+   * hit here costs three identity comparisons instead of a map lookup.
+   */
+  private readonly cacheRanges: (SourceRange | undefined)[] = new Array<SourceRange | undefined>(CACHE_SLOTS).fill(undefined);
+  private readonly cacheLabels: (string | undefined)[] = new Array<string | undefined>(CACHE_SLOTS).fill(undefined);
+  private readonly cacheProtocols: (string | undefined)[] = new Array<string | undefined>(CACHE_SLOTS).fill(undefined);
+  private readonly cacheSites = new Int32Array(CACHE_SLOTS);
   private textBytes = 0;
 
   /** The site number of this triple. */
   site(range: SourceRange, label: string | undefined, protocol: string | undefined): number {
-    if (range === this.lastRange && label === this.lastLabel && protocol === this.lastProtocol) return this.lastSite;
+    const slot = range.startOffset & CACHE_MASK;
+    if (this.cacheRanges[slot] === range && this.cacheLabels[slot] === label && this.cacheProtocols[slot] === protocol) return this.cacheSites[slot]!;
     const r = this.id(this.rangeIds, this.ranges, range, 0);
     const known = (this.sitesOfRange[r] ??= []);
     let site = -1;
@@ -46,10 +52,10 @@ export class TraceInterner {
       this.siteProtocols.push(protocol === undefined ? 0 : this.id(this.protocolIds, this.protocols, protocol, 2 * protocol.length) + 1);
       known.push(label, protocol, site);
     }
-    this.lastRange = range;
-    this.lastLabel = label;
-    this.lastProtocol = protocol;
-    this.lastSite = site;
+    this.cacheRanges[slot] = range;
+    this.cacheLabels[slot] = label;
+    this.cacheProtocols[slot] = protocol;
+    this.cacheSites[slot] = site;
     return site;
   }
 
@@ -84,5 +90,7 @@ export class TraceInterner {
   }
 }
 
+const CACHE_SLOTS = 256;
+const CACHE_MASK = CACHE_SLOTS - 1;
 /** About what one table entry costs (slots and map entry). */
 const ENTRY_BYTES = 48;
