@@ -1,5 +1,9 @@
-import { CstParser, type IToken } from 'chevrotain';
+import type { IToken, ParserMethod, TokenType } from 'chevrotain';
+import type { BinaryOp, Comprehension, Expr, ExprName, TemporalFormula } from '../expr/ast';
+import { spanRanges } from '../source';
+import { ActionParser, type Built } from './actionParser';
 import * as T from './lexer';
+import { exprName, isReal, literalToken, timeLiteral, tokenRange } from './tokenAst';
 
 const K = T.keywordTokens;
 
@@ -11,261 +15,391 @@ function isSignedLiteral(t: IToken): boolean {
 
 /**
  * The grammar of expressions (properties today, protocol code later), as a
- * base class the file grammar extends. Precedence, loosest first, as TLA+
- * and Quint readers expect: `implies` (right-associative), `or`, `and`,
- * `not`, comparison and `in` (not chained), `+ -`, `* / %`, unary `-`,
- * postfix `.name`, `.name(args)` and `[index]`. A quantifier's body and an
- * `if`'s `else` reach as far right as possible.
+ * base class the file grammar extends, its actions building the expression
+ * AST. Precedence, loosest
+ * first, as TLA+ and Quint readers expect: `implies` (right-associative),
+ * `or`, `and`, `not`, comparison and `in` (not chained), `+ -`, `* / %`,
+ * unary `-`, postfix `.name`, `.name(args)` and `[index]`. A quantifier's
+ * body and an `if`'s `else` reach as far right as possible.
  */
-export abstract class ExpressionRules extends CstParser {
-  protected expression = this.RULE('expression', () => {
-    this.SUBRULE(this.disjunction, { LABEL: 'lhs' });
-    this.OPTION(() => {
+export abstract class ExpressionRules extends ActionParser {
+  protected expression = this.rule('expression', (): Built<Expr> => {
+    const lhs = this.SUBRULE(this.disjunction);
+    const rhs = this.OPTION(() => {
       this.CONSUME(K.implies);
-      this.SUBRULE(this.expression, { LABEL: 'rhs' });
+      return this.SUBRULE(this.expression);
+    });
+    return this.ACTION(() => {
+      if (lhs === null || rhs === null) return null;
+      return rhs === undefined ? lhs : binary('implies', lhs, rhs);
     });
   });
 
-  private disjunction = this.RULE('disjunction', () => {
-    this.SUBRULE(this.conjunction, { LABEL: 'operand' });
+  private disjunction = this.rule('disjunction', (): Built<Expr> => this.leftFold('or', K.or, this.conjunction));
+
+  private conjunction = this.rule('conjunction', (): Built<Expr> => this.leftFold('and', K.and, this.negation));
+
+  /** `operand (word operand)*`, folded to the left. */
+  private leftFold(op: 'or' | 'and', word: TokenType, operand: ParserMethod<[], Built<Expr>>): Built<Expr> {
+    let result = this.SUBRULE(operand);
     this.MANY(() => {
-      this.CONSUME(K.or);
-      this.SUBRULE2(this.conjunction, { LABEL: 'operand' });
+      this.CONSUME(word);
+      const right = this.SUBRULE2(operand);
+      this.ACTION(() => {
+        result = result === null || right === null ? null : binary(op, result, right);
+      });
     });
-  });
+    return result;
+  }
 
-  private conjunction = this.RULE('conjunction', () => {
-    this.SUBRULE(this.negation, { LABEL: 'operand' });
-    this.MANY(() => {
-      this.CONSUME(K.and);
-      this.SUBRULE2(this.negation, { LABEL: 'operand' });
-    });
-  });
-
-  private negation = this.RULE('negation', () => {
+  private negation = this.rule('negation', (): Built<Expr> =>
     this.OR([
       {
         ALT: () => {
-          this.CONSUME(K.not);
-          this.SUBRULE(this.negation, { LABEL: 'operand' });
+          const not = this.CONSUME(K.not);
+          const operand = this.SUBRULE(this.negation);
+          return this.ACTION(() => (operand === null ? null : { kind: 'unary', op: 'not', operand, range: this.rangeFrom(not) }));
         },
       },
-      { ALT: () => this.SUBRULE(this.comparison, { LABEL: 'operand' }) },
-    ]);
-  });
+      { ALT: () => this.SUBRULE(this.comparison) },
+    ]),
+  );
 
-  private comparison = this.RULE('comparison', () => {
-    this.SUBRULE(this.additive, { LABEL: 'operand' });
-    this.OPTION(() => {
-      this.OR([
-        { ALT: () => this.CONSUME(T.Less, { LABEL: 'op' }) },
-        { ALT: () => this.CONSUME(T.LessEqual, { LABEL: 'op' }) },
-        { ALT: () => this.CONSUME(T.Greater, { LABEL: 'op' }) },
-        { ALT: () => this.CONSUME(T.GreaterEqual, { LABEL: 'op' }) },
-        { ALT: () => this.CONSUME(T.EqualEqual, { LABEL: 'op' }) },
-        { ALT: () => this.CONSUME(T.NotEqual, { LABEL: 'op' }) },
-        { ALT: () => this.CONSUME(K.in, { LABEL: 'op' }) },
+  private comparison = this.rule('comparison', (): Built<Expr> => {
+    const left = this.SUBRULE(this.additive);
+    const right = this.OPTION(() => {
+      const op = this.OR([
+        { ALT: () => this.CONSUME(T.Less) },
+        { ALT: () => this.CONSUME(T.LessEqual) },
+        { ALT: () => this.CONSUME(T.Greater) },
+        { ALT: () => this.CONSUME(T.GreaterEqual) },
+        { ALT: () => this.CONSUME(T.EqualEqual) },
+        { ALT: () => this.CONSUME(T.NotEqual) },
+        { ALT: () => this.CONSUME(K.in) },
       ]);
-      this.SUBRULE2(this.additive, { LABEL: 'operand' });
+      const operand = this.SUBRULE2(this.additive);
+      return this.ACTION(() => (left === null || operand === null ? null : binary(op.image as BinaryOp, left, operand)));
     });
+    return right === undefined ? left : right;
   });
 
-  private additive = this.RULE('additive', () => {
-    this.SUBRULE(this.multiplicative, { LABEL: 'operand' });
+  private additive = this.rule('additive', (): Built<Expr> => {
+    let result = this.SUBRULE(this.multiplicative);
     this.MANY({
       GATE: () => {
         const next = this.LA(1);
         return next.tokenType === T.Plus || next.tokenType === T.Minus || isSignedLiteral(next);
       },
-      DEF: () => this.SUBRULE(this.addTail, { LABEL: 'tail' }),
+      DEF: () => {
+        result = this.SUBRULE(this.addTail, { ARGS: [result] });
+      },
     });
+    return result;
   });
 
   // `+ b`, `- b`, or a signed literal `-1` (with its own `* / %` tail: `a -2 * b` is `a - 2 * b`)
-  private addTail = this.RULE('addTail', () => {
+  private addTail = this.rule('addTail', (left: Built<Expr>): Built<Expr> =>
     this.OR([
       {
         ALT: () => {
-          this.OR2([{ ALT: () => this.CONSUME(T.Plus, { LABEL: 'op' }) }, { ALT: () => this.CONSUME(T.Minus, { LABEL: 'op' }) }]);
-          this.SUBRULE(this.multiplicative, { LABEL: 'operand' });
+          const op = this.OR2([{ ALT: () => this.CONSUME(T.Plus) }, { ALT: () => this.CONSUME(T.Minus) }]);
+          const right = this.SUBRULE(this.multiplicative);
+          return this.ACTION(() => (left === null || right === null ? null : binary(op.image as '+' | '-', left, right)));
         },
       },
       {
         ALT: () => {
-          this.OR3([{ ALT: () => this.CONSUME(T.NumberLiteral, { LABEL: 'signed' }) }, { ALT: () => this.CONSUME(T.Duration, { LABEL: 'signed' }) }]);
-          this.MANY(() => this.SUBRULE(this.mulTail, { LABEL: 'tail' }));
+          const signed = this.OR3([{ ALT: () => this.CONSUME(T.NumberLiteral) }, { ALT: () => this.CONSUME2(T.Duration) }]);
+          // `a -2 * b`: the sign is the operator, the literal without it the first operand.
+          let right = this.ACTION((): Built<Expr> => {
+            const r = tokenRange(signed);
+            return literalToken(signed, signed.image.slice(1), { ...r, startOffset: r.startOffset + 1, startColumn: r.startColumn + 1 });
+          });
+          this.MANY(() => {
+            right = this.SUBRULE(this.mulTail, { ARGS: [right] });
+          });
+          return this.ACTION(() => (left === null || right === null ? null : binary(signed.image[0] as '+' | '-', left, right)));
         },
       },
-    ]);
+    ]),
+  );
+
+  private multiplicative = this.rule('multiplicative', (): Built<Expr> => {
+    let result = this.SUBRULE(this.unary);
+    this.MANY(() => {
+      result = this.SUBRULE(this.mulTail, { ARGS: [result] });
+    });
+    return result;
   });
 
-  private multiplicative = this.RULE('multiplicative', () => {
-    this.SUBRULE(this.unary, { LABEL: 'operand' });
-    this.MANY(() => this.SUBRULE(this.mulTail, { LABEL: 'tail' }));
+  private mulTail = this.rule('mulTail', (left: Built<Expr>): Built<Expr> => {
+    const op = this.OR([{ ALT: () => this.CONSUME(T.Star) }, { ALT: () => this.CONSUME(T.Slash) }, { ALT: () => this.CONSUME(T.Modulo) }]);
+    const right = this.SUBRULE(this.unary);
+    return this.ACTION(() => (left === null || right === null ? null : binary(op.image as '*' | '/' | '%', left, right)));
   });
 
-  private mulTail = this.RULE('mulTail', () => {
-    this.OR([
-      { ALT: () => this.CONSUME(T.Star, { LABEL: 'op' }) },
-      { ALT: () => this.CONSUME(T.Slash, { LABEL: 'op' }) },
-      { ALT: () => this.CONSUME(T.Modulo, { LABEL: 'op' }) },
-    ]);
-    this.SUBRULE(this.unary, { LABEL: 'operand' });
-  });
-
-  private unary = this.RULE('unary', () => {
-    this.OR([
-      {
-        ALT: () => {
-          this.CONSUME(T.Minus, { LABEL: 'op' });
-          this.SUBRULE(this.unary, { LABEL: 'operand' });
-        },
-      },
-      { ALT: () => this.SUBRULE(this.postfix, { LABEL: 'operand' }) },
-    ]);
-  });
-
-  private postfix = this.RULE('postfix', () => {
-    this.SUBRULE(this.primary, { LABEL: 'operand' });
-    this.MANY(() => this.SUBRULE(this.postfixTail, { LABEL: 'tail' }));
-  });
-
-  private postfixTail = this.RULE('postfixTail', () => {
+  private unary = this.rule('unary', (): Built<Expr> =>
     this.OR([
       {
         ALT: () => {
-          this.CONSUME(T.Dot);
-          this.CONSUME(T.Name, { LABEL: 'name' });
-          this.OPTION(() => this.SUBRULE(this.callArgs, { LABEL: 'args' }));
+          const minus = this.CONSUME(T.Minus);
+          const operand = this.SUBRULE(this.unary);
+          return this.ACTION(() => (operand === null ? null : { kind: 'unary', op: '-', operand, range: this.rangeFrom(minus) }));
+        },
+      },
+      { ALT: () => this.SUBRULE(this.postfix) },
+    ]),
+  );
+
+  private postfix = this.rule('postfix', (): Built<Expr> => {
+    let result = this.SUBRULE(this.primary);
+    this.MANY(() => {
+      result = this.SUBRULE(this.postfixTail, { ARGS: [result] });
+    });
+    return result;
+  });
+
+  private postfixTail = this.rule('postfixTail', (target: Built<Expr>): Built<Expr> =>
+    this.OR([
+      {
+        ALT: () => {
+          const dot = this.CONSUME(T.Dot);
+          const field = this.CONSUME(T.Name);
+          const args = this.OPTION(() => this.SUBRULE(this.callArgs));
+          return this.ACTION((): Built<Expr> => {
+            if (target === null || args === null) return null;
+            const range = spanRanges(target.range, this.rangeFrom(dot));
+            const callee = exprName(field);
+            return args ? { kind: 'call', callee, target, ...args, range } : { kind: 'field', target, name: callee, range };
+          });
         },
       },
       {
         ALT: () => {
-          this.CONSUME(T.LBracket);
-          this.SUBRULE(this.expression, { LABEL: 'index' });
+          const open = this.CONSUME(T.LBracket);
+          const index = this.SUBRULE(this.expression);
           this.CONSUME(T.RBracket);
+          return this.ACTION(() => (target === null || index === null ? null : { kind: 'index', target, index, range: spanRanges(target.range, this.rangeFrom(open)) }));
         },
       },
-    ]);
-  });
+    ]),
+  );
 
-  private primary = this.RULE('primary', () => {
+  private primary = this.rule('primary', (): Built<Expr> =>
     this.OR([
-      { ALT: () => this.CONSUME(T.NumberLiteral, { LABEL: 'literal' }) },
-      { ALT: () => this.CONSUME(T.Duration, { LABEL: 'literal' }) },
-      { ALT: () => this.CONSUME(T.StringLiteral, { LABEL: 'literal' }) },
-      { ALT: () => this.CONSUME(K.true, { LABEL: 'literal' }) },
-      { ALT: () => this.CONSUME(K.false, { LABEL: 'literal' }) },
-      { ALT: () => this.CONSUME(K.none, { LABEL: 'literal' }) },
-      { ALT: () => this.CONSUME(K.nodes, { LABEL: 'name' }) },
+      { ALT: () => this.literal(this.CONSUME(T.NumberLiteral)) },
+      { ALT: () => this.literal(this.CONSUME2(T.Duration)) },
+      { ALT: () => this.literal(this.CONSUME(T.StringLiteral)) },
+      { ALT: () => this.literal(this.CONSUME(K.true)) },
+      { ALT: () => this.literal(this.CONSUME(K.false)) },
+      { ALT: () => this.literal(this.CONSUME(K.none)) },
       {
         ALT: () => {
-          this.CONSUME(T.Identifier, { LABEL: 'name' });
-          this.OPTION(() => this.SUBRULE(this.callArgs, { LABEL: 'args' }));
+          const t = this.CONSUME(K.nodes);
+          return this.ACTION((): Expr => ({ kind: 'name', name: exprName(t), range: tokenRange(t) }));
+        },
+      },
+      {
+        ALT: () => {
+          const t = this.CONSUME(T.Identifier);
+          const args = this.OPTION2(() => this.SUBRULE(this.callArgs));
+          return this.ACTION((): Built<Expr> => {
+            if (args === null) return null;
+            const callee = exprName(t);
+            return args ? { kind: 'call', callee, ...args, range: this.rangeFrom(t) } : { kind: 'name', name: callee, range: tokenRange(t) };
+          });
         },
       },
       {
         ALT: () => {
           this.CONSUME(T.LParen);
-          this.SUBRULE(this.expression, { LABEL: 'inner' });
-          this.CONSUME(T.RParen);
+          const inner = this.SUBRULE(this.expression);
+          const close = this.CONSUME(T.RParen);
+          return this.ACTION(() => (isReal(close) ? inner : null));
         },
       },
-      { ALT: () => this.SUBRULE(this.braces, { LABEL: 'braces' }) },
-      { ALT: () => this.SUBRULE(this.listLiteral, { LABEL: 'list' }) },
-      { ALT: () => this.SUBRULE(this.quantified, { LABEL: 'quantified' }) },
-      { ALT: () => this.SUBRULE(this.conditional, { LABEL: 'conditional' }) },
-    ]);
-  });
+      { ALT: () => this.SUBRULE(this.braces) },
+      { ALT: () => this.SUBRULE(this.listLiteral) },
+      { ALT: () => this.SUBRULE(this.quantified) },
+      { ALT: () => this.SUBRULE(this.conditional) },
+    ]),
+  );
 
-  // (a, b) | (x in S where P) | (x in S: e)
-  private callArgs = this.RULE('callArgs', () => {
+  private literal(t: IToken): Expr {
+    return this.ACTION(() => literalToken(t, t.image, tokenRange(t)));
+  }
+
+  /**
+   * `(a, b)` | `(x in S where P)` | `(x in S: e)`: arguments, or a
+   * comprehension when a clause is written. A clause after anything but one
+   * `name in set` keeps an empty variable name, which the checker reports.
+   */
+  private callArgs = this.rule('callArgs', (): Built<{ args: Expr[]; comprehension?: Comprehension }> => {
+    const args: Built<Expr>[] = [];
     this.CONSUME(T.LParen);
-    this.OPTION(() => {
-      this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.expression, { LABEL: 'arg' }) });
-      this.OPTION2(() => {
-        this.OR([{ ALT: () => this.CONSUME(K.where, { LABEL: 'clause' }) }, { ALT: () => this.CONSUME(T.Colon, { LABEL: 'clause' }) }]);
-        this.SUBRULE2(this.expression, { LABEL: 'clauseBody' });
+    const clause = this.OPTION(() => {
+      this.AT_LEAST_ONE_SEP({
+        SEP: T.Comma,
+        DEF: () => {
+          const arg = this.SUBRULE(this.expression);
+          this.ACTION(() => args.push(arg));
+        },
+      });
+      return this.OPTION2(() => {
+        const word = this.OR([{ ALT: () => this.CONSUME(K.where) }, { ALT: () => this.CONSUME(T.Colon) }]);
+        const body = this.SUBRULE2(this.expression);
+        return this.ACTION(() => ({ word, body }));
       });
     });
-    this.CONSUME(T.RParen);
+    const close = this.CONSUME(T.RParen);
+    return this.ACTION(() => {
+      if (!isReal(close) || clause === null) return null;
+      if (args.includes(null)) return null;
+      const built = args as Expr[];
+      if (!clause) return { args: built };
+      if (clause.body === null) return null;
+      const head = built[0];
+      if (head === undefined) return null;
+      const shaped = built.length === 1 && head.kind === 'binary' && head.op === 'in' && head.left.kind === 'name';
+      const variable = shaped && head.kind === 'binary' && head.left.kind === 'name' ? head.left.name : { text: '', range: head.range };
+      const over = shaped && head.kind === 'binary' ? head.right : head;
+      return { args: [], comprehension: { variable, over, ...(clause.word.image === 'where' ? { where: clause.body } : { map: clause.body }) } };
+    });
   });
 
   // {} | {a, b} (a set) | { term: 3, leader: n1 } (a record)
-  private braces = this.RULE('braces', () => {
-    this.CONSUME(T.LCurly);
+  private braces = this.rule('braces', (): Built<Expr> => {
+    const fields: Built<{ name: ExprName; value: Expr }>[] = [];
+    const items: Built<Expr>[] = [];
+    const open = this.CONSUME(T.LCurly);
     this.OPTION(() => {
       this.OR([
         {
           ALT: () => {
-            this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.recordField, { LABEL: 'field' }) });
+            this.AT_LEAST_ONE_SEP({
+              SEP: T.Comma,
+              DEF: () => {
+                const field = this.SUBRULE(this.recordField);
+                this.ACTION(() => fields.push(field));
+              },
+            });
           },
         },
-        { ALT: () => this.AT_LEAST_ONE_SEP2({ SEP: T.Comma, DEF: () => this.SUBRULE(this.expression, { LABEL: 'item' }) }) },
+        {
+          ALT: () =>
+            this.AT_LEAST_ONE_SEP2({
+              SEP: T.Comma,
+              DEF: () => {
+                const item = this.SUBRULE(this.expression);
+                this.ACTION(() => items.push(item));
+              },
+            }),
+        },
       ]);
     });
-    this.CONSUME(T.RCurly);
+    const close = this.CONSUME(T.RCurly);
+    return this.ACTION((): Built<Expr> => {
+      if (!isReal(close)) return null;
+      const range = this.rangeFrom(open);
+      if (fields.length > 0) return fields.includes(null) ? null : { kind: 'record', fields: fields as { name: ExprName; value: Expr }[], range };
+      return items.includes(null) ? null : { kind: 'set', items: items as Expr[], range };
+    });
   });
 
-  private recordField = this.RULE('recordField', () => {
-    this.CONSUME(T.Name, { LABEL: 'name' });
+  private recordField = this.rule('recordField', (): Built<{ name: ExprName; value: Expr }> => {
+    const name = this.CONSUME(T.Name);
     this.CONSUME(T.Colon);
-    this.SUBRULE(this.expression, { LABEL: 'value' });
+    const value = this.SUBRULE(this.expression);
+    return this.ACTION(() => (value === null ? null : { name: exprName(name), value }));
   });
 
-  private listLiteral = this.RULE('listLiteral', () => {
-    this.CONSUME(T.LBracket);
-    this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.expression, { LABEL: 'item' }) });
-    this.CONSUME(T.RBracket);
+  private listLiteral = this.rule('listLiteral', (): Built<Expr> => {
+    const items: Built<Expr>[] = [];
+    const open = this.CONSUME(T.LBracket);
+    this.MANY_SEP({
+      SEP: T.Comma,
+      DEF: () => {
+        const item = this.SUBRULE(this.expression);
+        this.ACTION(() => items.push(item));
+      },
+    });
+    const close = this.CONSUME(T.RBracket);
+    return this.ACTION(() => (!isReal(close) || items.includes(null) ? null : { kind: 'list', items: items as Expr[], range: this.rangeFrom(open) }));
   });
 
   // forall a, b in raft: P
-  private quantified = this.RULE('quantified', () => {
-    this.OR([{ ALT: () => this.CONSUME(K.forall, { LABEL: 'quantifier' }) }, { ALT: () => this.CONSUME(K.exists, { LABEL: 'quantifier' }) }]);
-    this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.CONSUME(T.Identifier, { LABEL: 'variable' }) });
+  private quantified = this.rule('quantified', (): Built<Expr> => {
+    const variables: ExprName[] = [];
+    const quantifier = this.OR([{ ALT: () => this.CONSUME(K.forall) }, { ALT: () => this.CONSUME(K.exists) }]);
+    this.AT_LEAST_ONE_SEP({
+      SEP: T.Comma,
+      DEF: () => {
+        const v = this.CONSUME(T.Identifier);
+        this.ACTION(() => variables.push(exprName(v)));
+      },
+    });
     this.CONSUME(K.in);
-    this.SUBRULE(this.additive, { LABEL: 'over' });
+    const over = this.SUBRULE(this.additive);
     this.CONSUME(T.Colon);
-    this.SUBRULE(this.expression, { LABEL: 'body' });
+    const body = this.SUBRULE(this.expression);
+    return this.ACTION(() =>
+      over === null || body === null ? null : { kind: 'quantifier', quantifier: quantifier.image as 'forall' | 'exists', variables, over, body, range: this.rangeFrom(quantifier) },
+    );
   });
 
-  private conditional = this.RULE('conditional', () => {
-    this.CONSUME(K.if);
-    this.SUBRULE(this.expression, { LABEL: 'cond' });
+  private conditional = this.rule('conditional', (): Built<Expr> => {
+    const start = this.CONSUME(K.if);
+    const cond = this.SUBRULE(this.expression);
     this.CONSUME(K.then);
-    this.SUBRULE2(this.expression, { LABEL: 'then' });
+    const then = this.SUBRULE2(this.expression);
     this.CONSUME(K.else);
-    this.SUBRULE3(this.expression, { LABEL: 'else' });
+    const otherwise = this.SUBRULE3(this.expression);
+    return this.ACTION(() => (cond === null || then === null || otherwise === null ? null : { kind: 'if', cond, then, else: otherwise, range: this.rangeFrom(start) }));
   });
 
   // always P | never P | eventually within T P | whenever P then within T Q | P (always)
-  protected temporal = this.RULE('temporal', () => {
-    this.OR([
+  protected temporal = this.rule('temporal', (): Built<TemporalFormula> => {
+    const first = this.ACTION(() => this.next());
+    return this.OR([
       {
         ALT: () => {
-          this.OR2([{ ALT: () => this.CONSUME(K.always, { LABEL: 'form' }) }, { ALT: () => this.CONSUME(K.never, { LABEL: 'form' }) }]);
-          this.SUBRULE(this.expression, { LABEL: 'body' });
+          const form = this.OR2([{ ALT: () => this.CONSUME(K.always) }, { ALT: () => this.CONSUME(K.never) }]);
+          const body = this.SUBRULE(this.expression);
+          return this.ACTION(() => (body === null ? null : { kind: form.image as 'always' | 'never', body, range: this.rangeFrom(form) }));
         },
       },
       {
         ALT: () => {
-          this.CONSUME(K.eventually, { LABEL: 'form' });
+          const form = this.CONSUME(K.eventually);
           this.CONSUME(K.within);
-          this.CONSUME(T.Duration, { LABEL: 'within' });
-          this.SUBRULE2(this.expression, { LABEL: 'body' });
+          const within = this.CONSUME(T.Duration);
+          const body = this.SUBRULE2(this.expression);
+          return this.ACTION(() => (body === null ? null : { kind: 'eventually', within: timeLiteral(within), body, range: this.rangeFrom(form) }));
         },
       },
       {
         ALT: () => {
-          this.CONSUME(K.whenever, { LABEL: 'form' });
-          this.SUBRULE3(this.expression, { LABEL: 'trigger' });
+          const form = this.CONSUME(K.whenever);
+          const trigger = this.SUBRULE3(this.expression);
           this.CONSUME(K.then);
           this.CONSUME2(K.within);
-          this.CONSUME2(T.Duration, { LABEL: 'within' });
-          this.SUBRULE4(this.expression, { LABEL: 'body' });
+          const within = this.CONSUME2(T.Duration);
+          const body = this.SUBRULE4(this.expression);
+          return this.ACTION(() =>
+            trigger === null || body === null ? null : { kind: 'whenever', trigger, within: timeLiteral(within), body, range: this.rangeFrom(form) },
+          );
         },
       },
-      { ALT: () => this.SUBRULE5(this.expression, { LABEL: 'body' }) },
+      {
+        ALT: () => {
+          const body = this.SUBRULE5(this.expression);
+          return this.ACTION(() => (body === null ? null : { kind: 'always', body, range: this.rangeFrom(first) }));
+        },
+      },
     ]);
   });
+}
+
+function binary(op: BinaryOp, left: Expr, right: Expr): Expr {
+  return { kind: 'binary', op, left, right, range: spanRanges(left.range, right.range) };
 }

@@ -1,229 +1,341 @@
-import type { CstNode, ParserMethod } from 'chevrotain';
+import type * as A from './ast';
+import type { Built } from './actionParser';
 import * as T from './lexer';
 import { ProtocolRules } from './protocolParser';
+import { isReal, name } from './tokenAst';
 
 const K = T.keywordTokens;
 
+/** Built lists: `null` when any item is missing (the list's owner is then left out). */
+function all<X>(items: readonly Built<X>[]): X[] | null {
+  return items.includes(null) ? null : (items as X[]);
+}
+
 /**
  * The grammar of the statements that open their own block or formula:
- * faults (scripted and random), invariants, expectations and clients.
- * Part of the file grammar (parser.ts extends this class), kept apart so
- * each grammar file stays small; the rules shared with the rest of the file
- * (values, node and link references, argument lists) are parser.ts's.
+ * faults (scripted and random), invariants, expectations and clients, with
+ * the actions that build their AST. Part of the file grammar (parser.ts
+ * extends this class), kept apart so each grammar file stays small; values,
+ * node and link references and argument lists are valueParser.ts's.
  */
 export abstract class FaultAndClientRules extends ProtocolRules {
-  protected abstract value: ParserMethod<[], CstNode>;
-  protected abstract nodeRef: ParserMethod<[], CstNode>;
-  protected abstract linkRef: ParserMethod<[], CstNode>;
-  protected abstract argList: ParserMethod<[], CstNode>;
-
   // faults { at T <fault>* }   or   faults random { crash 1 per 2s [for 300ms]* }
-  protected faultsBlock = this.RULE('faultsBlock', () => {
-    this.CONSUME(K.faults);
+  protected faultsBlock = this.rule('faultsBlock', (): Built<A.FaultsBlock> => {
+    const faults: A.Fault[] = [];
+    const randomFaults: A.RandomFault[] = [];
+    const start = this.CONSUME(K.faults);
     let random = false;
     this.OPTION2({
       // `random` is a word only here, not a reserved keyword.
       GATE: () => this.LA(1).image === 'random',
       DEF: () => {
-        this.CONSUME(T.Identifier, { LABEL: 'random' });
+        this.CONSUME(T.Identifier);
         random = true;
       },
     });
     this.CONSUME(T.LCurly);
     this.MANY(() => {
       this.OR([
-        { GATE: () => !random, ALT: () => this.SUBRULE(this.faultStmt) },
-        { GATE: () => random, ALT: () => this.SUBRULE(this.randomFaultStmt) },
+        {
+          GATE: () => !random,
+          ALT: () => {
+            const f = this.SUBRULE(this.faultStmt);
+            this.ACTION(() => {
+              if (f !== null) faults.push(f);
+            });
+          },
+        },
+        {
+          GATE: () => random,
+          ALT: () => {
+            const f = this.SUBRULE(this.randomFaultStmt);
+            this.ACTION(() => {
+              if (f !== null) randomFaults.push(f);
+            });
+          },
+        },
       ]);
       this.OPTION(() => this.CONSUME(T.Semicolon));
     });
     this.CONSUME(T.RCurly);
+    return this.ACTION(() => (random ? { kind: 'faults', faults, random: randomFaults, range: this.rangeFrom(start) } : { kind: 'faults', faults, range: this.rangeFrom(start) }));
   });
 
   // crash 1 per 2s [for 300ms] | partition 1 per 5s [for 1s] | drop 2 per 1s [for 100ms]
-  private randomFaultStmt = this.RULE('randomFaultStmt', () => {
-    this.OR([
-      { ALT: () => this.CONSUME(K.crash, { LABEL: 'verb' }) },
-      { ALT: () => this.CONSUME(K.partition, { LABEL: 'verb' }) },
-      { ALT: () => this.CONSUME(K.drop, { LABEL: 'verb' }) },
-    ]);
-    this.SUBRULE(this.value, { LABEL: 'count' });
+  private randomFaultStmt = this.rule('randomFaultStmt', (): Built<A.RandomFault> => {
+    const verb = this.OR([{ ALT: () => this.CONSUME(K.crash) }, { ALT: () => this.CONSUME(K.partition) }, { ALT: () => this.CONSUME(K.drop) }]);
+    const count = this.SUBRULE(this.value);
     // `per` is a word only here: a gated single alternative makes anything else a syntax error.
-    this.OR2([{ GATE: () => this.LA(1).image === 'per', ALT: () => this.CONSUME(T.Identifier, { LABEL: 'per' }) }]);
-    this.SUBRULE2(this.value, { LABEL: 'period' });
-    this.OPTION(() => this.SUBRULE(this.forWindow));
+    this.OR2([{ GATE: () => this.LA(1).image === 'per', ALT: () => this.CONSUME(T.Identifier) }]);
+    const period = this.SUBRULE2(this.value);
+    const window = this.OPTION(() => this.SUBRULE(this.forWindow));
+    return this.ACTION(() =>
+      count === null || period === null || window === null
+        ? null
+        : { kind: verb.image as A.RandomFault['kind'], count, period, ...(window ? { window } : {}), range: this.rangeFrom(verb) },
+    );
   });
 
   // at T <fault>
-  private faultStmt = this.RULE('faultStmt', () => {
-    this.CONSUME(K.at);
-    this.SUBRULE(this.value, { LABEL: 'time' });
-    this.OR([
+  private faultStmt = this.rule('faultStmt', (): Built<A.Fault> => {
+    const at = this.CONSUME(K.at);
+    const time = this.SUBRULE(this.value);
+    const fault = this.OR([
       {
         ALT: () => {
+          const groups: Built<A.NodeRef[]>[] = [];
           this.CONSUME(K.partition);
-          this.AT_LEAST_ONE_SEP({ SEP: T.Pipe, DEF: () => this.SUBRULE(this.nodeGroup) });
-          this.OPTION(() => this.SUBRULE(this.forWindow));
+          this.AT_LEAST_ONE_SEP({
+            SEP: T.Pipe,
+            DEF: () => {
+              const g = this.SUBRULE(this.nodeGroup);
+              this.ACTION(() => groups.push(g));
+            },
+          });
+          const window = this.OPTION(() => this.SUBRULE(this.forWindow));
+          return this.ACTION((): Built<A.FaultAction & { window?: A.Value }> => {
+            const built = all(groups);
+            return built === null || window === null ? null : { kind: 'partition', groups: built, ...(window ? { window } : {}) };
+          });
         },
       },
-      { ALT: () => this.CONSUME(K.heal) },
       {
         ALT: () => {
-          this.OR2([{ ALT: () => this.CONSUME(K.crash, { LABEL: 'verb' }) }, { ALT: () => this.CONSUME(K.restart, { LABEL: 'verb' }) }]);
-          this.CONSUME(T.Identifier, { LABEL: 'node' });
+          this.CONSUME(K.heal);
+          return this.ACTION((): A.FaultAction => ({ kind: 'heal' }));
+        },
+      },
+      {
+        ALT: () => {
+          const verb = this.OR2([{ ALT: () => this.CONSUME(K.crash) }, { ALT: () => this.CONSUME(K.restart) }]);
+          const node = this.CONSUME(T.Identifier);
+          return this.ACTION((): A.FaultAction => ({ kind: verb.image as 'crash' | 'restart', node: name(node) }));
         },
       },
       {
         ALT: () => {
           this.CONSUME(K.clock);
-          this.CONSUME2(T.Identifier, { LABEL: 'node' });
-          this.OR3([{ ALT: () => this.CONSUME(K.jump, { LABEL: 'change' }) }, { ALT: () => this.CONSUME(K.drift, { LABEL: 'change' }) }]);
-          this.SUBRULE2(this.value, { LABEL: 'amount' });
+          const node = this.CONSUME2(T.Identifier);
+          const change = this.OR3([{ ALT: () => this.CONSUME(K.jump) }, { ALT: () => this.CONSUME(K.drift) }]);
+          const amount = this.SUBRULE2(this.value);
+          return this.ACTION((): Built<A.FaultAction> => (amount === null ? null : { kind: change.image === 'jump' ? 'clock-jump' : 'clock-drift', node: name(node), amount }));
         },
       },
       {
         ALT: () => {
           this.CONSUME(K.drop);
-          this.SUBRULE(this.linkRef);
-          this.OPTION2(() => this.SUBRULE2(this.forWindow));
+          const link = this.SUBRULE(this.linkRef);
+          const window = this.OPTION2(() => this.SUBRULE2(this.forWindow));
+          return this.ACTION((): Built<A.FaultAction> => (link === null || window === null ? null : { kind: 'drop', link, ...(window ? { window } : {}) }));
         },
       },
       {
         ALT: () => {
           this.CONSUME(K.delay);
-          this.SUBRULE2(this.linkRef);
+          const link = this.SUBRULE2(this.linkRef);
           this.CONSUME(K.by);
-          this.SUBRULE3(this.value, { LABEL: 'extra' });
-          this.OPTION3(() => this.SUBRULE3(this.forWindow));
+          const extra = this.SUBRULE3(this.value);
+          const window = this.OPTION3(() => this.SUBRULE3(this.forWindow));
+          return this.ACTION((): Built<A.FaultAction> =>
+            link === null || extra === null || window === null ? null : { kind: 'delay', link, extra, ...(window ? { window } : {}) },
+          );
         },
       },
     ]);
+    return this.ACTION((): Built<A.Fault> => (time === null || fault === null ? null : { time, range: this.rangeFrom(at), ...fault }));
   });
 
-  private forWindow = this.RULE('forWindow', () => {
+  private forWindow = this.rule('forWindow', (): Built<A.Value> => {
     this.CONSUME(K.for);
-    this.SUBRULE(this.value, { LABEL: 'length' });
+    return this.SUBRULE(this.value);
   });
 
-  private nodeGroup = this.RULE('nodeGroup', () => {
+  private nodeGroup = this.rule('nodeGroup', (): Built<A.NodeRef[]> => {
+    const refs: Built<A.NodeRef>[] = [];
     this.CONSUME(T.LCurly);
-    this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.nodeRef) });
-    this.CONSUME(T.RCurly);
+    this.MANY_SEP({
+      SEP: T.Comma,
+      DEF: () => {
+        const ref = this.SUBRULE(this.nodeRef);
+        this.ACTION(() => refs.push(ref));
+      },
+    });
+    const close = this.CONSUME(T.RCurly);
+    return this.ACTION(() => (isReal(close) ? all(refs) : null));
   });
 
   // invariant NAME [(args)] [within T] [op value]   |   invariant NAME: <temporal formula>
-  protected invariantDecl = this.RULE('invariantDecl', () => {
-    this.CONSUME(K.invariant);
+  protected invariantDecl = this.rule('invariantDecl', (): Built<A.InvariantDecl> => {
+    const start = this.CONSUME(K.invariant);
     // `invariant n1.term <= 3`: a condition where the name belongs. Read whole, so the
     // checker can offer the property form (`invariant n1_term: always n1.term <= 3`)
     // instead of a cascade of syntax errors at the '.'.
-    this.OR([
-      { GATE: () => this.LA(2).tokenType === T.Dot, ALT: () => this.SUBRULE(this.expression, { LABEL: 'misplacedCondition' }) },
-      { ALT: () => this.SUBRULE(this.namedInvariant) },
-    ]);
-  });
-
-  private namedInvariant = this.RULE('namedInvariant', () => {
-    this.CONSUME(T.Name, { LABEL: 'name' });
-    this.OR([
+    return this.OR([
       {
+        GATE: () => this.LA(2).tokenType === T.Dot,
         ALT: () => {
-          this.CONSUME(T.Colon);
-          this.SUBRULE(this.temporal, { LABEL: 'formula' });
+          const first = this.ACTION(() => this.next());
+          // Only its place matters (the checker reports it): kept even when the condition itself is broken.
+          this.SUBRULE(this.expression);
+          return this.ACTION((): A.InvariantDecl => ({ kind: 'invariant', name: name(first), misplacedCondition: this.rangeFrom(first), args: [], range: this.rangeFrom(start) }));
         },
       },
       {
         ALT: () => {
-          this.OPTION(() => this.SUBRULE(this.argList));
-          this.OPTION2(() => {
+          const named = this.SUBRULE(this.namedInvariant);
+          return this.ACTION((): Built<A.InvariantDecl> => (named === null ? null : { ...named, range: this.rangeFrom(start) }));
+        },
+      },
+    ]);
+  });
+
+  private namedInvariant = this.rule('namedInvariant', (): Built<Omit<A.InvariantDecl, 'range'>> => {
+    const declared = this.CONSUME(T.Name);
+    return this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.Colon);
+          const formula = this.SUBRULE(this.temporal);
+          return this.ACTION(() => (formula === null ? null : { kind: 'invariant' as const, name: name(declared), formula, args: [] }));
+        },
+      },
+      {
+        ALT: () => {
+          const args = this.OPTION(() => this.SUBRULE(this.argList));
+          const within = this.OPTION2(() => {
             this.CONSUME(K.within);
-            this.SUBRULE(this.value, { LABEL: 'within' });
+            return this.SUBRULE(this.value);
           });
-          this.OPTION3(() => {
-            this.SUBRULE(this.comparator);
-            this.SUBRULE2(this.value, { LABEL: 'bound' });
+          const bound = this.OPTION3(() => {
+            const comparator = this.SUBRULE(this.comparator);
+            const value = this.SUBRULE2(this.value);
+            return this.ACTION(() => (value === null ? null : { comparator, bound: value }));
           });
+          return this.ACTION(() =>
+            args === null || within === null || bound === null
+              ? null
+              : { kind: 'invariant' as const, name: name(declared), args: args ?? [], ...(within ? { within } : {}), ...(bound ?? {}) },
+          );
         },
       },
     ]);
   });
 
   // expect <expression> [at end | at 1s]   (e.g. `expect B.lamport >= 3 at end`)
-  protected expectDecl = this.RULE('expectDecl', () => {
-    this.CONSUME(K.expect);
-    this.SUBRULE(this.expression, { LABEL: 'condition' });
-    this.OPTION(() => {
+  protected expectDecl = this.rule('expectDecl', (): Built<A.ExpectDecl> => {
+    const start = this.CONSUME(K.expect);
+    const condition = this.SUBRULE(this.expression);
+    const at = this.OPTION(() => {
       this.CONSUME(K.at);
-      this.OR([{ ALT: () => this.CONSUME(K.end) }, { ALT: () => this.SUBRULE(this.value, { LABEL: 'time' }) }]);
+      return this.OR([
+        {
+          ALT: () => {
+            this.CONSUME(K.end);
+            return 'end' as const;
+          },
+        },
+        { ALT: () => this.SUBRULE(this.value) },
+      ]);
     });
+    return this.ACTION(() => (condition === null || at === null ? null : { kind: 'expect', condition, at: at ?? 'end', range: this.rangeFrom(start) }));
   });
 
   // client c1 [to n1, n2 | to raft] { at 1s put x = 5; every 100ms get x [from T] [until T]; timeout 200ms }
-  protected clientDecl = this.RULE('clientDecl', () => {
-    this.CONSUME(K.client);
-    this.CONSUME(T.Identifier, { LABEL: 'name' });
+  protected clientDecl = this.rule('clientDecl', (): Built<A.ClientDecl> => {
+    const targets: Built<A.NodeRef>[] = [];
+    const items: A.ClientItem[] = [];
+    const settings: A.OptionSetting[] = [];
+    const start = this.CONSUME(K.client);
+    const client = this.CONSUME(T.Identifier);
     this.OPTION({
       // `to` is a word only here, not a reserved keyword.
       GATE: () => this.LA(1).image === 'to',
       DEF: () => {
-        this.CONSUME2(T.Identifier, { LABEL: 'to' });
-        this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.nodeRef) });
+        this.CONSUME2(T.Identifier);
+        this.AT_LEAST_ONE_SEP({
+          SEP: T.Comma,
+          DEF: () => {
+            const ref = this.SUBRULE(this.nodeRef);
+            this.ACTION(() => targets.push(ref));
+          },
+        });
       },
     });
     this.CONSUME(T.LCurly);
     this.MANY(() => {
-      this.SUBRULE(this.clientItem);
+      const item = this.SUBRULE(this.clientItem);
+      this.ACTION(() => {
+        if (item === null) return;
+        if ('op' in item) items.push(item);
+        else settings.push(item);
+      });
       this.OPTION2(() => this.CONSUME(T.Semicolon));
     });
-    this.CONSUME(T.RCurly);
+    const close = this.CONSUME(T.RCurly);
+    return this.ACTION((): Built<A.ClientDecl> => {
+      const built = all(targets);
+      if (!isReal(close) || built === null) return null;
+      return { kind: 'client', name: name(client), targets: built, items, settings, range: this.rangeFrom(start) };
+    });
   });
 
-  private clientItem = this.RULE('clientItem', () => {
+  /** An operation (`at …` / `every …`) or a setting (`timeout 200ms`). */
+  private clientItem = this.rule('clientItem', (): Built<A.ClientItem | A.OptionSetting> =>
     this.OR([
       {
         ALT: () => {
-          this.CONSUME(K.at);
-          this.SUBRULE(this.value, { LABEL: 'time' });
-          this.SUBRULE(this.clientOp);
+          const at = this.CONSUME(K.at);
+          const time = this.SUBRULE(this.value);
+          const op = this.SUBRULE(this.clientOp);
+          return this.ACTION((): Built<A.ClientItem> => (time === null || op === null ? null : { kind: 'at', time, op, range: this.rangeFrom(at) }));
         },
       },
       {
         ALT: () => {
-          this.CONSUME(K.every);
-          this.SUBRULE2(this.value, { LABEL: 'period' });
-          this.SUBRULE2(this.clientOp);
-          this.OPTION(() => {
+          const every = this.CONSUME(K.every);
+          const period = this.SUBRULE2(this.value);
+          const op = this.SUBRULE2(this.clientOp);
+          const start = this.OPTION(() => {
             this.CONSUME(K.from);
-            this.SUBRULE3(this.value, { LABEL: 'start' });
+            return this.SUBRULE3(this.value);
           });
-          this.OPTION2(() => {
+          const stop = this.OPTION2(() => {
             this.CONSUME(K.until);
-            this.SUBRULE4(this.value, { LABEL: 'stop' });
+            return this.SUBRULE4(this.value);
           });
+          return this.ACTION((): Built<A.ClientItem> =>
+            period === null || op === null || start === null || stop === null
+              ? null
+              : { kind: 'every', period, op, ...(start ? { start } : {}), ...(stop ? { stop } : {}), range: this.rangeFrom(every) },
+          );
         },
       },
       {
         // a setting: `timeout 200ms`
         ALT: () => {
-          this.CONSUME(T.Identifier, { LABEL: 'key' });
-          this.SUBRULE5(this.value, { LABEL: 'setting' });
+          const key = this.CONSUME(T.Identifier);
+          const setting = this.SUBRULE5(this.value);
+          return this.ACTION((): Built<A.OptionSetting> =>
+            setting === null ? null : { key: name(key), values: [{ value: setting, range: setting.range }], range: this.rangeFrom(key) },
+          );
         },
       },
-    ]);
-  });
+    ]),
+  );
 
   // put x = 5 | get x   (`put` and `get` are checked by the checker, not reserved words)
-  private clientOp = this.RULE('clientOp', () => {
-    this.CONSUME(T.Identifier, { LABEL: 'verb' });
-    this.CONSUME2(T.Identifier, { LABEL: 'key' });
-    this.OPTION(() => {
+  private clientOp = this.rule('clientOp', (): Built<A.ClientOp> => {
+    const verb = this.CONSUME(T.Identifier);
+    const key = this.CONSUME2(T.Identifier);
+    const value = this.OPTION(() => {
       this.CONSUME(T.Equals);
-      this.SUBRULE(this.value);
+      return this.SUBRULE(this.value);
     });
+    return this.ACTION(() => (value === null ? null : { verb: name(verb), key: name(key), ...(value ? { value } : {}), range: this.rangeFrom(verb) }));
   });
 
-  private comparator = this.RULE('comparator', () => {
-    this.OR([
+  private comparator = this.rule('comparator', (): A.Comparator => {
+    const t = this.OR([
       { ALT: () => this.CONSUME(T.Less) },
       { ALT: () => this.CONSUME(T.LessEqual) },
       { ALT: () => this.CONSUME(T.Greater) },
@@ -231,5 +343,6 @@ export abstract class FaultAndClientRules extends ProtocolRules {
       { ALT: () => this.CONSUME(T.EqualEqual) },
       { ALT: () => this.CONSUME(T.NotEqual) },
     ]);
+    return this.ACTION(() => t.image as A.Comparator);
   });
 }

@@ -1,7 +1,7 @@
 import type { IToken } from 'chevrotain';
 import { diagnostic, type Diagnostic } from '../diagnostics';
 import type { SourceRange } from '../source';
-import { tokenRange } from './cstToAst';
+import { tokenRange } from './tokenAst';
 
 /**
  * The deepest nesting a file may write (DS104): brackets `( [ {` inside one

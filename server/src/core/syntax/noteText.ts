@@ -3,9 +3,11 @@ import { diagnostic, type Diagnostic } from '../diagnostics';
 import type { Expr } from '../expr/ast';
 import type { SourceRange } from '../source';
 import type { NotePart } from './ast';
-import { Missing } from './cstAccess';
 import { dsyncLexer } from './scanner';
-import { dsyncParser } from './fileActions';
+import { dsyncParser } from './parser';
+
+/** Thrown by noteParts once a broken `{…}` is reported: the note is left out of the AST. */
+export class BrokenNote extends Error {}
 
 /**
  * The parts of a `note "leader of term {term}"`: literal text, and each
@@ -31,7 +33,7 @@ export function noteParts(t: IToken, report: (d: Diagnostic) => void): NotePart[
   });
   const fail = (message: string, range: SourceRange): never => {
     report(diagnostic('DS107', message, range));
-    throw new Missing();
+    throw new BrokenNote();
   };
   const parts: NotePart[] = [];
   let text = '';
@@ -116,6 +118,6 @@ function interpolation(
     const range = atEnd ? at(to, to + 1) : { ...base, startOffset: found.startOffset, endOffset: found.endOffset! + 1, startColumn: found.startColumn!, endColumn: found.endColumn! + 1 };
     fail(atEnd ? `the expression in the note's '{…}' ends too early` : `unexpected '${found.image}' in the note's '{…}': it holds one expression`, range);
   }
-  if (expr === null) throw new Missing();
+  if (expr === null) throw new BrokenNote();
   return expr;
 }

@@ -2,17 +2,15 @@ import type { IRecognitionException, IToken } from 'chevrotain';
 import { diagnostic, withFix, type Diagnostic } from '../diagnostics';
 import type { SourceRange } from '../source';
 import type { DsyncFile } from './ast';
-import { cstToAst, tokenRange } from './cstToAst';
-import { StringLiteral } from './lexer';
+import { SingleQuotedString, StringLiteral, UnterminatedComment, UnterminatedString } from './lexer';
 import { holdsCut, limitNesting } from './limits';
 import { closeBlocks, keywordsAsNodeNames, repairUnits, splitTypeCloses, STATEMENT_STARTS } from './repair';
-import { dsyncParser as dsyncCstParser } from './parser';
-import { dsyncParser } from './fileActions';
-import { Missing } from './cstAccess';
-import { noteParts } from './noteText';
-import type { PendingNote } from './statementActions';
+import { BrokenNote, noteParts } from './noteText';
+import { dsyncParser } from './parser';
+import { MEMBER_TEXT, STATEMENT_TEXT, unexpectedWord } from './protocolWords';
 import { dsyncLexer } from './scanner';
-import { unexpectedWord } from './protocolToAst';
+import type { PendingNote } from './statementParser';
+import { tokenRange } from './tokenAst';
 
 /** Codes that mean the token stream is not what the user meant: the formatter leaves such a file alone. */
 export const SYNTAX_ERROR_CODES: ReadonlySet<string> = new Set(['DS101', 'DS102', 'DS103', 'DS104', 'DS105', 'DS106', 'DS172']);
@@ -85,33 +83,39 @@ export function parse(text: string): ParseResult {
     const hint = shown.startsWith("'") ? 'strings use double quotes: "hello"' : 'names use letters, digits and _';
     diagnostics.push(diagnostic('DS101', `unexpected character ${JSON.stringify(shown)}; ${hint}`, range));
   }
-  const lexedTokens: IToken[] = [];
-  for (const t of lexed.tokens) {
-    if (t.tokenType.name === 'UnterminatedString') {
+  // A copy of the tokens only once one is replaced or dropped: most files have none, and a copy of a large file's tokens costs.
+  let lexedTokens: IToken[] | undefined;
+  for (let i = 0; i < lexed.tokens.length; i++) {
+    const t = lexed.tokens[i]!;
+    const type = t.tokenType;
+    if (type !== UnterminatedString && type !== SingleQuotedString && type !== UnterminatedComment) {
+      lexedTokens?.push(t);
+      continue;
+    }
+    lexedTokens ??= lexed.tokens.slice(0, i);
+    if (type === UnterminatedString) {
       diagnostics.push(diagnostic('DS103', 'string has no closing quote on this line; add "', tokenRange(t)));
       // Parsed as if closed, so the one mistake is not reported again as a syntax error.
       lexedTokens.push({ ...t, tokenType: StringLiteral, tokenTypeIdx: StringLiteral.tokenTypeIdx!, image: `${t.image}"` });
-    } else if (t.tokenType.name === 'SingleQuotedString') {
+    } else if (type === SingleQuotedString) {
       // 'hello': reported once with its fix, then parsed as the string it means.
       const image = `"${t.image.slice(1, -1).replace(/\\'/g, "'").replace(/(?<!\\)"/g, '\\"')}"`;
       const range = tokenRange(t);
       diagnostics.push(withFix(diagnostic('DS101', `strings use double quotes: write ${image}`, range), { title: `Write ${image}`, range, newText: image }));
       lexedTokens.push({ ...t, tokenType: StringLiteral, tokenTypeIdx: StringLiteral.tokenTypeIdx!, image });
-    } else if (t.tokenType.name === 'UnterminatedComment') {
-      diagnostics.push(diagnostic('DS103', 'block comment is never closed; add */', { ...tokenRange(t), endLine: t.startLine ?? 1, endColumn: (t.startColumn ?? 1) + 2, endOffset: t.startOffset + 2 }));
     } else {
-      lexedTokens.push(t);
+      diagnostics.push(diagnostic('DS103', 'block comment is never closed; add */', { ...tokenRange(t), endLine: t.startLine ?? 1, endColumn: (t.startColumn ?? 1) + 2, endOffset: t.startOffset + 2 }));
     }
   }
   const comments = (lexed.groups['comments'] ?? []) as IToken[];
-  const tokens = splitTypeCloses(lexedTokens);
+  const tokens = splitTypeCloses(lexedTokens ?? lexed.tokens);
   const units = repairUnits(tokens);
   const blocks = closeBlocks(keywordsAsNodeNames(units.tokens));
   const nesting = limitNesting(blocks.tokens);
   diagnostics.push(...units.diagnostics, ...blocks.diagnostics, ...nesting.diagnostics);
   let ast: DsyncFile;
   try {
-    ast = useCstParser ? readWithCst(nesting.tokens, text, diagnostics) : readAst(nesting.tokens, text, diagnostics);
+    ast = readAst(nesting.tokens, text, diagnostics);
   } catch (error) {
     // MAX_NESTING keeps every rule's recursion shallow; this is the last guard
     // that keeps "never throws" true should some shape still exhaust the stack.
@@ -123,29 +127,6 @@ export function parse(text: string): ParseResult {
   // A statement with a region cut out for its depth has been reported once; checking what is left of it would only add noise.
   if (nesting.cuts.length > 0) ast = { ...ast, statements: ast.statements.filter((s) => !holdsCut(s.range, nesting.cuts)) };
   return { ast, diagnostics, tokens, comments };
-}
-
-/** Transitional: the CST parser and its visitors, compared with the actions parser by test/unit/parseActions.test.ts. */
-let useCstParser = false;
-export function withCstParser<T>(run: () => T): T {
-  useCstParser = true;
-  try {
-    return run();
-  } finally {
-    useCstParser = false;
-  }
-}
-
-function readWithCst(tokens: IToken[], text: string, diagnostics: Diagnostic[]): DsyncFile {
-  dsyncCstParser.input = tokens;
-  const cst = dsyncCstParser.file();
-  const quiet = { until: -1 };
-  for (const error of dsyncCstParser.errors) {
-    const reported = syntaxDiagnostic(error, tokens, text, quiet);
-    if (reported) diagnostics.push(reported);
-  }
-  const errorOffsets = dsyncCstParser.errors.map((e) => e.token.startOffset).filter(Number.isFinite);
-  return cstToAst(cst, { report: (d) => diagnostics.push(d), hasErrorIn: (from, to) => errorOffsets.some((o) => o >= from && o < to) });
 }
 
 /**
@@ -176,7 +157,7 @@ function readNote(pending: PendingNote, diagnostics: Diagnostic[]): void {
   try {
     pending.statement.parts = noteParts(pending.note, (d) => diagnostics.push(d));
   } catch (error) {
-    if (!(error instanceof Missing)) throw error;
+    if (!(error instanceof BrokenNote)) throw error;
     const owner = pending.owner;
     const at = owner ? owner.indexOf(pending.statement) : -1;
     if (owner && at >= 0) owner.splice(at, 1);
@@ -191,8 +172,6 @@ const TOKEN_TEXT: Readonly<Record<string, string>> = {
   Less: "'<'", Greater: "'>'", Colon: "':'", LBracket: "'['", RBracket: "']'", Question: "'?'",
 };
 
-const MEMBER_TEXT = 'a protocol member: option, const, message, stable, var, fn or on';
-const STATEMENT_TEXT = 'a statement: NAME = value, let, if, for, send, broadcast, reply, timer, cancel, note, clock.step or clock.slew';
 const TYPE_TEXT = 'a type such as int, node?, set<node>, map<string, int>, { a: int } or "a" | "b"';
 
 /** In protocol code, what an expression rule expects: a value to compute with. */

@@ -1,7 +1,7 @@
 import type { IToken, TokenType } from 'chevrotain';
 import { diagnostic, withFix, type Diagnostic } from '../diagnostics';
 import type { SourceRange } from '../source';
-import { tokenRange } from './cstToAst';
+import { tokenRange } from './tokenAst';
 import { Duration, Equals, Greater, GreaterEqual, Identifier, Less, NumberLiteral, Ppm, RCurly } from './lexer';
 
 /**
@@ -305,21 +305,25 @@ const GENERIC_TYPES: ReadonlySet<string> = new Set(['set', 'list', 'map']);
  * so (the formatter then writes `set<node> = {}`); every other `>=` stays.
  */
 export function splitTypeCloses(tokens: IToken[]): IToken[] {
-  if (!tokens.some((t) => t.tokenType === GreaterEqual)) return tokens;
-  const out: IToken[] = [];
+  const firstCandidate = tokens.findIndex((t) => t.tokenType === GreaterEqual);
+  if (firstCandidate < 0) return tokens;
+  // A copy only once a `>=` is split: a file's comparisons alone must not copy a large file's tokens.
+  let out: IToken[] | undefined;
   let open = 0;
-  for (const t of tokens) {
-    const previous = out[out.length - 1];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    const previous = out ? out[out.length - 1] : tokens[i - 1];
     if (t.tokenType === Less && previous?.tokenType === Identifier && GENERIC_TYPES.has(previous.image)) open++;
     else if (t.tokenType === Greater && open > 0) open--;
     else if (t.tokenType === GreaterEqual && open > 0 && t.image === '>=') {
       open--;
+      out ??= tokens.slice(0, i);
       const at = t.startOffset + 1;
       out.push({ ...t, image: '>', endOffset: t.startOffset, endColumn: t.startColumn, tokenType: Greater, tokenTypeIdx: Greater.tokenTypeIdx! });
       out.push({ ...t, image: '=', startOffset: at, endOffset: at, startColumn: (t.startColumn ?? 1) + 1, tokenType: Equals, tokenTypeIdx: Equals.tokenTypeIdx! });
       continue;
     } else if (!IN_TYPES.has(t.tokenType.name)) open = 0;
-    out.push(t);
+    out?.push(t);
   }
-  return out;
+  return out ?? tokens;
 }

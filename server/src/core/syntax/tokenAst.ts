@@ -1,6 +1,7 @@
 import type { IToken } from 'chevrotain';
 import type { SourceRange } from '../source';
 import { parseDuration, parsePercent, parsePpm } from '../units';
+import type { Expr, ExprName } from '../expr/ast';
 import type * as A from './ast';
 
 /**
@@ -45,16 +46,6 @@ export function span(first: IToken, last: IToken): SourceRange {
   };
 }
 
-/** From the start of `a` to the end of `b`. */
-export function spanTo(a: SourceRange, b: SourceRange): SourceRange {
-  return { ...a, endOffset: b.endOffset, endLine: b.endLine, endColumn: b.endColumn };
-}
-
-/** From the start of range `a` to the end of token `last`. */
-export function spanToToken(a: SourceRange, last: IToken): SourceRange {
-  return { startOffset: a.startOffset, endOffset: last.endOffset! + 1, startLine: a.startLine, startColumn: a.startColumn, endLine: last.endLine!, endColumn: last.endColumn! + 1 };
-}
-
 export function name(t: IToken): A.Name {
   return { text: t.image, range: tokenRange(t) };
 }
@@ -76,4 +67,24 @@ export function literal(t: IToken): A.Value | undefined {
     case 'Kw_false': return { kind: 'bool', value: false, range: tokenRange(t) };
     default: return undefined;
   }
+}
+
+/** An expression literal read from `t` with the text `image` (a signed literal's sign is an operator). */
+export function literalToken(t: IToken, image: string, range: SourceRange): Expr {
+  switch (t.tokenType.name) {
+    case 'NumberLiteral': return { kind: 'int', value: Number(image), text: image, range };
+    case 'Duration': return { kind: 'time', ns: parseDuration(image), text: image, range };
+    case 'StringLiteral': return { kind: 'string', value: unquote(image), range };
+    case 'Kw_true': return { kind: 'bool', value: true, range };
+    case 'Kw_false': return { kind: 'bool', value: false, range };
+    default: return { kind: 'none', range };
+  }
+}
+
+export function timeLiteral(t: IToken): Expr {
+  return literalToken(t, t.image, tokenRange(t));
+}
+
+export function exprName(t: IToken): ExprName {
+  return { text: t.image, range: tokenRange(t) };
 }
