@@ -1,6 +1,6 @@
 import type { SequentialModel } from '../linearizability/history';
 import { fail } from './located';
-import { impossibleRegisterOps } from './staleReads';
+import { impossibleRegisterOps, mayWrite, needs, shows } from './staleReads';
 import { describeOp, NIL, type HistoryOp, type OpInput, type OpKind, type OpOutput, type Value } from './operations';
 
 /**
@@ -45,6 +45,7 @@ function registerModel(emptyIsNil: boolean): HistoryModel {
     if (n === undefined) ids.set(v.key, (n = ids.size)); // every id in use is below the size: a fresh one
     return n;
   };
+  const valueOf = (v: Value | undefined): number => id(v ?? NIL);
   const model: SequentialModel<number, OpInput, OpOutput> = {
     init: () => 0,
     step(state, input, output) {
@@ -61,9 +62,14 @@ function registerModel(emptyIsNil: boolean): HistoryModel {
     },
     hashState: (s) => s,
     sameState: (a, b) => a === b,
-    isReadOnly: (input) => input.kind === 'read',
+    // A compare-and-set known to have failed changes nothing: like a read, it only constrains the value (it differs from `expected`).
+    isReadOnly: (input, output) => input.kind === 'read' || (input.kind === 'cas' && output.known && output.casSucceeded === false),
     sameInput,
-    impossible: (ops) => impossibleRegisterOps(ops, (v) => id(v ?? NIL)),
+    impossible: (ops) => impossibleRegisterOps(ops, valueOf),
+    registerRoles: {
+      valueOf: (state) => state,
+      roles: (op) => ({ needs: needs(op, valueOf), shows: shows(op, valueOf), writes: mayWrite(op, valueOf) }),
+    },
     partition: byKey,
   };
   return model as HistoryModel;

@@ -33,7 +33,7 @@ export function impossibleRegisterOps(ops: readonly Operation<OpInput, OpOutput>
 }
 
 /** The value the register must hold just before operation `op` takes effect, or undefined when it may hold any. */
-function needs(op: Operation<OpInput, OpOutput>, valueOf: (v: OpInput['value']) => number): number | undefined {
+export function needs(op: Operation<OpInput, OpOutput>, valueOf: (v: OpInput['value']) => number): number | undefined {
   if (!op.output.known) return undefined;
   if (op.input.kind === 'read') return valueOf(op.output.value);
   if (op.input.kind === 'cas' && op.output.casSucceeded) return valueOf(op.input.expected);
@@ -41,7 +41,7 @@ function needs(op: Operation<OpInput, OpOutput>, valueOf: (v: OpInput['value']) 
 }
 
 /** The value the register certainly holds just after `op` took effect, or undefined. */
-function shows(op: Operation<OpInput, OpOutput>, valueOf: (v: OpInput['value']) => number): number | undefined {
+export function shows(op: Operation<OpInput, OpOutput>, valueOf: (v: OpInput['value']) => number): number | undefined {
   if (!op.output.known) return undefined;
   switch (op.input.kind) {
     case 'read': return valueOf(op.output.value);
@@ -52,7 +52,7 @@ function shows(op: Operation<OpInput, OpOutput>, valueOf: (v: OpInput['value']) 
 }
 
 /** The value `op` may write, or undefined (a read; a compare-and-set known to have failed). */
-function mayWrite(op: Operation<OpInput, OpOutput>, valueOf: (v: OpInput['value']) => number): number | undefined {
+export function mayWrite(op: Operation<OpInput, OpOutput>, valueOf: (v: OpInput['value']) => number): number | undefined {
   if (op.input.kind === 'write') return valueOf(op.input.value);
   if (op.input.kind === 'cas' && (!op.output.known || op.output.casSucceeded)) return valueOf(op.input.value);
   return undefined;

@@ -38,8 +38,12 @@ export interface SequentialModel<S, I, O> {
    * and outputs, as interchangeable (search.ts, twinsOf).
    */
   sameInput?(a: I, b: I): boolean;
-  /** Whether the operation never changes the state (a read); lets the search place it greedily. */
-  isReadOnly?(input: I): boolean;
+  /**
+   * Whether the operation, with this result, never changes the state (a
+   * read; a compare-and-set that returned false); lets the search place it
+   * greedily. An operation whose result is unknown passes its output too.
+   */
+  isReadOnly?(input: I, output: O): boolean;
   /**
    * Operations that returned and that the model proves no linearization can
    * place (e.g. a stale read of a register, history/staleReads.ts), by index
@@ -48,8 +52,29 @@ export interface SequentialModel<S, I, O> {
    * of trying every other order first.
    */
   impossible?(ops: readonly Operation<I, O>[]): ReadonlySet<number>;
+  /**
+   * For register-like models: what each operation does to the register's
+   * value, as small integers, and the value a state holds. Lets the search
+   * see early that the order chosen so far can no longer serve a read
+   * (lookahead.ts). Optional, never needed for a verdict.
+   */
+  registerRoles?: RegisterRoles<S, I, O>;
   /** Splits a history into independent sub-histories (P-compositionality), e.g. per key. */
   partition?(ops: readonly Operation<I, O>[]): Operation<I, O>[][];
+}
+
+/** Value ids (small non-negative integers) of one register, see `SequentialModel.registerRoles`. */
+export interface RegisterRoles<S, I, O> {
+  /** The value the state holds. */
+  valueOf(state: S): number;
+  /**
+   * `needs`: the value the register must hold just before the operation
+   * (a read's result; a successful compare-and-set's expected value);
+   * `shows`: the value it certainly holds just after; `writes`: the value it
+   * may write (a write; a compare-and-set that succeeded or whose outcome is
+   * unknown). Undefined when none.
+   */
+  roles(op: Operation<I, O>): { readonly needs?: number; readonly shows?: number; readonly writes?: number };
 }
 
 // ---- the key-value model used by `linearizable(kv)` -----------------------

@@ -1,5 +1,7 @@
 import type { Operation, SequentialModel } from './history';
 import { ConfigurationCache } from './memo';
+import { buildEntries, lift, unlift, type Entry } from './entries';
+import { RegisterLookahead } from './lookahead';
 
 /**
  * The Wing–Gong search with Lowe's memoization over one independent
@@ -38,20 +40,16 @@ import { ConfigurationCache } from './memo';
  * never tried elsewhere. That loses nothing: in any linearization of the
  * rest it can be moved to the front, since it changes no state and nothing
  * must precede it. A read that never returned is left out (it changes
- * nothing, and need not take effect).
+ * nothing, and need not take effect). The model says what is read-only
+ * (SequentialModel.isReadOnly): for a register, also a compare-and-set that
+ * returned false.
+ *
+ * For register-like models (SequentialModel.registerRoles) each new
+ * configuration is first checked by the lookahead (lookahead.ts): an order
+ * that can no longer serve a read still to come is dropped at once.
  */
 export type SearchStatus = 'running' | 'ok' | 'violation';
 
-interface Entry<I, O> {
-  readonly isCall: boolean;
-  readonly time: number;
-  readonly index: number;
-  readonly op: Operation<I, O>;
-  /** For a call of an operation that returned: its return entry. */
-  match: Entry<I, O> | undefined;
-  prev: Entry<I, O> | undefined;
-  next: Entry<I, O> | undefined;
-}
 
 /**
  * A placed operation, and what undoing it restores. `forced`: a read placed
@@ -74,7 +72,8 @@ export class PartitionSearch<S, I, O, Op extends Operation<I, O> = Operation<I, 
   order: Op[] = [];
   /**
    * On 'violation': the operation whose return no order gets past — of the
-   * returns the search got stuck at, the latest. Every order must linearize
+   * first remaining returns of the configurations the search reached (where
+   * it got stuck, or where the lookahead dropped the order), the latest. Every order must linearize
    * all operations that returned before it and none can, while some order
    * linearizes everything that returned earlier: so the history cut just
    * before this return is linearizable. (Cut just after it, it usually is
@@ -97,6 +96,7 @@ export class PartitionSearch<S, I, O, Op extends Operation<I, O> = Operation<I, 
   private fresh = true;
   /** Operations the model proves no order can place (SequentialModel.impossible). */
   private readonly impossible: ReadonlySet<number> | undefined;
+  private readonly lookahead: RegisterLookahead<S, I, O> | undefined;
   private readonly twinBefore: Int32Array;
   /** Per operation of unknown outcome: the first of its twins (its own index when it has none); orders optional operations in `justified`. */
   private readonly twinClass: Int32Array;
@@ -109,13 +109,14 @@ export class PartitionSearch<S, I, O, Op extends Operation<I, O> = Operation<I, 
   ) {
     const optional = ops.map((op) => op.ret === Infinity);
     this.head = buildEntries(ops, (op) => op.ret !== Infinity);
-    this.optionalHead = buildEntries(ops, (op) => op.ret === Infinity && !model.isReadOnly?.(op.input));
+    this.optionalHead = buildEntries(ops, (op) => op.ret === Infinity && !model.isReadOnly?.(op.input, op.output));
     this.cache = new ConfigurationCache(
       optional,
       ops.map((op) => op.call),
       (s) => model.hashState(s), (a, b) => model.sameState(a, b));
     this.state = model.init();
     this.impossible = model.impossible?.(ops);
+    this.lookahead = model.registerRoles ? new RegisterLookahead(model.registerRoles, ops, this.impossible) : undefined;
     this.twinBefore = twinsOf(model, ops);
     this.twinClass = new Int32Array(ops.length);
     for (let i = 0; i < ops.length; i++) {
@@ -146,6 +147,13 @@ export class PartitionSearch<S, I, O, Op extends Operation<I, O> = Operation<I, 
           this.succeed();
           break;
         }
+        if (this.lookahead?.dead(head, this.state)) {
+          let first = head.next;
+          while (first.isCall) first = first.next!;
+          this.reached(first);
+          this.backtrack();
+          continue;
+        }
         this.entry = head.next;
         this.limit = undefined;
       }
@@ -164,11 +172,7 @@ export class PartitionSearch<S, I, O, Op extends Operation<I, O> = Operation<I, 
       }
       if (entry === undefined || entry.time > this.limit.time) {
         // No candidate left before a return whose operation is still unplaced: every order chosen so far fails.
-        if (this.culprit === undefined || this.limit.time > this.frontier) {
-          this.frontier = this.limit.time;
-          this.culprit = this.limit.op as Op;
-          this.order = this.calls.map((c) => c.entry.op as Op);
-        }
+        this.reached(this.limit);
         if (this.impossible?.has(this.limit.index)) {
           // No order places it (the model's proof), so no order gets further than this one.
           this.culprit = this.limit.op as Op;
@@ -189,6 +193,18 @@ export class PartitionSearch<S, I, O, Op extends Operation<I, O> = Operation<I, 
       else this.entry = entry.next;
     }
     return this.status;
+  }
+
+  /**
+   * The order so far linearizes every operation that returned before
+   * `firstReturn` (the first remaining return), so the history cut just
+   * before it is linearizable: the latest such return is the culprit.
+   */
+  private reached(firstReturn: Entry<I, O>): void {
+    if (this.culprit !== undefined && firstReturn.time <= this.frontier) return;
+    this.frontier = firstReturn.time;
+    this.culprit = firstReturn.op as Op;
+    this.order = this.calls.map((c) => c.entry.op as Op);
   }
 
   /**
@@ -279,6 +295,7 @@ export class PartitionSearch<S, I, O, Op extends Operation<I, O> = Operation<I, 
     }
     this.calls.push({ entry: e, state: this.state, forced, cached, limit: this.limit });
     this.state = next;
+    if (e.op.ret === Infinity) this.lookahead?.optionalPlaced(e.index, true);
     lift(e);
     return true;
   }
@@ -287,6 +304,7 @@ export class PartitionSearch<S, I, O, Op extends Operation<I, O> = Operation<I, 
     this.state = frame.state;
     this.cache.flip(frame.entry.index);
     if (frame.cached >= 0) this.cache.finish(frame.cached);
+    if (frame.entry.op.ret === Infinity) this.lookahead?.optionalPlaced(frame.entry.index, false);
     unlift(frame.entry);
   }
 
@@ -301,7 +319,7 @@ export class PartitionSearch<S, I, O, Op extends Operation<I, O> = Operation<I, 
     if (!model.isReadOnly) return 'ok';
     this.limit = undefined;
     for (let e = head.next; e && e.isCall; ) {
-      const next = model.isReadOnly(e.op.input) ? model.step(this.state, e.op.input, e.op.output) : undefined;
+      const next = model.isReadOnly(e.op.input, e.op.output) ? model.step(this.state, e.op.input, e.op.output) : undefined;
       if (next !== undefined) {
         if (!this.place(e, next, true)) return 'dead';
         e = head.next;
@@ -355,53 +373,4 @@ function twinsOf<S, I, O>(model: SequentialModel<S, I, O>, ops: readonly Operati
     }
   }
   return twins;
-}
-
-/**
- * A doubly linked list behind a sentinel head, of the operations `included`
- * (indexed by their position in `ops`): their calls and, for those that
- * returned, their returns, by time, calls first at equal times.
- */
-function buildEntries<I, O>(ops: readonly Operation<I, O>[], included: (op: Operation<I, O>) => boolean): Entry<I, O> {
-  const entries: Entry<I, O>[] = [];
-  ops.forEach((op, index) => {
-    if (!(op.call <= op.ret)) throw new Error(`operation ${op.id} returns before it is called`);
-    if (!included(op)) return;
-    const call: Entry<I, O> = { isCall: true, time: op.call, index, op, match: undefined, prev: undefined, next: undefined };
-    entries.push(call);
-    if (op.ret === Infinity) return;
-    const ret: Entry<I, O> = { isCall: false, time: op.ret, index, op, match: undefined, prev: undefined, next: undefined };
-    call.match = ret;
-    entries.push(ret);
-  });
-  entries.sort((a, b) => a.time - b.time || (a.isCall === b.isCall ? a.index - b.index : a.isCall ? -1 : 1));
-  const head: Entry<I, O> = { isCall: false, time: -Infinity, index: -1, op: undefined as never, match: undefined, prev: undefined, next: undefined };
-  let last = head;
-  for (const e of entries) {
-    last.next = e;
-    e.prev = last;
-    last = e;
-  }
-  return head;
-}
-
-/** Takes a call and its return (if any) out of the list (the call is never the sentinel, so prev exists). */
-function lift<I, O>(call: Entry<I, O>): void {
-  call.prev!.next = call.next;
-  if (call.next) call.next.prev = call.prev;
-  const ret = call.match;
-  if (!ret) return;
-  ret.prev!.next = ret.next;
-  if (ret.next) ret.next.prev = ret.prev;
-}
-
-/** Puts them back, in the reverse order of `lift`. */
-function unlift<I, O>(call: Entry<I, O>): void {
-  const ret = call.match;
-  if (ret) {
-    ret.prev!.next = ret;
-    if (ret.next) ret.next.prev = ret;
-  }
-  call.prev!.next = call;
-  if (call.next) call.next.prev = call;
 }
