@@ -193,7 +193,8 @@ export class Simulation extends RunState {
     const node = this.nodes[from]!;
     node.lamport++;
     node.vc[from]!++;
-    node.hlc = hlcTick(node.hlc, node.clock.read(this.time));
+    const local = node.clock.read(this.time);
+    node.hlc = hlcTick(node.hlc, local);
     node.sent++;
     // Protocol messages count by their type too: `n1.sent("AppendEntries")`.
     node.count(node.sentByLabel, label);
@@ -201,7 +202,7 @@ export class Simulation extends RunState {
     const vc = this.vcs.copy(node.vc);
     const id = this.nextMessageId++;
     this.log.payload(id, payload);
-    const sendSeq = this.log.event(this.time, 'send', from, range, vc, id, to, label, undefined, undefined, this.protocols.name(protocol), summary || undefined, undefined);
+    const sendSeq = this.log.event(this.time, 'send', from, local, range, vc, id, to, label, undefined, undefined, this.protocols.name(protocol), summary || undefined, undefined);
     const msg: Message = { t: 'deliver', copy: false, id, from, to, protocol, label, payload, summary, lamport: node.lamport, vc, hlc: node.hlc, sendSeq, range };
     const delay = this.network.transmit(from, to);
     if (typeof delay === 'string') return this.dropped(msg, delay);
@@ -209,7 +210,7 @@ export class Simulation extends RunState {
     this.queue.push(this.time + delay, msg);
     if (copyDelay >= 0) {
       this.messagesDuplicated++;
-      this.log.event(this.time, 'duplicate', from, range, undefined, id, to, label, msg.sendSeq, undefined, undefined, undefined, undefined);
+      this.log.event(this.time, 'duplicate', from, undefined, range, undefined, id, to, label, msg.sendSeq, undefined, undefined, undefined, undefined);
       this.queue.push(this.time + copyDelay, { ...msg, copy: true });
     }
   }
@@ -217,7 +218,7 @@ export class Simulation extends RunState {
   private dropped(msg: Message, reason: DropReason): void {
     this.messagesDropped++;
     const node = reason === 'node-down' || reason === 'no-handler' ? msg.to : msg.from;
-    this.log.event(this.time, 'drop', node, msg.range, undefined, msg.id, node === msg.to ? msg.from : msg.to, msg.label, msg.sendSeq, reason, undefined, undefined, undefined);
+    this.log.event(this.time, 'drop', node, undefined, msg.range, undefined, msg.id, node === msg.to ? msg.from : msg.to, msg.label, msg.sendSeq, reason, undefined, undefined, undefined);
   }
 
   private deliver(msg: Message): void {
@@ -228,13 +229,15 @@ export class Simulation extends RunState {
     if (msg.protocol >= 0 && !handler) return this.dropped(msg, 'no-handler');
     node.lamport = Math.max(node.lamport, msg.lamport) + 1;
     const vc = node.vc;
-    for (let i = 0; i < vc.length; i++) if (msg.vc[i]! > vc[i]!) vc[i] = msg.vc[i]!;
+    const sent = msg.vc;
+    for (let i = 0; i < vc.length; i++) if (sent[i]! > vc[i]!) vc[i] = sent[i]!;
     vc[msg.to]!++;
-    node.hlc = hlcReceive(node.hlc, msg.hlc, node.clock.read(this.time));
+    const local = node.clock.read(this.time);
+    node.hlc = hlcReceive(node.hlc, msg.hlc, local);
     node.received++;
     node.count(node.receivedByLabel, msg.label);
     this.messagesDelivered++;
-    this.log.event(this.time, 'receive', msg.to, msg.range, undefined, msg.id, msg.from, msg.label, msg.sendSeq, undefined, this.protocols.name(msg.protocol), msg.copy ? 'duplicate copy' : msg.summary || undefined, undefined);
+    this.log.event(this.time, 'receive', msg.to, local, msg.range, undefined, msg.id, msg.from, msg.label, msg.sendSeq, undefined, this.protocols.name(msg.protocol), msg.copy ? 'duplicate copy' : msg.summary || undefined, undefined);
     this.transitions++;
     if (handler) {
       handler.onMessage(this.model.nodes[msg.from]!.name, msg.label, msg.payload);
@@ -264,8 +267,9 @@ export class Simulation extends RunState {
         const state = this.nodes[node]!;
         state.lamport++;
         state.vc[node]!++;
-        state.hlc = hlcTick(state.hlc, state.clock.read(this.time));
-        this.log.event(this.time, 'local', node, action.range, undefined, undefined, undefined, action.label, undefined, undefined, undefined, undefined, undefined);
+        const local = state.clock.read(this.time);
+        state.hlc = hlcTick(state.hlc, local);
+        this.log.event(this.time, 'local', node, local, action.range, undefined, undefined, undefined, action.label, undefined, undefined, undefined, undefined, undefined);
         return;
       }
       case 'after':
@@ -304,7 +308,7 @@ export class Simulation extends RunState {
         const handler = node.protocols[what.protocol];
         if (!node.alive || !handler) return;
         this.transitions++;
-        this.log.event(this.time, 'timer', timer.node, this.model.protocols[what.protocol]!.range, undefined, undefined, undefined, what.name, undefined, undefined, this.protocols.name(what.protocol), undefined, undefined);
+        this.log.event(this.time, 'timer', timer.node, undefined, this.model.protocols[what.protocol]!.range, undefined, undefined, undefined, what.name, undefined, undefined, this.protocols.name(what.protocol), undefined, undefined);
         handler.onTimer(what.name, what.data);
         this.states?.afterHandler(timer.node);
         this.monitors.handled(timer.node);

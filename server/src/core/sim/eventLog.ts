@@ -70,17 +70,19 @@ export class EventLog {
 
   /** Records and shows an event given as an object of its optional fields; returns its seq. */
   emit(time: number, kind: EventKind, node: number, range: SourceRange, extra: Partial<TraceEvent> = NO_EXTRA): number {
-    return this.event(time, kind, node, range, undefined, extra.msg, extra.peer, extra.label, extra.cause, extra.reason, extra.protocol, extra.detail, extra.data);
+    return this.event(time, kind, node, undefined, range, undefined, extra.msg, extra.peer, extra.label, extra.cause, extra.reason, extra.protocol, extra.detail, extra.data);
   }
 
   /**
    * `emit` with the event's fields one by one: the messages and timers of
    * the hot path call it directly, so that an event nobody reads as an
-   * object (the trace stores its fields) makes no object. `vc`: the event's
-   * own vector clock (a send's is its message's), else the node's is used.
+   * object (the trace stores its fields) makes no object. `local`: the
+   * node's clock reading now when the caller has it (else it is read when
+   * needed); `vc`: the event's own vector clock (a send's is its message's),
+   * else the node's is used.
    */
   event(
-    time: number, kind: EventKind, node: number, range: SourceRange, vc: Int32Array | undefined,
+    time: number, kind: EventKind, node: number, local: number | undefined, range: SourceRange, vc: Int32Array | undefined,
     msg: number | undefined, peer: number | undefined, label: string | undefined, cause: number | undefined, reason: DropReason | undefined,
     protocol: string | undefined, detail: string | undefined, data: TraceEvent['data'] | undefined,
   ): number {
@@ -89,7 +91,7 @@ export class EventLog {
     const trace = this.trace;
     if (!trace && !shown) return seq;
     const state = this.nodes[node];
-    const local = state ? state.clock.read(time) : time;
+    if (local === undefined) local = state ? state.clock.read(time) : time;
     if (trace) {
       trace.append(seq, time, node, local, kind, state ? state.lamport : 0, vc ?? (state ? state.vc : EMPTY_VC), state ? state.hlc : undefined, range, msg, peer, label, cause, reason, protocol, detail, data);
       if (state) this.states!.onEvent(node, seq);
