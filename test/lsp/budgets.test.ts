@@ -70,16 +70,17 @@ describe('editor simulation budgets', () => {
   });
 
   test('the trace memory budget bounds the events by the node count and names dsync.simulation.maxTraceMegabytes', async () => {
-    // 100 nodes: the event budget is 1 MiB / (44 + 2·100) = 4,297 events, and the trace's own count
-    // (traceStore.ts) stops the run a little earlier. After k deliveries it holds 1 + 2k events of 40
-    // bytes, 1 + k messages of 8 and 1 + k vector clocks of 400 (A's first send, then every receive
-    // changes the peer's entry), plus 604 bytes of interned sites: 488k + 1,052 bytes, past 1 MiB
-    // at k = 2,147, so 4,295 events, the 2,147th delivery at 1ms + 2,147·1ms.
+    // 100 nodes: the event budget is 1 MiB / (24 + 100) = 8,456 events (traceMemory.ts). The trace's own
+    // count (traceStore.ts) stays below 1 MiB that long: after k deliveries it holds 1 + 2k events of a
+    // header word and a record of a dozen bytes or less, 1 + k messages of 8 bytes and 1 + k vector clocks
+    // of 100 one- or two-byte entries (every receive changes the peer's entry), about 130 bytes a delivery.
+    // So the event budget stops the run, at its first step past it: 8,457 events, the 4,228th delivery at
+    // 1ms + 4,228·1ms.
     const others = Array.from({ length: 98 }, (_, i) => `, n${i + 1}`).join('');
     await withSettings({ maxTraceMegabytes: 1 }, async (lsp) => {
       lsp.open('file:///b/memory.dsync', pingPong('seed 1 run for 10000s', others));
       const message = budgetWarning(await lsp.settle('file:///b/memory.dsync', 1));
-      assert.match(message, /^simulation stopped after 4,295 events, at t=2\.148s of 10000s: the trace reached its memory budget of 1 MB \(about 0\.2 KB per event with 100 nodes\); raise dsync\.simulation\.maxTraceMegabytes$/);
+      assert.match(message, /^simulation stopped after 8,457 events, at t=4\.229s of 10000s: the trace reached its memory budget of 1 MB \(about 0\.1 KB per event with 100 nodes\); raise dsync\.simulation\.maxTraceMegabytes$/);
     });
   });
 

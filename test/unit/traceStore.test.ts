@@ -1,7 +1,8 @@
 import { describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { inspect, isDeepStrictEqual } from 'node:util';
-import { Column, CHUNK, ROW_CHUNK, Rows } from '../../server/src/core/sim/column';
+import { Column, CHUNK } from '../../server/src/core/sim/column';
+import { ByteArena } from '../../server/src/core/sim/byteArena';
 import { EVENT_KINDS, type DropReason, type EventKind, type TraceEvent } from '../../server/src/core/sim/trace';
 import { TraceStore } from '../../server/src/core/sim/traceStore';
 import type { SourceRange } from '../../server/src/core/source';
@@ -108,6 +109,8 @@ describe('columnar trace store', () => {
         const back = s.event(i);
         if (!isDeepStrictEqual(back, event)) assert.fail(`seed ${seed} event ${i}: ${inspect(back)} should be ${inspect(event)}`);
       });
+      // Out of order too: backwards by strides that land anywhere in a block of records.
+      for (let i = events.length - 1; i >= 0; i -= 7) if (!isDeepStrictEqual(s.event(i), events[i])) assert.fail(`seed ${seed} event ${i}, read backwards`);
       assert.equal(s.event(-1), undefined);
       assert.equal(s.event(events.length), undefined);
     }
@@ -198,22 +201,42 @@ describe('column', () => {
   });
 });
 
-describe('rows', () => {
-  test('grow through the doubling first chunk and past several whole chunks, and read back every word and float', () => {
-    const rows = new Rows(3);
-    const n = 2 * ROW_CHUNK + 77;
-    for (let i = 0; i < n; i++) {
-      const o = rows.append();
-      rows.lastWords.set([i, 1 - i, i * 7], o * 3);
-      rows.lastFloats[o] = i * 2 ** 33 + 0.25;
+describe('byte arena', () => {
+  test('gives back every number exactly, relative to its base (small, wide, fractional, −0, NaN, infinite), across chunks', () => {
+    const arena = new ByteArena(256);
+    const random = mulberry32(9);
+    const pairs: [number, number][] = [];
+    const specials = [0, -0, 1, -1, 31, -32, 2 ** 29, -(2 ** 29), 2 ** 31, 2 ** 50, -(2 ** 50), 2 ** 53, 0.5, -1e-300, NaN, Infinity, -Infinity, Number.MAX_VALUE];
+    for (let i = 0; i < 5000; i++) {
+      const base = random() < 0.5 ? 0 : random() < 0.5 ? Math.floor(random() * 1e12) : specials[Math.floor(random() * specials.length)]!;
+      const value = random() < 0.6 ? base + Math.floor(random() * 4000) - 2000 : specials[Math.floor(random() * specials.length)]!;
+      pairs.push([base, value]);
     }
-    assert.equal(rows.length, n);
-    for (let i = 0; i < n; i++) {
-      const w = rows.wordsOf(i);
-      const at = rows.wordAt(i);
-      assert.deepEqual([w[at], w[at + 1], w[at + 2], rows.float(i)], [i, 1 - i, i * 7, i * 2 ** 33 + 0.25], `row ${i}`);
+    const positions: number[] = [];
+    for (let i = 0; i < pairs.length; i += 10) {
+      arena.reserve(10 * 9);
+      positions.push(arena.position);
+      const group = pairs.slice(i, i + 10);
+      if (i % 20 === 0) for (const [base, value] of group) arena.putNumber(base, value);
+      else arena.putNumbers(Float64Array.from(group, (p) => p[0]), Float64Array.from(group, (p) => p[1]), group.length);
     }
-    assert.equal(rows.bytes, 3 * ROW_CHUNK * (3 * 4 + 8));
+    assert.ok(arena.bytes > 256 * 4, 'several chunks');
+    for (let i = 0; i < pairs.length; i += 10) {
+      arena.seek(positions[i / 10]!);
+      for (const [base, value] of pairs.slice(i, i + 10)) assert.ok(Object.is(arena.getNumber(base), value), `${value} from ${base}`);
+    }
+  });
+
+  test('takes a byte for a difference within ±31 and stores variable-length integers of up to 53 bits', () => {
+    const arena = new ByteArena();
+    arena.putNumber(1_000_000, 1_000_031);
+    arena.putNumber(7, -24);
+    assert.equal(arena.position, 2);
+    for (const u of [0, 127, 128, 2 ** 31 - 1, 2 ** 31, 2 ** 32 + 5, 2 ** 53 - 1]) arena.putUvarint(u);
+    arena.seek(0);
+    assert.equal(arena.getNumber(1_000_000), 1_000_031);
+    assert.equal(arena.getNumber(7), -24);
+    for (const u of [0, 127, 128, 2 ** 31 - 1, 2 ** 31, 2 ** 32 + 5, 2 ** 53 - 1]) assert.equal(arena.getUvarint(), u);
   });
 });
 

@@ -1,4 +1,5 @@
 import type { PropertyValue } from '../protocols/protocol';
+import { ByteArena, CHUNK as ARENA_CHUNK, unzigzag, WORD_BYTES, zigzag } from './byteArena';
 import { Column } from './column';
 import { TextTemplates } from './traceText';
 import { StringIds } from './stringIds';
@@ -49,6 +50,8 @@ export class TraceValues {
   private readonly raw: unknown[] = [];
   /** Words of values being interned (a stack: nested values go after their parent's). */
   private scratch = new Int32Array(256);
+  /** Words of the value last read from a byte arena. */
+  private readWords = new Int32Array(16);
   private readonly f64 = new Float64Array(1);
   private readonly f64Words = new Int32Array(this.f64.buffer);
 
@@ -78,6 +81,52 @@ export class TraceValues {
       case TEXT: return at + 1 + this.texts.arity(word >> TAG_BITS);
       default: return at + 1;
     }
+  }
+
+  /**
+   * Writes `first` and then `second` into byte arena `out`, each word as a
+   * variable-length integer (a template id or a small number takes a byte or
+   * two instead of four), and returns where they start; `readBytes` reads
+   * them back from there, one after the other.
+   */
+  writeBytes(first: unknown, second: unknown, out: ByteArena): number {
+    let end = this.encode(second, this.encode(first, 0));
+    if (end * WORD_BYTES > ARENA_CHUNK) {
+      // A text of thousands of numbers: kept as they are rather than split across chunks.
+      this.scratch[0] = (this.raw.length << TAG_BITS) | RAW;
+      this.scratch[1] = ((this.raw.length + 1) << TAG_BITS) | RAW;
+      this.raw.push(first, second);
+      end = 2;
+    }
+    out.reserve(end * WORD_BYTES);
+    const at = out.position;
+    for (let i = 0; i < end; i++) out.putUvarint(zigzag(this.scratch[i]!));
+    return at;
+  }
+
+  /** The value at the read cursor of `arena` (written by `writeBytes`); the cursor moves past it. */
+  readBytes(arena: ByteArena): unknown {
+    this.wordsFrom(arena);
+    const words = this.readWords;
+    return this.decode((i) => words[i]!, 0);
+  }
+
+  /** Whether the value at the read cursor of `arena` is the string `text` (without building it). */
+  isTextBytes(arena: ByteArena, text: string): boolean {
+    this.wordsFrom(arena);
+    const words = this.readWords;
+    const word = words[0]!;
+    return (word & TAG_MASK) === TEXT && this.texts.equals(word >> TAG_BITS, (i) => words[1 + i]!, text);
+  }
+
+  /** Reads one value's words from the cursor of `arena` into `readWords`. */
+  private wordsFrom(arena: ByteArena): void {
+    const first = unzigzag(arena.getUvarint());
+    const tag = first & TAG_MASK;
+    const n = tag === NUMBER ? 3 : tag === INT ? 2 : tag === TEXT ? 1 + this.texts.arity(first >> TAG_BITS) : 1;
+    if (n > this.readWords.length) this.readWords = new Int32Array(Math.max(n, 2 * this.readWords.length));
+    this.readWords[0] = first;
+    for (let i = 1; i < n; i++) this.readWords[i] = unzigzag(arena.getUvarint());
   }
 
   /** Whether the value at word `at` of `words` is the string `text` (without building it). */
