@@ -1,4 +1,4 @@
-import type { IToken, ParserMethod, TokenType } from 'chevrotain';
+import type { IOrAlt, IToken, ParserMethod, TokenType } from 'chevrotain';
 import type { BinaryOp, Comprehension, Expr, ExprName, TemporalFormula } from '../expr/ast';
 import { spanRanges } from '../source';
 import { ActionParser, type Built } from './actionParser';
@@ -185,8 +185,11 @@ export abstract class ExpressionRules extends ActionParser {
     ]),
   );
 
+  private primaryKinds: IOrAlt<Built<Expr>>[] | undefined;
+
   private primary = this.rule('primary', (): Built<Expr> =>
-    this.OR([
+    // Made once, not on every operand: the alternatives hold no state of one call.
+    this.OR((this.primaryKinds ??= [
       { ALT: () => this.literal(this.CONSUME(T.NumberLiteral)) },
       { ALT: () => this.literal(this.CONSUME2(T.Duration)) },
       { ALT: () => this.literal(this.CONSUME(T.StringLiteral)) },
@@ -222,7 +225,7 @@ export abstract class ExpressionRules extends ActionParser {
       { ALT: () => this.SUBRULE(this.listLiteral) },
       { ALT: () => this.SUBRULE(this.quantified) },
       { ALT: () => this.SUBRULE(this.conditional) },
-    ]),
+    ])),
   );
 
   private literal(t: IToken): Expr {

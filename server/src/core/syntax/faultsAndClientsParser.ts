@@ -1,3 +1,4 @@
+import type { IOrAlt } from 'chevrotain';
 import type * as A from './ast';
 import type { Built } from './actionParser';
 import * as T from './lexer';
@@ -76,11 +77,14 @@ export abstract class FaultAndClientRules extends ProtocolRules {
     );
   });
 
+  private faultKinds: IOrAlt<Built<A.FaultAction>>[] | undefined;
+
   // at T <fault>
   private faultStmt = this.rule('faultStmt', (): Built<A.Fault> => {
     const at = this.CONSUME(K.at);
     const time = this.SUBRULE(this.value);
-    const fault = this.OR([
+    // Made once, not on every fault: the alternatives hold no state of one call.
+    const fault = this.OR((this.faultKinds ??= [
       {
         ALT: () => {
           const groups: Built<A.NodeRef[]>[] = [];
@@ -141,7 +145,7 @@ export abstract class FaultAndClientRules extends ProtocolRules {
           );
         },
       },
-    ]);
+    ]));
     return this.ACTION((): Built<A.Fault> => (time === null || fault === null ? null : { time, range: this.rangeFrom(at), ...fault }));
   });
 

@@ -1,4 +1,4 @@
-import type { IToken, TokenType } from 'chevrotain';
+import type { IOrAlt, IToken, TokenType } from 'chevrotain';
 import { NO_RANGE, type SourceRange } from '../source';
 import type * as A from './ast';
 import type { Built } from './actionParser';
@@ -81,10 +81,13 @@ export class DsyncParser extends FaultAndClientRules {
     },
   );
 
+  private statementKinds: IOrAlt<Built<A.Statement>>[] | undefined;
+
   private statement = this.RULE(
     'statement',
     (): Built<A.Statement> => {
-      const s = this.OR([
+      // The alternatives hold no state of one call: made once, not on every statement (Chevrotain's performance guide).
+      const s = this.OR((this.statementKinds ??= [
         { ALT: () => this.SUBRULE(this.scenarioDecl) },
         { ALT: () => this.SUBRULE(this.nodesDecl) },
         { ALT: () => this.SUBRULE(this.networkDecl) },
@@ -99,7 +102,7 @@ export class DsyncParser extends FaultAndClientRules {
         { ALT: () => this.SUBRULE(this.expectDecl) },
         { ALT: () => this.SUBRULE(this.clientDecl) },
         { ALT: () => this.SUBRULE(this.protocolDecl) },
-      ]);
+      ]));
       this.OPTION(() => this.CONSUME(T.Semicolon));
       return s;
     },
@@ -299,8 +302,10 @@ export class DsyncParser extends FaultAndClientRules {
   });
 
   // send [B ->] C "fwd" | reply "ack" | broadcast "x" | local "x" | after 5ms <action>
+  private ruleActionKinds: IOrAlt<Built<A.RuleAction>>[] | undefined;
+
   private ruleAction = this.rule('ruleAction', (): Built<A.RuleAction> =>
-    this.OR([
+    this.OR((this.ruleActionKinds ??= [
       {
         ALT: () => {
           const after = this.CONSUME(K.after);
@@ -332,7 +337,7 @@ export class DsyncParser extends FaultAndClientRules {
           return this.ACTION((): A.RuleAction => ({ kind: verb.image as 'reply' | 'broadcast' | 'local', label: stringLit(label), range: this.rangeFrom(verb) }));
         },
       },
-    ]),
+    ])),
   );
 
   /** Tokens a broken statement is skipped up to during recovery. */

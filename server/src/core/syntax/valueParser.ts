@@ -1,4 +1,4 @@
-import type { IToken } from 'chevrotain';
+import type { IOrAlt, IToken } from 'chevrotain';
 import type * as A from './ast';
 import type { Built } from './actionParser';
 import { ExpressionRules } from './exprParser';
@@ -84,22 +84,28 @@ export abstract class ValueRules extends ExpressionRules {
     return this.ACTION(() => (!isReal(close) || values.includes(null) ? null : (values as A.Value[])));
   });
 
+  /** `.. atom`: made once, not on every value (it holds no state of one call). */
+  private readonly rangeHigh = (): Built<A.Value> => {
+    this.CONSUME(T.DotDot);
+    return this.SUBRULE2(this.atom);
+  };
+
   // an atom, a range `a..b`, or a call `normal(10ms, 2ms)`
   protected value = this.rule('value', (): Built<A.Value> => {
     const first = this.ACTION(() => this.next());
     const low = this.SUBRULE(this.atom);
-    const high = this.OPTION(() => {
-      this.CONSUME(T.DotDot);
-      return this.SUBRULE2(this.atom);
-    });
+    const high = this.OPTION(this.rangeHigh);
     return this.ACTION((): Built<A.Value> => {
       if (low === null || high === null) return null;
       return high ? { kind: 'range', low, high, range: this.rangeFrom(first) } : low;
     });
   });
 
+  private atomKinds: IOrAlt<Built<A.Value>>[] | undefined;
+
   private atom = this.rule('atom', (): Built<A.Value> =>
-    this.OR([
+    // Made once, not on every value: the alternatives hold no state of one call.
+    this.OR((this.atomKinds ??= [
       { ALT: () => this.literalValue(this.CONSUME(T.Duration)) },
       { ALT: () => this.literalValue(this.CONSUME(T.Ppm)) },
       { ALT: () => this.literalValue(this.CONSUME(T.Percent)) },
@@ -117,7 +123,7 @@ export abstract class ValueRules extends ExpressionRules {
           });
         },
       },
-    ]),
+    ])),
   );
 
   /** `run raft { … }` / `sync ntp { … }`: the protocol's name and its options (read just now: the range ends at the last token consumed). */
