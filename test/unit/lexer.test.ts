@@ -24,6 +24,12 @@ describe('lexer', () => {
     );
   });
 
+  test('parseDuration refuses what is not a number then a unit (its regex-free path included)', () => {
+    for (const text of ['5mins', '1.ms', '.5s', 'ms', '5', '+s', '1..2ms', '1.5.2s', '--3ms', '5 ms', '5m', '3ms ']) {
+      assert.throws(() => parseDuration(text), /not a duration/, text);
+    }
+  });
+
   test('a unit glued to more letters is a number then a name, not a duration', () => {
     assert.deepEqual(lex('10msx 10ms北 5minutes 50ppmx'), [
       'NumberLiteral:10', 'Identifier:msx', 'NumberLiteral:10', 'Identifier:ms北', 'NumberLiteral:5', 'Identifier:minutes', 'NumberLiteral:50', 'Identifier:ppmx',
