@@ -24,7 +24,7 @@ import { arrayView } from './traceView';
  * record of variable-length numbers in a byte arena (byteArena.ts), most of
  * them a byte or two: true time as its difference from the previous event's,
  * the local clock reading from true time, the Lamport clock from the previous
- * event's, the HLC (l from the reading, c), where the node's vector clock is
+ * event's, the HLC (2c alone when l is the reading, else 1, l from the reading and c), where the node's vector clock is
  * and its own entry (from that vector's), the site (statement range, label
  * and protocol, interned: a run has few), the message id from the previous
  * event's, and where its own text is. Records come in blocks of BLOCK events
@@ -133,10 +133,19 @@ export class TraceStore {
     p.lamport = lamport;
     if (hlc !== undefined) {
       header |= HAS_HLC;
-      bases[n] = local;
-      values[n++] = hlc.l;
-      bases[n] = 0;
-      values[n++] = hlc.c;
+      const c = hlc.c;
+      if (Object.is(hlc.l, local) && (c | 0) === c && c >= 0 && c < HLC_C_LIMIT && (c !== 0 || 1 / c > 0)) {
+        // Most events: l is the reading itself, one even number 2c says so.
+        bases[n] = 0;
+        values[n++] = 2 * c;
+      } else {
+        bases[n] = 0;
+        values[n++] = 1;
+        bases[n] = local;
+        values[n++] = hlc.l;
+        bases[n] = 0;
+        values[n++] = c;
+      }
     }
     if (vc.length > 0 && node >= 0) {
       header |= HAS_VC;
@@ -297,8 +306,14 @@ export class TraceStore {
       d.local = r.getNumber(d.time);
       d.lamport = r.getNumber(d.lamport);
       if (header & HAS_HLC) {
-        d.hlcL = r.getNumber(d.local);
-        d.hlcC = r.getNumber(0);
+        const packed = r.getNumber(0);
+        if (packed === 1) {
+          d.hlcL = r.getNumber(d.local);
+          d.hlcC = r.getNumber(0);
+        } else {
+          d.hlcL = d.local;
+          d.hlcC = packed / 2;
+        }
       }
       if (header & HAS_VC) {
         d.vector = r.getNumber(d.vector);
@@ -375,14 +390,16 @@ class Decoded extends Chain {
 
 const EMPTY_VC = new Int32Array(0);
 const DUPLICATE_COPY = 'duplicate copy';
+/** HLC counters below this are written with l in one number (as 2c: a fast-path difference). */
+const HLC_C_LIMIT = 1 << 27;
 const ODD_PEER = 0;
 const ODD_CAUSE = 1;
 /** Events per block of records (a block's first record is written from zeros). */
 const BLOCK_SHIFT = 4;
 const BLOCK = 1 << BLOCK_SHIFT;
 const BLOCK_MASK = BLOCK - 1;
-/** Most bytes a record takes: ten numbers (time, local, Lamport, HLC l and c, vector and own entry, site, message, text). */
-const RECORD_NUMBERS = 10;
+/** Most numbers a record holds (time, local, Lamport, HLC mark, l and c, vector and own entry, site, message, text), and bytes. */
+const RECORD_NUMBERS = 11;
 const RECORD_BYTES = RECORD_NUMBERS * NUMBER_BYTES;
 /** An estimate of V8's cost of a side-map entry. */
 const ODD_ENTRY_BYTES = 40;
