@@ -62,6 +62,11 @@ export abstract class ActionParser extends EmbeddedActionsParser {
     return span(first, this.lastConsumed ?? first);
   }
 
+  /** Keeps what a rule or CONSUME just gave in `into` (an action: nothing is kept while Chevrotain records the grammar). */
+  protected keep<X>(into: X[], built: X): void {
+    this.ACTION(() => into.push(built));
+  }
+
   /** The next token, read before a rule consumes it (for a rule's range). */
   protected next(): IToken {
     return this.LA(1);

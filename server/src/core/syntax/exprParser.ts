@@ -243,10 +243,7 @@ export abstract class ExpressionRules extends ActionParser {
     const clause = this.OPTION(() => {
       this.AT_LEAST_ONE_SEP({
         SEP: T.Comma,
-        DEF: () => {
-          const arg = this.SUBRULE(this.expression);
-          this.ACTION(() => args.push(arg));
-        },
+        DEF: () => this.keep(args, this.SUBRULE(this.expression)),
       });
       return this.OPTION2(() => {
         const word = this.OR([{ ALT: () => this.CONSUME(K.where) }, { ALT: () => this.CONSUME(T.Colon) }]);
@@ -281,10 +278,7 @@ export abstract class ExpressionRules extends ActionParser {
           ALT: () => {
             this.AT_LEAST_ONE_SEP({
               SEP: T.Comma,
-              DEF: () => {
-                const field = this.SUBRULE(this.recordField);
-                this.ACTION(() => fields.push(field));
-              },
+              DEF: () => this.keep(fields, this.SUBRULE(this.recordField)),
             });
           },
         },
@@ -292,10 +286,7 @@ export abstract class ExpressionRules extends ActionParser {
           ALT: () =>
             this.AT_LEAST_ONE_SEP2({
               SEP: T.Comma,
-              DEF: () => {
-                const item = this.SUBRULE(this.expression);
-                this.ACTION(() => items.push(item));
-              },
+              DEF: () => this.keep(items, this.SUBRULE(this.expression)),
             }),
         },
       ]);
@@ -321,10 +312,7 @@ export abstract class ExpressionRules extends ActionParser {
     const open = this.CONSUME(T.LBracket);
     this.MANY_SEP({
       SEP: T.Comma,
-      DEF: () => {
-        const item = this.SUBRULE(this.expression);
-        this.ACTION(() => items.push(item));
-      },
+      DEF: () => this.keep(items, this.SUBRULE(this.expression)),
     });
     const close = this.CONSUME(T.RBracket);
     return this.ACTION(() => (!isReal(close) || items.includes(null) ? null : { kind: 'list', items: items as Expr[], range: this.rangeFrom(open) }));

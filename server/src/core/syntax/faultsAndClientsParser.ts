@@ -91,10 +91,7 @@ export abstract class FaultAndClientRules extends ProtocolRules {
           this.CONSUME(K.partition);
           this.AT_LEAST_ONE_SEP({
             SEP: T.Pipe,
-            DEF: () => {
-              const g = this.SUBRULE(this.nodeGroup);
-              this.ACTION(() => groups.push(g));
-            },
+            DEF: () => this.keep(groups, this.SUBRULE(this.nodeGroup)),
           });
           const window = this.OPTION(() => this.SUBRULE(this.forWindow));
           return this.ACTION((): Built<A.FaultAction & { window?: A.Value }> => {
@@ -159,10 +156,7 @@ export abstract class FaultAndClientRules extends ProtocolRules {
     this.CONSUME(T.LCurly);
     this.MANY_SEP({
       SEP: T.Comma,
-      DEF: () => {
-        const ref = this.SUBRULE(this.nodeRef);
-        this.ACTION(() => refs.push(ref));
-      },
+      DEF: () => this.keep(refs, this.SUBRULE(this.nodeRef)),
     });
     const close = this.CONSUME(T.RCurly);
     return this.ACTION(() => (isReal(close) ? all(refs) : null));
@@ -258,10 +252,7 @@ export abstract class FaultAndClientRules extends ProtocolRules {
         this.CONSUME2(T.Identifier);
         this.AT_LEAST_ONE_SEP({
           SEP: T.Comma,
-          DEF: () => {
-            const ref = this.SUBRULE(this.nodeRef);
-            this.ACTION(() => targets.push(ref));
-          },
+          DEF: () => this.keep(targets, this.SUBRULE(this.nodeRef)),
         });
       },
     });

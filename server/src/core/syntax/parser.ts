@@ -195,10 +195,7 @@ export class DsyncParser extends FaultAndClientRules {
     const start = this.CONSUME(K.clock);
     this.AT_LEAST_ONE_SEP({
       SEP: T.Comma,
-      DEF: () => {
-        const ref = this.SUBRULE(this.nodeRef);
-        this.ACTION(() => refs.push(ref));
-      },
+      DEF: () => this.keep(refs, this.SUBRULE(this.nodeRef)),
     });
     const options = this.SUBRULE(this.optionBlock);
     return this.ACTION(() => (refs.includes(null) || options === null ? null : { kind: 'clock', nodes: refs as A.NodeRef[], options, range: this.rangeFrom(start) }));

@@ -223,10 +223,7 @@ export abstract class ProtocolRules extends StatementRules {
       this.CONSUME(T.Equals);
       this.AT_LEAST_ONE_SEP2({
         SEP: T.Comma,
-        DEF: () => {
-          const d = this.SUBRULE(this.optionValue);
-          this.ACTION(() => defaults.push(d));
-        },
+        DEF: () => this.keep(defaults, this.SUBRULE(this.optionValue)),
       });
     });
     return this.ACTION((): Built<A.ProtocolMember> => {
@@ -292,10 +289,7 @@ export abstract class ProtocolRules extends StatementRules {
     this.CONSUME(T.LParen);
     this.MANY_SEP({
       SEP: T.Comma,
-      DEF: () => {
-        const p = this.SUBRULE(this.fnParam);
-        this.ACTION(() => params.push(p));
-      },
+      DEF: () => this.keep(params, this.SUBRULE(this.fnParam)),
     });
     const close = this.CONSUME(T.RParen);
     this.CONSUME(T.Colon);

@@ -305,10 +305,7 @@ export abstract class StatementRules extends ValueRules {
       this.CONSUME(T.LCurly);
       this.MANY_SEP({
         SEP: T.Comma,
-        DEF: () => {
-          const f = this.SUBRULE(this.payloadField);
-          this.ACTION(() => fields.push(f));
-        },
+        DEF: () => this.keep(fields, this.SUBRULE(this.payloadField)),
       });
       return this.CONSUME(T.RCurly);
     });
@@ -360,10 +357,7 @@ export abstract class StatementRules extends ValueRules {
           this.CONSUME(T.LCurly);
           this.MANY_SEP({
             SEP: T.Comma,
-            DEF: () => {
-              const field = this.SUBRULE(this.typeField);
-              this.ACTION(() => parts.push(field));
-            },
+            DEF: () => this.keep(parts, this.SUBRULE(this.typeField)),
           });
           const close = this.CONSUME(T.RCurly);
           return this.ACTION(() => (!isReal(close) || parts.includes(null) ? null : parts.length > 0 ? `{ ${parts.join(', ')} }` : '{}'));

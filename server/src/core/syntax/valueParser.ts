@@ -52,10 +52,7 @@ export abstract class ValueRules extends ExpressionRules {
     this.OPTION(() => this.CONSUME(T.Colon));
     this.AT_LEAST_ONE_SEP({
       SEP: T.Comma,
-      DEF: () => {
-        const v = this.SUBRULE(this.optionValue);
-        this.ACTION(() => values.push(v));
-      },
+      DEF: () => this.keep(values, this.SUBRULE(this.optionValue)),
     });
     return this.ACTION(() => (values.length === 0 || values.includes(null) ? null : { key: name(key), values: values as A.OptionValue[], range: this.rangeFrom(key) }));
   });
@@ -75,10 +72,7 @@ export abstract class ValueRules extends ExpressionRules {
     this.CONSUME(T.LParen);
     this.MANY_SEP({
       SEP: T.Comma,
-      DEF: () => {
-        const v = this.SUBRULE(this.value);
-        this.ACTION(() => values.push(v));
-      },
+      DEF: () => this.keep(values, this.SUBRULE(this.value)),
     });
     const close = this.CONSUME(T.RParen);
     return this.ACTION(() => (!isReal(close) || values.includes(null) ? null : (values as A.Value[])));
