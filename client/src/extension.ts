@@ -7,6 +7,7 @@ import { documentUri, trackLastDsyncEditor } from './documentUri';
 import { registerExplore } from './explore';
 import { registerCheckHistory } from './historyCommand';
 import { HistoryPanel } from './historyPanel';
+import { registerHistorySerializer } from './historyRestore';
 import { registerLogTimeline } from './logTimeline';
 import { registerWalkthrough } from './walkthrough';
 import { SERVER_EXEC_ARGV } from '../../server/src/shared/serverProcess';
@@ -47,6 +48,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<DsyncA
   registerWalkthrough(context);
   registerLogTimeline(context);
   registerCheckHistory(context, languageClient);
+  registerHistorySerializer(context, languageClient);
 
   const followed = new WeakSet<TimelinePanel>();
   const run = async (uri: vscode.Uri | undefined, seed: number | undefined, reveal: boolean): Promise<RunScenarioResult | undefined> => {

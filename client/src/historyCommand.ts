@@ -36,30 +36,53 @@ export function registerCheckHistory(context: vscode.ExtensionContext, client: L
       const given = asArgs(arg);
       const uri = given ? (typeof given.uri === 'string' ? vscode.Uri.parse(given.uri) : given.uri) : await pickHistory();
       if (!uri) return undefined;
-      const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-      const text = open ? open.getText() : new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+      const text = await readHistoryText(uri);
       const format = given?.format ?? (given ? undefined : await pickFormat(text));
       if (format === null) return undefined;
       const model = given?.model ?? (await pickModel(text));
       if (!model) return undefined;
       const file = vscode.workspace.asRelativePath(uri);
+      const maxSteps = given?.maxSteps;
       const result = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('DSync: checking {0} for linearizability ({1})…', file, model), cancellable: true },
-        (_progress, token): Promise<CheckHistoryResult> =>
-          client.sendRequest(CheckHistoryRequest, { uri: uri.toString(), text, file, model, ...(format ? { format } : {}), ...(given?.maxSteps ? { maxSteps: given.maxSteps } : {}) }, token),
+        (_progress, token) => checkHistoryText(client, uri, text, { model, ...(format ? { format } : {}), ...(maxSteps ? { maxSteps } : {}) }, token),
       );
       if (!result.ok) {
-        if (result.line === 0) void vscode.window.showErrorMessage(vscode.l10n.t('DSync: {0}', result.message));
-        else void vscode.window.showErrorMessage(vscode.l10n.t('DSync: {0}:{1}:{2}: {3}', file, result.line, result.column, result.message));
+        void vscode.window.showErrorMessage(vscode.l10n.t('DSync: {0}', checkFailure(file, result)));
         return undefined;
       }
-      HistoryPanel.show(context, uri, result.view);
+      // The format as the check used it (detected when not given), so a reload checks the file the same way.
+      HistoryPanel.show(context, { uri: uri.toString(), format: result.view.format, model, ...(maxSteps ? { maxSteps } : {}) }, result.view);
       return {
         verdict: result.view.verdict,
         markedLines: result.view.partitions.flatMap((p) => (p.failure ? p.failure.involved.map((i) => p.ops[i]!.line) : [])),
       };
     }),
   );
+}
+
+/** The history's text: the open editor's (unsaved edits included), else the file's. Throws vscode.FileSystemError when it cannot be read. */
+export async function readHistoryText(uri: vscode.Uri): Promise<string> {
+  const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+  return open ? open.getText() : new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+}
+
+/** How the check is asked for: dsync lin's --model, --format (detected when absent) and --max-steps. */
+export interface HistoryCheckOptions {
+  readonly model: ModelName;
+  readonly format?: HistoryFormat;
+  readonly maxSteps?: number;
+}
+
+/** Runs the check in the language server (dsync/checkHistory, in a worker thread; cancellable). */
+export function checkHistoryText(client: LanguageClient, uri: vscode.Uri, text: string, options: HistoryCheckOptions, token?: vscode.CancellationToken): Promise<CheckHistoryResult> {
+  const params = { uri: uri.toString(), text, file: vscode.workspace.asRelativePath(uri), ...options };
+  return token ? client.sendRequest(CheckHistoryRequest, params, token) : client.sendRequest(CheckHistoryRequest, params);
+}
+
+/** Why a check gave no history: bad input at a line of `file` (as dsync lin says it), or the message alone. */
+export function checkFailure(file: string, result: Extract<CheckHistoryResult, { ok: false }>): string {
+  return result.line === 0 ? result.message : `${file}:${result.line}:${result.column}: ${result.message}`;
 }
 
 function asArgs(arg: unknown): CheckHistoryArgs | undefined {

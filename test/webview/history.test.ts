@@ -10,8 +10,8 @@ import { after, before, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { FromHistoryWebview, ToHistoryWebview } from '../../client/src/historyMessages';
-import { historyView } from '../../server/src/core/history/view';
+import { historyWebviewState, type FromHistoryWebview, type ToHistoryWebview } from '../../client/src/historyMessages';
+import { historyView, type HistoryViewPayload } from '../../server/src/core/history/view';
 import { browserMissing, launchBrowser, openTimelinePage, type Browser, type TimelinePage } from './page';
 import { ROOT } from './timelines';
 
@@ -30,6 +30,11 @@ async function show(view: TimelinePage, message: ToHistoryWebview): Promise<Rend
   const before = await view.renders();
   await view.send(message as never);
   return (await view.nextRender(before)) as unknown as Rendered;
+}
+
+/** The message the panel sends for `view`, checked from the file `uri` with the format and model it names. */
+function historyMessage(uri: string, view: HistoryViewPayload): ToHistoryWebview {
+  return { type: 'history', source: { uri, format: view.format, model: view.model }, view };
 }
 
 /** Screen box of the bar of the operation invoked on `line`. */
@@ -54,7 +59,7 @@ describe('history webview in Chromium', { skip: missing ? `browser tests skipped
   test('a bad history: rows per client, the failing prefix marked, the unknown outcome open-ended, the verdict in the header', async () => {
     const payload = historyView(STALE, { model: 'register', file: 'histories/view-stale-read.edn' });
     const view = await openTimelinePage(browser, { width: 1200, height: 520, assets: ASSETS });
-    const counts = await show(view, { type: 'history', uri: 'file:///w/view-stale-read.edn', view: payload });
+    const counts = await show(view, historyMessage('file:///w/view-stale-read.edn', payload));
     assert.equal(counts.partitions, 2);
     assert.equal(counts.rows, 3 + 2);
     assert.equal(counts.bars, 6);
@@ -103,7 +108,7 @@ describe('history webview in Chromium', { skip: missing ? `browser tests skipped
 
   test('a narrow panel: the diagram fits its width, every bar inside it', async () => {
     const view = await openTimelinePage(browser, { width: 380, height: 520, assets: ASSETS });
-    await show(view, { type: 'history', uri: 'file:///w/x.edn', view: historyView(STALE, { model: 'register', file: 'x.edn' }) });
+    await show(view, historyMessage('file:///w/x.edn', historyView(STALE, { model: 'register', file: 'x.edn' })));
     const fit = await view.page.evaluate(() => {
       const svg = document.querySelector('svg.history-diagram')!.getBoundingClientRect();
       const closed = Array.from(document.querySelectorAll('.op:not(.op-open) rect')).map((r) => r.getBoundingClientRect());
@@ -119,7 +124,7 @@ describe('history webview in Chromium', { skip: missing ? `browser tests skipped
   test('the longest linearizable order, on demand, one step at a time', async () => {
     const payload = historyView(STALE, { model: 'register', file: 'view-stale-read.edn' });
     const view = await openTimelinePage(browser, { width: 1200, height: 520, assets: ASSETS });
-    const first = await show(view, { type: 'history', uri: 'file:///w/x.edn', view: payload });
+    const first = await show(view, historyMessage('file:///w/x.edn', payload));
     assert.equal(first.stepped, 0, 'hidden until asked for');
     const page = view.page;
     const click = async (action: string): Promise<Rendered> => {
@@ -152,7 +157,7 @@ describe('history webview in Chromium', { skip: missing ? `browser tests skipped
   test("in Chinese: the labels the extension passes (its zh-cn bundle) replace the English ones, user text stays as it is", async () => {
     const zh = JSON.parse(fs.readFileSync(path.join(ROOT, 'l10n', 'bundle.l10n.zh-cn.json'), 'utf8')) as Record<string, string>;
     const view = await openTimelinePage(browser, { width: 1200, height: 520, assets: ASSETS, labels: zh });
-    await show(view, { type: 'history', uri: 'file:///w/x.edn', view: historyView(STALE, { model: 'register', file: 'x.edn' }) });
+    await show(view, historyMessage('file:///w/x.edn', historyView(STALE, { model: 'register', file: 'x.edn' })));
     const drawn = await view.page.evaluate(() => ({
       verdict: document.querySelector('.verdict')?.textContent,
       meta: document.querySelector('.toolbar .meta')?.textContent,
@@ -174,13 +179,67 @@ describe('history webview in Chromium', { skip: missing ? `browser tests skipped
     const view = await openTimelinePage(browser, { width: 1000, height: 400, assets: ASSETS });
     const fine = historyView(STALE.replace(':key "x", :value 1}\n\n', '').replace(/(:ok, :f :read, :key "x", :value )1/, '$12'), { model: 'register', file: 'fine.edn' });
     assert.equal(fine.verdict, 'linearizable');
-    await show(view, { type: 'history', uri: 'file:///w/fine.edn', view: fine });
+    await show(view, historyMessage('file:///w/fine.edn', fine));
     assert.equal(await view.page.evaluate(() => document.querySelector('.verdict')?.textContent), '✓ linearizable');
     assert.equal(await view.page.evaluate(() => getComputedStyle(document.querySelector('.order')!).display), 'none', 'no order to step through');
     const stuck = historyView(STALE.replace(/(:ok, :f :read, :key "x", :value )1/, '$12'), { model: 'register', file: 'stuck.edn', maxSteps: 1 });
     assert.equal(stuck.verdict, 'undecided');
-    await show(view, { type: 'history', uri: 'file:///w/stuck.edn', view: stuck });
+    await show(view, historyMessage('file:///w/stuck.edn', stuck));
     assert.match((await view.page.evaluate(() => document.querySelector('.verdict')?.textContent)) ?? '', /^\? not decided: .* within 1 search steps/);
+    assert.deepEqual(view.errors, []);
+    await view.close();
+  });
+
+  test('a window reload: the page saves what was checked, and the check run again from it draws the same history in a fresh page', async () => {
+    const payload = historyView(STALE, { model: 'register', file: 'view-stale-read.edn', maxSteps: 5000 });
+    const source = { uri: 'file:///w/view-stale-read.edn', format: payload.format, model: payload.model, maxSteps: 5000 } as const;
+    const before = await openTimelinePage(browser, { width: 1200, height: 520, assets: ASSETS });
+    const drawn = await show(before, { type: 'history', source, view: payload });
+    const header = (page: TimelinePage['page']) => page.evaluate(() => [document.querySelector('.toolbar .title')?.textContent, document.querySelector('.toolbar .meta')?.textContent, document.querySelector('.verdict')?.textContent]);
+    const headerBefore = await header(before.page);
+    // What VS Code keeps for the panel and hands to its serializer after the reload (JSON, as it stores it).
+    const saved: unknown = JSON.parse(JSON.stringify(await before.page.evaluate(() => (window as unknown as { __state: unknown }).__state)));
+    await before.close();
+    assert.deepEqual(saved, { source }, 'the state names the file, format, model and budget; not the drawing');
+    const restored = historyWebviewState(saved);
+    assert.deepEqual(restored, { source });
+    // The serializer checks the same file again with what the state names (historyRestore.ts), and the fresh page draws it.
+    const again = historyView(STALE, { model: restored!.source.model, format: restored!.source.format, maxSteps: restored!.source.maxSteps!, file: 'view-stale-read.edn' });
+    const after = await openTimelinePage(browser, { width: 1200, height: 520, assets: ASSETS });
+    await after.send({ type: 'notice', source: restored!.source, text: 'Checking view-stale-read.edn again (register, jepsen-edn)…' } as never);
+    await after.page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'noticeShown'));
+    assert.deepEqual(await show(after, { type: 'history', source: restored!.source, view: again }), drawn);
+    assert.deepEqual(await header(after.page), headerBefore);
+    assert.equal(await after.page.evaluate(() => (document.querySelector('.empty') as HTMLElement).hidden), true, 'the notice gives way to the history');
+    assert.deepEqual(after.errors, []);
+    await after.close();
+  });
+
+  test('a notice in place of the history (the file gone after a reload): the text, no drawing, the state kept for the next reload', async () => {
+    const view = await openTimelinePage(browser, { width: 900, height: 400, assets: ASSETS });
+    await show(view, historyMessage('file:///w/gone.edn', historyView(STALE, { model: 'register', file: 'gone.edn' })));
+    const source = { uri: 'file:///w/gone%20now.edn', format: 'jepsen-edn', model: 'register' } as const;
+    const text = 'gone now.edn no longer exists, so its history cannot be checked again. Run “DSync: Check History…” on a history file.';
+    await view.send({ type: 'notice', source, text } as never);
+    await view.page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'noticeShown'));
+    const shown = await view.page.evaluate(() => ({
+      empty: (document.querySelector('.empty') as HTMLElement).hidden ? null : document.querySelector('.empty')?.textContent,
+      diagram: (document.querySelector('.diagram-host') as HTMLElement).hidden,
+      verdict: (document.querySelector('.verdict') as HTMLElement).hidden,
+      order: getComputedStyle(document.querySelector('.order')!).display,
+      title: document.querySelector('.toolbar .title')?.textContent,
+      meta: document.querySelector('.toolbar .meta')?.textContent,
+      state: (window as unknown as { __state: unknown }).__state,
+    }));
+    assert.deepEqual(shown, { empty: text, diagram: true, verdict: true, order: 'none', title: 'gone now.edn', meta: '', state: { source } });
+    const posted = (await view.posted()) as unknown as FromHistoryWebview[];
+    assert.deepEqual(posted.filter((m) => m.type === 'noticeShown'), [{ type: 'noticeShown', text }]);
+    await view.page.screenshot({ path: path.join(OUT, 'history-notice.png') });
+    // A resize while the notice stands draws nothing (the old history is dropped, not redrawn).
+    const renders = await view.renders();
+    await view.page.setViewportSize({ width: 700, height: 400 });
+    await view.page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+    assert.equal(await view.renders(), renders);
     assert.deepEqual(view.errors, []);
     await view.close();
   });

@@ -59,8 +59,8 @@ export function registerHistoryViewTests(): void {
       assert.deepEqual([...counts.markedLines].sort((a, b) => a - b), [1, 3, 4, 7]);
       const panel = await until('the history panel', () => api.history());
       assert.equal(panel.uri.toString(), uri.toString());
-      assert.equal(panel.payload.verdict, 'not linearizable');
-      assert.equal(panel.payload.format, 'jepsen-edn');
+      assert.equal(panel.payload?.verdict, 'not linearizable');
+      assert.equal(panel.payload?.format, 'jepsen-edn');
       await screenshot('history-view');
     });
   });

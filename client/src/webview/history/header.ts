@@ -71,10 +71,28 @@ export class Header {
     return b;
   }
 
+  /** A line instead of a history (the check running again after a reload, the file gone); `uri` names the file. */
+  setNotice(uri: string, text: string): void {
+    this.view = undefined;
+    this.failing = [];
+    this.shown = undefined;
+    this.empty.textContent = text;
+    this.empty.hidden = false;
+    this.diagramHost.hidden = true;
+    this.title.textContent = fileName(uri);
+    this.meta.textContent = '';
+    this.verdict.textContent = '';
+    this.verdict.className = 'verdict';
+    this.verdict.hidden = true;
+    this.orderGroup.hidden = true;
+    this.refresh();
+  }
+
   setView(view: HistoryViewPayload): void {
     this.view = view;
     this.empty.hidden = true;
     this.diagramHost.hidden = false;
+    this.verdict.hidden = false;
     this.title.textContent = view.file;
     const keys = view.partitions.length;
     this.meta.textContent = [label('model {0}', view.model), label('format {0}', view.format), count(view.operations, '1 operation', '{0} operations'), count(keys, '1 key', '{0} keys')].join(' · ');
@@ -142,3 +160,12 @@ export class Header {
   }
 }
 
+/** The last segment of a file URI, decoded; the URI itself when it has none. */
+function fileName(uri: string): string {
+  const last = uri.split(/[\\/]/).pop() ?? '';
+  try {
+    return decodeURIComponent(last) || uri;
+  } catch {
+    return last || uri;
+  }
+}

@@ -17,9 +17,9 @@ import { Header } from './header';
 import { label } from '../i18n';
 import { NextFrame } from '../nextFrame';
 
+/** The page keeps only what to check again (HistoryWebviewState); the extension sends the drawing on 'ready'. */
 interface VsCodeApi {
   postMessage(message: FromHistoryWebview): void;
-  getState(): HistoryWebviewState | undefined;
   setState(state: HistoryWebviewState): void;
 }
 declare function acquireVsCodeApi(): VsCodeApi;
@@ -66,18 +66,21 @@ class HistoryApp {
     switch (message.type) {
       case 'history':
         this.load(message.view);
-        this.vscode.setState({ uri: message.uri, view: message.view });
+        this.vscode.setState({ source: message.source });
+        return;
+      case 'notice':
+        this.history = undefined;
+        this.drawn = undefined;
+        this.stepping = undefined;
+        this.header.setNotice(message.source.uri, message.text);
+        this.vscode.setState({ source: message.source });
+        this.post({ type: 'noticeShown', text: message.text });
         return;
       default: {
-        // One kind of message today: the switch stays exhaustive when more come.
-        const unknown: never = message.type;
+        const unknown: never = message;
         console.warn('dsync history: unknown message', unknown);
       }
     }
-  }
-
-  restore(state: HistoryWebviewState | undefined): void {
-    if (state?.view) this.load(state.view);
   }
 
   post(message: FromHistoryWebview): void {
@@ -145,5 +148,4 @@ const app = new HistoryApp(vscode);
 window.addEventListener('message', (ev: MessageEvent<ToHistoryWebview>) => {
   if (ev.data && typeof ev.data === 'object' && typeof ev.data.type === 'string') app.receive(ev.data);
 });
-app.restore(vscode.getState());
 app.post({ type: 'ready' });
