@@ -16,17 +16,8 @@ export class SettlingLsp {
   private readonly settled = new Set<string>();
   private readonly waiters = new Map<string, () => void>();
 
-  private readonly configured: Promise<void>;
-
-  constructor(private settings: unknown, options?: WorkspaceOptions) {
+  constructor(settings: unknown, options?: WorkspaceOptions) {
     this.harness = new LspHarness(settings, options);
-    // Replaces the harness's answer (same settings) to learn when the server has them.
-    let answered: () => void = () => undefined;
-    this.configured = new Promise((resolve) => (answered = resolve));
-    this.harness.client.onRequest('workspace/configuration', () => {
-      setImmediate(answered);
-      return [this.settings];
-    });
     this.harness.client.onNotification(StatusNotification, (p: StatusParams) => {
       if (p.state === 'simulating' || p.state === 'checking') return;
       const key = `${p.uri}@${p.version}`;
@@ -41,9 +32,6 @@ export class SettlingLsp {
   /** Initializes and returns once the server has applied the settings (documents opened later use them). */
   async initialize(): Promise<void> {
     await this.harness.initialize();
-    await this.configured;
-    // A round trip: the server handles messages in order, so it has read the configuration answer.
-    await this.request('textDocument/documentSymbol', { textDocument: { uri: 'file:///not-open.dsync' } });
   }
 
   open(uri: string, text: string, version = 1): void {
@@ -57,7 +45,7 @@ export class SettlingLsp {
 
   /** New settings, announced as VS Code does (the server pulls them); forgets what had settled, since everything is re-analysed. */
   changeSettings(settings: unknown): void {
-    this.settings = settings;
+    this.harness.settings = settings;
     this.settled.clear();
     void this.harness.client.sendNotification('workspace/didChangeConfiguration', { settings: null });
   }

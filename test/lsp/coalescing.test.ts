@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { StatusNotification, type StatusParams } from '../../server/src/shared/requests';
-import { LspHarness } from './lspClient';
+import { ANALYSIS_WORKER, EXPLORE_WORKER, LspHarness } from './lspClient';
 
 /**
  * A burst of versions is analysed once, at its newest version: the server
@@ -16,25 +16,50 @@ const broken = demo.replace('C local "commit"', 'C lokal "commit"');
 
 describe('language server: coalescing versions', () => {
   const lsp = new LspHarness();
+  // The server takes one message per turn of its event loop: under load, a burst's 40 turns can outlast the
+  // real pause (DEBOUNCE_MS), and an older version would be analysed. This server's pauses end when the test
+  // says, once the whole burst has arrived: what is tested is that each version replaces the one waiting.
+  const heldPauses: { done: () => void; cancelled: boolean }[] = [];
+  const held = new LspHarness(undefined, {
+    analysisWorker: ANALYSIS_WORKER,
+    exploreWorker: EXPLORE_WORKER,
+    pauseTimer: (done) => {
+      const pause = { done, cancelled: false };
+      heldPauses.push(pause);
+      return { cancel: () => void (pause.cancelled = true) };
+    },
+  });
   const statuses: StatusParams[] = [];
   before(async () => {
     await lsp.initialize();
-    lsp.client.onNotification(StatusNotification, (p) => void statuses.push(p));
+    await held.initialize();
+    for (const server of [lsp, held]) server.client.onNotification(StatusNotification, (p) => void statuses.push(p));
   });
-  after(() => lsp.dispose());
+  after(() => {
+    lsp.dispose();
+    held.dispose();
+  });
 
   test('40 versions sent at once: only the newest is analysed and published', async () => {
     assert.notEqual(broken, demo);
     const uri = 'file:///coalesce/burst.dsync';
-    lsp.open(uri, demo, 1);
+    heldPauses.length = 0;
+    held.open(uri, demo, 1);
     // Every other version is broken: each would publish its DS102 at once if analysed.
-    for (let v = 2; v <= 40; v++) lsp.change(uri, v, v % 2 === 0 ? broken : demo);
-    const last = await lsp.diagnostics(uri, 40);
+    for (let v = 2; v <= 40; v++) held.change(uri, v, v % 2 === 0 ? broken : demo);
+    // Messages are handled in order: once this is answered, all 40 versions have arrived.
+    await held.client.sendRequest('textDocument/documentSymbol', { textDocument: { uri: 'file:///coalesce/not-open.dsync' } });
+    assert.deepEqual(held.allPublished().filter((p) => p.uri === uri), [], 'nothing analysed before the pause ends');
+    // Each version cancelled the pause of the one before it: one is left.
+    const waiting = heldPauses.filter((p) => !p.cancelled);
+    assert.equal(waiting.length, 1);
+    waiting[0]!.done();
+    const last = await held.diagnostics(uri, 40);
     assert.deepEqual(last.diagnostics.map((d) => d.code), ['DS102']);
-    const published = new Set(lsp.allPublished().filter((p) => p.uri === uri).map((p) => p.version));
+    const published = new Set(held.allPublished().filter((p) => p.uri === uri).map((p) => p.version));
     assert.deepEqual([...published], [40]);
     // The status follows the diagnostics: a round trip makes sure it has arrived.
-    await lsp.client.sendRequest('textDocument/documentSymbol', { textDocument: { uri } });
+    await held.client.sendRequest('textDocument/documentSymbol', { textDocument: { uri } });
     assert.deepEqual([...new Set(statuses.filter((s) => s.uri === uri).map((s) => s.version))], [40]);
   });
 

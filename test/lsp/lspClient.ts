@@ -20,6 +20,10 @@ export const EXPLORE_WORKER = path.join(process.env['DSYNC_ROOT'] ?? process.cwd
 export class LspHarness {
   readonly client: ProtocolConnection;
   private readonly published: PublishDiagnosticsParams[] = [];
+  /** What the server gets when it pulls its settings (on start, and after workspace/didChangeConfiguration). */
+  settings: unknown;
+  /** Called when the server pulls its settings (see initialize). */
+  private settingsPulled: () => void = () => undefined;
   private readonly waiters: { match: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
 
   /** `options.analysisWorker: undefined` analyses every document on the server's main thread. */
@@ -29,7 +33,11 @@ export class LspHarness {
     for (const script of [options.analysisWorker, options.exploreWorker]) if (script && !fs.existsSync(script)) throw new Error(`${script} is missing: run npm run build first`);
     startServer(createConnection(new StreamMessageReader(toServer), new StreamMessageWriter(toClient)), options);
     this.client = createProtocolConnection(new StreamMessageReader(toClient), new StreamMessageWriter(toServer));
-    this.client.onRequest('workspace/configuration', () => [settings]);
+    this.settings = settings;
+    this.client.onRequest('workspace/configuration', () => {
+      this.settingsPulled();
+      return [this.settings];
+    });
     this.client.onRequest('client/registerCapability', () => null);
     this.client.onNotification(PublishDiagnosticsNotification.type, (p) => {
       this.published.push(p);
@@ -43,9 +51,21 @@ export class LspHarness {
     this.client.listen();
   }
 
+  /**
+   * Initializes the server and returns once it works with `settings`: it
+   * pulls them after 'initialized', and taking them re-analyses every open
+   * document. Without this wait, a document opened at once could be analysed
+   * and published with the defaults and then analysed again when the settings
+   * arrive, which under load happens after a test has read the first result
+   * (a code lens asked for then comes from the new, not yet simulated analysis).
+   */
   async initialize(): Promise<void> {
+    const pulled = new Promise<void>((resolve) => (this.settingsPulled = resolve));
     await this.client.sendRequest('initialize', { processId: null, rootUri: null, capabilities: { workspace: { configuration: true } } });
     await this.client.sendNotification('initialized', {});
+    await pulled;
+    // The server handles messages in order: once this is answered, it has taken the settings (the answer to its pull came first).
+    await this.client.sendRequest('textDocument/documentSymbol', { textDocument: { uri: 'file:///lsp-harness/not-open.dsync' } });
   }
 
   open(uri: string, text: string, version = 1): void {

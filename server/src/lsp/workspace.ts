@@ -44,7 +44,17 @@ export interface WorkspaceOptions {
   readonly exploreWorker?: string;
   /** dist/historyJobWorker.js; without it history checks (dsync/checkHistory) run on the main thread. */
   readonly historyWorker?: string;
+  /** Times the pause before an analysis (DEBOUNCE_MS); default: a real timer. Tests hold it to make a burst's timing irrelevant. */
+  readonly pauseTimer?: PauseTimer;
 }
+
+/** Starts a pause that runs `done` after `ms` unless cancelled first. */
+export type PauseTimer = (done: () => void, ms: number) => { cancel(): void };
+
+const realPause: PauseTimer = (done, ms) => {
+  const timer = setTimeout(done, ms);
+  return { cancel: () => clearTimeout(timer) };
+};
 
 /**
  * Open documents and their current analysis. Every change makes a new
@@ -58,7 +68,7 @@ export class Workspace {
   private readonly analyses = new Map<string, DocumentAnalysis>();
   private readonly remotes = new Map<string, RemoteDocument>();
   /** Documents changed and waiting (debounced) to be analysed, by uri. */
-  private readonly pending = new Map<string, NodeJS.Timeout>();
+  private readonly pending = new Map<string, { cancel(): void }>();
   private settings: DsyncSettings = DEFAULT_SETTINGS;
   /** Whether the client re-asks for code lenses when told (they show each run's result). */
   codeLensRefresh = false;
@@ -176,12 +186,11 @@ export class Workspace {
   private schedule(doc: TextDocument): void {
     const uri = doc.uri;
     this.cancelPending(uri);
-    this.pending.set(uri, setTimeout(() => this.analyseNow(uri), DEBOUNCE_MS));
+    this.pending.set(uri, (this.options.pauseTimer ?? realPause)(() => this.analyseNow(uri), DEBOUNCE_MS));
   }
 
   private cancelPending(uri: string): void {
-    const timer = this.pending.get(uri);
-    if (timer) clearTimeout(timer);
+    this.pending.get(uri)?.cancel();
     this.pending.delete(uri);
   }
 
