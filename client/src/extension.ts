@@ -43,10 +43,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<DsyncA
   context.subscriptions.push(output, statusBar);
 
   trackLastDsyncEditor(context);
-  registerTimelineSerializer(context);
+  const reviveLog = registerLogTimeline(context);
+  // A log's timeline is read and checked again after a reload (its problems come back); a run's shows as saved.
+  registerTimelineSerializer(context, (panel) => void (panel.payload.log ? reviveLog(panel) : undefined));
   registerExplore(context, languageClient);
   registerWalkthrough(context);
-  registerLogTimeline(context);
   registerCheckHistory(context, languageClient);
   registerHistorySerializer(context, languageClient);
 

@@ -20,12 +20,11 @@ type HistoryContent = { readonly kind: 'view'; readonly view: HistoryViewPayload
 export class HistoryPanel extends WebviewHost<ToHistoryWebview, FromHistoryWebview, HistoryRenderCounts> {
   static current: HistoryPanel | undefined;
 
-  private readonly noticeEmitter = new vscode.EventEmitter<string>();
-  /** Fires when the page shows a notice (the tests wait for it). */
-  readonly onDidShowNotice = this.noticeEmitter.event;
   private readonly disposeEmitter = new vscode.EventEmitter<void>();
   /** Fires once, when the panel closes. */
   readonly onDidDispose = this.disposeEmitter.event;
+  /** The notice the page said it shows; undefined once it drew a history. */
+  private pageNotice: string | undefined;
 
   private constructor(
     panel: vscode.WebviewPanel,
@@ -34,7 +33,7 @@ export class HistoryPanel extends WebviewHost<ToHistoryWebview, FromHistoryWebvi
     private content: HistoryContent,
   ) {
     super(panel, extensionUri, { script: 'historyView.js', style: 'historyView.css', title: vscode.l10n.t('DSync History') });
-    this.disposables.push(this.noticeEmitter, this.disposeEmitter);
+    this.disposables.push(this.disposeEmitter);
     panel.title = titleFor(historySource, content);
   }
 
@@ -80,6 +79,11 @@ export class HistoryPanel extends WebviewHost<ToHistoryWebview, FromHistoryWebvi
     return this.content.kind === 'notice' ? this.content.text : undefined;
   }
 
+  /** The notice the page reported on screen (the tests wait for it); undefined once it drew a history. */
+  get noticeOnPage(): string | undefined {
+    return this.pageNotice;
+  }
+
   update(source: HistorySource, history: HistoryViewPayload): void {
     this.show(source, { kind: 'view', view: history });
   }
@@ -117,11 +121,12 @@ export class HistoryPanel extends WebviewHost<ToHistoryWebview, FromHistoryWebvi
         return;
       case 'rendered': {
         const { type: _type, ...counts } = message;
+        this.pageNotice = undefined;
         this.fireRendered(counts);
         return;
       }
       case 'noticeShown':
-        this.noticeEmitter.fire(message.text);
+        this.pageNotice = message.text;
         return;
       default: {
         const unknown: never = message;

@@ -87,9 +87,11 @@ export class TimelinePanel extends WebviewHost<ToWebview, FromWebview, RenderCou
     this.timeline = timeline;
     this.panel.title = titleFor(timeline);
     this.post({ type: 'timeline', uri: uri.toString(), timeline });
+    // The status spoke of what was shown before.
+    if (this.status) this.setStatus('');
   }
 
-  /** A line under the toolbar ("simulating…", "3 errors: showing the last good run"); '' hides it. */
+  /** A line under the toolbar about what is shown ("… as drawn before the reload"), until the next update; '' hides it. */
   setStatus(text: string): void {
     this.status = text;
     this.post({ type: 'status', text });
@@ -155,8 +157,8 @@ function titleFor(timeline: TimelinePayload): string {
   return vscode.l10n.t('Timeline: {0}', timeline.scenario);
 }
 
-/** Restores the timeline panel after a window reload, from the state its webview saved. */
-export function registerTimelineSerializer(context: vscode.ExtensionContext): void {
+/** Restores the timeline panel after a window reload, from the state its webview saved; `revived` may then refresh it. */
+export function registerTimelineSerializer(context: vscode.ExtensionContext, revived: (panel: TimelinePanel) => void = () => undefined): void {
   context.subscriptions.push(
     vscode.window.registerWebviewPanelSerializer(TIMELINE_VIEW_TYPE, {
       async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
@@ -165,7 +167,7 @@ export function registerTimelineSerializer(context: vscode.ExtensionContext): vo
           panel.dispose();
           return;
         }
-        TimelinePanel.revive(panel, context.extensionUri, state);
+        revived(TimelinePanel.revive(panel, context.extensionUri, state));
       },
     }),
   );

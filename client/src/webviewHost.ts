@@ -26,6 +26,7 @@ export abstract class WebviewHost<ToPage, FromPage, RenderCounts> implements vsc
   /** Set once the webview script has loaded; messages before that would be lost. */
   protected ready = false;
   private disposed = false;
+  private lastRendered: RenderCounts | undefined;
 
   protected constructor(
     protected readonly panel: vscode.WebviewPanel,
@@ -70,7 +71,13 @@ export abstract class WebviewHost<ToPage, FromPage, RenderCounts> implements vsc
     if (this.ready) void this.panel.webview.postMessage(message);
   }
 
+  /** What the page drew last; undefined before its first render (e.g. a panel restored after a reload, still loading). */
+  get lastRender(): RenderCounts | undefined {
+    return this.lastRendered;
+  }
+
   protected fireRendered(counts: RenderCounts): void {
+    this.lastRendered = counts;
     this.renderedEmitter.fire(counts);
   }
 

@@ -210,7 +210,11 @@ describe('history webview in Chromium', { skip: missing ? `browser tests skipped
     await after.page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'noticeShown'));
     assert.deepEqual(await show(after, { type: 'history', source: restored!.source, view: again }), drawn);
     assert.deepEqual(await header(after.page), headerBefore);
-    assert.equal(await after.page.evaluate(() => (document.querySelector('.empty') as HTMLElement).hidden), true, 'the notice gives way to the history');
+    assert.deepEqual(
+      await after.page.evaluate(() => [(document.querySelector('.empty') as HTMLElement).hidden, getComputedStyle(document.querySelector('.toolbar .controls')!).display]),
+      [true, 'flex'],
+      'the notice gives way to the history and its controls',
+    );
     assert.deepEqual(after.errors, []);
     await after.close();
   });
@@ -226,12 +230,12 @@ describe('history webview in Chromium', { skip: missing ? `browser tests skipped
       empty: (document.querySelector('.empty') as HTMLElement).hidden ? null : document.querySelector('.empty')?.textContent,
       diagram: (document.querySelector('.diagram-host') as HTMLElement).hidden,
       verdict: (document.querySelector('.verdict') as HTMLElement).hidden,
-      order: getComputedStyle(document.querySelector('.order')!).display,
+      controls: getComputedStyle(document.querySelector('.toolbar .controls')!).display,
       title: document.querySelector('.toolbar .title')?.textContent,
       meta: document.querySelector('.toolbar .meta')?.textContent,
       state: (window as unknown as { __state: unknown }).__state,
     }));
-    assert.deepEqual(shown, { empty: text, diagram: true, verdict: true, order: 'none', title: 'gone now.edn', meta: '', state: { source } });
+    assert.deepEqual(shown, { empty: text, diagram: true, verdict: true, controls: 'none', title: 'gone now.edn', meta: '', state: { source } });
     const posted = (await view.posted()) as unknown as FromHistoryWebview[];
     assert.deepEqual(posted.filter((m) => m.type === 'noticeShown'), [{ type: 'noticeShown', text }]);
     await view.page.screenshot({ path: path.join(OUT, 'history-notice.png') });

@@ -12,7 +12,7 @@ import { screenshot, sleep, until } from './util';
  * smallest failing prefix marked, the unknown outcome open-ended. Register
  * from index.ts.
  */
-const HISTORY = [
+export const HISTORY = [
   '{:process 0, :type :invoke, :f :write, :key "x", :value 1}',
   '{:process 0, :type :ok, :f :write, :key "x", :value 1}',
   '{:process 1, :type :invoke, :f :write, :key "x", :value 2}',

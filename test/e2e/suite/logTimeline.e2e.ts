@@ -9,7 +9,7 @@ import { screenshot, sleep, until } from './util';
  * arrow per message the clocks imply) and its vector-clock problem is in the
  * Problems panel at the log's line. Register from index.ts.
  */
-const LOG = [
+export const LOG = [
   '(?<host>\\w+) "(?<event>.*)" (?<clock>\\{.*\\})',
   '',
   'client1 "message 1 sent" {"client1":1}',

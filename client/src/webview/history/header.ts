@@ -20,6 +20,7 @@ export interface HeaderActions {
 export class Header {
   readonly diagramHost: HTMLDivElement;
   private readonly title: HTMLSpanElement;
+  private readonly controls: HTMLDivElement;
   private readonly meta: HTMLSpanElement;
   private readonly verdict: HTMLDivElement;
   private readonly empty: HTMLDivElement;
@@ -39,7 +40,7 @@ export class Header {
     const heading = html('div', { class: 'heading' }, toolbar);
     this.title = html('span', { class: 'title' }, heading, label('History'));
     this.meta = html('span', { class: 'meta' }, heading);
-    const controls = html('div', { class: 'controls' }, toolbar);
+    const controls = (this.controls = html('div', { class: 'controls' }, toolbar));
     const zoom = html('div', { class: 'group', role: 'group', 'aria-label': label('zoom') }, controls);
     this.button(zoom, '−', label('Zoom out (−)'), 'zoom-out', () => actions.zoomOut());
     this.button(zoom, '+', label('Zoom in (+)'), 'zoom-in', () => actions.zoomIn());
@@ -84,7 +85,7 @@ export class Header {
     this.verdict.textContent = '';
     this.verdict.className = 'verdict';
     this.verdict.hidden = true;
-    this.orderGroup.hidden = true;
+    this.controls.hidden = true;
     this.refresh();
   }
 
@@ -93,6 +94,7 @@ export class Header {
     this.empty.hidden = true;
     this.diagramHost.hidden = false;
     this.verdict.hidden = false;
+    this.controls.hidden = false;
     this.title.textContent = view.file;
     const keys = view.partitions.length;
     this.meta.textContent = [label('model {0}', view.model), label('format {0}', view.format), count(view.operations, '1 operation', '{0} operations'), count(keys, '1 key', '{0} keys')].join(' · ');
