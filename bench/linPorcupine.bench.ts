@@ -218,7 +218,7 @@ async function main(): Promise<void> {
     }
     const rows: Row[] = [];
     const disagreements: string[] = [];
-    console.log(`  ${'file'.padEnd(30)} ${'ops'.padStart(6)}   ${peer ? `${'Porcupine'.padEnd(32)} ` : ''}${'ours'.padEnd(36)}${peer ? ' ours/Porcupine' : ''}`);
+    console.log(`  ${'file'.padEnd(30)} ${'ops'.padStart(6)}   ${peer ? `${'Porcupine'.padEnd(36)} ` : ''}${'ours'.padEnd(36)}${peer ? ' ours/Porcupine' : ''}`);
     for (const f of files) {
       const ours: OursRun[] = [];
       const theirs: PeerAnswer[] = [];
@@ -270,7 +270,7 @@ function ratioOf(row: Row): { text: string; value: number } | undefined {
 
 function rowText(row: Row): string {
   const note = row.f.expected && decided(row.ours) && row.ours !== row.f.expected ? `  (expected: ${row.f.expected})` : '';
-  const peer = row.peer ? `${`${row.peer.verdict} ${ms(row.peer.cpu)}`.padEnd(32)} ` : '';
+  const peer = row.peer ? `${`${row.peer.verdict} ${ms(row.peer.cpu)}`.padEnd(36)} ` : '';
   const ratio = ratioOf(row);
   return `  ${row.f.name.padEnd(30)} ${String(row.operations).padStart(6)}   ${peer}${`${row.ours} ${ms(row.oursCpu)}`.padEnd(36)}${ratio ? ` ${ratio.text}` : ''}${note}`;
 }
