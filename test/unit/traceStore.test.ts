@@ -5,6 +5,7 @@ import { Column, CHUNK } from '../../server/src/core/sim/column';
 import { ByteArena } from '../../server/src/core/sim/byteArena';
 import { EVENT_KINDS, type DropReason, type EventKind, type TraceEvent } from '../../server/src/core/sim/trace';
 import { TraceStore } from '../../server/src/core/sim/traceStore';
+import { kindSiteIndex } from '../../server/src/core/sim/traceIndex';
 import type { SourceRange } from '../../server/src/core/source';
 import { Simulation } from '../../server/src/core/sim/engine';
 import { eventsWhere, summarize, type RunResult } from '../../server/src/core/sim/result';
@@ -157,6 +158,22 @@ describe('columnar trace store', () => {
     assert.deepStrictEqual(found, r.events.filter((e) => test(e.kind, e.range)));
     // Without the columns (a result built by hand) it filters the events themselves.
     assert.deepStrictEqual(eventsWhere({ ...r, trace: undefined } as RunResult, test), found);
+    // A test that several (kind, site) groups pass: their events merged back into trace order.
+    const several = (kind: EventKind, at: SourceRange): boolean => kind !== 'local' && at.startLine % 2 === 1;
+    const merged = eventsWhere(r, several);
+    assert.ok(new Set(merged.map((e) => `${e.kind}@${e.range.startLine}`)).size > 2);
+    assert.deepStrictEqual(merged, r.events.filter((e) => several(e.kind, e.range)));
+  });
+
+  test('the (kind, site) index behind eventsWhere follows a trace that grew since it was built', () => {
+    const store = new TraceStore(2);
+    const vc = new Int32Array(2);
+    const event = (seq: number, kind: EventKind, at: SourceRange): TraceEvent => engineEvent({ seq, time: seq * 1000, node: 0, local: seq * 1000, kind, lamport: seq, vc, hlc: undefined, range: at, msg: undefined, peer: undefined, label: undefined, cause: undefined, reason: undefined, protocol: undefined, detail: undefined, data: undefined });
+    const seqsOf = (): number[] => Array.from(kindSiteIndex(store).where((kind, at) => kind === 'local' && at === RANGES[1]));
+    for (let seq = 0; seq < 40; seq++) append(store, event(seq, 'local', RANGES[seq % 3]!), vc);
+    assert.deepStrictEqual(seqsOf(), [1, 4, 7, 10, 13, 16, 19, 22, 25, 28, 31, 34, 37]);
+    for (let seq = 40; seq < 45; seq++) append(store, event(seq, 'local', RANGES[1]!), vc);
+    assert.deepStrictEqual(seqsOf().slice(-6), [37, 40, 41, 42, 43, 44]);
   });
 
   test('a recorded run holds its events in a few dozen bytes each', () => {

@@ -10,6 +10,7 @@ import type { Tallies } from './tallies';
 import type { JsonValue } from './payloadJson';
 import type { EventKind, TraceEvent, Violation } from './trace';
 import type { TraceStore } from './traceStore';
+import { kindSiteIndex } from './traceIndex';
 import { formatDuration } from '../units';
 
 /** What one run produced, in the form the CLI, the server and the webview share. */
@@ -101,16 +102,14 @@ export function summarize(sim: Simulation): RunResult {
 
 /**
  * The events whose kind and statement range pass `test`, in trace order.
- * On a recorded trace only those events are built (the rest are read from
- * two columns), so a hover that looks for a statement's few events in a run
- * of a million stays quick.
+ * On a recorded trace only those events are built, and `test` is asked once
+ * per (kind, site) group of traceIndex.ts, so a hover that looks for a
+ * statement's few events in a run of a million stays quick.
  */
 export function eventsWhere(result: RunResult, test: (kind: EventKind, range: SourceRange) => boolean): TraceEvent[] {
   const trace = result.trace;
   if (!trace) return result.events.filter((e) => test(e.kind, e.range));
-  const out: TraceEvent[] = [];
-  for (let seq = 0; seq < trace.length; seq++) if (test(trace.kindAt(seq), trace.rangeAt(seq))) out.push(trace.event(seq)!);
-  return out;
+  return Array.from(kindSiteIndex(trace).where(test), (seq) => trace.event(seq)!);
 }
 
 /** Failed expectations as violations (DS202), so every consumer treats both alike. */

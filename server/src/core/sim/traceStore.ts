@@ -276,6 +276,16 @@ export class TraceStore {
     return this.interner.siteRange(this.decode(seq).site);
   }
 
+  /** Event `seq`'s site (statement range, label and protocol, interned: a run has few), without building the event. */
+  siteAt(seq: number): number {
+    return this.decode(seq).site;
+  }
+
+  /** A site's statement range (see siteAt). */
+  siteRange(site: number): SourceRange {
+    return this.interner.siteRange(site);
+  }
+
   /** The trace as a read-only array of events, built on access (arrayView). */
   view(): readonly TraceEvent[] {
     return (this.viewCache ??= arrayView(this));
