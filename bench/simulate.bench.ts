@@ -18,7 +18,7 @@ import { hasErrors } from '../server/src/core/diagnostics';
 import type { Model } from '../server/src/core/model';
 import { Simulation } from '../server/src/core/sim/engine';
 import { parse } from '../server/src/core/syntax/parse';
-import { machine, measure, report, reportRate, stats, verdict } from './support/measure';
+import { machine, measure, rates, report, reportRate, spreadText, stats, verdict } from './support/measure';
 import { raft5Scenario, tokenRing } from './support/scenarios';
 
 const TARGET_EVENTS_PER_S = 2_000_000;
@@ -42,8 +42,10 @@ function main(): void {
         events = new Simulation(m, { record }).run().eventCount;
       }, { warmup: 2, iterations: 5 });
       const label = `${nodes} nodes, record ${record ? 'on ' : 'off'}`;
-      // The 50-node figure is printed against the same target for comparison; the target is for 5 nodes.
-      console.log(reportRate(label, events / 1e6, 'M events/s', TARGET_EVENTS_PER_S / 1e6, t));
+      // Issue 16's target is for 5 nodes; the 50-node figure is shown for scale, not judged
+      // (judging it made `npm run bench -- --check` fail on a target nobody set).
+      if (nodes === 5) console.log(reportRate(label, events / 1e6, 'M events/s', TARGET_EVENTS_PER_S / 1e6, t));
+      else console.log(`  ${label.padEnd(42)} ${spreadText(rates(events / 1e6, t))} M events/s   (for scale; the target is for 5 nodes)   ${t.median.toFixed(0)} ms per run`);
     }
   }
   traceMemory();
