@@ -106,14 +106,17 @@ export function reportClockReach(
   faults: readonly FaultModel[],
   diagnostics: Diagnostic[],
 ): void {
+  // One pass over the faults for every node (in the order given, so each node's sum adds up as before).
+  const jumpsOf = new Array<number>(nodes.length).fill(0);
+  const fastestDriftOf = new Array<number>(nodes.length).fill(-Infinity);
+  for (const f of faults) {
+    if (f.kind === 'clock-jump' && f.node < nodes.length) jumpsOf[f.node]! += Math.abs(f.amount);
+    if (f.kind === 'clock-drift' && f.node < nodes.length) fastestDriftOf[f.node] = Math.max(fastestDriftOf[f.node]!, f.ppm);
+  }
   for (const [index, node] of nodes.entries()) {
     // Only a fast clock reads ahead of true time; a slow one stays behind it.
-    let drift = Math.max(0, node.clock.driftPpm);
-    let jumps = 0;
-    for (const f of faults) {
-      if (f.kind === 'clock-jump' && f.node === index) jumps += Math.abs(f.amount);
-      if (f.kind === 'clock-drift' && f.node === index) drift = Math.max(drift, f.ppm);
-    }
+    const drift = Math.max(0, node.clock.driftPpm, fastestDriftOf[index]!);
+    const jumps = jumpsOf[index]!;
     const reach = Math.abs(node.clock.offset) + scenario.duration * (1 + drift / 1e6) + jumps;
     if (reach < SIMULATED_TIME_LIMIT_NS) continue;
     const related = node.clock.range ? [{ message: `${node.name}'s clock`, range: node.clock.range }] : [];

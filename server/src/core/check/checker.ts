@@ -58,17 +58,23 @@ export function check(parsed: ParseResult, text: string): CheckResult {
 
   // Names first: every later statement refers to them.
   // A client is a node too (it has a clock and links), declared where it is written.
+  // The same pass collects the statements read before the main pass (one walk over the file, not one per kind).
+  const headers: A.ScenarioDecl[] = [];
+  const networks: A.NetworkDecl[] = [];
+  const protocolDecls: A.ProtocolDecl[] = [];
   for (const s of statements) {
     if (s.kind === 'nodes') for (const ref of s.refs) ctx.nodes.declare(ref);
     else if (s.kind === 'client') ctx.nodes.declare({ first: s.name, range: s.name.range });
+    else if (s.kind === 'scenario') headers.push(s);
+    else if (s.kind === 'network') networks.push(s);
+    else if (s.kind === 'protocol') protocolDecls.push(s);
   }
 
   const writtenTooLong = reportHugeDurations(statements, ctx.diagnostics);
 
   // Protocols written in the file, before every binding: `nodes … run NAME` looks here first.
-  const written = checkWrittenProtocols(statements.filter((s): s is A.ProtocolDecl => s.kind === 'protocol'), PROTOCOLS, ctx.diagnostics, optionCtx);
+  const written = checkWrittenProtocols(protocolDecls, PROTOCOLS, ctx.diagnostics, optionCtx);
 
-  const headers = statements.filter((s): s is A.ScenarioDecl => s.kind === 'scenario');
   let seed = 0;
   let maxEvents: number | undefined;
   const header = headers[0];
@@ -92,7 +98,6 @@ export function check(parsed: ParseResult, text: string): CheckResult {
     ctx.diagnostics.push(diagnostic('DS171', "no nodes declared; add e.g. 'nodes A, B, C'", header?.name.range ?? firstLine(parsed)));
   }
 
-  const networks = statements.filter((s): s is A.NetworkDecl => s.kind === 'network');
   reportDuplicates(networks, 'network block', ctx);
   const network = linkParams(networks[0] ? checkOptions(networks[0].options, NETWORK_OPTIONS, 'network', optionCtx, networks[0].range) : undefined, undefined);
 
@@ -223,7 +228,9 @@ export function check(parsed: ParseResult, text: string): CheckResult {
   checkRulesCanFire(rules, stimuli, protocols, ctx);
   // Only on a file without errors: a binding that failed to check would make every invariant of it look unwatched.
   if (!hasErrors(ctx.diagnostics)) checkInvariantsWatchSomething(invariants, protocols, ctx);
-  checkFaultEffects(faults, ctx);
+  // Stable: faults at the same time keep their written order, as the simulator applies them.
+  const faultsInTimeOrder = faults.slice().sort((a, b) => a.time - b.time);
+  checkFaultEffects(faultsInTimeOrder, ctx);
 
   if (header?.duration && ctx.duration !== undefined && !writtenTooLong) {
     const clockOf = (index: number): ClockModel => clocks.get(index) ?? PERFECT_CLOCK;
@@ -246,7 +253,7 @@ export function check(parsed: ParseResult, text: string): CheckResult {
     links,
     stimuli,
     rules: rules.map((r) => r.rule),
-    faults: [...faults].sort((a, b) => a.time - b.time),
+    faults: faultsInTimeOrder,
     invariants,
     expectations,
     protocols,

@@ -10,7 +10,8 @@ export function checkStimulus(stmt: A.AtStmt | A.EveryStmt, ctx: CheckContext): 
   const action = nodeAction(stmt.action, ctx);
   const schedule = checkSchedule(stmt, 'this message time', ctx);
   if (node === undefined || action === undefined || schedule === undefined) return undefined;
-  return { node, ...schedule, action, range: stmt.range };
+  // Every key written out, not `...schedule`: the spread costs a shape change per statement.
+  return { node, start: schedule.start, period: schedule.period, stop: schedule.stop, action, range: stmt.range };
 }
 
 export type ScheduleSource = { readonly kind: 'at'; readonly time: A.Value } | { readonly kind: 'every'; readonly period: A.Value; readonly start?: A.Value; readonly stop?: A.Value };
