@@ -28,6 +28,29 @@ const CLOSERS: ReadonlySet<string> = new Set(['RParen', 'RBracket', 'RCurly']);
 /** Tokens that end a chain of `after`s: the action it delays, or the end of the block/statement. */
 const CHAIN_ENDS: ReadonlySet<string> = new Set(['Kw_send', 'Kw_reply', 'Kw_broadcast', 'Kw_local', 'RCurly', 'Semicolon']);
 
+/** What a token does to the nesting, as bits of its type's role. */
+const OPENS = 1;
+const CLOSES = 2;
+const ENDS_CHAIN = 4;
+const AFTER = 8;
+
+/**
+ * Each token type's role, by its tokenTypeIdx (the number the parser matches
+ * tokens by), worked out from the type's name the first time it is seen: the
+ * walk below visits every token of the file, and one array read per token
+ * costs far less than three or four string-set lookups.
+ */
+const roleByTypeIdx: number[] = [];
+
+function roleOf(t: IToken): number {
+  const known = roleByTypeIdx[t.tokenTypeIdx];
+  if (known !== undefined) return known;
+  const name = t.tokenType.name;
+  const role = (OPENERS.has(name) ? OPENS : 0) | (CLOSERS.has(name) ? CLOSES : 0) | (CHAIN_ENDS.has(name) ? ENDS_CHAIN : 0) | (name === 'Kw_after' ? AFTER : 0);
+  roleByTypeIdx[t.tokenTypeIdx] = role;
+  return role;
+}
+
 /**
  * Cuts every region nested deeper than MAX_NESTING out of `tokens` (from the
  * opener that goes too deep up to its closer, or to the end of the file when
@@ -43,10 +66,9 @@ export function limitNesting(tokens: IToken[]): NestingLimit {
   let chain = 0;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
-    const name = t.tokenType.name;
-    if (CHAIN_ENDS.has(name)) chain = 0;
-    const opens = OPENERS.has(name) || name === 'Kw_after';
-    if (opens && depth + chain + 1 > MAX_NESTING) {
+    const role = roleOf(t);
+    if (role & ENDS_CHAIN) chain = 0;
+    if (role & (OPENS | AFTER) && depth + chain + 1 > MAX_NESTING) {
       const end = skipRegion(tokens, i);
       const last = tokens[end - 1]!;
       const range: SourceRange = { ...tokenRange(t) };
@@ -58,9 +80,9 @@ export function limitNesting(tokens: IToken[]): NestingLimit {
       i = end - 1;
       continue;
     }
-    if (name === 'Kw_after') chain++;
-    else if (OPENERS.has(name)) depth++;
-    else if (CLOSERS.has(name) && depth > 0) depth--;
+    if (role & AFTER) chain++;
+    else if (role & OPENS) depth++;
+    else if (role & CLOSES && depth > 0) depth--;
     kept?.push(t);
   }
   return { tokens: kept ?? tokens, diagnostics, cuts };
