@@ -70,7 +70,9 @@ export function check(parsed: ParseResult, text: string): CheckResult {
     else if (s.kind === 'protocol') protocolDecls.push(s);
   }
 
-  const writtenTooLong = reportHugeDurations(statements, ctx.diagnostics);
+  // The parser knows its longest duration: within the limit, no statement needs the walk that looks for longer ones.
+  const mayHoldHugeDurations = !(parsed.largestDurationNs !== undefined && parsed.largestDurationNs <= MAX_WRITTEN_NS);
+  const writtenTooLong = mayHoldHugeDurations && reportHugeDurations(statements, ctx.diagnostics);
 
   // Protocols written in the file, before every binding: `nodes … run NAME` looks here first.
   const written = checkWrittenProtocols(protocolDecls, PROTOCOLS, ctx.diagnostics, optionCtx);

@@ -253,6 +253,8 @@ function reparseRegion(previous: ParsedText, text: string, change: Change, split
       diagnostics: concat(prefix?.diagnostics, parsed.diagnostics, movedDiagnostics),
       tokens,
       comments: concat(prefix?.comments, parsed.comments, suffix?.comments),
+      // Every statement is the region's or one of the previous parse's: the larger bound bounds them all.
+      ...(old.largestDurationNs !== undefined && region.largestDurationNs !== undefined ? { largestDurationNs: Math.max(old.largestDurationNs, region.largestDurationNs) } : {}),
     },
     regionChars: newRegionEnd - regionStart,
   };

@@ -55,6 +55,12 @@ export interface ParseResult {
   /** Every token including comments, in order: for semantic tokens and the formatter. */
   readonly tokens: readonly IToken[];
   readonly comments: readonly IToken[];
+  /**
+   * No duration value in the AST is longer than this many ns (NaN: one is
+   * not a number); undefined when not known. An upper bound, not always
+   * reached: a re-parse keeps the larger bound of its pieces.
+   */
+  readonly largestDurationNs?: number;
 }
 
 /** Stage 1: text → AST plus syntax diagnostics (DS101–DS106, DS114, DS172). Never throws. */
@@ -114,8 +120,9 @@ export function parse(text: string): ParseResult {
   const nesting = limitNesting(blocks.tokens);
   diagnostics.push(...units.diagnostics, ...blocks.diagnostics, ...nesting.diagnostics);
   let ast: DsyncFile;
+  let largestDurationNs: number;
   try {
-    ast = readAst(nesting.tokens, text, diagnostics);
+    ({ ast, largestDurationNs } = readAst(nesting.tokens, text, diagnostics));
   } catch (error) {
     // MAX_NESTING keeps every rule's recursion shallow; this is the last guard
     // that keeps "never throws" true should some shape still exhaust the stack.
@@ -126,7 +133,7 @@ export function parse(text: string): ParseResult {
   }
   // A statement with a region cut out for its depth has been reported once; checking what is left of it would only add noise.
   if (nesting.cuts.length > 0) ast = { ...ast, statements: ast.statements.filter((s) => !holdsCut(s.range, nesting.cuts)) };
-  return { ast, diagnostics, tokens, comments };
+  return { ast, diagnostics, tokens, comments, largestDurationNs };
 }
 
 /**
@@ -135,10 +142,10 @@ export function parse(text: string): ParseResult {
  * order, with each note's `{…}` parts read in their place (noteText.ts; the
  * parser reads them once it is done with the file).
  */
-function readAst(tokens: IToken[], text: string, diagnostics: Diagnostic[]): DsyncFile {
+function readAst(tokens: IToken[], text: string, diagnostics: Diagnostic[]): { ast: DsyncFile; largestDurationNs: number } {
   dsyncParser.input = tokens;
   dsyncParser.file();
-  const { statements, reports, errors } = dsyncParser;
+  const { statements, reports, errors, largestDurationNs } = dsyncParser;
   const range = dsyncParser.fileRange();
   const quiet = { until: -1 };
   for (const error of errors) {
@@ -149,7 +156,7 @@ function readAst(tokens: IToken[], text: string, diagnostics: Diagnostic[]): Dsy
     if (!('note' in r)) diagnostics.push(r);
     else readNote(r, diagnostics);
   }
-  return { statements, range };
+  return { ast: { statements, range }, largestDurationNs };
 }
 
 /** A note's parts, or (its `{…}` broken, reported) the note removed from its block. */

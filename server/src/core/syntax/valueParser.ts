@@ -126,8 +126,26 @@ export abstract class ValueRules extends ExpressionRules {
     return { name: protocol, options: block ?? [], range: block ? this.rangeFrom(protocolName) : protocol.range };
   }
 
+  /**
+   * The largest magnitude in ns of the durations read since the input was
+   * set (NaN once one was not a number). Every `kind: 'duration'` value of
+   * the AST is made here, so no duration of it is longer: the checker skips
+   * its walk for too-long durations when this is within the limit.
+   */
+  public largestDurationNs = 0;
+
+  override reset(): void {
+    super.reset();
+    this.largestDurationNs = 0;
+  }
+
   private literalValue(t: IToken): A.Value {
-    return this.ACTION(() => literal(t)!);
+    return this.ACTION(() => {
+      const value = literal(t)!;
+      // Math.max keeps NaN: a duration that is not a number is never taken as short.
+      if (value.kind === 'duration') this.largestDurationNs = Math.max(this.largestDurationNs, Math.abs(value.ns));
+      return value;
+    });
   }
 
 }
