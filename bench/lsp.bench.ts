@@ -21,7 +21,7 @@
  */
 import * as path from 'node:path';
 import { DEFAULT_SETTINGS, StatusNotification, type StatusParams } from '../server/src/shared/requests';
-import { SERVER_EXEC_ARGV } from '../server/src/shared/serverProcess';
+import { SERVER_ENV, SERVER_EXEC_ARGV } from '../server/src/shared/serverProcess';
 import { LspSession } from './support/lspSession';
 import { fmt, machine, percentile, verdict } from './support/measure';
 import { installQuint, QUINT_LANGUAGE_SERVER } from './support/quint';
@@ -110,7 +110,7 @@ function scenarioCase(size: Size): EditorCase {
 }
 
 async function benchDsync(c: EditorCase): Promise<Figures> {
-  const session = await LspSession.start(process.execPath, [...SERVER_EXEC_ARGV, path.join(root, 'dist', 'server.js'), '--stdio'], { configuration: DEFAULT_SETTINGS, notifications: [StatusNotification.method] });
+  const session = await LspSession.start(process.execPath, [...SERVER_EXEC_ARGV, path.join(root, 'dist', 'server.js'), '--stdio'], { configuration: DEFAULT_SETTINGS, notifications: [StatusNotification.method], env: SERVER_ENV });
   try {
     const uri = c.uri;
     let version = 1;

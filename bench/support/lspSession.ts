@@ -26,8 +26,8 @@ export class LspSession {
   private peakRssKb = 0;
   private readonly listeners = new Set<(method: string, params: unknown, at: number) => void>();
 
-  private constructor(command: string, args: readonly string[], configuration: unknown, notifications: readonly string[]) {
-    this.server = spawn(command, args, { stdio: ['pipe', 'pipe', 'ignore'] });
+  private constructor(command: string, args: readonly string[], configuration: unknown, notifications: readonly string[], env: Readonly<Record<string, string>>) {
+    this.server = spawn(command, args, { stdio: ['pipe', 'pipe', 'ignore'], env: { ...process.env, ...env } });
     this.connection = createProtocolConnection(new StreamMessageReader(this.server.stdout!), new StreamMessageWriter(this.server.stdin!));
     const notify = (method: string, params: unknown): void => {
       const at = performance.now();
@@ -45,10 +45,11 @@ export class LspSession {
 
   /**
    * Starts a server and runs the LSP handshake. Diagnostics are always
-   * recorded; `notifications` names the other server notifications to record.
+   * recorded; `notifications` names the other server notifications to record;
+   * `env` is added to this process's environment for the server.
    */
-  static async start(command: string, args: readonly string[], { configuration = {} as unknown, notifications = [] as readonly string[] } = {}): Promise<LspSession> {
-    const session = new LspSession(command, args, configuration, notifications);
+  static async start(command: string, args: readonly string[], { configuration = {} as unknown, notifications = [] as readonly string[], env = {} as Readonly<Record<string, string>> } = {}): Promise<LspSession> {
+    const session = new LspSession(command, args, configuration, notifications, env);
     await session.connection.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: { workspace: { configuration: true } } });
     await session.connection.sendNotification('initialized', {});
     return session;

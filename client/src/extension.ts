@@ -10,7 +10,7 @@ import { HistoryPanel } from './historyPanel';
 import { registerHistorySerializer } from './historyRestore';
 import { registerLogTimeline } from './logTimeline';
 import { registerWalkthrough } from './walkthrough';
-import { SERVER_EXEC_ARGV } from '../../server/src/shared/serverProcess';
+import { SERVER_ENV, SERVER_EXEC_ARGV } from '../../server/src/shared/serverProcess';
 import { StatusBar } from './statusBar';
 import { TimelinePanel, registerTimelineSerializer } from './timelinePanel';
 
@@ -27,8 +27,8 @@ export interface DsyncApi {
 export async function activate(context: vscode.ExtensionContext): Promise<DsyncApi> {
   const serverModule = context.asAbsolutePath('dist/server.js');
   const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: [...SERVER_EXEC_ARGV] } },
-    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: [...SERVER_EXEC_ARGV, '--nolazy', '--inspect=6009'] } },
+    run: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: [...SERVER_EXEC_ARGV], env: { ...SERVER_ENV } } },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: [...SERVER_EXEC_ARGV, '--nolazy', '--inspect=6009'], env: { ...SERVER_ENV } } },
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ language: 'dsync' }],

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import {
   createProtocolConnection, PublishDiagnosticsNotification, StreamMessageReader, StreamMessageWriter, type CancellationToken, type ProtocolConnection, type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
-import { SERVER_EXEC_ARGV } from '../../server/src/shared/serverProcess';
+import { SERVER_ENV, SERVER_EXEC_ARGV } from '../../server/src/shared/serverProcess';
 import { StatusNotification, type StatusParams } from '../../server/src/shared/requests';
 
 const root = process.env['DSYNC_ROOT'] ?? process.cwd();
@@ -25,7 +25,7 @@ export class ServerProcess {
 
   constructor(settings: unknown, script = path.join(root, 'dist', 'server.js')) {
     if (!fs.existsSync(script)) throw new Error(`${script} is missing: run npm run build first`);
-    this.process = spawn(process.execPath, [...SERVER_EXEC_ARGV, script, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    this.process = spawn(process.execPath, [...SERVER_EXEC_ARGV, script, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, ...SERVER_ENV } });
     this.process.on('exit', (code) => (this.exitCode = code));
     this.client = createProtocolConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
     this.client.onRequest('workspace/configuration', () => [settings]);
