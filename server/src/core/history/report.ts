@@ -18,7 +18,9 @@ export function verdictText(file: string, v: HistoryVerdict, model: ModelName): 
   else if (v.verdict === 'undecided') lines.push(`${head}: undecided: the search ran out of budget before deciding`);
   else lines.push(`${head}: NOT linearizable (${v.failures.length} of ${v.keys} ${v.keys === 1 ? 'key fails' : 'keys fail'})`);
   for (const f of v.failures) lines.push('', ...failureText(file, f));
-  for (const u of v.undecided) lines.push(`${keyName(u.key)}: undecided after ${u.steps} search steps (${u.operations} operations); raise --max-steps to search longer`);
+  // After a failure the other keys are searched only briefly (checker.ts STEPS_AFTER_VERDICT): the verdict is already known.
+  const why = v.verdict === 'not linearizable' ? 'not searched further: the verdict was already known' : 'raise --max-steps to search longer';
+  for (const u of v.undecided) lines.push(`${keyName(u.key)}: undecided after ${u.steps} search steps (${u.operations} operations); ${why}`);
   return lines;
 }
 
