@@ -281,7 +281,8 @@ export function keywordsAsNodeNames(tokens: IToken[]): IToken[] {
     // `nodes` starts a declaration only at the start of a statement; in an expression
     // (`count(n in nodes where …)`, `x in nodes and …`) it is the set of all nodes.
     if (name === 'Kw_nodes') inNodes = !previous || previous.endLine !== t.startLine || previous.tokenType.name === 'RCurly' || previous.tokenType.name === 'Semicolon';
-    else if (previous && previous.tokenType.name !== 'Comma' && previous.tokenType.name !== 'Kw_nodes' && name !== 'Comma' && name !== 'Identifier' && name !== 'DotDot') inNodes = false;
+    // Tested only inside a node list: outside one there is nothing to end (this runs for every token of the file).
+    else if (inNodes && previous && previous.tokenType.name !== 'Comma' && previous.tokenType.name !== 'Kw_nodes' && name !== 'Comma' && name !== 'Identifier' && name !== 'DotDot') inNodes = false;
     if (!inNodes || !previous || !name.startsWith('Kw_') || previous.endLine !== t.startLine) continue;
     if (previous.tokenType.name === 'Comma' || previous.tokenType.name === 'Kw_nodes') {
       out ??= tokens.slice();
@@ -322,7 +323,7 @@ export function splitTypeCloses(tokens: IToken[]): IToken[] {
       out.push({ ...t, image: '>', endOffset: t.startOffset, endColumn: t.startColumn, tokenType: Greater, tokenTypeIdx: Greater.tokenTypeIdx! });
       out.push({ ...t, image: '=', startOffset: at, endOffset: at, startColumn: (t.startColumn ?? 1) + 1, tokenType: Equals, tokenTypeIdx: Equals.tokenTypeIdx! });
       continue;
-    } else if (!IN_TYPES.has(t.tokenType.name)) open = 0;
+    } else if (open > 0 && !IN_TYPES.has(t.tokenType.name)) open = 0; // only a type's open `<` can end: no lookup for every other token
     out?.push(t);
   }
   return out ?? tokens;
