@@ -1,5 +1,5 @@
 import type { SourceRange } from '../source';
-import { ByteArena, NUMBER_BYTES } from './byteArena';
+import { ByteArena } from './byteArena';
 import { Column } from './column';
 import type { Hlc } from './hlc';
 import { EVENT_KINDS, type DropReason, type EventKind, type TraceEvent } from './trace';
@@ -8,6 +8,7 @@ import {
   KIND_CODE, KIND_MASK, MAX_NODES, NODE_SHIFT, REASON_CODE, REASON_MASK, REASON_SHIFT, REASONS,
 } from './traceHeader';
 import { TraceInterner } from './traceInterner';
+import { BLOCK, BLOCK_MASK, BLOCK_SHIFT, Chain, Decoded, HLC_C_LIMIT, RECORD_BYTES, RECORD_NUMBERS } from './traceRecord';
 import { TraceValues } from './traceValues';
 import { TraceVectors } from './traceVectors';
 import { arrayView } from './traceView';
@@ -370,47 +371,10 @@ export class TraceStore {
   }
 }
 
-/** The fields a record is written relative to: the previous record's in its block (zeros at a block's start). */
-class Chain {
-  time = 0;
-  lamport = 0;
-  vector = 0;
-  msg = 0;
-  aux = 0;
-
-  reset(): void {
-    this.time = 0;
-    this.lamport = 0;
-    this.vector = 0;
-    this.msg = 0;
-    this.aux = 0;
-  }
-}
-
-/** A decoded record (the fields of the last record read for the chained ones), its seq, and where the next record starts. */
-class Decoded extends Chain {
-  seq = -1;
-  next = 0;
-  local = 0;
-  hlcL = 0;
-  hlcC = 0;
-  own = 0;
-  site = 0;
-}
-
 const EMPTY_VC = new Int32Array(0);
 const DUPLICATE_COPY = 'duplicate copy';
-/** HLC counters below this are written with l in one number (as 2c: a fast-path difference). */
-const HLC_C_LIMIT = 1 << 27;
 const ODD_PEER = 0;
 const ODD_CAUSE = 1;
-/** Events per block of records (a block's first record is written from zeros). */
-const BLOCK_SHIFT = 4;
-const BLOCK = 1 << BLOCK_SHIFT;
-const BLOCK_MASK = BLOCK - 1;
-/** Most numbers a record holds (time, local, Lamport, HLC mark, l and c, vector and own entry, site, message, text), and bytes. */
-const RECORD_NUMBERS = 11;
-const RECORD_BYTES = RECORD_NUMBERS * NUMBER_BYTES;
 /** An estimate of V8's cost of a side-map entry. */
 const ODD_ENTRY_BYTES = 40;
 /** A message's send seq and receiver. */
