@@ -23,6 +23,14 @@ function isSignedLiteral(t: IToken): boolean {
  * body and an `if`'s `else` reach as far right as possible.
  */
 export abstract class ExpressionRules extends ActionParser {
+  /**
+   * The comparison operators, as OR alternatives made once: an expression's
+   * comparison (which also takes `in`) and a client expectation's bound
+   * (faultsAndClientsParser.ts `comparator`) read the same six.
+   */
+  protected readonly comparisonOperators = [T.Less, T.LessEqual, T.Greater, T.GreaterEqual, T.EqualEqual, T.NotEqual].map((t) => ({ ALT: () => this.CONSUME(t) }));
+  private readonly comparisonOrIn = [...this.comparisonOperators, { ALT: () => this.CONSUME(K.in) }];
+
   protected expression = this.rule('expression', (): Built<Expr> => {
     const lhs = this.SUBRULE(this.disjunction);
     const rhs = this.OPTION(() => {
@@ -68,15 +76,7 @@ export abstract class ExpressionRules extends ActionParser {
   private comparison = this.rule('comparison', (): Built<Expr> => {
     const left = this.SUBRULE(this.additive);
     const right = this.OPTION(() => {
-      const op = this.OR([
-        { ALT: () => this.CONSUME(T.Less) },
-        { ALT: () => this.CONSUME(T.LessEqual) },
-        { ALT: () => this.CONSUME(T.Greater) },
-        { ALT: () => this.CONSUME(T.GreaterEqual) },
-        { ALT: () => this.CONSUME(T.EqualEqual) },
-        { ALT: () => this.CONSUME(T.NotEqual) },
-        { ALT: () => this.CONSUME(K.in) },
-      ]);
+      const op = this.OR(this.comparisonOrIn);
       const operand = this.SUBRULE2(this.additive);
       return this.ACTION(() => (left === null || operand === null ? null : binary(op.image as BinaryOp, left, operand)));
     });

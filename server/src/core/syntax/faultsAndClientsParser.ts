@@ -330,14 +330,7 @@ export abstract class FaultAndClientRules extends ProtocolRules {
   });
 
   private comparator = this.rule('comparator', (): A.Comparator => {
-    const t = this.OR([
-      { ALT: () => this.CONSUME(T.Less) },
-      { ALT: () => this.CONSUME(T.LessEqual) },
-      { ALT: () => this.CONSUME(T.Greater) },
-      { ALT: () => this.CONSUME(T.GreaterEqual) },
-      { ALT: () => this.CONSUME(T.EqualEqual) },
-      { ALT: () => this.CONSUME(T.NotEqual) },
-    ]);
+    const t = this.OR(this.comparisonOperators);
     return this.ACTION(() => t.image as A.Comparator);
   });
 }
